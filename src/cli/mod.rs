@@ -1,0 +1,77 @@
+//! The command line (contract.md §1): clap definitions and dispatch. Each command lives in
+//! its own file with an `Args` struct and a `run` function returning an [`Exit`].
+
+use clap::{Args, Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Exit codes shared by every command (contract §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Done and nothing failed.
+    Ok = 0,
+    /// Done, but error findings (check) or failed rows (apply).
+    Findings = 1,
+    /// Could not run: bad arguments, unreadable file, authentication failed, org unreachable.
+    CannotRun = 2,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> Self {
+        ExitCode::from(e as u8)
+    }
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "onboard",
+    version,
+    about = "Provision Genesys Cloud users in bulk from a hire list"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {}
+
+/// Connection options, on every command that talks to an org (contract §1).
+#[derive(Debug, Clone, Default, Args)]
+pub struct ConnectArgs {
+    /// A saved profile (region + client id; the secret is in the OS keyring).
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Genesys Cloud region domain, e.g. mypurecloud.ie (API at https://api.DOMAIN).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Explicit base URL, e.g. the simulator's http://127.0.0.1:PORT.
+    #[arg(long)]
+    pub api_url: Option<String>,
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                Exit::CannotRun
+            } else {
+                Exit::Ok
+            };
+            let _ = e.print();
+            return code.into();
+        }
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("onboard: cannot start the async runtime: {e}");
+            return Exit::CannotRun.into();
+        }
+    };
+    runtime.block_on(dispatch(cli)).into()
+}
+
+async fn dispatch(cli: Cli) -> Exit {
+    match cli.command {}
+}

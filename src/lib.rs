@@ -1,0 +1,9 @@
+//! onboard — bulk provisioning of Genesys Cloud users from a hire list.
+//!
+//! Data flows one way: `ingest` → `preflight` (pure, against an `OrgSnapshot`) → plan →
+//! `engine` → `report`; `genesys` is the HTTP client, `sim` serves the same API on loopback,
+//! and `tui` and `cli` are two front ends over the same library. See README "Architecture".
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod model;

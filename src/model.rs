@@ -1,0 +1,722 @@
+//! Plain data shared by every module: the hire list, findings, the org snapshot, the plan,
+//! engine events and the run report. No IO, no behaviour beyond small helpers.
+//!
+//! JSON field names here are onboard's own (contract.md §3), not the Genesys API's; the
+//! API's shapes live in `genesys` (client side) and `sim` (server side).
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+// ---------------------------------------------------------------------------------------------
+// Hire list
+// ---------------------------------------------------------------------------------------------
+
+/// A column onboard understands (contract §2). Header aliases map onto these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Email,
+    Name,
+    FirstName,
+    LastName,
+    Division,
+    Department,
+    Title,
+    ManagerEmail,
+    Roles,
+    Skills,
+    Languages,
+    Queues,
+    Phone,
+    Extension,
+    Licenses,
+    ExternalId,
+    Action,
+}
+
+impl Field {
+    pub const ALL: [Field; 17] = [
+        Field::Email,
+        Field::Name,
+        Field::FirstName,
+        Field::LastName,
+        Field::Division,
+        Field::Department,
+        Field::Title,
+        Field::ManagerEmail,
+        Field::Roles,
+        Field::Skills,
+        Field::Languages,
+        Field::Queues,
+        Field::Phone,
+        Field::Extension,
+        Field::Licenses,
+        Field::ExternalId,
+        Field::Action,
+    ];
+
+    /// The canonical column name (contract §2), also used as `field` in findings.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Email => "email",
+            Field::Name => "name",
+            Field::FirstName => "first_name",
+            Field::LastName => "last_name",
+            Field::Division => "division",
+            Field::Department => "department",
+            Field::Title => "title",
+            Field::ManagerEmail => "manager_email",
+            Field::Roles => "roles",
+            Field::Skills => "skills",
+            Field::Languages => "languages",
+            Field::Queues => "queues",
+            Field::Phone => "phone",
+            Field::Extension => "extension",
+            Field::Licenses => "licenses",
+            Field::ExternalId => "external_id",
+            Field::Action => "action",
+        }
+    }
+}
+
+/// A hire list as loaded: the header row exactly as written, what each column means, and
+/// the rows as raw cells (so an edited list can be written back without losing anything).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct HireList {
+    /// Display name of the source (file name), used in reports.
+    pub source: String,
+    /// Header cells as written in the file, in order.
+    pub headers: Vec<String>,
+    /// For each header index, the field it maps to (`None` = unknown column, kept as is).
+    pub columns: Vec<Option<Field>>,
+    pub rows: Vec<HireRow>,
+}
+
+impl HireList {
+    /// Index of the column holding `field`, if the list has one.
+    pub fn column_of(&self, field: Field) -> Option<usize> {
+        self.columns.iter().position(|c| *c == Some(field))
+    }
+
+    /// The raw (trimmed) cell of `field` in `row`, or "" when absent.
+    pub fn cell<'a>(&self, row: &'a HireRow, field: Field) -> &'a str {
+        self.column_of(field)
+            .and_then(|i| row.cells.get(i))
+            .map(|s| s.trim())
+            .unwrap_or("")
+    }
+}
+
+/// One data row: raw cells aligned with `HireList::headers` (ragged rows are padded).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HireRow {
+    /// 1-based data row number (first data row = 1).
+    pub row: usize,
+    /// 1-based physical line in the file where the row starts.
+    pub line: usize,
+    pub cells: Vec<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Findings (contract §3)
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingCode {
+    MissingField,
+    InvalidEmail,
+    InvalidPhone,
+    InvalidExtension,
+    InvalidProficiency,
+    InvalidValue,
+    DuplicateInFile,
+    UnknownDivision,
+    UnknownRole,
+    UnknownSkill,
+    UnknownLanguage,
+    UnknownQueue,
+    UnknownManager,
+    UnknownLicense,
+    DivisionMismatch,
+    LicenseShortfall,
+    DidUnavailable,
+    ExtensionConflict,
+    TrunkCapacity,
+    TrunkOutOfService,
+    ExistingUser,
+    DeletedUser,
+    InactiveUser,
+    UnknownColumn,
+}
+
+impl FindingCode {
+    pub const ALL: [FindingCode; 24] = [
+        FindingCode::MissingField,
+        FindingCode::InvalidEmail,
+        FindingCode::InvalidPhone,
+        FindingCode::InvalidExtension,
+        FindingCode::InvalidProficiency,
+        FindingCode::InvalidValue,
+        FindingCode::DuplicateInFile,
+        FindingCode::UnknownDivision,
+        FindingCode::UnknownRole,
+        FindingCode::UnknownSkill,
+        FindingCode::UnknownLanguage,
+        FindingCode::UnknownQueue,
+        FindingCode::UnknownManager,
+        FindingCode::UnknownLicense,
+        FindingCode::DivisionMismatch,
+        FindingCode::LicenseShortfall,
+        FindingCode::DidUnavailable,
+        FindingCode::ExtensionConflict,
+        FindingCode::TrunkCapacity,
+        FindingCode::TrunkOutOfService,
+        FindingCode::ExistingUser,
+        FindingCode::DeletedUser,
+        FindingCode::InactiveUser,
+        FindingCode::UnknownColumn,
+    ];
+
+    /// The stable identifier, e.g. `unknown_skill`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingCode::MissingField => "missing_field",
+            FindingCode::InvalidEmail => "invalid_email",
+            FindingCode::InvalidPhone => "invalid_phone",
+            FindingCode::InvalidExtension => "invalid_extension",
+            FindingCode::InvalidProficiency => "invalid_proficiency",
+            FindingCode::InvalidValue => "invalid_value",
+            FindingCode::DuplicateInFile => "duplicate_in_file",
+            FindingCode::UnknownDivision => "unknown_division",
+            FindingCode::UnknownRole => "unknown_role",
+            FindingCode::UnknownSkill => "unknown_skill",
+            FindingCode::UnknownLanguage => "unknown_language",
+            FindingCode::UnknownQueue => "unknown_queue",
+            FindingCode::UnknownManager => "unknown_manager",
+            FindingCode::UnknownLicense => "unknown_license",
+            FindingCode::DivisionMismatch => "division_mismatch",
+            FindingCode::LicenseShortfall => "license_shortfall",
+            FindingCode::DidUnavailable => "did_unavailable",
+            FindingCode::ExtensionConflict => "extension_conflict",
+            FindingCode::TrunkCapacity => "trunk_capacity",
+            FindingCode::TrunkOutOfService => "trunk_out_of_service",
+            FindingCode::ExistingUser => "existing_user",
+            FindingCode::DeletedUser => "deleted_user",
+            FindingCode::InactiveUser => "inactive_user",
+            FindingCode::UnknownColumn => "unknown_column",
+        }
+    }
+
+    /// Severity is fixed per code (contract §3).
+    pub fn severity(self) -> Severity {
+        match self {
+            FindingCode::TrunkCapacity
+            | FindingCode::TrunkOutOfService
+            | FindingCode::ExistingUser
+            | FindingCode::DeletedUser
+            | FindingCode::InactiveUser
+            | FindingCode::UnknownColumn => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+}
+
+/// One pre-flight finding. File-level findings (e.g. `unknown_column`, a trunk out of
+/// service) have no row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub row: Option<usize>,
+    pub line: Option<usize>,
+    pub email: Option<String>,
+    pub field: Option<String>,
+    pub code: FindingCode,
+    pub severity: Severity,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub suggestion: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// The org as onboard sees it (loaded by `genesys`, read by `preflight`)
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OrgSnapshot {
+    pub org_name: Option<String>,
+    pub divisions: Vec<Division>,
+    pub roles: Vec<Role>,
+    pub skills: Vec<Named>,
+    pub languages: Vec<Named>,
+    pub queues: Vec<Queue>,
+    pub licenses: Vec<License>,
+    pub trunks: Vec<Trunk>,
+    pub did_pools: Vec<NumberPool>,
+    /// DIDs the org reports as assigned (with their owner), from `/didpools/dids`.
+    pub assigned_dids: Vec<AssignedNumber>,
+    pub extension_pools: Vec<NumberPool>,
+    /// Extensions in use (with their owner).
+    pub used_extensions: Vec<AssignedNumber>,
+    /// Users in the org that currently have a phone (DID or extension) — the base load on
+    /// trunk capacity before this list runs.
+    pub phone_enabled_users: u32,
+    /// Agents allowed per trunk channel (profile config; default 1.0).
+    pub agents_per_channel: f64,
+    /// The existing users the hire list names (by email or external id), in any state.
+    pub users: Vec<ExistingUser>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Named {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Division {
+    pub id: String,
+    pub name: String,
+    pub home: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Role {
+    pub id: String,
+    pub name: String,
+    /// Licence implied by the role (`baseLicense`), e.g. `cx2`.
+    pub base_license: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Queue {
+    pub id: String,
+    pub name: String,
+    pub division_id: String,
+    pub member_count: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct License {
+    pub id: String,
+    pub description: String,
+    pub seats: Seats,
+}
+
+/// Where a seat count came from; `Unknown` makes the check say so instead of guessing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "source", rename_all = "snake_case")]
+pub enum Seats {
+    /// From billing (prepaid − actual) or profile config.
+    Known {
+        total: u32,
+        used: u32,
+    },
+    Unknown,
+}
+
+impl Seats {
+    pub fn free(self) -> Option<u32> {
+        match self {
+            Seats::Known { total, used } => Some(total.saturating_sub(used)),
+            Seats::Unknown => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trunk {
+    pub id: String,
+    pub name: String,
+    pub in_service: bool,
+    /// Channel count from the trunk base settings' properties (or config); None = unknown.
+    pub channels: Option<u32>,
+}
+
+/// A DID pool (E.164 numbers) or an extension pool (digits); inclusive range.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NumberPool {
+    pub id: String,
+    pub start: String,
+    pub end: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssignedNumber {
+    pub number: String,
+    pub owner_id: Option<String>,
+    /// `USER`, `PHONE`, `IVR_CONFIG`, `GROUP`, … as the API says.
+    pub owner_type: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UserState {
+    Active,
+    Inactive,
+    Deleted,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Grant {
+    pub role_id: String,
+    pub division_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Proficiency {
+    pub id: String,
+    pub proficiency: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ExternalId {
+    pub authority: String,
+    pub key: String,
+}
+
+/// A user that exists in the org, as far as provisioning cares.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExistingUser {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub state: UserState,
+    pub version: i64,
+    pub division_id: String,
+    pub department: Option<String>,
+    pub title: Option<String>,
+    pub manager_id: Option<String>,
+    /// Work phone (E.164) from `addresses`.
+    pub phone: Option<String>,
+    pub extension: Option<String>,
+    pub grants: Vec<Grant>,
+    pub skills: Vec<Proficiency>,
+    pub languages: Vec<Proficiency>,
+    pub queue_ids: Vec<String>,
+    pub licenses: Vec<String>,
+    pub external_ids: Vec<ExternalId>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// The plan (made by `preflight`, executed by `engine`)
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanAction {
+    Create,
+    Update,
+    Restore,
+    Reactivate,
+    Deactivate,
+    Unchanged,
+    /// The admin skipped the row.
+    Skipped,
+    /// Error findings keep the row from running.
+    Blocked,
+}
+
+/// Who the manager is: an existing user, or a row earlier in the same file (its user id is
+/// known only once that row has been created).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ManagerRef {
+    UserId(String),
+    Row(usize),
+}
+
+/// The state a row asks for, with every name resolved to an org id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DesiredUser {
+    pub email: String,
+    pub name: String,
+    pub division_id: String,
+    pub department: Option<String>,
+    pub title: Option<String>,
+    pub manager: Option<ManagerRef>,
+    pub grants: Vec<Grant>,
+    pub skills: Vec<Proficiency>,
+    pub languages: Vec<Proficiency>,
+    pub queue_ids: Vec<String>,
+    pub phone: Option<String>,
+    pub extension: Option<String>,
+    /// Licences to assign explicitly (from the `licenses` column; role base licences are
+    /// inferred by Genesys and are only counted against seats).
+    pub licenses: Vec<String>,
+    pub external_id: Option<ExternalId>,
+}
+
+/// A field that differs between the org and the hire list (for `update`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldDiff {
+    pub field: String,
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RowPlan {
+    pub row: usize,
+    pub line: usize,
+    pub email: String,
+    /// The row's stable identity: `ext:authority:key` when it has an external id, else
+    /// `email:<lowercased email>`. The journal keys on it.
+    pub identity: String,
+    pub action: PlanAction,
+    /// The matching org user, if any.
+    pub existing: Option<ExistingUser>,
+    /// Resolved desired state; None when the row is blocked or a deactivation.
+    pub desired: Option<DesiredUser>,
+    pub diff: Vec<FieldDiff>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub rows: Vec<RowPlan>,
+}
+
+impl Plan {
+    pub fn count(&self, action: PlanAction) -> usize {
+        self.rows.iter().filter(|r| r.action == action).count()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Execution: steps, outcomes, events, the report (contract §3)
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    Lookup,
+    CreateUser,
+    RestoreUser,
+    ReactivateUser,
+    UpdateUser,
+    DeactivateUser,
+    Manager,
+    Division,
+    Roles,
+    Skills,
+    Languages,
+    Queues,
+    Licenses,
+    ExternalId,
+    Invite,
+    Password,
+    Verify,
+}
+
+impl Step {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Lookup => "lookup",
+            Step::CreateUser => "create_user",
+            Step::RestoreUser => "restore_user",
+            Step::ReactivateUser => "reactivate_user",
+            Step::UpdateUser => "update_user",
+            Step::DeactivateUser => "deactivate_user",
+            Step::Manager => "manager",
+            Step::Division => "division",
+            Step::Roles => "roles",
+            Step::Skills => "skills",
+            Step::Languages => "languages",
+            Step::Queues => "queues",
+            Step::Licenses => "licenses",
+            Step::ExternalId => "external_id",
+            Step::Invite => "invite",
+            Step::Password => "password",
+            Step::Verify => "verify",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepStatus {
+    Ok,
+    Failed,
+    /// Nothing to do (already as desired).
+    Skipped,
+    /// A write whose outcome is not known (dropped connection after send).
+    Unknown,
+}
+
+/// One step of one row, as the failures drilldown and the report show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepResult {
+    pub step: Step,
+    pub status: StepStatus,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub http_status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub context_id: Option<String>,
+    #[serde(skip_serializing_if = "is_zero", default)]
+    pub attempts: u32,
+    /// The request that failed, e.g. `POST /api/v2/routing/queues/{id}/members` (no body, no secrets).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub request: Option<String>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Created,
+    Updated,
+    Restored,
+    Reactivated,
+    Deactivated,
+    Unchanged,
+    Failed,
+    Skipped,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RowReport {
+    pub row: usize,
+    pub email: String,
+    pub outcome: Outcome,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub user_id: Option<String>,
+    pub steps: Vec<StepResult>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReportSummary {
+    pub total: usize,
+    pub succeeded: usize,
+    pub failed: usize,
+    pub skipped: usize,
+    pub unchanged: usize,
+}
+
+/// Counters the client keeps (requests made, 429s, retries, bytes) plus elapsed time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct ApiStats {
+    pub requests: u64,
+    pub throttled: u64,
+    pub retries: u64,
+    #[serde(skip_serializing_if = "is_zero_u64", default)]
+    pub bytes: u64,
+    pub elapsed_s: f64,
+}
+
+fn is_zero_u64(n: &u64) -> bool {
+    *n == 0
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub summary: ReportSummary,
+    pub api: ApiStats,
+    pub rows: Vec<RowReport>,
+}
+
+/// Live progress from the engine (bounded channel; the TUI and the headless line read it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum EngineEvent {
+    Started {
+        rows: usize,
+        estimated_requests: u64,
+    },
+    Step {
+        row: usize,
+        result: StepResult,
+    },
+    RowDone {
+        report: RowReport,
+    },
+    Rate {
+        stats: ApiStats,
+        /// Requests per second over the last few seconds.
+        requests_per_s: f64,
+        /// What the org allows, per second (from `inin-ratelimit-allowed`), if known.
+        allowed_per_s: Option<f64>,
+        eta_s: Option<f64>,
+    },
+    Paused,
+    Resumed,
+    Log {
+        message: String,
+    },
+    Finished {
+        report: Report,
+        cancelled: bool,
+    },
+}
+
+/// Snapshot loading progress (per resource), shown on the Load screen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoadProgress {
+    pub resource: String,
+    pub loaded: usize,
+    pub total: Option<usize>,
+    pub done: bool,
+}
+
+/// Arbitrary extra key/values (e.g. unknown columns) in stable order.
+pub type Extras = BTreeMap<String, String>;
+
+/// Replace control characters (from files or the API) with visible escapes before they reach
+/// a terminal: `\x1b` → `\u{1b}` style, tabs and newlines as `\t`/`\n`.
+pub fn sanitize(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitize_escapes_control_characters() {
+        assert_eq!(sanitize("plain"), "plain");
+        assert_eq!(sanitize("a\x1b[31mb"), "a\\u{1b}[31mb");
+        assert_eq!(sanitize("x\ny\tz\u{9b}"), "x\\ny\\tz\\u{9b}");
+    }
+
+    #[test]
+    fn finding_codes_round_trip_and_severity() {
+        for code in FindingCode::ALL {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+        assert_eq!(FindingCode::TrunkCapacity.severity(), Severity::Warning);
+        assert_eq!(FindingCode::UnknownSkill.severity(), Severity::Error);
+    }
+
+    #[test]
+    fn seats_free_never_underflows() {
+        assert_eq!(Seats::Known { total: 5, used: 7 }.free(), Some(0));
+        assert_eq!(Seats::Known { total: 9, used: 7 }.free(), Some(2));
+        assert_eq!(Seats::Unknown.free(), None);
+    }
+}
