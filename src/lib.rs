@@ -6,4 +6,6 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod ingest;
 pub mod model;
+pub mod preflight;
