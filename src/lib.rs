@@ -6,5 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod ingest;
 pub mod model;
+pub mod preflight;
 pub mod tui;

@@ -1,6 +1,7 @@
 //! The TUI's state. Views only read it; `update` is the only writer.
 
-use super::check::{Checked, Checker};
+use crate::model::OrgSnapshot;
+use crate::preflight::{self, CheckResult};
 use super::theme::Theme;
 use crate::model::{
     ApiStats, EngineEvent, Field, Finding, FindingCode, HireList, LoadProgress, Outcome,
@@ -202,16 +203,11 @@ pub enum Undo {
 pub struct Session {
     pub path: PathBuf,
     pub list: HireList,
-    pub checker: Box<dyn Checker>,
-    pub checked: Checked,
-    /// Skipped rows, by index into `list.rows`.
+    /// The org as loaded; pre-flight re-checks against it (no IO).
+    pub snapshot: OrgSnapshot,
+    pub result: CheckResult,
+    /// Skipped rows, by index into `list.rows` (mirrors `result.options.skipped_rows`).
     pub skipped: BTreeSet<usize>,
-    /// Findings grouped per row index (CSR): findings of row i are
-    /// `by_row[row_start[i]..row_start[i+1]]`, indices into `checked.findings`.
-    pub row_start: Vec<u32>,
-    pub by_row: Vec<u32>,
-    /// Findings without a row (file-level).
-    pub file_findings: Vec<u32>,
     /// Per row: (errors, warnings).
     pub counts: Vec<(u16, u16)>,
     /// Plan action per row index (Blocked if the plan has no entry).
@@ -219,11 +215,11 @@ pub struct Session {
     pub undo: Vec<Undo>,
     /// Edits or skips not yet saved to a file.
     pub unsaved: bool,
-    /// Rows per finding code and severity totals (for the summary).
+    /// Findings per code (for the summary).
     pub by_code: BTreeMap<FindingCode, usize>,
     /// The org's allowed request rate (per second), if known.
     pub allowed_per_s: Option<f64>,
-    /// Rows per plan action (before skips) and finding totals (errors, warnings).
+    /// Rows per plan action and finding totals (errors, warnings).
     pub action_counts: BTreeMap<PlanAction, usize>,
     pub totals: (usize, usize),
 }
@@ -233,7 +229,6 @@ impl std::fmt::Debug for Session {
         f.debug_struct("Session")
             .field("path", &self.path)
             .field("rows", &self.list.rows.len())
-            .field("findings", &self.checked.findings.len())
             .finish()
     }
 }
@@ -242,19 +237,23 @@ impl Session {
     pub fn new(
         path: PathBuf,
         list: HireList,
-        checker: Box<dyn Checker>,
-        checked: Checked,
+        snapshot: OrgSnapshot,
+        result: CheckResult,
         allowed_per_s: Option<f64>,
     ) -> Session {
+        let skipped = list
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| result.options.skipped_rows.contains(&r.row))
+            .map(|(i, _)| i)
+            .collect();
         let mut s = Session {
             path,
             list,
-            checker,
-            checked,
-            skipped: BTreeSet::new(),
-            row_start: Vec::new(),
-            by_row: Vec::new(),
-            file_findings: Vec::new(),
+            snapshot,
+            result,
+            skipped,
             counts: Vec::new(),
             actions: Vec::new(),
             undo: Vec::new(),
@@ -268,6 +267,26 @@ impl Session {
         s
     }
 
+    /// Re-check row `index` after an edit (and the rows it affects). Pure and fast.
+    pub fn recheck(&mut self, index: usize) {
+        preflight::recheck_row(&self.list, &self.snapshot, &mut self.result, index);
+        self.reindex();
+    }
+
+    /// Make the skipped set `want`, re-checking the rows whose state changes.
+    pub fn set_skipped(&mut self, want: BTreeSet<usize>) {
+        let changed: Vec<(usize, bool)> = self
+            .skipped
+            .symmetric_difference(&want)
+            .map(|i| (*i, want.contains(i)))
+            .collect();
+        for (i, skip) in changed {
+            preflight::set_skipped(&self.list, &self.snapshot, &mut self.result, i, skip);
+        }
+        self.skipped = want;
+        self.reindex();
+    }
+
     /// Position of data row number `row` (1-based) in `list.rows`.
     pub fn index_of_row(&self, row: usize) -> Option<usize> {
         let rows = &self.list.rows;
@@ -277,77 +296,52 @@ impl Session {
         rows.iter().position(|r| r.row == row)
     }
 
-    /// Rebuild the per-row indexes after a check or recheck. O(rows + findings).
+    /// Rebuild the per-row counts after a check or recheck. O(rows + findings).
     pub fn reindex(&mut self) {
         let n = self.list.rows.len();
-        let sequential = self
-            .list
-            .rows
+        let mut counts = vec![(0u16, 0u16); n];
+        let mut by_code = BTreeMap::new();
+        let mut totals = (0, 0);
+        let all = self
+            .result
+            .row_findings
             .iter()
             .enumerate()
-            .all(|(i, r)| r.row == i + 1);
-        let pos = |row: usize| -> Option<usize> {
-            if sequential {
-                (row >= 1 && row <= n).then(|| row - 1)
-            } else {
-                self.list.rows.iter().position(|r| r.row == row)
-            }
-        };
-        let mut counts = vec![(0u16, 0u16); n];
-        let mut per_row = vec![0u32; n + 1];
-        let mut file = Vec::new();
-        let mut by_code = BTreeMap::new();
-        let mut owner = Vec::with_capacity(self.checked.findings.len());
-        for (fi, f) in self.checked.findings.iter().enumerate() {
+            .flat_map(|(i, v)| v.iter().map(move |f| (Some(i), f)))
+            .chain(self.result.file_findings.iter().map(|f| (None, f)));
+        for (i, f) in all {
             *by_code.entry(f.code).or_insert(0) += 1;
-            match f.row.and_then(pos) {
-                Some(i) => {
-                    per_row[i + 1] += 1;
-                    let c = &mut counts[i];
-                    match f.severity {
-                        Severity::Error => c.0 = c.0.saturating_add(1),
-                        Severity::Warning => c.1 = c.1.saturating_add(1),
-                    }
-                    owner.push(Some(i));
-                }
-                None => {
-                    file.push(fi as u32);
-                    owner.push(None);
-                }
+            let err = f.severity == Severity::Error;
+            if err {
+                totals.0 += 1;
+            } else {
+                totals.1 += 1;
             }
-        }
-        for i in 0..n {
-            per_row[i + 1] += per_row[i];
-        }
-        let mut fill = per_row.clone();
-        let mut by_row = vec![0u32; per_row[n] as usize];
-        for (fi, o) in owner.iter().enumerate() {
-            if let Some(i) = o {
-                by_row[fill[*i] as usize] = fi as u32;
-                fill[*i] += 1;
+            if let Some(c) = i.and_then(|i| counts.get_mut(i)) {
+                if err {
+                    c.0 = c.0.saturating_add(1);
+                } else {
+                    c.1 = c.1.saturating_add(1);
+                }
             }
         }
         let mut actions = vec![PlanAction::Blocked; n];
-        for rp in &self.checked.plan.rows {
-            if let Some(i) = pos(rp.row) {
-                actions[i] = rp.action;
+        for (i, rp) in self.result.plan.rows.iter().enumerate() {
+            // The plan is indexed like the list; fall back to the row number otherwise.
+            let at = if self.list.rows.get(i).is_some_and(|r| r.row == rp.row) {
+                Some(i)
+            } else {
+                self.index_of_row(rp.row)
+            };
+            if let Some(at) = at {
+                actions[at] = rp.action;
             }
         }
-        self.counts = counts;
-        self.row_start = per_row;
-        self.by_row = by_row;
-        self.file_findings = file;
         let mut action_counts = BTreeMap::new();
         for a in &actions {
             *action_counts.entry(*a).or_insert(0) += 1;
         }
-        let mut totals = (0, 0);
-        for f in &self.checked.findings {
-            match f.severity {
-                Severity::Error => totals.0 += 1,
-                Severity::Warning => totals.1 += 1,
-            }
-        }
+        self.counts = counts;
         self.by_code = by_code;
         self.actions = actions;
         self.action_counts = action_counts;
@@ -355,13 +349,11 @@ impl Session {
     }
 
     pub fn findings_of(&self, index: usize) -> impl Iterator<Item = &Finding> {
-        let (a, b) = match (self.row_start.get(index), self.row_start.get(index + 1)) {
-            (Some(a), Some(b)) => (*a as usize, *b as usize),
-            _ => (0, 0),
-        };
-        self.by_row[a..b]
-            .iter()
-            .filter_map(|fi| self.checked.findings.get(*fi as usize))
+        self.result.row_findings.get(index).into_iter().flatten()
+    }
+
+    pub fn file_findings(&self) -> &[Finding] {
+        &self.result.file_findings
     }
 
     /// What the row will do: its plan action, or `Skipped` if the admin skipped it.
@@ -380,19 +372,9 @@ impl Session {
         self.counts.get(index).map(|c| c.0).unwrap_or(0)
     }
 
-    /// Counts of rows per status (action), skips applied. O(actions + skipped rows).
+    /// Counts of rows per status (plan action; pre-flight marks skipped rows `Skipped`).
     pub fn status_counts(&self) -> BTreeMap<PlanAction, usize> {
-        let mut m = self.action_counts.clone();
-        for i in &self.skipped {
-            if let Some(a) = self.actions.get(*i) {
-                if let Some(c) = m.get_mut(a) {
-                    *c = c.saturating_sub(1);
-                }
-                *m.entry(PlanAction::Skipped).or_insert(0) += 1;
-            }
-        }
-        m.retain(|_, v| *v > 0);
-        m
+        self.action_counts.clone()
     }
 
     /// (errors, warnings) over all findings.

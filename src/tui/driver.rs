@@ -52,8 +52,6 @@ pub trait Services: Send + Sync + 'static {
     ) -> BoxFuture<'static, Result<Loaded, String>>;
     /// Start the engine on `plan` against the org last loaded.
     fn start_run(&self, plan: Plan) -> BoxFuture<'static, Result<StartedRun, String>>;
-    /// Write the edited list as CSV.
-    fn write_list(&self, list: &HireList, out: &mut dyn std::io::Write) -> Result<(), String>;
 }
 
 pub struct Driver<B: Backend> {
@@ -238,9 +236,8 @@ impl<B: Backend> Driver<B> {
                 overwrite,
             } => {
                 let tx = self.tx.clone();
-                let services = self.services.clone();
                 tokio::task::spawn_blocking(move || {
-                    let msg = match save_list(&*services, &path, &list, overwrite) {
+                    let msg = match save_list(&path, &list, overwrite) {
                         Ok(()) => Msg::Saved(path),
                         Err(SaveError::Exists) => Msg::SaveExists(path),
                         Err(SaveError::Other(e)) => Msg::Error(e),
@@ -409,7 +406,6 @@ enum SaveError {
 }
 
 fn save_list(
-    services: &dyn Services,
     path: &Path,
     list: &HireList,
     overwrite: bool,
@@ -432,9 +428,8 @@ fn save_list(
         }
     };
     let mut w = std::io::BufWriter::new(file);
-    services
-        .write_list(list, &mut w)
-        .and_then(|()| std::io::Write::flush(&mut w).map_err(|e| e.to_string()))
+    crate::ingest::write(list, &mut w)
+        .and_then(|()| std::io::Write::flush(&mut w))
         .map_err(|e| SaveError::Other(format!("cannot write {}: {e}", path.display())))
 }
 

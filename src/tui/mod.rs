@@ -8,7 +8,6 @@
 //!   commands, and redraws only when something changed (at most 30 frames a second).
 
 pub mod app;
-pub mod check;
 pub mod driver;
 pub mod estimate;
 pub mod fix;

@@ -1,9 +1,8 @@
 //! The one inbox (`Msg`: input, engine events, load progress, results, errors) and the
 //! commands `update` asks the driver to run (`Cmd`: everything that does IO).
 
-use super::check::Checked;
-use super::check::Checker;
-use crate::model::{EngineEvent, HireList, LoadProgress, Plan, Report};
+use crate::model::{EngineEvent, HireList, LoadProgress, OrgSnapshot, Plan, Report};
+use crate::preflight::CheckResult;
 use crossterm::event::{KeyEvent, MouseEvent};
 use std::path::PathBuf;
 
@@ -11,8 +10,8 @@ use std::path::PathBuf;
 pub struct Loaded {
     pub path: PathBuf,
     pub list: HireList,
-    pub checker: Box<dyn Checker>,
-    pub checked: Checked,
+    pub snapshot: OrgSnapshot,
+    pub result: CheckResult,
     /// The org's allowed request rate per second, if the client knows it.
     pub allowed_per_s: Option<f64>,
 }

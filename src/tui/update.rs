@@ -35,7 +35,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.load.loading = false;
             app.load.error = None;
             let name = l.path.display().to_string();
-            let session = Session::new(l.path, l.list, l.checker, l.checked, l.allowed_per_s);
+            let session = Session::new(l.path, l.list, l.snapshot, l.result, l.allowed_per_s);
             let (e, w) = session.severity_totals();
             let rows = session.list.rows.len();
             app.session = Some(session);
@@ -472,9 +472,11 @@ fn on_preflight(app: &mut App, a: Action) -> Vec<Cmd> {
                 && let Some(s) = &mut app.session
             {
                 s.undo.push(Undo::Skips(s.skipped.clone()));
-                if !s.skipped.remove(&index) {
-                    s.skipped.insert(index);
+                let mut want = s.skipped.clone();
+                if !want.remove(&index) {
+                    want.insert(index);
                 }
+                s.set_skipped(want);
                 s.unsaved = true;
                 let row = s.list.rows.get(index).map(|r| r.row).unwrap_or(0);
                 let state = if s.skipped.contains(&index) {
@@ -690,7 +692,7 @@ fn commit_edit(app: &mut App, index: usize, col: usize, value: String) -> Vec<Cm
         let old = std::mem::replace(&mut row.cells[col], value);
         s.undo.push(Undo::Cell { index, col, old });
         s.unsaved = true;
-        recheck(s, index);
+        s.recheck(index);
     }
     let errors = s.errors(index);
     let msg = if errors == 0 {
@@ -709,17 +711,6 @@ fn commit_edit(app: &mut App, index: usize, col: usize, value: String) -> Vec<Cm
         ));
     }
     Vec::new()
-}
-
-fn recheck(s: &mut Session, index: usize) {
-    let Session {
-        checker,
-        list,
-        checked,
-        ..
-    } = s;
-    checker.recheck_row(list, checked, index);
-    s.reindex();
 }
 
 /// The finding the cell cursor points at (or the row's first finding with a suggestion).
@@ -788,7 +779,9 @@ fn skip_code(app: &mut App) {
     let rows: Vec<usize> = (0..s.list.rows.len())
         .filter(|i| s.findings_of(*i).any(|x| x.code == f.code))
         .collect();
-    s.skipped.extend(rows);
+    let mut want = s.skipped.clone();
+    want.extend(rows);
+    s.set_skipped(want);
     if added > 0 {
         s.undo.push(Undo::Skips(before));
         s.unsaved = true;
@@ -808,12 +801,12 @@ fn undo(app: &mut App) {
             {
                 *cell = old;
             }
-            recheck(s, index);
+            s.recheck(index);
             let row = s.list.rows.get(index).map(|r| r.row).unwrap_or(0);
             app.set_info(format!("undid the edit of row {row}"));
         }
         Some(Undo::Skips(prev)) => {
-            s.skipped = prev;
+            s.set_skipped(prev);
             app.set_info("undid the skip");
         }
         None => app.set_info("nothing to undo"),
@@ -925,7 +918,7 @@ fn start_run(app: &mut App, rows: Vec<usize>) -> Vec<Cmd> {
         return Vec::new();
     };
     let wanted: BTreeSet<usize> = rows.iter().copied().collect();
-    let mut plan = s.checked.plan.clone();
+    let mut plan = s.result.plan.clone();
     plan.rows.retain(|r| {
         wanted.contains(&r.row)
             && s.index_of_row(r.row)
@@ -1043,7 +1036,9 @@ fn on_failures(app: &mut App, a: Action) -> Vec<Cmd> {
                 && let Some(i) = s.index_of_row(row)
             {
                 s.undo.push(Undo::Skips(s.skipped.clone()));
-                s.skipped.insert(i);
+                let mut want = s.skipped.clone();
+                want.insert(i);
+                s.set_skipped(want);
                 s.unsaved = true;
                 app.set_info(format!("row {row} skipped (u on Pre-flight undoes)"));
                 clamp_failures(app);

@@ -54,7 +54,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         .into_iter()
         .filter_map(|i| s.list.rows.get(i).map(|r| r.row))
         .collect();
-    let requests = estimate_requests(&s.checked.plan, &runnable);
+    let requests = estimate_requests(&s.result.plan, &runnable);
     let (rate, assumed) = match s.allowed_per_s {
         Some(r) => (r, false),
         None => (DEFAULT_RATE_PER_S, true),
@@ -107,11 +107,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             t.error(),
         )));
     }
-    let file_level: Vec<_> = s
-        .file_findings
-        .iter()
-        .filter_map(|i| s.checked.findings.get(*i as usize))
-        .collect();
+    let file_level: Vec<_> = s.file_findings().iter().collect();
     for fnd in file_level.iter().take(4) {
         lines.push(Line::from(Span::styled(
             format!("! {}: {}", fnd.code.as_str(), sanitize(&fnd.message)),

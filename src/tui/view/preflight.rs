@@ -247,7 +247,7 @@ fn draw_detail(f: &mut Frame, app: &App, s: &Session, area: Rect) {
             Span::raw(truncate(&text, width.saturating_sub(code.len() + 3))),
         ]));
     }
-    if let Some(p) = s.checked.plan.rows.iter().find(|p| p.row == r.row)
+    if let Some(p) = s.result.plan.rows.get(index).filter(|p| p.row == r.row)
         && !p.diff.is_empty()
     {
         let diff: Vec<String> = p
