@@ -1,12 +1,12 @@
 //! The TUI's state. Views only read it; `update` is the only writer.
 
-use crate::model::OrgSnapshot;
-use crate::preflight::{self, CheckResult};
 use super::theme::Theme;
+use crate::model::OrgSnapshot;
 use crate::model::{
     ApiStats, EngineEvent, Field, Finding, FindingCode, HireList, LoadProgress, Outcome,
     PlanAction, Report, RowReport, Severity, Step, StepStatus,
 };
+use crate::preflight::{self, CheckResult};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::PathBuf;
 use tui_input::Input;

@@ -405,11 +405,7 @@ enum SaveError {
     Other(String),
 }
 
-fn save_list(
-    path: &Path,
-    list: &HireList,
-    overwrite: bool,
-) -> Result<(), SaveError> {
+fn save_list(path: &Path, list: &HireList, overwrite: bool) -> Result<(), SaveError> {
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true);
     if overwrite {

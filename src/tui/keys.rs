@@ -554,7 +554,7 @@ pub fn lookup(ctxs: &[Ctx], ev: &KeyEvent) -> Option<Action> {
         for binding in BINDINGS.iter().filter(|b| b.ctx == *ctx) {
             if let Some(key) = binding.keys.iter().find(|key| key.matches(ev)) {
                 return Some(match (binding.action, key.code) {
-                    (Action::Goto(_), KeyCode::Char(c)) => {
+                    (Action::Goto(_), KeyCode::Char(c)) if c.is_ascii_digit() => {
                         Action::Goto(c.to_digit(10).unwrap_or(1) as u8)
                     }
                     (Action::Down, KeyCode::Up) if *ctx == Ctx::Load => Action::Up,

@@ -244,7 +244,7 @@ fn draw_detail(f: &mut Frame, app: &App, s: &Session, area: Rect) {
         let code = fi.code.as_str();
         lines.push(Line::from(vec![
             Span::styled(format!("{mark} {code} "), style),
-            Span::raw(truncate(&text, width.saturating_sub(code.len() + 3))),
+            Span::raw(text),
         ]));
     }
     if let Some(p) = s.result.plan.rows.get(index).filter(|p| p.row == r.row)
@@ -260,10 +260,12 @@ fn draw_detail(f: &mut Frame, app: &App, s: &Session, area: Rect) {
             t.dim(),
         )));
     }
-    let p = Paragraph::new(lines).block(
-        Block::new()
-            .borders(Borders::TOP)
-            .title(Span::styled(title, t.title())),
-    );
+    let p = Paragraph::new(lines)
+        .wrap(ratatui::widgets::Wrap { trim: false })
+        .block(
+            Block::new()
+                .borders(Borders::TOP)
+                .title(Span::styled(title, t.title())),
+        );
     f.render_widget(p, area);
 }
