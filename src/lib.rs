@@ -9,4 +9,5 @@ pub mod cli;
 pub mod ingest;
 pub mod model;
 pub mod preflight;
+pub mod sim;
 pub mod tui;

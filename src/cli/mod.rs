@@ -4,6 +4,8 @@
 use clap::{Args, Parser, Subcommand};
 use std::process::ExitCode;
 
+pub mod sim;
+
 /// Exit codes shared by every command (contract §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
@@ -33,7 +35,10 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Run the simulated Genesys Cloud org as a standalone HTTP server on loopback.
+    Sim(sim::Args),
+}
 
 /// Connection options, on every command that talks to an org (contract §1).
 #[derive(Debug, Clone, Default, Args)]
@@ -73,5 +78,7 @@ pub fn main() -> ExitCode {
 }
 
 async fn dispatch(cli: Cli) -> Exit {
-    match cli.command {}
+    match cli.command {
+        Command::Sim(args) => sim::run(args).await,
+    }
 }
