@@ -2,6 +2,12 @@
 //! its own file with an `Args` struct and a `run` function returning an [`Exit`].
 
 use clap::{Args, Parser, Subcommand};
+
+pub mod connect;
+pub mod login;
+pub mod profiles;
+
+pub use connect::{ConnectError, Connection, connect};
 use std::process::ExitCode;
 
 /// Exit codes shared by every command (contract §1).
@@ -33,7 +39,12 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Store an org's OAuth client: verify it, keep the secret in the OS keyring.
+    Login(login::Args),
+    /// List saved profiles, or remove one with --remove NAME.
+    Profiles(profiles::Args),
+}
 
 /// Connection options, on every command that talks to an org (contract §1).
 #[derive(Debug, Clone, Default, Args)]
@@ -73,5 +84,8 @@ pub fn main() -> ExitCode {
 }
 
 async fn dispatch(cli: Cli) -> Exit {
-    match cli.command {}
+    match cli.command {
+        Command::Login(a) => login::run(a).await,
+        Command::Profiles(a) => profiles::run(a).await,
+    }
 }
