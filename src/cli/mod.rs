@@ -2,6 +2,12 @@
 //! its own file with an `Args` struct and a `run` function returning an [`Exit`].
 
 use clap::{Args, Parser, Subcommand};
+
+pub mod connect;
+pub mod login;
+pub mod profiles;
+
+pub use connect::{ConnectError, Connection, connect};
 use std::process::ExitCode;
 
 pub mod sim;
@@ -38,6 +44,10 @@ pub struct Cli {
 pub enum Command {
     /// Run the simulated Genesys Cloud org as a standalone HTTP server on loopback.
     Sim(sim::Args),
+    /// Store an org's OAuth client: verify it, keep the secret in the OS keyring.
+    Login(login::Args),
+    /// List saved profiles, or remove one with --remove NAME.
+    Profiles(profiles::Args),
 }
 
 /// Connection options, on every command that talks to an org (contract §1).
@@ -80,5 +90,7 @@ pub fn main() -> ExitCode {
 async fn dispatch(cli: Cli) -> Exit {
     match cli.command {
         Command::Sim(args) => sim::run(args).await,
+        Command::Login(a) => login::run(a).await,
+        Command::Profiles(a) => profiles::run(a).await,
     }
 }
