@@ -7,7 +7,9 @@ use super::msg::{Cmd, Loaded, Msg};
 use super::update::update;
 use super::view;
 use crate::model::{EngineEvent, HireList, LoadProgress, Plan, Report};
-use futures::future::BoxFuture;
+use futures::StreamExt;
+use futures::future::{BoxFuture, LocalBoxFuture};
+use futures::stream::FuturesUnordered;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use std::path::{Path, PathBuf};
@@ -42,14 +44,15 @@ pub type Progress = Arc<dyn Fn(LoadProgress) + Send + Sync>;
 /// start the engine. `cli::tui` implements it over `ingest`, `genesys`, `preflight` and
 /// `engine`; both the binary and the end-to-end test use that implementation.
 pub trait Services: Send + Sync + 'static {
-    /// Read `path`, load the org snapshot of `target` for it, and check it.
+    /// Read `path`, load the org snapshot of `target` for it, and check it. The driver
+    /// polls the future alongside its inbox (so it need not be `Send`).
     fn load(
         &self,
         path: PathBuf,
         target: usize,
         progress: Progress,
         cancel: CancellationToken,
-    ) -> BoxFuture<'static, Result<Loaded, String>>;
+    ) -> LocalBoxFuture<'static, Result<Loaded, String>>;
     /// Start the engine on `plan` against the org last loaded.
     fn start_run(&self, plan: Plan) -> BoxFuture<'static, Result<StartedRun, String>>;
 }
@@ -66,6 +69,8 @@ pub struct Driver<B: Backend> {
     shutdown: CancellationToken,
     last_draw: Option<Instant>,
     data_dir: Option<PathBuf>,
+    /// Jobs polled by the loop itself (futures that are not `Send`); each yields messages.
+    jobs: FuturesUnordered<LocalBoxFuture<'static, Vec<Msg>>>,
     /// Frames drawn (for benchmarks and tests).
     pub frames: u64,
 }
@@ -89,6 +94,7 @@ impl<B: Backend> Driver<B> {
             shutdown: CancellationToken::new(),
             last_draw: None,
             data_dir,
+            jobs: FuturesUnordered::new(),
             frames: 0,
         }
     }
@@ -136,6 +142,11 @@ impl<B: Backend> Driver<B> {
                     Some(m) => self.handle(m),
                     None => break,
                 },
+                Some(msgs) = self.jobs.next(), if !self.jobs.is_empty() => {
+                    for m in msgs {
+                        self.handle(m);
+                    }
+                }
                 _ = tokio::time::sleep(wait) => {}
             }
             // Drain what is already queued (bounded, so input stays responsive).
@@ -163,9 +174,16 @@ impl<B: Backend> Driver<B> {
             if pred(&self.app) {
                 return true;
             }
-            match self.rx.recv().await {
-                Some(m) => self.handle(m),
-                None => return pred(&self.app),
+            tokio::select! {
+                msg = self.rx.recv() => match msg {
+                    Some(m) => self.handle(m),
+                    None => return pred(&self.app),
+                },
+                Some(msgs) = self.jobs.next(), if !self.jobs.is_empty() => {
+                    for m in msgs {
+                        self.handle(m);
+                    }
+                }
             }
             let _ = self.draw();
         }
@@ -206,23 +224,24 @@ impl<B: Backend> Driver<B> {
                     .services
                     .load(path.clone(), target, progress, cancel.clone());
                 let data_dir = self.data_dir.clone();
-                tokio::spawn(async move {
+                drop(tx);
+                self.jobs.push(Box::pin(async move {
                     let res = tokio::select! {
                         r = fut => r,
-                        _ = cancel.cancelled() => return,
+                        _ = cancel.cancelled() => return Vec::new(),
                     };
-                    let msg = match res {
+                    match res {
                         Ok(l) => {
+                            let mut out = Vec::new();
                             if let Some(dir) = data_dir {
-                                let recent = remember_recent(&dir, &path);
-                                let _ = tx.send(Msg::Recent(recent)).await;
+                                out.push(Msg::Recent(remember_recent(&dir, &path)));
                             }
-                            Msg::Loaded(Box::new(l))
+                            out.push(Msg::Loaded(Box::new(l)));
+                            out
                         }
-                        Err(e) => Msg::LoadFailed(e),
-                    };
-                    let _ = tx.send(msg).await;
-                });
+                        Err(e) => vec![Msg::LoadFailed(e)],
+                    }
+                }));
             }
             Cmd::Complete(prefix) => {
                 let tx = self.tx.clone();

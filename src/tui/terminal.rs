@@ -42,15 +42,17 @@ fn install_panic_hook() {
     }));
 }
 
-/// The data directory (logs, recent files): `$XDG_DATA_HOME/onboard` or the platform's.
+/// The data directory (recent files; logs under `logs/`): `ONBOARD_DATA_DIR` or the
+/// platform's data dir.
 pub fn data_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "onboard").map(|d| d.data_dir().to_path_buf())
+    crate::config::Paths::resolve().ok().map(|p| p.data_dir)
 }
 
-/// Send `tracing` output to `<data dir>/onboard.log`. Returns the log path.
+/// Send `tracing` output to `<data dir>/logs/tui.log`. Returns the log path.
 pub fn init_file_logging(dir: &std::path::Path) -> Option<PathBuf> {
-    std::fs::create_dir_all(dir).ok()?;
-    let path = dir.join("onboard.log");
+    let dir = dir.join("logs");
+    std::fs::create_dir_all(&dir).ok()?;
+    let path = dir.join("tui.log");
     let file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
