@@ -127,7 +127,9 @@ impl Services for LiveServices {
         let spec = self.orgs.get(target).cloned();
         let current = self.current.clone();
         async move {
-            let spec = spec.ok_or_else(|| "no org to load against: pass --profile, --region or --api-url".to_string())?;
+            let spec = spec.ok_or_else(|| {
+                "no org to load against: pass --profile, --region or --api-url".to_string()
+            })?;
             let p = path.clone();
             let list = tokio::task::spawn_blocking(move || crate::ingest::read_path(&p))
                 .await
