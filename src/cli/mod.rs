@@ -10,6 +10,8 @@ pub mod profiles;
 pub use connect::{ConnectEnv, ConnectError, Connection, connect, connect_with};
 use std::process::ExitCode;
 
+pub mod sim;
+
 /// Exit codes shared by every command (contract §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
@@ -44,6 +46,8 @@ pub enum Command {
     Login(login::Args),
     /// List saved profiles, or remove one with --remove NAME.
     Profiles(profiles::Args),
+    /// Run the simulated Genesys Cloud org as a standalone HTTP server on loopback.
+    Sim(sim::Args),
 }
 
 /// Connection options, on every command that talks to an org (contract §1).
@@ -87,5 +91,6 @@ async fn dispatch(cli: Cli) -> Exit {
     match cli.command {
         Command::Login(a) => login::run(a).await,
         Command::Profiles(a) => profiles::run(a).await,
+        Command::Sim(args) => sim::run(args).await,
     }
 }
