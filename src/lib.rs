@@ -6,6 +6,9 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod config;
+pub mod genesys;
 pub mod ingest;
 pub mod model;
 pub mod preflight;
+pub mod sim;
