@@ -505,7 +505,7 @@ async fn external_ids() {
     let list = api.get(&format!("/api/v2/users/{id}/externalid/hr")).await;
     assert_eq!(
         list.body,
-        json!([{"authorityName": "hr", "externalKey": "K1", "selfUri": format!("/api/v2/users/{id}/externalid/hr/K1")}])
+        json!({"authorityName": "hr", "externalKey": "K1", "selfUri": format!("/api/v2/users/{id}/externalid/hr/K1")})
     );
     // Case-sensitive.
     assert_error(
