@@ -41,14 +41,43 @@ fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
+/// What [`connect`] reads from the environment, injectable for tests.
+#[derive(Debug, Clone)]
+pub struct ConnectEnv {
+    pub paths: Paths,
+    /// `ONBOARD_CLIENT_ID`.
+    pub client_id: Option<String>,
+    /// `ONBOARD_CLIENT_SECRET`.
+    pub client_secret: Option<Secret>,
+    /// Keyring service name (`ONBOARD_KEYRING_SERVICE`, default `onboard`).
+    pub keyring_service: String,
+}
+
+impl ConnectEnv {
+    /// From the process environment.
+    pub fn from_process() -> Result<ConnectEnv, ConnectError> {
+        Ok(ConnectEnv {
+            paths: Paths::resolve().map_err(|e| ConnectError(e.0))?,
+            client_id: env(ENV_CLIENT_ID),
+            client_secret: env(ENV_CLIENT_SECRET).map(Secret::new),
+            keyring_service: crate::config::keyring::service_from_env(),
+        })
+    }
+}
+
 /// Resolve `--profile` / `--region` / `--api-url` plus `ONBOARD_CLIENT_ID` /
 /// `ONBOARD_CLIENT_SECRET` plus the profile's keyring secret into a client. Refuses plain
 /// `http://` to non-loopback hosts. Makes no request (call `client.verify()` to check the
 /// credentials up front).
 pub fn connect(args: &ConnectArgs) -> Result<Connection, ConnectError> {
-    let env_id = env(ENV_CLIENT_ID);
-    let env_secret = env(ENV_CLIENT_SECRET).map(Secret::new);
-    let paths = Paths::resolve().map_err(|e| ConnectError(e.0))?;
+    connect_with(args, ConnectEnv::from_process()?)
+}
+
+/// [`connect`] with an explicit environment.
+pub fn connect_with(args: &ConnectArgs, env: ConnectEnv) -> Result<Connection, ConnectError> {
+    let env_id = env.client_id;
+    let env_secret = env.client_secret;
+    let paths = env.paths;
     let profiles = Profiles::load(&paths).map_err(|e| ConnectError(e.0))?;
 
     let profile: Option<(String, Profile)> = match &args.profile {
@@ -126,7 +155,8 @@ pub fn connect(args: &ConnectArgs) -> Result<Connection, ConnectError> {
                     "no OAuth client secret: set {ENV_CLIENT_SECRET}, or store one with `onboard login --profile NAME`"
                 )));
             };
-            let keyring = Keyring::open().map_err(|e| ConnectError(e.0))?;
+            let keyring =
+                Keyring::open_service(&env.keyring_service).map_err(|e| ConnectError(e.0))?;
             match keyring.get(name).map_err(|e| ConnectError(e.0))? {
                 Some(s) => (s, keyring.store_name.to_string()),
                 None => {

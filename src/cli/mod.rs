@@ -7,7 +7,7 @@ pub mod connect;
 pub mod login;
 pub mod profiles;
 
-pub use connect::{ConnectError, Connection, connect};
+pub use connect::{ConnectEnv, ConnectError, Connection, connect, connect_with};
 use std::process::ExitCode;
 
 pub mod demo;

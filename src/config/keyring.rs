@@ -61,15 +61,19 @@ fn platform_store() -> Result<(Arc<CredentialStore>, &'static str), KeyringError
     ))
 }
 
+/// The keyring service name: `ONBOARD_KEYRING_SERVICE`, default `onboard`.
+pub fn service_from_env() -> String {
+    std::env::var("ONBOARD_KEYRING_SERVICE")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "onboard".to_string())
+}
+
 impl Keyring {
     /// Open the platform store with the service from `ONBOARD_KEYRING_SERVICE` (default
     /// `onboard`).
     pub fn open() -> Result<Keyring, KeyringError> {
-        let service = std::env::var("ONBOARD_KEYRING_SERVICE")
-            .ok()
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| "onboard".to_string());
-        Self::open_service(&service)
+        Self::open_service(&service_from_env())
     }
 
     pub fn open_service(service: &str) -> Result<Keyring, KeyringError> {
@@ -120,5 +124,23 @@ impl Keyring {
                 self.store_name
             ))),
         }
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    /// The real kernel keyring, under a service name no one else uses.
+    #[test]
+    fn keyutils_round_trip() {
+        let service = format!("onboard-test-{}", uuid::Uuid::new_v4());
+        let k = Keyring::open_service(&service).unwrap();
+        assert_eq!(k.get("p1").unwrap(), None);
+        k.set("p1", &Secret::new("s3cr3t-value")).unwrap();
+        assert_eq!(k.get("p1").unwrap(), Some(Secret::new("s3cr3t-value")));
+        k.delete("p1").unwrap();
+        assert_eq!(k.get("p1").unwrap(), None);
+        k.delete("p1").unwrap();
     }
 }

@@ -254,6 +254,7 @@ impl Client {
             .token(&self.inner.http, self.inner.cfg.max_attempts)
             .await?;
         if fresh {
+            tracing::debug!(client_id = %self.inner.cfg.client_id, "new access token");
             self.inner.limiter.reset_for_new_token();
         }
         Ok(t)
@@ -327,6 +328,7 @@ impl Client {
                 Ok(resp) => {
                     let status = resp.status().as_u16();
                     let headers = resp.headers().clone();
+                    tracing::debug!(request = %what, status, attempt = attempts, "answer");
                     permit.observe(rate_info(&headers));
                     match resp.bytes().await {
                         Ok(body) => {
