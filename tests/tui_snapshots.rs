@@ -167,3 +167,44 @@ fn help_and_questions() {
         app
     });
 }
+
+#[test]
+fn tiny_and_odd_sizes_never_panic() {
+    for size in [(1, 1), (10, 3), (20, 5), (40, 10), (300, 100)] {
+        let mut app = after_run(size);
+        for k in ['1', '2', '3', '4', '5'] {
+            feed(&mut app, [key(k)]);
+            render(&app);
+        }
+        feed(&mut app, [code(KeyCode::Enter)]);
+        render(&app);
+        feed(&mut app, [code(KeyCode::Esc), key('?')]);
+        render(&app);
+        feed(&mut app, [code(KeyCode::Esc), key('2'), key('e')]);
+        render(&app);
+    }
+}
+
+#[test]
+fn no_color_theme_draws_without_colours() {
+    use ratatui::style::Color;
+    let app = after_run((100, 30));
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+    for k in ['2', '3', '4', '5'] {
+        let mut app2 = after_run((100, 30));
+        feed(&mut app2, [key(k)]);
+        t.draw(|f| onboard::tui::view::draw(f, &app2)).unwrap();
+        let buf = t.backend().buffer();
+        for cell in buf.content() {
+            assert_eq!(cell.fg, Color::Reset, "screen {k}: {:?}", cell);
+            assert_eq!(cell.bg, Color::Reset, "screen {k}: {:?}", cell);
+        }
+    }
+    // The coloured theme does use colour (so the check above can fail).
+    let mut coloured = after_run((100, 30));
+    coloured.theme = onboard::tui::theme::Theme::colored();
+    feed(&mut coloured, [key('2')]);
+    t.draw(|f| onboard::tui::view::draw(f, &coloured)).unwrap();
+    assert!(t.backend().buffer().content().iter().any(|c| c.fg != Color::Reset));
+    drop(app);
+}

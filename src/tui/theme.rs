@@ -9,8 +9,13 @@ pub struct Theme {
 
 impl Theme {
     pub fn from_env() -> Theme {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Theme { color: !no_color }
+        Theme::from_no_color(std::env::var_os("NO_COLOR").as_deref())
+    }
+    /// `NO_COLOR` set to anything non-empty turns colour off (no-color.org).
+    pub fn from_no_color(value: Option<&std::ffi::OsStr>) -> Theme {
+        Theme {
+            color: !value.is_some_and(|v| !v.is_empty()),
+        }
     }
     pub fn plain() -> Theme {
         Theme { color: false }
@@ -74,5 +79,20 @@ impl Theme {
         } else {
             Style::new()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn no_color_non_empty_turns_colour_off() {
+        assert!(Theme::from_no_color(None).color);
+        assert!(Theme::from_no_color(Some(OsStr::new(""))).color);
+        assert!(!Theme::from_no_color(Some(OsStr::new("1"))).color);
+        assert_eq!(Theme::plain().error().fg, None);
+        assert_eq!(Theme::colored().error().fg, Some(Color::Red));
     }
 }

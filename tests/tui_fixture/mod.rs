@@ -29,7 +29,7 @@ pub const ORG: &str = r#"{
     {"id": "q-general", "name": "General", "division_id": "d-home", "member_count": 3},
     {"id": "q-sales", "name": "Sales Inbound", "division_id": "d-sales", "member_count": 1}
   ],
-  "licenses": [{"id": "cx2", "description": "CX 2", "seats": {"source": "known", "total": 100, "used": 10}}],
+  "licenses": [{"id": "cx2", "description": "CX 2", "seats": {"source": "known", "total": 200000, "used": 10}}],
   "trunks": [{"id": "t1", "name": "Carrier A", "in_service": true, "channels": 50}],
   "did_pools": [{"id": "p1", "start": "+13175550100", "end": "+13175550199"}],
   "assigned_dids": [],
