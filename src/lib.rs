@@ -6,6 +6,10 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod config;
 pub mod engine;
+pub mod genesys;
 pub mod model;
 pub mod report;
+pub mod sim;
+

@@ -2,7 +2,15 @@
 //! its own file with an `Args` struct and a `run` function returning an [`Exit`].
 
 use clap::{Args, Parser, Subcommand};
+
+pub mod connect;
+pub mod login;
+pub mod profiles;
+
+pub use connect::{ConnectEnv, ConnectError, Connection, connect, connect_with};
 use std::process::ExitCode;
+
+pub mod sim;
 
 /// Exit codes shared by every command (contract §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,7 +41,14 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Store an org's OAuth client: verify it, keep the secret in the OS keyring.
+    Login(login::Args),
+    /// List saved profiles, or remove one with --remove NAME.
+    Profiles(profiles::Args),
+    /// Run the simulated Genesys Cloud org as a standalone HTTP server on loopback.
+    Sim(sim::Args),
+}
 
 /// Connection options, on every command that talks to an org (contract §1).
 #[derive(Debug, Clone, Default, Args)]
@@ -73,5 +88,9 @@ pub fn main() -> ExitCode {
 }
 
 async fn dispatch(cli: Cli) -> Exit {
-    match cli.command {}
+    match cli.command {
+        Command::Login(a) => login::run(a).await,
+        Command::Profiles(a) => profiles::run(a).await,
+        Command::Sim(args) => sim::run(args).await,
+    }
 }

@@ -1,0 +1,377 @@
+#!/usr/bin/env python3
+"""Generates assets/demo/org.json (the built-in demo org, contract.md §4) deterministically.
+
+Run from the repo root: python3 assets/demo/gen_org.py. Ids are UUIDv5 of a stable name, so a
+re-run produces the same file. Facts an engineer needs are summarised in assets/demo/ORG.md.
+"""
+import json
+import uuid
+
+NS = uuid.UUID("6f1c2a4e-8a9b-4c3d-9e2f-0a1b2c3d4e5f")
+
+
+def uid(kind, name):
+    return str(uuid.uuid5(NS, f"{kind}:{name}"))
+
+
+DIVISIONS = ["Home", "Sales", "Support", "Billing", "Collections"]
+divisions = [{"id": uid("division", d), "name": d, **({"homeDivision": True} if d == "Home" else {})}
+             for d in DIVISIONS]
+DIV = {d["name"]: d["id"] for d in divisions}
+
+ROLES = [
+    ("Agent", "cx2"), ("Senior Agent", "cx2"), ("Chat Agent", "cx2"), ("Outbound Agent", "cx2"),
+    ("Trainer", "cx2"), ("Supervisor", "cx3"), ("Team Lead", "cx3"), ("Quality Evaluator", "cx3"),
+    ("Workforce Manager", "cx3"), ("Master Admin", "cx3"), ("admin", "cx3"),
+    ("Employee", "cx1"), ("Reporting Analyst", "cx1"), ("Communicate User", "cx1"),
+    ("Billing Admin", None), ("Telephony Admin", None), ("Directory Admin", None),
+    ("Read Only", None), ("API Integration", None), ("Auditor", None),
+]
+roles = []
+for name, lic in ROLES:
+    r = {"id": uid("role", name), "name": name}
+    if lic:
+        r["baseLicense"] = lic
+    roles.append(r)
+ROLE = {r["name"]: r["id"] for r in roles}
+
+SKILLS = [
+    "Billing", "Returns", "Refunds", "Payments", "Disputes", "Collections", "Payment Plans",
+    "Fraud", "Sales", "Upsell", "Renewals", "Retention", "Enterprise Accounts", "SMB Accounts",
+    "Technical Support", "Networking", "Hardware", "Software", "Mobile Apps", "Password Reset",
+    "Account Setup", "Onboarding", "Escalations", "VIP", "Chat", "Email", "Social Media",
+    "Warranty", "Shipping", "Orders", "Product Catalog", "Pricing", "Invoicing", "Tax",
+    "Credit Check", "Compliance", "Complaints", "Accessibility", "Outbound Dialing", "Callbacks",
+    "Surveys", "Knowledge Base", "Training", "Quality Review", "Scheduling", "Reporting",
+    "Hardware Repairs", "Installation", "Cancellations", "Loyalty Program",
+]
+assert len(SKILLS) == len(set(SKILLS)) == 50
+skills = [{"id": uid("skill", s), "name": s} for s in SKILLS]
+SK = {s["name"]: s["id"] for s in skills}
+
+LANGS = ["English", "Spanish", "French", "German", "Portuguese", "Italian", "Dutch", "Japanese",
+         "Mandarin", "Arabic"]
+languages = [{"id": uid("language", l), "name": l} for l in LANGS]
+LG = {l["name"]: l["id"] for l in languages}
+
+QUEUES = [
+    ("General", "Home"), ("Overflow", "Home"), ("Reception", "Home"), ("Escalations", "Home"),
+    ("Sales Inbound", "Sales"), ("Sales Outbound", "Sales"), ("Sales Renewals", "Sales"),
+    ("Sales Enterprise", "Sales"), ("Sales SMB", "Sales"), ("Sales Chat", "Sales"),
+    ("Support Tier 1", "Support"), ("Support Tier 2", "Support"), ("Support Tier 3", "Support"),
+    ("Technical Support", "Support"), ("Returns", "Support"), ("Warranty Claims", "Support"),
+    ("Support Chat", "Support"), ("Support Email", "Support"), ("VIP Support", "Support"),
+    ("Spanish Support", "Support"), ("French Support", "Support"),
+    ("Billing Tier 1", "Billing"), ("Billing Tier 2", "Billing"), ("Billing Disputes", "Billing"),
+    ("Payments", "Billing"), ("Refunds", "Billing"),
+    ("Collections Early Stage", "Collections"), ("Collections Late Stage", "Collections"),
+    ("Collections Recovery", "Collections"), ("Payment Plans", "Collections"),
+]
+assert len(QUEUES) == 30
+QDIV = {q: d for q, d in QUEUES}
+
+FIRST = ["Olivia", "Liam", "Emma", "Noah", "Ava", "Elijah", "Sophia", "James", "Isabella",
+         "Lucas", "Mia", "Mateo", "Amelia", "Ethan", "Harper", "Aiden", "Evelyn", "Diego",
+         "Chloe", "Omar", "Priya", "Kenji", "Fatima", "Wei", "Sofia", "Jonas", "Leila", "Tomas",
+         "Nadia", "Ravi"]
+LAST = ["Martin", "Garcia", "Smith", "Johnson", "Brown", "Lee", "Wilson", "Lopez", "Nguyen",
+        "Patel", "Kim", "Silva", "Rossi", "Muller", "Dubois", "Tanaka", "Cohen", "Novak",
+        "Haddad", "Okafor", "Jensen", "Costa", "Ibrahim", "Schmidt", "Moreau", "Kowalski",
+        "Fischer", "Santos", "Chen", "Walsh"]
+
+N_USERS = 300
+# per division: (queues agents join, skills pool, department)
+DIV_PROFILE = {
+    "Home": (["General", "Overflow", "Reception", "Escalations"],
+             ["Escalations", "VIP", "Complaints", "Knowledge Base", "Training"], "Operations"),
+    "Sales": (["Sales Inbound", "Sales Outbound", "Sales Renewals", "Sales Enterprise",
+               "Sales SMB", "Sales Chat"],
+              ["Sales", "Upsell", "Renewals", "Retention", "Enterprise Accounts", "SMB Accounts",
+               "Pricing", "Outbound Dialing"], "Sales"),
+    "Support": (["Support Tier 1", "Support Tier 2", "Support Tier 3", "Technical Support",
+                 "Returns", "Warranty Claims", "Support Chat", "Support Email", "VIP Support",
+                 "Spanish Support", "French Support"],
+                ["Technical Support", "Networking", "Hardware", "Software", "Mobile Apps",
+                 "Password Reset", "Returns", "Warranty", "Shipping", "Orders", "Chat", "Email"],
+                "Customer Support"),
+    "Billing": (["Billing Tier 1", "Billing Disputes", "Payments", "Refunds"],
+                ["Billing", "Refunds", "Payments", "Disputes", "Invoicing", "Tax"], "Billing"),
+    "Collections": (["Collections Early Stage", "Collections Late Stage", "Collections Recovery",
+                     "Payment Plans"],
+                    ["Collections", "Payment Plans", "Credit Check", "Compliance", "Fraud"],
+                    "Collections"),
+}
+DIV_ORDER = ["Sales", "Support", "Billing", "Collections", "Home"]
+
+# Billing Tier 2: exactly 18 members; memberLimit 20.
+BT2_MEMBERS = 18
+
+names = []
+seen = set()
+i = 0
+while len(names) < N_USERS:
+    f = FIRST[i % len(FIRST)]
+    l = LAST[(i * 7 + i // len(FIRST)) % len(LAST)]
+    i += 1
+    if (f, l) in seen:
+        continue
+    seen.add((f, l))
+    names.append((f, l))
+
+users = []
+supervisors = {}  # division -> list of supervisor ids
+did_a_next = 100  # +13175550100 ...
+uk_next = 0
+ext_next = 1000
+bt2 = 0
+for n, (f, l) in enumerate(names):
+    div = "Home" if n == 0 else DIV_ORDER[n % 5]
+    qs_pool, sk_pool, dept = DIV_PROFILE[div]
+    email = f"{f.lower()}.{l.lower()}@example.com"
+    u = {"id": uid("user", email), "name": f"{f} {l}", "email": email, "divisionId": DIV[div],
+         "department": dept}
+    if n % 47 == 20:
+        state = "deleted"
+    elif n % 23 == 11:
+        state = "inactive"
+    else:
+        state = "active"
+    u["state"] = state
+    k = n // 5  # index within division
+    if n == 0:
+        role, title = "Master Admin", "Contact Center Administrator"
+    elif k % 12 == 1:
+        role, title = "Supervisor", f"{dept} Supervisor"
+    elif k % 12 == 2 and div != "Home":
+        role, title = "Team Lead", f"{dept} Team Lead"
+    elif k % 20 == 5:
+        role, title = "Quality Evaluator", "Quality Evaluator"
+    elif k % 20 == 9:
+        role, title = "Reporting Analyst", "Reporting Analyst"
+    elif k % 7 == 3:
+        role, title = "Senior Agent", f"Senior {dept} Agent"
+    elif k % 11 == 6:
+        role, title = "Chat Agent", "Chat Agent"
+    else:
+        role, title = "Agent", f"{dept} Agent"
+    u["title"] = title
+    grants = [{"roleId": ROLE["Employee"], "divisionId": DIV["Home"]},
+              {"roleId": ROLE[role], "divisionId": DIV[div]}]
+    if role == "Master Admin":
+        grants.append({"roleId": ROLE["admin"], "divisionId": DIV["Home"]})
+    u["roles"] = grants
+    if role in ("Supervisor", "Master Admin") and state == "active":
+        supervisors.setdefault(div, []).append(u["id"])
+    elif supervisors.get(div):
+        u["managerId"] = supervisors[div][-1]
+    is_agent = role in ("Agent", "Senior Agent", "Chat Agent", "Team Lead", "Supervisor")
+    if is_agent:
+        s1 = sk_pool[n % len(sk_pool)]
+        s2 = sk_pool[(n // 3 + 1) % len(sk_pool)]
+        sk = [{"id": SK[s1], "proficiency": float(1 + n % 5)}]
+        if s2 != s1:
+            sk.append({"id": SK[s2], "proficiency": float(1 + (n // 2) % 5)})
+        u["skills"] = sk
+        lg = [{"id": LG["English"], "proficiency": 5.0}]
+        extra = LANGS[1 + n % 9] if n % 4 == 0 else None
+        if extra:
+            lg.append({"id": LG[extra], "proficiency": float(2 + n % 4)})
+        u["languages"] = lg
+        q = [qs_pool[n % len(qs_pool)]]
+        q2 = qs_pool[(n // 5 + 2) % len(qs_pool)]
+        if q2 not in q:
+            q.append(q2)
+        if div == "Billing" and state != "deleted" and bt2 < BT2_MEMBERS:
+            q.append("Billing Tier 2")
+            bt2 += 1
+        if state == "deleted":
+            q = []
+        u["queueIds"] = [uid("queue", x) for x in q]
+    # licences from roles
+    lic = set()
+    for g in grants:
+        base = dict(ROLES)[[r for r in ROLE if ROLE[r] == g["roleId"]][0]]
+        if base:
+            lic.add(base)
+    # one base licence: the highest
+    best = "cx3" if "cx3" in lic else "cx2" if "cx2" in lic else "cx1"
+    lics = [best]
+    if role in ("Supervisor", "Quality Evaluator", "Master Admin") or (is_agent and n % 6 == 0):
+        lics.append("wem")
+    if n % 10 == 3:
+        lics.append("collaborate")
+    u["licenses"] = [] if state == "deleted" else lics
+    addrs = []
+    if state != "deleted" and role != "Reporting Analyst":
+        if div == "Home" and n % 2 == 0 and uk_next < 10:
+            addrs.append({"address": f"+4420712300{uk_next:02d}", "mediaType": "PHONE", "type": "WORK"})
+            uk_next += 1
+        elif is_agent and did_a_next < 240:
+            addrs.append({"address": f"+1317555{did_a_next:04d}", "mediaType": "PHONE", "type": "WORK"})
+            did_a_next += 1
+        if ext_next < 1200:
+            addrs.append({"extension": str(ext_next), "mediaType": "PHONE", "type": "WORK2"})
+            ext_next += 1
+    u["addresses"] = addrs
+    if state != "deleted" or n % 2 == 1:
+        u["externalIds"] = [{"authorityName": "workday", "externalKey": f"E{1000 + n}"}]
+    users.append(u)
+
+queues = []
+members = {q: 0 for q, _ in QUEUES}
+for u in users:
+    if u["state"] == "deleted":
+        continue
+    for qid in u.get("queueIds", []):
+        for q, _ in QUEUES:
+            if uid("queue", q) == qid:
+                members[q] += 1
+for q, d in QUEUES:
+    limit = members[q] + 2 if q == "Billing Tier 2" else 1000
+    queues.append({"id": uid("queue", q), "name": q, "divisionId": DIV[d], "memberLimit": limit})
+
+assigned = {}
+for u in users:
+    for l in u["licenses"]:
+        assigned[l] = assigned.get(l, 0) + 1
+LIC = [("cx1", "Genesys Cloud CX 1", assigned.get("cx1", 0) + 60),
+       ("cx2", "Genesys Cloud CX 2", assigned.get("cx2", 0) + 250),
+       ("cx3", "Genesys Cloud CX 3", assigned.get("cx3", 0) + 3),
+       ("wem", "Workforce Engagement Management", assigned.get("wem", 0) + 40),
+       ("collaborate", "Genesys Cloud Collaborate", assigned.get("collaborate", 0) + 25)]
+licenses = [{"id": i, "description": d, "seats": s} for i, d, s in LIC]
+
+phone_active = sum(1 for u in users if u["state"] == "active" and u["addresses"])
+trunks = [
+    {"id": uid("trunk", "Carrier A"), "name": "Carrier A - Primary SIP", "inService": True, "channels": 120},
+    {"id": uid("trunk", "Carrier B"), "name": "Carrier B - Secondary SIP", "inService": True,
+     "channels": phone_active - 120 + 12},
+    {"id": uid("trunk", "Carrier C"), "name": "Carrier C - Backup", "inService": False, "channels": 60},
+]
+
+did_pools = [
+    {"id": uid("didpool", "US-A"), "startPhoneNumber": "+13175550100", "endPhoneNumber": "+13175550399"},
+    {"id": uid("didpool", "US-B"), "startPhoneNumber": "+13175551000", "endPhoneNumber": "+13175551099"},
+    {"id": uid("didpool", "UK"), "startPhoneNumber": "+442071230000", "endPhoneNumber": "+442071230049"},
+]
+ext_pools = [
+    {"id": uid("extpool", "1000"), "startNumber": "1000", "endNumber": "1999"},
+    {"id": uid("extpool", "5000"), "startNumber": "5000", "endNumber": "5099"},
+]
+WRAPUPS = [("Resolved", "Home"), ("Callback Scheduled", "Home"), ("Escalated", "Home"),
+           ("Sale Made", "Sales"), ("No Sale", "Sales"), ("Refund Issued", "Billing"),
+           ("Payment Taken", "Collections"), ("Promise To Pay", "Collections"),
+           ("Ticket Created", "Support"), ("Wrong Number", "Home")]
+wrapups = [{"id": uid("wrapup", w), "name": w, "divisionId": DIV[d]} for w, d in WRAPUPS]
+
+org = {
+    "name": "Acme Support",
+    "oauthClients": [{"clientId": "demo", "clientSecret": "demo-secret", "tokenTtlSeconds": 86400}],
+    "divisions": divisions, "roles": roles, "skills": skills, "languages": languages,
+    "queues": queues, "wrapupCodes": wrapups, "licenses": licenses, "trunks": trunks,
+    "didPools": did_pools, "extensionPools": ext_pools, "users": users,
+}
+with open("assets/demo/org.json", "w") as fh:
+    json.dump(org, fh, indent=1)
+    fh.write("\n")
+
+# ------------------------------------------------------------------ ORG.md (generated facts)
+by_id = {u["id"]: u for u in users}
+st = {}
+for u in users:
+    st[u["state"]] = st.get(u["state"], 0) + 1
+rname = {r["id"]: r["name"] for r in roles}
+qname = {q["id"]: q["name"] for q in queues}
+dname = {d["id"]: d["name"] for d in divisions}
+out = []
+w = out.append
+w("# The demo org \"Acme Support\" (assets/demo/org.json)\n")
+w("Generated by `python3 assets/demo/gen_org.py` (deterministic; re-run after editing the script).")
+w("Served by `onboard sim` / `onboard demo`. OAuth client: `demo` / `demo-secret`, token TTL 86400 s.")
+w("All emails are `first.last@example.com`. Everything below is exact.\n")
+w("## Divisions\n")
+for d in divisions:
+    w(f"- {d['name']}{' (home division)' if d.get('homeDivision') else ''} — `{d['id']}`")
+w("\n## Roles (name → base licence)\n")
+for r in roles:
+    w(f"- {r['name']} → {r.get('baseLicense', '(no licence)')}")
+w("\nNote: `admin` is lowercase (the real org's built-in admin role). Role grants default to the user's division.")
+w("\n## Routing skills (50)\n")
+w(", ".join(SKILLS))
+w("\nNear-miss spellings that exist only as typos: e.g. `Biling` (→ Billing), `Retuns` (→ Returns).")
+w("\n## Languages (10)\n")
+w(", ".join(LANGS))
+w("\n## Queues (30): name — division — current members / memberLimit\n")
+for q in queues:
+    w(f"- {q['name']} — {dname[q['divisionId']]} — {members[q['name']]} / {q['memberLimit']}")
+w(f"\n**Billing Tier 2** (Billing) has {members['Billing Tier 2']} members and memberLimit "
+  f"{members['Billing Tier 2'] + 2}: the 3rd new member added at run time fails with 400 "
+  "`queue.size.limit` (pre-flight cannot see the limit; the API exposes no such field).")
+w("Queue members count non-deleted users (active and inactive).")
+w("\n## Wrap-up codes\n")
+w(", ".join(f"{x} ({d})" for x, d in WRAPUPS))
+w("\n## Licences: id — description — seats (billing prepaidQuantity) — assigned (actualQuantity) — free\n")
+for i, d, s in LIC:
+    w(f"- `{i}` — {d} — {s} — {assigned.get(i, 0)} — {s - assigned.get(i, 0)}")
+w("\n**cx3 is almost exhausted: 3 free seats.** Four or more new Supervisors / Team Leads / "
+  "Quality Evaluators / Workforce Managers / admins (any cx3 role) trip `license_shortfall`.")
+w("cx2 has 250 free seats, so ~150 new Agents fit.")
+w("\n## Trunks\n")
+for t in trunks:
+    w(f"- {t['name']} — {'in service' if t['inService'] else '**OUT OF SERVICE**'} — {t['channels']} channels"
+      " (served as trunk base settings property `trunk_max_calls`)")
+w(f"\nIn-service channels: {120 + trunks[1]['channels']}. Active users with a phone (DID or extension): "
+  f"{phone_active} (all users with a phone incl. inactive: {sum(1 for u in users if u['addresses'])}). "
+  f"So **{120 + trunks[1]['channels'] - phone_active} free channels**: the 13th new phone-enabled agent trips "
+  "`trunk_capacity`. Carrier B is the one near capacity; Carrier C is out of service (`trunk_out_of_service`).")
+w("\n## DID pools (inclusive)\n")
+for p in did_pools:
+    w(f"- {p['startPhoneNumber']} – {p['endPhoneNumber']}")
+w("\nTaken DIDs (owner type USER, work phone of an existing user): **+13175550100 … +13175550239** "
+  "(140 numbers) and **+442071230000 … +442071230009** (10 numbers). Every other number in the pools is free, "
+  "e.g. +13175550240 … +13175550399, the whole +13175551000 … +13175551099 pool, +442071230010 … +442071230049.")
+w("Numbers outside every pool (→ `did_unavailable`): e.g. +13175559999, +14155550123.")
+taken_did = {a['address']: u['email'] for u in users for a in u['addresses'] if 'address' in a}
+w(f"Example taken DIDs: +13175550100 ({taken_did['+13175550100']}), +13175550150 ({taken_did['+13175550150']}), +442071230000 ({taken_did['+442071230000']}).")
+w("\n## Extension pools (inclusive)\n")
+for p in ext_pools:
+    w(f"- {p['startNumber']} – {p['endNumber']}")
+taken_ext = {a['extension']: u['email'] for u in users for a in u['addresses'] if 'extension' in a}
+w(f"\nTaken extensions: **1000 … 1199** (200, one per user). Free: 1200 … 1999 and 5000 … 5099. "
+  f"Outside every pool (→ `extension_conflict`): e.g. 3000, 999, 12345. "
+  f"Example taken: 1000 ({taken_ext['1000']}), 1100 ({taken_ext['1100']}).")
+w("\n## Users\n")
+w(f"{len(users)} users: {st['active']} active, {st['inactive']} inactive, {st['deleted']} deleted. "
+  "Deleted users hold no licences, queues or phones.\n")
+w("Inactive (a hire row with this email → `inactive_user`, reactivated):")
+for u in users:
+    if u["state"] == "inactive":
+        w(f"- {u['email']} ({dname[u['divisionId']]}, {u['title']})")
+w("\nDeleted (a hire row with this email → `deleted_user`, restored):")
+for u in users:
+    if u["state"] == "deleted":
+        ex = u.get("externalIds")
+        w(f"- {u['email']} ({dname[u['divisionId']]}, {u['title']})" + (f", external id workday:{ex[0]['externalKey']}" if ex else ""))
+w("\nSome active users (→ `existing_user`, updated), with their queues:")
+shown = 0
+for u in users:
+    if u["state"] == "active" and u.get("queueIds") and shown < 12:
+        shown += 1
+        ex = u.get("externalIds")
+        w(f"- {u['email']} — {dname[u['divisionId']]}, {u['title']}, workday:{ex[0]['externalKey']}, queues: "
+          + "; ".join(qname[q] for q in u["queueIds"]))
+w("\nActive supervisors (good `manager_email` values), by division:")
+for d, ids in supervisors.items():
+    w(f"- {d}: " + ", ".join(by_id[i]["email"] for i in ids))
+w("\nMaster admin: olivia.martin@example.com (Home; roles Master Admin + admin + Employee).")
+w("\n## External ids\n")
+w("Authority **`workday`**, key `E` + (1000 + index in org.json): every active and inactive user has one, "
+  "keys E1000 … E1299 minus most deleted users' (deleted users keep theirs only where listed above). "
+  "E.g. " + ", ".join(f"workday:{u['externalIds'][0]['externalKey']} = {u['email']}" for u in users[1:4]) + ".")
+w("Keys above E1299 (e.g. workday:E5001) are free.")
+w("\n## Every user's grants\n")
+w("Each user holds `Employee`@Home plus one main role in their own division (Agent, Senior Agent, Chat Agent, "
+  "Team Lead, Supervisor, Quality Evaluator, Reporting Analyst, or Master Admin). Licences: the highest base "
+  "licence of their roles, plus `wem` for Supervisors / Quality Evaluators / some agents, plus `collaborate` for some.")
+with open("assets/demo/ORG.md", "w") as fh:
+    fh.write("\n".join(out) + "\n")

@@ -1,0 +1,329 @@
+//! Telephony (read-only): trunks, trunk base settings (`properties.trunk_max_calls` holds the
+//! channel count), DID pools, `didpools/dids`, extension pools, extensions in use.
+
+use super::{division_ref, ok, user_ref};
+use crate::sim::error::{ApiError, ApiResult};
+use crate::sim::paging::{Query, listing};
+use crate::sim::server::AppState;
+use crate::sim::state::{Org, Pool, Trunk};
+use axum::Router;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::Uri;
+use axum::response::Response;
+use axum::routing::get;
+use serde_json::{Value, json};
+
+const BASE: &str = "/api/v2/telephony/providers/edges";
+const DATE: &str = "2026-01-05T09:00:00.000Z";
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v2/telephony/providers/edges/trunks", get(trunks))
+        .route(
+            "/api/v2/telephony/providers/edges/trunks/{trunkId}",
+            get(trunk),
+        )
+        .route(
+            "/api/v2/telephony/providers/edges/trunkbasesettings",
+            get(bases),
+        )
+        .route(
+            "/api/v2/telephony/providers/edges/trunkbasesettings/{trunkBaseSettingsId}",
+            get(base),
+        )
+        .route("/api/v2/telephony/providers/edges/didpools", get(did_pools))
+        .route("/api/v2/telephony/providers/edges/didpools/dids", get(dids))
+        .route(
+            "/api/v2/telephony/providers/edges/didpools/{didPoolId}",
+            get(did_pool),
+        )
+        .route(
+            "/api/v2/telephony/providers/edges/extensionpools",
+            get(ext_pools),
+        )
+        .route(
+            "/api/v2/telephony/providers/edges/extensionpools/{extensionPoolId}",
+            get(ext_pool),
+        )
+        .route(
+            "/api/v2/telephony/providers/edges/extensions",
+            get(extensions),
+        )
+}
+
+fn home(org: &Org) -> Value {
+    division_ref(org, &org.home_division().id)
+}
+
+fn metabase() -> Value {
+    json!({"id": "external_sip_pcv_byoc_carrier.json", "name": "Generic BYOC Carrier"})
+}
+
+fn trunk_json(org: &Org, t: &Trunk) -> Value {
+    json!({
+        "id": t.id, "name": t.name, "division": home(org), "state": "active", "version": 1,
+        "dateCreated": DATE, "dateModified": DATE,
+        "trunkType": "EXTERNAL",
+        "trunkBase": {"id": t.base_id, "name": t.name, "selfUri": format!("{BASE}/trunkbasesettings/{}", t.base_id)},
+        "trunkMetabase": metabase(),
+        "inService": t.in_service,
+        "enabled": true,
+        "connectedStatus": {"connected": t.in_service, "connectedStateTime": DATE},
+        "optionsEnabledStatus": "ENABLED",
+        "registersEnabledStatus": "DISABLED",
+        "family": 2,
+        "selfUri": format!("{BASE}/trunks/{}", t.id),
+    })
+}
+
+fn base_json(org: &Org, t: &Trunk) -> Value {
+    let mut props = json!({
+        "trunk_label": {"type": "string", "value": {"default": null, "instance": t.name}},
+        "trunk_enabled": {"type": "boolean", "value": {"default": true, "instance": true}},
+    });
+    if let Some(c) = t.channels {
+        props["trunk_max_calls"] =
+            json!({"type": "integer", "value": {"default": 0, "instance": c}});
+    }
+    json!({
+        "id": t.base_id, "name": t.name, "division": home(org), "state": "active", "version": 1,
+        "dateCreated": DATE, "dateModified": DATE,
+        "trunkMetabase": metabase(), "properties": props, "trunkType": "EXTERNAL", "managed": false,
+        "selfUri": format!("{BASE}/trunkbasesettings/{}", t.base_id),
+    })
+}
+
+async fn trunks(
+    State(s): State<AppState>,
+    uri: Uri,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let q = Query::parse(raw.as_deref());
+    let page = q.page(500)?;
+    let base = q.get("trunkBaseId").map(str::to_string);
+    let typ = q.get("trunkType").map(str::to_string);
+    s.read(|org| {
+        let m: Vec<&Trunk> = org
+            .trunks
+            .iter()
+            .filter(|t| base.as_deref().is_none_or(|b| b == t.base_id))
+            .filter(|_| typ.as_deref().is_none_or(|t| t == "EXTERNAL"))
+            .collect();
+        let r = page.range(m.len());
+        let e = m[r].iter().map(|t| trunk_json(org, t)).collect();
+        Ok(ok(listing(e, m.len(), page, uri.path(), &q, true)))
+    })
+}
+
+async fn trunk(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
+    s.read(|org| {
+        org.trunks
+            .iter()
+            .find(|t| t.id == id)
+            .map(|t| ok(trunk_json(org, t)))
+            .ok_or_else(|| ApiError::not_found("trunk", &id))
+    })
+}
+
+async fn bases(
+    State(s): State<AppState>,
+    uri: Uri,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let q = Query::parse(raw.as_deref());
+    let page = q.page(500)?;
+    s.read(|org| {
+        let r = page.range(org.trunks.len());
+        let e = org.trunks[r].iter().map(|t| base_json(org, t)).collect();
+        Ok(ok(listing(e, org.trunks.len(), page, uri.path(), &q, true)))
+    })
+}
+
+async fn base(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
+    s.read(|org| {
+        org.trunks
+            .iter()
+            .find(|t| t.base_id == id)
+            .map(|t| ok(base_json(org, t)))
+            .ok_or_else(|| ApiError::not_found("trunk base settings", &id))
+    })
+}
+
+fn did_pool_json(org: &Org, p: &Pool) -> Value {
+    json!({"id": p.id, "name": format!("{} - {}", p.start, p.end), "division": home(org), "state": "active",
+           "version": 1, "dateCreated": DATE, "dateModified": DATE,
+           "startPhoneNumber": p.start, "endPhoneNumber": p.end, "provider": "PURE_CLOUD",
+           "selfUri": format!("{BASE}/didpools/{}", p.id)})
+}
+
+fn ext_pool_json(org: &Org, p: &Pool) -> Value {
+    json!({"id": p.id, "name": format!("{} - {}", p.start, p.end), "division": home(org), "state": "active",
+           "version": 1, "dateCreated": DATE, "dateModified": DATE,
+           "startNumber": p.start, "endNumber": p.end,
+           "selfUri": format!("{BASE}/extensionpools/{}", p.id)})
+}
+
+async fn did_pools(
+    State(s): State<AppState>,
+    uri: Uri,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let q = Query::parse(raw.as_deref());
+    let page = q.page(500)?;
+    s.read(|org| {
+        let r = page.range(org.did_pools.len());
+        let e = org.did_pools[r]
+            .iter()
+            .map(|p| did_pool_json(org, p))
+            .collect();
+        Ok(ok(listing(
+            e,
+            org.did_pools.len(),
+            page,
+            uri.path(),
+            &q,
+            true,
+        )))
+    })
+}
+
+async fn did_pool(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
+    s.read(|org| {
+        org.did_pools
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| ok(did_pool_json(org, p)))
+            .ok_or_else(|| ApiError::not_found("DID pool", &id))
+    })
+}
+
+async fn ext_pools(
+    State(s): State<AppState>,
+    uri: Uri,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let q = Query::parse(raw.as_deref());
+    let page = q.page(500)?;
+    s.read(|org| {
+        let r = page.range(org.extension_pools.len());
+        let e = org.extension_pools[r]
+            .iter()
+            .map(|p| ext_pool_json(org, p))
+            .collect();
+        Ok(ok(listing(
+            e,
+            org.extension_pools.len(),
+            page,
+            uri.path(),
+            &q,
+            true,
+        )))
+    })
+}
+
+async fn ext_pool(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
+    s.read(|org| {
+        org.extension_pools
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| ok(ext_pool_json(org, p)))
+            .ok_or_else(|| ApiError::not_found("extension pool", &id))
+    })
+}
+
+/// `GET …/didpools/dids?type=ASSIGNED_AND_UNASSIGNED|UNASSIGNED&id=POOL&numberMatch=…`
+async fn dids(State(s): State<AppState>, uri: Uri, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+    let q = Query::parse(raw.as_deref());
+    let page = q.page(500)?;
+    let typ = q
+        .get("type")
+        .ok_or_else(|| ApiError::missing("type"))?
+        .to_string();
+    let unassigned_only = match typ.as_str() {
+        "ASSIGNED_AND_UNASSIGNED" => false,
+        "UNASSIGNED" => true,
+        other => return Err(crate::sim::paging::bad_param("type", other)),
+    };
+    let pools = q.all("id");
+    let number_match = q
+        .get("numberMatch")
+        .map(|m| m.trim_start_matches('+').to_string());
+    let desc = q
+        .get("sortOrder")
+        .is_some_and(|o| o.eq_ignore_ascii_case("descending") || o.eq_ignore_ascii_case("desc"));
+    s.read(|org| {
+        let owners = org.number_owners(false);
+        let mut rows: Vec<(String, &Pool, Option<usize>)> = Vec::new();
+        for p in org.did_pools.iter().filter(|p| pools.is_empty() || pools.contains(&p.id)) {
+            for n in p.numbers() {
+                if let Some(m) = &number_match
+                    && !n.contains(m.as_str())
+                {
+                    continue;
+                }
+                let owner = owners.get(n.as_str()).copied();
+                if unassigned_only && owner.is_some() {
+                    continue;
+                }
+                rows.push((n, p, owner));
+            }
+        }
+        if desc {
+            rows.reverse();
+        }
+        let r = page.range(rows.len());
+        let e: Vec<Value> = rows[r]
+            .iter()
+            .map(|(n, p, owner)| {
+                let mut v = json!({"number": n, "assigned": owner.is_some(),
+                                   "didPool": {"id": p.id, "selfUri": format!("{BASE}/didpools/{}", p.id)}});
+                if let Some(i) = owner {
+                    let u = &org.users[*i];
+                    v["id"] = json!(crate::sim::state::stable_id(&format!("did:{n}"), 0));
+                    v["name"] = json!(n);
+                    v["owner"] = user_ref(org, &u.id);
+                    v["ownerType"] = json!("USER");
+                    v["selfUri"] = json!(format!("{BASE}/dids/{}", v["id"].as_str().unwrap_or("")));
+                }
+                v
+            })
+            .collect();
+        Ok(ok(listing(e, rows.len(), page, uri.path(), &q, false)))
+    })
+}
+
+/// Extensions in use (one per user address with an extension).
+async fn extensions(
+    State(s): State<AppState>,
+    uri: Uri,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let q = Query::parse(raw.as_deref());
+    let page = q.page(500)?;
+    let number = q.get("number").map(str::to_string);
+    s.read(|org| {
+        let mut rows: Vec<(&str, usize)> = org.number_owners(true).into_iter().collect();
+        rows.sort();
+        if let Some(n) = &number {
+            rows.retain(|(x, _)| x == n);
+        }
+        let r = page.range(rows.len());
+        let e: Vec<Value> = rows[r]
+            .iter()
+            .map(|(n, i)| {
+                let u = &org.users[*i];
+                let id = crate::sim::state::stable_id(&format!("extension:{n}"), 0);
+                let mut v = json!({"id": id, "name": n, "number": n, "state": "active", "version": 1,
+                                   "division": home(org), "dateCreated": DATE, "dateModified": DATE,
+                                   "owner": user_ref(org, &u.id), "ownerType": "USER",
+                                   "selfUri": format!("{BASE}/extensions/{id}")});
+                if let Some(p) = org.extension_pools.iter().find(|p| p.contains(n)) {
+                    v["extensionPool"] = json!({"id": p.id, "name": format!("{} - {}", p.start, p.end),
+                                                "selfUri": format!("{BASE}/extensionpools/{}", p.id)});
+                }
+                v
+            })
+            .collect();
+        Ok(ok(listing(e, rows.len(), page, uri.path(), &q, true)))
+    })
+}

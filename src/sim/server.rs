@@ -1,0 +1,386 @@
+//! The router and the middleware every request passes: correlation id, OAuth bearer check,
+//! per-token fixed-window rate limit, injected faults, error-body rendering, statistics.
+
+use super::error::ApiError;
+use super::state::Token;
+use super::{Shared, lock, routes, unix_now};
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use base64::Engine;
+use serde_json::json;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub type AppState = Arc<Shared>;
+
+/// The matched path template, carried from the route layer to the outer middleware.
+#[derive(Clone)]
+struct RouteTemplate(MatchedPath);
+
+pub fn router(shared: AppState) -> Router {
+    let api = routes::api_routes()
+        .route("/oauth/token", post(oauth_token))
+        .route_layer(middleware::from_fn_with_state(
+            shared.clone(),
+            route_middleware,
+        ));
+    Router::new()
+        .merge(api)
+        .route("/__sim/stats", get(sim_stats))
+        .fallback(fallback)
+        .layer(middleware::from_fn_with_state(
+            shared.clone(),
+            outer_middleware,
+        ))
+        .with_state(shared)
+}
+
+async fn fallback() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not.found",
+        "The requested resource was not found.",
+    )
+}
+
+async fn sim_stats(
+    State(s): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+) -> Response {
+    if !peer.ip().is_loopback() {
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "not.authorized",
+            "/__sim/stats answers loopback clients only",
+        )
+        .into_response();
+    }
+    axum::Json(s.stats()).into_response()
+}
+
+/// The bearer token of an authenticated request.
+#[derive(Clone)]
+pub struct Caller {
+    pub client_id: String,
+}
+
+/// Rate-limit figures for the response headers: (count, allowed, reset seconds).
+#[derive(Clone, Copy)]
+struct RateHeaders(u32, u32, u64);
+
+/// Marks a write that must be answered with a dropped connection.
+#[derive(Clone, Copy)]
+struct DropConnection;
+
+fn is_write(m: &Method) -> bool {
+    matches!(
+        *m,
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+    )
+}
+
+/// Per matched route: authentication, rate limit, faults; remembers the path template.
+async fn route_middleware(State(s): State<AppState>, mut req: Request, next: Next) -> Response {
+    let template = req.extensions().get::<MatchedPath>().cloned();
+    let is_api = req.uri().path().starts_with("/api/");
+    let mut rate: Option<RateHeaders> = None;
+    let mut resp = 'done: {
+        if !is_api {
+            break 'done next.run(req).await;
+        }
+        let token = match bearer(req.headers()) {
+            Ok(t) => t,
+            Err(e) => break 'done e.into_response(),
+        };
+        let limit = *lock(&s.rate_limit);
+        let now = unix_now();
+        let verdict = {
+            let mut org = lock(&s.org);
+            match org.tokens.get_mut(token) {
+                None => Err(bad_credentials()),
+                Some(t) if t.expires_at <= now => Err(bad_credentials()),
+                Some(t) => {
+                    let caller = Caller {
+                        client_id: t.client_id.clone(),
+                    };
+                    match limit {
+                        None => Ok((caller, None)),
+                        Some(l) => {
+                            if t.window_start.elapsed() >= l.window {
+                                t.window_start = Instant::now();
+                                t.count = 0;
+                            }
+                            t.count = t.count.saturating_add(1);
+                            let left = l.window.saturating_sub(t.window_start.elapsed());
+                            let reset = left.as_secs() + u64::from(left.subsec_nanos() > 0);
+                            Ok((caller, Some(RateHeaders(t.count, l.max, reset.max(1)))))
+                        }
+                    }
+                }
+            }
+        };
+        let caller = match verdict {
+            Err(e) => break 'done e.into_response(),
+            Ok((caller, rl)) => {
+                rate = rl;
+                caller
+            }
+        };
+        if let Some(RateHeaders(count, max, reset)) = rate
+            && count > max
+        {
+            let e = ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too.many.requests.retry.after",
+                format!("Rate limit exceeded the maximum. Retry the request in [{reset}] seconds"),
+            );
+            let mut r = e.into_response();
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(reset));
+            break 'done r;
+        }
+        req.extensions_mut().insert(caller);
+        let write = is_write(req.method());
+        let decision = lock(&s.faults).decide(write);
+        if let Some(d) = decision.latency {
+            tokio::time::sleep(d).await;
+        }
+        if decision.timeout {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            break 'done ApiError::new(
+                StatusCode::GATEWAY_TIMEOUT,
+                "request.timeout",
+                "The request timed out.",
+            )
+            .into_response();
+        }
+        if let Some(status) = decision.error_status {
+            let (st, code, msg) = match status {
+                502 => (
+                    StatusCode::BAD_GATEWAY,
+                    "bad.gateway",
+                    "The server received an invalid response from an upstream server.",
+                ),
+                503 => (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "service.unavailable",
+                    "Service is currently unavailable.",
+                ),
+                _ => (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal.server.error",
+                    "The server encountered an unexpected condition.",
+                ),
+            };
+            break 'done ApiError::new(st, code, msg).into_response();
+        }
+        let mut r = next.run(req).await;
+        if decision.drop_after_commit && r.status().is_success() {
+            r.extensions_mut().insert(DropConnection);
+        }
+        r
+    };
+    if let Some(t) = template {
+        resp.extensions_mut().insert(RouteTemplate(t));
+    }
+    if let Some(r) = rate {
+        resp.extensions_mut().insert(r);
+    }
+    resp
+}
+
+/// Every request: correlation id, error bodies, rate-limit headers, `--state` flush, stats.
+async fn outer_middleware(State(s): State<AppState>, req: Request, next: Next) -> Response {
+    if req.uri().path().starts_with("/__sim/") {
+        return next.run(req).await;
+    }
+    let context_id = uuid::Uuid::new_v4().to_string();
+    let method = req.method().clone();
+    let mut resp = next.run(req).await;
+
+    if is_write(&method)
+        && let Some(p) = &s.persist
+    {
+        p.flushed().await;
+    }
+    if let Some(err) = resp.extensions_mut().remove::<ApiError>() {
+        let body = serde_json::to_vec(&err.body(&context_id)).unwrap_or_default();
+        *resp.body_mut() = Body::from(body);
+        resp.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        resp.headers_mut().remove(header::CONTENT_LENGTH);
+    }
+    let rate = resp.extensions().get::<RateHeaders>().copied();
+    let drop_after = resp.extensions().get::<DropConnection>().is_some();
+    let h = resp.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&context_id) {
+        h.insert("inin-correlation-id", v);
+    }
+    if let Some(RateHeaders(count, max, reset)) = rate {
+        h.insert("inin-ratelimit-count", HeaderValue::from(count.min(max)));
+        h.insert("inin-ratelimit-allowed", HeaderValue::from(max));
+        h.insert("inin-ratelimit-reset", HeaderValue::from(reset));
+    }
+    let status = resp.status().as_u16();
+    let route = match resp.extensions().get::<RouteTemplate>() {
+        Some(RouteTemplate(mp)) => format!("{} {}", method, mp.as_str()),
+        None => format!("{method} (unmatched)"),
+    };
+    lock(&s.counters).record(if drop_after { 0 } else { status }, &route);
+    if drop_after {
+        return dropped_connection();
+    }
+    resp
+}
+
+/// A response whose body fails at once: hyper aborts the connection, so the client sees
+/// the connection drop without a complete response (contract §5 `drop_after_commit`).
+fn dropped_connection() -> Response {
+    let stream = futures::stream::once(async {
+        Err::<Bytes, std::io::Error>(std::io::Error::other("drop_after_commit"))
+    });
+    Response::new(Body::from_stream(stream))
+}
+
+fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
+    let missing = || {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "authentication.required",
+            "No authentication bearer token specified in authorization header.",
+        )
+    };
+    let v = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(missing)?;
+    let (scheme, token) = v.split_once(' ').ok_or_else(missing)?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(missing());
+    }
+    Ok(token.trim())
+}
+
+fn bad_credentials() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "bad.credentials",
+        "Invalid login credentials.",
+    )
+}
+
+fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
+    (
+        status,
+        axum::Json(
+            json!({"error": error, "description": description, "error_description": description}),
+        ),
+    )
+        .into_response()
+}
+
+/// `POST /oauth/token` — client credentials grant with HTTP Basic auth.
+async fn oauth_token(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let creds = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("basic"))
+        .and_then(|(_, b64)| {
+            base64::engine::general_purpose::STANDARD
+                .decode(b64.trim())
+                .ok()
+        })
+        .and_then(|raw| String::from_utf8(raw).ok());
+    let form: Vec<(String, String)> = url::form_urlencoded::parse(&body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let grant = form
+        .iter()
+        .find(|(k, _)| k == "grant_type")
+        .map(|(_, v)| v.as_str());
+    // Credentials may also come in the form body.
+    let (id, secret) = match creds.as_deref().and_then(|c| c.split_once(':')) {
+        Some((a, b)) => (a.to_string(), b.to_string()),
+        None => {
+            let f = |k: &str| form.iter().find(|(x, _)| x == k).map(|(_, v)| v.clone());
+            match (f("client_id"), f("client_secret")) {
+                (Some(a), Some(b)) => (a, b),
+                _ => {
+                    return oauth_error(
+                        StatusCode::UNAUTHORIZED,
+                        "invalid_client",
+                        "client credentials are missing: send HTTP Basic auth",
+                    );
+                }
+            }
+        }
+    };
+    match grant {
+        Some("client_credentials") => {}
+        Some(_) => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                "only grant_type=client_credentials is supported",
+            );
+        }
+        None => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "grant_type is required",
+            );
+        }
+    }
+    let ttl_override = lock(&s.faults).spec.token_ttl;
+    let issued = s.write(|org| {
+        let Some(client) = org
+            .clients
+            .iter()
+            .find(|c| c.client_id == id && c.client_secret == secret)
+        else {
+            return Err(());
+        };
+        let ttl = ttl_override.unwrap_or(client.token_ttl_seconds);
+        let token = format!(
+            "{}{}",
+            uuid::Uuid::new_v4().simple(),
+            uuid::Uuid::new_v4().simple()
+        );
+        let client_id = client.client_id.clone();
+        let now = unix_now();
+        org.tokens.retain(|_, t| t.expires_at > now);
+        org.tokens.insert(
+            token.clone(),
+            Token {
+                client_id,
+                expires_at: now + ttl,
+                window_start: Instant::now(),
+                count: 0,
+            },
+        );
+        Ok((token, ttl))
+    });
+    match issued {
+        Ok((token, ttl)) => axum::Json(json!({
+            "access_token": token,
+            "token_type": "bearer",
+            "expires_in": ttl,
+        }))
+        .into_response(),
+        Err(()) => oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "client not found or bad client secret",
+        ),
+    }
+}
