@@ -48,7 +48,8 @@ pub fn write_rows_csv(list: &HireList, rows: &[usize], path: &Path) -> std::io::
         let mut w = csv::WriterBuilder::new()
             .flexible(true)
             .from_writer(&mut out);
-        w.write_record(&list.headers).map_err(std::io::Error::other)?;
+        w.write_record(&list.headers)
+            .map_err(std::io::Error::other)?;
         for r in list.rows.iter().filter(|r| rows.contains(&r.row)) {
             w.write_record(&r.cells).map_err(std::io::Error::other)?;
         }
@@ -99,7 +100,9 @@ pub fn render_text(report: &Report) -> String {
                     r.row,
                     sanitize(&r.email),
                     st.step.as_str(),
-                    st.http_status.map(|h| format!("HTTP {h} ")).unwrap_or_default(),
+                    st.http_status
+                        .map(|h| format!("HTTP {h} "))
+                        .unwrap_or_default(),
                     st.code
                         .as_deref()
                         .map(|c| format!("{} ", sanitize(c)))

@@ -59,7 +59,10 @@ async fn sigkill_at_several_points_then_resume() {
             tokio::time::sleep(std::time::Duration::from_millis(2)).await;
         }
         let _ = child.wait();
-        assert!(killed, "the run finished before {delta} records; kill earlier");
+        assert!(
+            killed,
+            "the run finished before {delta} records; kill earlier"
+        );
         assert_eq!(sim.stats().await.duplicate_emails, 0);
         sim.with_state(|org| {
             for i in 0..90 {
@@ -91,7 +94,13 @@ async fn unreadable_file_and_bad_credentials_exit_2_without_writes() {
     let before = writes(&sim.stats().await);
 
     let out = onboard(dir.path())
-        .args(["apply", "/nonexistent/hires.csv", "--api-url", &sim.url(), "--yes"])
+        .args([
+            "apply",
+            "/nonexistent/hires.csv",
+            "--api-url",
+            &sim.url(),
+            "--yes",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -102,12 +111,21 @@ async fn unreadable_file_and_bad_credentials_exit_2_without_writes() {
     std::fs::write(&hires, hire_csv(3, "b")).unwrap();
     let out = onboard(dir.path())
         .env("ONBOARD_CLIENT_SECRET", "wrong")
-        .args(["apply", hires.to_str().unwrap(), "--api-url", &sim.url(), "--yes"])
+        .args([
+            "apply",
+            hires.to_str().unwrap(),
+            "--api-url",
+            &sim.url(),
+            "--yes",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!err.contains("wrong"), "the secret must not be echoed: {err}");
+    assert!(
+        !err.contains("wrong"),
+        "the secret must not be echoed: {err}"
+    );
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert_eq!(writes(&sim.stats().await), before);
 }
@@ -120,12 +138,20 @@ async fn errors_abort_unless_skip_invalid_and_passwords_stay_in_their_file() {
     let dir = tempfile::tempdir().unwrap();
     let hires = dir.path().join("hires.csv");
     let mut csv = hire_csv(2, "p");
-    csv.push_str("bad@hires.example.com,Bad,Row,Support,,,Agent,Biling:3,English:5,Support Tier 1,\n");
+    csv.push_str(
+        "bad@hires.example.com,Bad,Row,Support,,,Agent,Biling:3,English:5,Support Tier 1,\n",
+    );
     std::fs::write(&hires, &csv).unwrap();
     let journal = dir.path().join("j.jsonl");
     let before = writes(&sim.stats().await);
     let out = onboard(dir.path())
-        .args(["apply", hires.to_str().unwrap(), "--api-url", &sim.url(), "--yes"])
+        .args([
+            "apply",
+            hires.to_str().unwrap(),
+            "--api-url",
+            &sim.url(),
+            "--yes",
+        ])
         .args(["--journal", journal.to_str().unwrap()])
         .output()
         .unwrap();
@@ -136,13 +162,24 @@ async fn errors_abort_unless_skip_invalid_and_passwords_stay_in_their_file() {
     let pw = dir.path().join("passwords.csv");
     let report_path = dir.path().join("report.json");
     let out = onboard(dir.path())
-        .args(["apply", hires.to_str().unwrap(), "--api-url", &sim.url(), "--yes"])
+        .args([
+            "apply",
+            hires.to_str().unwrap(),
+            "--api-url",
+            &sim.url(),
+            "--yes",
+        ])
         .args(["--journal", journal.to_str().unwrap(), "--skip-invalid"])
         .args(["--passwords", pw.to_str().unwrap(), "--format", "json"])
         .args(["--report", report_path.to_str().unwrap()])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["summary"]["succeeded"], 2);
     assert_eq!(report["summary"]["skipped"], 1);

@@ -32,7 +32,11 @@ async fn three_hundred_rows_with_faults_then_rerun_is_a_no_op() {
     assert_eq!(report.summary.total, 300);
     assert_eq!(report.summary.succeeded, 300);
     assert_eq!(
-        report.rows.iter().filter(|r| r.outcome == Outcome::Created).count(),
+        report
+            .rows
+            .iter()
+            .filter(|r| r.outcome == Outcome::Created)
+            .count(),
         300
     );
     assert_eq!(report.api.requests, client.stats().requests - before);
@@ -48,11 +52,26 @@ async fn three_hundred_rows_with_faults_then_rerun_is_a_no_op() {
 
     // Run it again: nothing to write, every row unchanged.
     sim.set_faults(onboard::sim::FaultSpec::default());
-    let writes_before = writes(&sim.stats().await);
+    let writes_before = write_routes(&sim.stats().await);
     let again = check(&client, &list).await;
-    assert_eq!(again.plan.count(PlanAction::Unchanged), 300, "{:?}", again.plan.rows.iter().filter(|r| r.action != PlanAction::Unchanged).take(2).collect::<Vec<_>>());
+    assert_eq!(
+        again.plan.count(PlanAction::Unchanged),
+        300,
+        "{:?}",
+        again
+            .plan
+            .rows
+            .iter()
+            .filter(|r| r.action != PlanAction::Unchanged)
+            .take(2)
+            .collect::<Vec<_>>()
+    );
     let report2 = run(&client, &again, &journal).await;
-    assert_eq!(writes(&sim.stats().await), writes_before, "a re-run wrote to the org");
+    assert_eq!(
+        write_routes(&sim.stats().await),
+        writes_before,
+        "a re-run wrote to the org"
+    );
     assert_eq!(report2.summary.unchanged, 300);
     assert!(report2.rows.iter().all(|r| r.outcome == Outcome::Unchanged));
 }
@@ -100,7 +119,11 @@ async fn runtime_failures_fail_alone_and_only_failed_completes_them() {
         .collect();
     assert_eq!(queue_failures.len(), 2, "{:#?}", report.rows);
     for r in &queue_failures {
-        let st = r.steps.iter().find(|s| s.status == StepStatus::Failed).unwrap();
+        let st = r
+            .steps
+            .iter()
+            .find(|s| s.status == StepStatus::Failed)
+            .unwrap();
         assert_eq!(st.step, onboard::model::Step::Queues);
         assert_eq!(st.http_status, Some(400));
         assert_eq!(st.code.as_deref(), Some("queue.size.limit"));
@@ -125,7 +148,11 @@ async fn runtime_failures_fail_alone_and_only_failed_completes_them() {
             .find(|q| q.name == "Billing Tier 2")
             .unwrap()
             .member_limit = Some(100);
-        org.licenses.iter_mut().find(|l| l.id == "wem").unwrap().seats += 10;
+        org.licenses
+            .iter_mut()
+            .find(|l| l.id == "wem")
+            .unwrap()
+            .seats += 10;
     });
     let j = onboard::engine::Journal::open(&journal).unwrap();
     let failed_ids = j.failed_identities();
@@ -149,8 +176,45 @@ async fn runtime_failures_fail_alone_and_only_failed_completes_them() {
     // The rows were created in the first run; the retry finished them.
     assert!(retry.rows.iter().all(|r| r.outcome == Outcome::Created));
     sim.with_state(|org| {
-        let q = org.queues.iter().find(|q| q.name == "Billing Tier 2").unwrap();
+        let q = org
+            .queues
+            .iter()
+            .find(|q| q.name == "Billing Tier 2")
+            .unwrap();
         assert_eq!(q.members.len(), 22);
     });
     assert_eq!(sim.stats().await.duplicate_emails, 0);
+}
+
+/// A create whose answer is lost after the org applied it is found by the lookup that
+/// follows, so the engine never creates the user a second time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_create_with_a_lost_answer_is_found_not_repeated() {
+    let sim = sim_with("drop_after_commit=1.0,seed=1").await;
+    let client = client(&sim.url());
+    let api = onboard::engine::Api::new(client.clone());
+    let d = onboard::model::DesiredUser {
+        email: "lost.answer@hires.example.com".into(),
+        name: "Lost Answer".into(),
+        division_id: sim.with_state(|o| o.divisions.iter().find(|d| d.home).unwrap().id.clone()),
+        department: None,
+        title: None,
+        manager: None,
+        grants: vec![],
+        skills: vec![],
+        languages: vec![],
+        queue_ids: vec![],
+        phone: None,
+        extension: None,
+        licenses: vec![],
+        external_id: None,
+    };
+    let err = api.create_user(&d, None).await.unwrap_err();
+    assert_eq!(err.kind, onboard::engine::OpKind::Unknown, "{err:?}");
+    let found = api.find_by_email(&d.email).await.unwrap();
+    assert!(found.is_some(), "the committed user must be found by email");
+    assert_eq!(
+        sim.stats().await.users.total,
+        sim.with_state(|o| o.users.len()) as u64
+    );
 }

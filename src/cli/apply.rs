@@ -82,11 +82,19 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| args.file.display().to_string());
     let list = crate::ingest::read_bytes(&name, &bytes).map_err(|e| e.to_string())?;
-    let client = super::connect(&args.connect).await?;
+    let conn = super::connect(&args.connect).map_err(|e| e.to_string())?;
+    let client = conn.client.clone();
+    client
+        .verify()
+        .await
+        .map_err(|e| format!("cannot connect to {}: {e}", conn.target))?;
 
     let journal_path = match &args.journal {
         Some(p) => p.clone(),
-        None => engine::default_journal_path(&crate::config::data_dir()?, &bytes),
+        None => engine::default_journal_path(
+            &crate::config::Paths::resolve().map_err(|e| e.0)?.data_dir,
+            &bytes,
+        ),
     };
     let failed_before: Option<BTreeSet<String>> = if args.only_failed {
         let journal = Journal::open(&journal_path).map_err(|e| e.to_string())?;
@@ -109,7 +117,7 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
         &client,
         &emails,
         &external_ids,
-        &crate::genesys::snapshot::SnapshotOptions::default(),
+        &conn.snapshot_options(),
         |_| {},
     )
     .await
@@ -173,10 +181,12 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
         estimate
     );
     eprintln!("{summary}");
-    let writes = plan
-        .rows
-        .iter()
-        .any(|r| !matches!(r.action, PlanAction::Unchanged | PlanAction::Skipped | PlanAction::Blocked));
+    let writes = plan.rows.iter().any(|r| {
+        !matches!(
+            r.action,
+            PlanAction::Unchanged | PlanAction::Skipped | PlanAction::Blocked
+        )
+    });
     if writes && !args.yes {
         if !std::io::stdin().is_terminal() {
             return Err(
@@ -205,7 +215,9 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
     let control = handle.control.clone();
     let ctrl_c = tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!("\nonboard apply: stopping — in-flight steps finish, the journal stays intact; run the same command again to resume");
+            eprintln!(
+                "\nonboard apply: stopping — in-flight steps finish, the journal stays intact; run the same command again to resume"
+            );
             control.cancel();
         }
     });
@@ -262,9 +274,7 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
             _ => {}
         }
         if progress_tty {
-            eprint!(
-                "\r\x1b[2K[{done_rows}/{total_rows}] {failed_rows} failed | {last_rate}"
-            );
+            eprint!("\r\x1b[2K[{done_rows}/{total_rows}] {failed_rows} failed | {last_rate}");
             let _ = std::io::stderr().flush();
         }
     }

@@ -3,6 +3,7 @@
 
 use clap::{Args, Parser, Subcommand};
 
+pub mod apply;
 pub mod connect;
 pub mod login;
 pub mod profiles;
@@ -46,6 +47,8 @@ pub enum Command {
     Login(login::Args),
     /// List saved profiles, or remove one with --remove NAME.
     Profiles(profiles::Args),
+    /// Provision the hire list: pre-flight, plan, confirm, run, report.
+    Apply(apply::ApplyArgs),
     /// Run the simulated Genesys Cloud org as a standalone HTTP server on loopback.
     Sim(sim::Args),
 }
@@ -92,5 +95,6 @@ async fn dispatch(cli: Cli) -> Exit {
         Command::Login(a) => login::run(a).await,
         Command::Profiles(a) => profiles::run(a).await,
         Command::Sim(args) => sim::run(args).await,
+        Command::Apply(a) => apply::run(a).await,
     }
 }

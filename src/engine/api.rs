@@ -268,9 +268,13 @@ impl Api {
                 by_license.entry(l.clone()).or_default().push(user.clone());
             }
         }
-        let assignments: Vec<(String, Vec<String>, Vec<String>)> = by_license
+        let assignments: Vec<genesys::LicenseChange> = by_license
             .into_iter()
-            .map(|(l, users)| (l, users, Vec::new()))
+            .map(|(license_id, add)| genesys::LicenseChange {
+                license_id,
+                add,
+                remove: Vec::new(),
+            })
             .collect();
         let results = self.client.assign_licenses(&assignments).await?;
         Ok(wanted
@@ -278,7 +282,7 @@ impl Api {
             .map(|(user, lics)| {
                 let bad: Vec<String> = results
                     .iter()
-                    .filter(|r| &r.user_id == user && !r.ok())
+                    .filter(|r| &r.user_id == user && !r.result.eq_ignore_ascii_case("success"))
                     .map(|r| format!("licence {}: {}", r.license_id, r.result))
                     .collect();
                 let answered = lics.iter().all(|l| {
@@ -298,7 +302,8 @@ impl Api {
     }
 
     pub async fn add_external_id(&self, id: &str, x: &ExternalId) -> Result<(), OpError> {
-        Ok(self.client.add_external_id(id, x).await?)
+        self.client.add_external_id(id, x).await?;
+        Ok(())
     }
 
     pub async fn external_ids(&self, id: &str) -> Result<Vec<ExternalId>, OpError> {
@@ -306,7 +311,7 @@ impl Api {
     }
 
     pub async fn invite(&self, id: &str) -> Result<(), OpError> {
-        Ok(self.client.invite_user(id).await?)
+        Ok(self.client.invite_user(id, false).await?)
     }
 
     /// Reads many users back in as few calls as the API allows (`GET /users?id=…`).

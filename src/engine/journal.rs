@@ -73,10 +73,20 @@ pub struct Journal {
 
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
-    #[error("cannot open the journal {path}: {source}. Check the directory exists and is writable, or pass --journal PATH")]
-    Open { path: PathBuf, source: std::io::Error },
-    #[error("cannot write the journal {path}: {source}. The run stopped so that no step goes unrecorded; free disk space and re-run to resume")]
-    Write { path: PathBuf, source: std::io::Error },
+    #[error(
+        "cannot open the journal {path}: {source}. Check the directory exists and is writable, or pass --journal PATH"
+    )]
+    Open {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "cannot write the journal {path}: {source}. The run stopped so that no step goes unrecorded; free disk space and re-run to resume"
+    )]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// The journal file name for a hire list's content: the first 16 hex digits of its SHA-256.

@@ -71,7 +71,9 @@ pub fn default_journal_path(data_dir: &std::path::Path, list_bytes: &[u8]) -> Pa
 pub enum EngineError {
     #[error(transparent)]
     Journal(#[from] JournalError),
-    #[error("the run stopped unexpectedly: {0}. Re-run the same command to resume from the journal")]
+    #[error(
+        "the run stopped unexpectedly: {0}. Re-run the same command to resume from the journal"
+    )]
     Crashed(String),
     #[error(
         "cannot open the passwords file {path}: {source}. Choose a writable path for --passwords"
@@ -136,12 +138,14 @@ pub fn start(
 ) -> Result<RunHandle, EngineError> {
     let journal = Journal::open(&cfg.journal_path)?;
     let passwords = match &cfg.passwords_file {
-        Some(path) => Some(run::PasswordSink::open(path).map_err(|source| {
-            EngineError::Passwords {
-                path: path.clone(),
-                source,
-            }
-        })?),
+        Some(path) => {
+            Some(
+                run::PasswordSink::open(path).map_err(|source| EngineError::Passwords {
+                    path: path.clone(),
+                    source,
+                })?,
+            )
+        }
         None => None,
     };
     let (tx, rx) = mpsc::channel(cfg.event_buffer.max(16));

@@ -7,8 +7,8 @@ use super::journal::{Journal, Record, RecordStatus, RowHistory};
 use super::steps::{GroupKey, Primary, RowWork, UserPatch, groups_for, work_for};
 use super::{EngineConfig, RunControl};
 use crate::model::{
-    ApiStats, EngineEvent, ExternalId, ManagerRef, Outcome, Plan, PlanAction, Proficiency,
-    Report, RowPlan, RowReport, Step, StepResult, StepStatus, UserState,
+    ApiStats, EngineEvent, ExternalId, ManagerRef, Outcome, Plan, PlanAction, Proficiency, Report,
+    RowPlan, RowReport, Step, StepResult, StepStatus, UserState,
 };
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
@@ -52,27 +52,45 @@ impl PasswordSink {
 
 /// A strong temporary password from the OS RNG: 20 characters over letters, digits and
 /// symbols, with at least one of each class.
-pub fn generate_password() -> String {
-    use rand::RngExt;
-    use rand::rngs::SysRng;
+pub fn generate_password() -> Result<String, getrandom::Error> {
     const LOWER: &[u8] = b"abcdefghijkmnopqrstuvwxyz";
     const UPPER: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
     const DIGIT: &[u8] = b"23456789";
     const SYMBOL: &[u8] = b"!#%+-=?@^_";
-    let mut rng = rand::rngs::StdRng::try_from_rng(&mut SysRng).unwrap_or_else(|_| rand::make_rng());
+    // Uniform picks by rejection sampling over OS random bytes.
+    let mut pool = [0u8; 256];
+    getrandom::fill(&mut pool)?;
+    let mut next = pool.into_iter();
+    let mut pick = |n: usize| -> Result<usize, getrandom::Error> {
+        let limit = 256 - 256 % n;
+        loop {
+            let b = match next.next() {
+                Some(b) => b,
+                None => {
+                    getrandom::fill(&mut pool)?;
+                    next = pool.into_iter();
+                    continue;
+                }
+            };
+            if usize::from(b) < limit {
+                return Ok(usize::from(b) % n);
+            }
+        }
+    };
     let all: Vec<u8> = [LOWER, UPPER, DIGIT, SYMBOL].concat();
-    let mut out: Vec<u8> = [LOWER, UPPER, DIGIT, SYMBOL]
-        .iter()
-        .map(|set| set[rng.random_range(0..set.len())])
-        .collect();
+    let mut out = Vec::with_capacity(20);
+    for set in [LOWER, UPPER, DIGIT, SYMBOL] {
+        out.push(set[pick(set.len())?]);
+    }
     while out.len() < 20 {
-        out.push(all[rng.random_range(0..all.len())]);
+        out.push(all[pick(all.len())?]);
     }
     // Shuffle so the class order is not fixed.
     for i in (1..out.len()).rev() {
-        out.swap(i, rng.random_range(0..=i));
+        let j = pick(i + 1)?;
+        out.swap(i, j);
     }
-    String::from_utf8_lossy(&out).into_owned()
+    Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -511,7 +529,14 @@ impl Scheduler {
                     .is_some_and(|h| h.create_in_doubt || h.done.contains(&Step::CreateUser));
                 let mut password = None;
                 if primary == Primary::Create && self.passwords.is_some() {
-                    password = Some(generate_password());
+                    match generate_password() {
+                        Ok(p) => password = Some(p),
+                        Err(e) => {
+                            self.journal_broken = Some(format!(
+                                "cannot get random bytes from the OS for a password: {e}; the run stopped"
+                            ))
+                        }
+                    }
                 }
                 if primary == Primary::Create {
                     self.journal_write(idx, Step::CreateUser, RecordStatus::Started, None);
@@ -527,8 +552,9 @@ impl Scheduler {
                     // Written before the create is sent: a user that exists always has its
                     // password on file. A failed create leaves an unused line, which is safe.
                     if let Err(e) = sink.write(&email_for_pw, &pw) {
-                        self.journal_broken =
-                            Some(format!("cannot write the passwords file: {e}; the run stopped"));
+                        self.journal_broken = Some(format!(
+                            "cannot write the passwords file: {e}; the run stopped"
+                        ));
                     }
                 }
                 Box::pin(fut)
@@ -711,8 +737,7 @@ impl Scheduler {
         if row.work.replace.roles && !row.work.grants.is_empty() {
             pending.push_back(Step::Roles);
         }
-        if !row.work.skills.is_empty() || (row.work.replace.skills && row.plan.desired.is_some())
-        {
+        if !row.work.skills.is_empty() || (row.work.replace.skills && row.plan.desired.is_some()) {
             pending.push_back(Step::Skills);
         }
         if !row.work.languages.is_empty() {
@@ -874,7 +899,11 @@ impl Scheduler {
                 None => steps.push(r.clone()),
             }
         }
-        let outcome = if row.failed || steps.iter().any(|s| s.status != StepStatus::Ok && s.status != StepStatus::Skipped) {
+        let outcome = if row.failed
+            || steps
+                .iter()
+                .any(|s| s.status != StepStatus::Ok && s.status != StepStatus::Skipped)
+        {
             Outcome::Failed
         } else if row.phase != Phase::Done {
             // Cancelled before it finished: not failed, not done — it resumes next time.
@@ -1086,10 +1115,7 @@ async fn primary_job(
     match primary {
         Primary::None => {
             let Some((id, version)) = user else {
-                return (
-                    vec![failed(Step::Lookup, "no user to update".into())],
-                    None,
-                );
+                return (vec![failed(Step::Lookup, "no user to update".into())], None);
             };
             (
                 vec![],
@@ -1114,8 +1140,8 @@ async fn primary_job(
             let Some((id, version)) = user else {
                 return (vec![failed(step, "the user was not found".into())], None);
             };
-            let res = patch_with_retry(api, &id, Some(version), &UserPatch::default(), Some(state))
-                .await;
+            let res =
+                patch_with_retry(api, &id, Some(version), &UserPatch::default(), Some(state)).await;
             let u = match res {
                 Ok(u) => u,
                 Err(e) => return (vec![e.step_result(step)], None),
@@ -1218,9 +1244,9 @@ async fn create_job(
             }
         }
     }
-    let e = last_err.map(|e| e.step_result(Step::CreateUser)).unwrap_or_else(|| {
-        failed(Step::CreateUser, "the create did not complete".into())
-    });
+    let e = last_err
+        .map(|e| e.step_result(Step::CreateUser))
+        .unwrap_or_else(|| failed(Step::CreateUser, "the create did not complete".into()));
     (vec![e], None)
 }
 
@@ -1249,19 +1275,17 @@ async fn adopt(api: &Api, u: UserRef, attempts: u32) -> (Vec<StepResult>, Option
 }
 
 /// Repeats an idempotent write whose outcome is unknown (at most 3 sends in all).
-async fn idempotent<F, Fut, T>(mut f: F) -> Result<T, OpError>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, OpError>>,
-{
-    let mut n = 0;
-    loop {
-        n += 1;
-        match f().await {
-            Err(e) if e.kind == OpKind::Unknown && n < 3 => continue,
-            other => return other,
+macro_rules! idempotent {
+    ($call:expr) => {{
+        let mut n = 0;
+        loop {
+            n += 1;
+            match $call.await {
+                Err(e) if e.kind == OpKind::Unknown && n < 3 => continue,
+                other => break other,
+            }
         }
-    }
+    }};
 }
 
 async fn user_step_job(
@@ -1296,33 +1320,38 @@ async fn user_step_job(
         },
         Step::Skills => {
             let skills: Vec<Proficiency> = if work.replace.skills {
-                desired.as_ref().map(|d| d.skills.clone()).unwrap_or_default()
+                desired
+                    .as_ref()
+                    .map(|d| d.skills.clone())
+                    .unwrap_or_default()
             } else {
                 work.skills.clone()
             };
             if work.replace.skills {
-                idempotent(|| api.put_skills(user_id, &skills)).await.map(|_| None)
+                idempotent!(api.put_skills(user_id, &skills)).map(|_| None)
             } else {
-                idempotent(|| api.patch_skills(user_id, &skills)).await.map(|_| None)
+                idempotent!(api.patch_skills(user_id, &skills)).map(|_| None)
             }
         }
-        Step::Languages => idempotent(|| api.patch_languages(user_id, &work.languages))
-            .await
-            .map(|_| None),
+        Step::Languages => idempotent!(api.patch_languages(user_id, &work.languages)).map(|_| None),
         Step::Roles => {
-            let grants = desired.as_ref().map(|d| d.grants.clone()).unwrap_or_default();
-            idempotent(|| api.replace_grants(user_id, &grants))
-                .await
-                .map(|_| None)
+            let grants = desired
+                .as_ref()
+                .map(|d| d.grants.clone())
+                .unwrap_or_default();
+            idempotent!(api.replace_grants(user_id, &grants)).map(|_| None)
         }
         Step::ExternalId => match desired.as_ref().and_then(|d| d.external_id.clone()) {
             Some(x) => add_external_id(api, user_id, &x).await.map(|_| None),
             None => Ok(None),
         },
-        Step::Invite => idempotent(|| api.invite(user_id)).await.map(|_| None),
+        Step::Invite => idempotent!(api.invite(user_id)).map(|_| None),
         other => {
             return (
-                failed(other, format!("step {} is not a per-user step", other.as_str())),
+                failed(
+                    other,
+                    format!("step {} is not a per-user step", other.as_str()),
+                ),
                 None,
             );
         }
@@ -1353,24 +1382,18 @@ async fn add_external_id(api: &Api, user_id: &str, x: &ExternalId) -> Result<(),
 async fn group_job(api: &Api, key: &GroupKey, members: &[GroupMember]) -> GroupResult {
     let ids: Vec<String> = members.iter().map(|m| m.user_id.clone()).collect();
     match key {
-        GroupKey::Division(d) => {
-            GroupResult::All(idempotent(|| api.move_users(d, &ids)).await)
-        }
+        GroupKey::Division(d) => GroupResult::All(idempotent!(api.move_users(d, &ids))),
         GroupKey::Role { role_id, divisions } => {
-            GroupResult::All(idempotent(|| api.grant_role(role_id, &ids, divisions)).await)
+            GroupResult::All(idempotent!(api.grant_role(role_id, &ids, divisions)))
         }
-        GroupKey::QueueAdd(q) => {
-            GroupResult::All(idempotent(|| api.queue_members(q, &ids, false)).await)
-        }
-        GroupKey::QueueRemove(q) => {
-            GroupResult::All(idempotent(|| api.queue_members(q, &ids, true)).await)
-        }
+        GroupKey::QueueAdd(q) => GroupResult::All(idempotent!(api.queue_members(q, &ids, false))),
+        GroupKey::QueueRemove(q) => GroupResult::All(idempotent!(api.queue_members(q, &ids, true))),
         GroupKey::Licenses => {
             let wanted: Vec<(String, Vec<String>)> = members
                 .iter()
                 .map(|m| (m.user_id.clone(), m.licenses.clone()))
                 .collect();
-            match idempotent(|| api.assign_licenses(&wanted)).await {
+            match idempotent!(api.assign_licenses(&wanted)) {
                 Ok(per_user) => GroupResult::Each(per_user),
                 Err(e) => GroupResult::All(Err(e)),
             }
@@ -1431,8 +1454,8 @@ mod tests {
 
     #[test]
     fn passwords_are_strong_and_different() {
-        let a = generate_password();
-        let b = generate_password();
+        let a = generate_password().unwrap();
+        let b = generate_password().unwrap();
         assert_eq!(a.chars().count(), 20);
         assert_ne!(a, b);
         assert!(a.chars().any(|c| c.is_ascii_lowercase()));
@@ -1443,7 +1466,12 @@ mod tests {
 
     #[test]
     fn merge_step_keeps_one_result_and_failure_wins() {
-        let mut rs = vec![ok(Step::Queues), failed(Step::Queues, "full".into()), ok(Step::Skills), ok(Step::Queues)];
+        let mut rs = vec![
+            ok(Step::Queues),
+            failed(Step::Queues, "full".into()),
+            ok(Step::Skills),
+            ok(Step::Queues),
+        ];
         let m = merge_step(&mut rs, Step::Queues);
         assert_eq!(m.status, StepStatus::Failed);
         assert_eq!(rs.iter().filter(|r| r.step == Step::Queues).count(), 1);

@@ -3,8 +3,7 @@
 //! plan screen's estimate and the engine can never disagree.
 
 use crate::model::{
-    DesiredUser, ExistingUser, Grant, ManagerRef, PlanAction, Proficiency, RowPlan, Step,
-    UserState,
+    DesiredUser, ExistingUser, Grant, ManagerRef, PlanAction, Proficiency, RowPlan, Step, UserState,
 };
 use std::collections::BTreeMap;
 
@@ -302,7 +301,8 @@ pub fn work_for(plan: &RowPlan, replace: Replace) -> Option<RowWork> {
                 .is_some_and(|x| !have.external_ids.contains(x));
             // A restored user comes back in the home division; the engine checks the division
             // the restore reports and moves the user if needed.
-            let division = (restore || e.division_id != d.division_id).then(|| d.division_id.clone());
+            let division =
+                (restore || e.division_id != d.division_id).then(|| d.division_id.clone());
             Some(RowWork {
                 primary,
                 manager,
@@ -425,7 +425,11 @@ pub fn groups_for(work: &RowWork) -> Vec<GroupKey> {
     if !work.replace.roles {
         g.extend(grant_groups(&work.grants));
     }
-    g.extend(work.queues_add.iter().map(|q| GroupKey::QueueAdd(q.clone())));
+    g.extend(
+        work.queues_add
+            .iter()
+            .map(|q| GroupKey::QueueAdd(q.clone())),
+    );
     g.extend(
         work.queues_remove
             .iter()
@@ -587,7 +591,11 @@ mod tests {
         // One skill at another proficiency, one queue missing.
         e.skills[0].proficiency = 1.0;
         e.queue_ids.retain(|q| q != "q3");
-        let w = work_for(&plan(PlanAction::Update, Some(e.clone())), Replace::default()).unwrap();
+        let w = work_for(
+            &plan(PlanAction::Update, Some(e.clone())),
+            Replace::default(),
+        )
+        .unwrap();
         assert_eq!(w.primary, Primary::None);
         assert_eq!(w.skills.len(), 1);
         assert_eq!(w.skills[0].id, "s1");
@@ -605,7 +613,11 @@ mod tests {
     fn unchanged_fields_make_no_patch_and_changed_ones_do() {
         let d = desired();
         let mut e = existing_from(&d);
-        let w = work_for(&plan(PlanAction::Update, Some(e.clone())), Replace::default()).unwrap();
+        let w = work_for(
+            &plan(PlanAction::Update, Some(e.clone())),
+            Replace::default(),
+        )
+        .unwrap();
         assert!(w.is_empty());
         e.name = "Ada L".into();
         let w = work_for(&plan(PlanAction::Update, Some(e)), Replace::default()).unwrap();
