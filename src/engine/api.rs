@@ -80,6 +80,8 @@ pub struct ReadBack {
 #[derive(Debug, Clone)]
 pub struct Api {
     client: Client,
+    /// Longest `inin-ratelimit-reset` seen: the length of the org's rate window.
+    window_s: std::sync::Arc<std::sync::atomic::AtomicU32>,
 }
 
 fn profs(v: &Option<Vec<genesys::dto::UserRouting>>) -> Vec<Proficiency> {
@@ -94,20 +96,27 @@ fn profs(v: &Option<Vec<genesys::dto::UserRouting>>) -> Vec<Proficiency> {
 
 impl Api {
     pub fn new(client: Client) -> Api {
-        Api { client }
+        Api {
+            client,
+            window_s: Default::default(),
+        }
     }
 
     pub fn stats(&self) -> ApiStats {
         self.client.stats()
     }
 
-    /// The org's allowance per second from the last `inin-ratelimit-allowed` (a per-minute
-    /// budget in Genesys Cloud).
+    /// The org's allowance per second: `inin-ratelimit-allowed` over the window length (the
+    /// longest `inin-ratelimit-reset` seen; Genesys Cloud's windows are a minute).
     pub fn allowed_per_s(&self) -> Option<f64> {
-        self.client
-            .rate()
-            .map(|r| f64::from(r.allowed) / 60.0)
-            .filter(|a| *a > 0.0)
+        use std::sync::atomic::Ordering;
+        let r = self.client.rate()?;
+        let window = self
+            .window_s
+            .fetch_max(r.reset_s, Ordering::Relaxed)
+            .max(r.reset_s)
+            .max(1);
+        Some(f64::from(r.allowed) / f64::from(window)).filter(|a| *a > 0.0)
     }
 
     pub async fn create_user(

@@ -464,31 +464,31 @@ impl Scheduler {
             return None;
         }
         let step = *row.pending.front()?;
-        if step == Step::Manager {
-            if let Some(ManagerRef::Row(m)) = &row.work.manager {
-                let m = *m;
-                match self.by_row.get(&m).copied() {
-                    Some(midx) if self.rows[midx].user_id.is_none() => {
-                        if self.rows[midx].phase == Phase::Done {
-                            // The manager row failed before its user existed.
-                            let r = &mut self.rows[idx];
-                            r.pending.pop_front();
-                            r.results.push(failed(
-                                Step::Manager,
-                                format!(
-                                    "the manager (row {m}) was not created; fix that row and retry both"
-                                ),
-                            ));
-                            r.failed = true;
-                            self.ready_steps.push_back(idx);
-                            self.to_check.push(idx);
-                            return None;
-                        }
-                        self.rows[midx].manager_waiters.push(idx);
+        if step == Step::Manager
+            && let Some(ManagerRef::Row(m)) = &row.work.manager
+        {
+            let m = *m;
+            match self.by_row.get(&m).copied() {
+                Some(midx) if self.rows[midx].user_id.is_none() => {
+                    if self.rows[midx].phase == Phase::Done {
+                        // The manager row failed before its user existed.
+                        let r = &mut self.rows[idx];
+                        r.pending.pop_front();
+                        r.results.push(failed(
+                            Step::Manager,
+                            format!(
+                                "the manager (row {m}) was not created; fix that row and retry both"
+                            ),
+                        ));
+                        r.failed = true;
+                        self.ready_steps.push_back(idx);
+                        self.to_check.push(idx);
                         return None;
                     }
-                    _ => {}
+                    self.rows[midx].manager_waiters.push(idx);
+                    return None;
                 }
+                _ => {}
             }
         }
         let row = &mut self.rows[idx];
