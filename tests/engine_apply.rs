@@ -18,7 +18,12 @@ async fn three_hundred_rows_with_faults_then_rerun_is_a_no_op() {
     let journal = dir.path().join("journal.jsonl");
     let list = ingest(&hire_csv(300, "f"));
 
+    let before_snapshot = client.stats().requests;
     let checked = check(&client, &list).await;
+    println!(
+        "snapshot of the org for 300 new hires: {} requests",
+        client.stats().requests - before_snapshot
+    );
     assert!(!checked.has_errors(), "{}", checked.to_json("hires.csv"));
     assert_eq!(checked.plan.count(PlanAction::Create), 300);
     let before = client.stats().requests;
@@ -53,7 +58,12 @@ async fn three_hundred_rows_with_faults_then_rerun_is_a_no_op() {
     // Run it again: nothing to write, every row unchanged.
     sim.set_faults(onboard::sim::FaultSpec::default());
     let writes_before = write_routes(&sim.stats().await);
+    let before_snapshot = client.stats().requests;
     let again = check(&client, &list).await;
+    println!(
+        "snapshot of the org with 300 existing hires: {} requests",
+        client.stats().requests - before_snapshot
+    );
     assert_eq!(
         again.plan.count(PlanAction::Unchanged),
         300,
