@@ -34,6 +34,7 @@ pub fn router(shared: AppState) -> Router {
         .merge(api)
         .route("/__sim/stats", get(sim_stats))
         .fallback(fallback)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(
             shared.clone(),
             outer_middleware,
@@ -46,6 +47,14 @@ async fn fallback() -> ApiError {
         StatusCode::NOT_FOUND,
         "not.found",
         "The requested resource was not found.",
+    )
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method.not.allowed",
+        "The HTTP method is not allowed on this resource.",
     )
 }
 

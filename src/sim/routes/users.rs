@@ -833,13 +833,12 @@ async fn list_external_ids_by_authority(
 ) -> ApiResult<Response> {
     s.read(|org| {
         let u = live_user(org, &id)?;
-        Ok(ok(json!(
-            u.external_ids
-                .iter()
-                .filter(|e| e.authority_name == auth)
-                .map(|e| ext_json(&id, e))
-                .collect::<Vec<_>>()
-        )))
+        // The SDK models this response as one UserExternalIdentifier.
+        u.external_ids
+            .iter()
+            .find(|e| e.authority_name == auth)
+            .map(|e| ok(ext_json(&id, e)))
+            .ok_or_else(|| ApiError::not_found("external id", &auth))
     })
 }
 
@@ -1266,6 +1265,9 @@ async fn get_user_queues(
             .map(|qu| {
                 let mut v = super::routing::queue_json(org, qu);
                 v["joined"] = json!(true);
+                if let Some(o) = v.as_object_mut() {
+                    o.remove("autoAnswerOnly");
+                }
                 v
             })
             .collect();
