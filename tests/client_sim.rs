@@ -299,6 +299,8 @@ async fn demo_snapshot_matches_the_seed() {
     .unwrap();
     let requests = c.stats().requests - before;
     let events = events.into_inner().unwrap();
+    let server = sim_stats(&h).await;
+    println!("snapshot requests by route: {}", server["by_route"]);
     println!(
         "demo snapshot: {requests} requests, {} users, {} divisions, {} roles, {} skills, {} languages, {} queues, {} licences, {} trunks, {} DID pools ({} DIDs assigned), {} extension pools ({} used), {} progress events",
         snap.users.len(),
