@@ -284,6 +284,25 @@ impl Client {
         Ok(v.into_iter().map(to_ext).collect())
     }
 
+    /// `DELETE /api/v2/users/{userId}/externalid/{authorityName}/{externalKey}`.
+    pub async fn delete_external_id(
+        &self,
+        user_id: &str,
+        ext: &ExternalId,
+    ) -> Result<(), ApiError> {
+        let r = Req::new(
+            Method::DELETE,
+            "/api/v2/users/{userId}/externalid/{authorityName}/{externalKey}",
+            format!(
+                "/api/v2/users/{}/externalid/{}/{}",
+                seg(user_id),
+                seg(&ext.authority),
+                seg(&ext.key)
+            ),
+        );
+        self.call_unit(r).await.map(|_| ())
+    }
+
     /// `POST /api/v2/users/{userId}/invite` — sends the activation email (not repeated
     /// blindly: an unanswered attempt is `OutcomeUnknown`).
     pub async fn invite_user(&self, user_id: &str, force: bool) -> Result<(), ApiError> {
