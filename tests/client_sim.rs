@@ -81,8 +81,14 @@ async fn rate_limit_storm_stays_just_under_the_limit() {
         status_count(&server, "429"),
         efficiency * 100.0
     );
-    assert!(throttled_share < 0.02, "429s must stay under 2% of requests");
-    assert!(efficiency >= 0.9, "pacing must use ≥90% of the allowed rate");
+    assert!(
+        throttled_share < 0.02,
+        "429s must stay under 2% of requests"
+    );
+    assert!(
+        efficiency >= 0.9,
+        "pacing must use ≥90% of the allowed rate"
+    );
     assert!(achieved_rate >= 0.9 * allowed_rate);
     let rate = c.rate().unwrap();
     assert_eq!(rate.allowed, max);
@@ -117,7 +123,9 @@ async fn token_expiry_mid_run_is_invisible() {
         ok += 1;
     }
     let server = sim_stats(&h).await;
-    let tokens = server["by_route"]["POST /oauth/token"].as_u64().unwrap_or(0);
+    let tokens = server["by_route"]["POST /oauth/token"]
+        .as_u64()
+        .unwrap_or(0);
     println!(
         "token expiry: {ok} reads over {:.1} s, {} tokens issued, server 401s {}, client retries {}",
         start.elapsed().as_secs_f64(),
@@ -125,7 +133,10 @@ async fn token_expiry_mid_run_is_invisible() {
         status_count(&server, "401"),
         c.stats().retries
     );
-    assert!(start.elapsed() > Duration::from_secs(4), "the run must outlive two tokens");
+    assert!(
+        start.elapsed() > Duration::from_secs(4),
+        "the run must outlive two tokens"
+    );
     assert!(tokens >= 3, "tokens were renewed ahead of expiry");
 }
 
@@ -149,22 +160,23 @@ async fn server_errors_are_absorbed_by_reads() {
         c.list_queues().await.unwrap();
         reads += 3;
     }
-    let emails: Vec<String> = h
-        .users()
-        .iter()
-        .take(30)
-        .map(|u| u.email.clone())
-        .collect();
+    let emails: Vec<String> = h.users().iter().take(30).map(|u| u.email.clone()).collect();
     let found = c.search_users_exact("email", &emails, &[]).await.unwrap();
     assert_eq!(found.len(), 30);
     let server = sim_stats(&h).await;
-    let errors: u64 = ["500", "502", "503"].iter().map(|s| status_count(&server, s)).sum();
+    let errors: u64 = ["500", "502", "503"]
+        .iter()
+        .map(|s| status_count(&server, s))
+        .sum();
     let stats = c.stats();
     println!(
         "faults: {reads} list reads + 1 search all succeeded; server 5xx {errors}, client retries {} of {} requests",
         stats.retries, stats.requests
     );
-    assert!(errors > 0 && stats.retries >= errors, "the faults happened and were retried");
+    assert!(
+        errors > 0 && stats.retries >= errors,
+        "the faults happened and were retried"
+    );
 }
 
 /// A write applied but answered with a dropped connection is "outcome unknown", never
@@ -243,7 +255,14 @@ fn demo_seed() -> serde_json::Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_snapshot_matches_the_seed() {
     let seed = demo_seed();
-    let h = start_sim(Some(RateLimit { max: 300, window: Duration::from_secs(60) }), FaultSpec::default()).await;
+    let h = start_sim(
+        Some(RateLimit {
+            max: 300,
+            window: Duration::from_secs(60),
+        }),
+        FaultSpec::default(),
+    )
+    .await;
     let c = client_for(&h);
     let users = seed["users"].as_array().unwrap();
     // 40 users named by email (every state), 10 more only by external id.
@@ -255,11 +274,17 @@ async fn demo_snapshot_matches_the_seed() {
         .filter(|u| u["externalIds"].as_array().is_some_and(|a| !a.is_empty()))
         .take(10)
         .collect();
-    let emails: Vec<String> = by_email.iter().map(|u| u["email"].as_str().unwrap().to_string()).collect();
+    let emails: Vec<String> = by_email
+        .iter()
+        .map(|u| u["email"].as_str().unwrap().to_string())
+        .collect();
     let ext_ids: Vec<ExternalId> = by_ext
         .iter()
         .map(|u| ExternalId {
-            authority: u["externalIds"][0]["authorityName"].as_str().unwrap().into(),
+            authority: u["externalIds"][0]["authorityName"]
+                .as_str()
+                .unwrap()
+                .into(),
             key: u["externalIds"][0]["externalKey"].as_str().unwrap().into(),
         })
         .collect();
@@ -293,14 +318,22 @@ async fn demo_snapshot_matches_the_seed() {
     assert_eq!(snap.divisions.iter().filter(|d| d.home).count(), 1);
     assert_eq!(snap.roles.len(), len("roles"));
     for r in seed["roles"].as_array().unwrap() {
-        let got = snap.roles.iter().find(|x| x.name == r["name"].as_str().unwrap()).unwrap();
+        let got = snap
+            .roles
+            .iter()
+            .find(|x| x.name == r["name"].as_str().unwrap())
+            .unwrap();
         assert_eq!(got.base_license.as_deref(), r["baseLicense"].as_str());
     }
     assert_eq!(snap.skills.len(), len("skills"));
     assert_eq!(snap.languages.len(), len("languages"));
     assert_eq!(snap.queues.len(), len("queues"));
     for q in seed["queues"].as_array().unwrap() {
-        let got = snap.queues.iter().find(|x| x.name == q["name"].as_str().unwrap()).unwrap();
+        let got = snap
+            .queues
+            .iter()
+            .find(|x| x.name == q["name"].as_str().unwrap())
+            .unwrap();
         if let Some(d) = q["divisionId"].as_str() {
             assert_eq!(got.division_id, d);
         }
@@ -312,7 +345,11 @@ async fn demo_snapshot_matches_the_seed() {
         let holders = users
             .iter()
             .filter(|u| u["state"].as_str() != Some("deleted"))
-            .filter(|u| u["licenses"].as_array().is_some_and(|a| a.iter().any(|x| x == id)))
+            .filter(|u| {
+                u["licenses"]
+                    .as_array()
+                    .is_some_and(|a| a.iter().any(|x| x == id))
+            })
             .count() as u32;
         let Seats::Known { total, used } = got.seats else {
             panic!("seats of {id} unknown")
@@ -322,7 +359,11 @@ async fn demo_snapshot_matches_the_seed() {
     }
     assert_eq!(snap.trunks.len(), len("trunks"));
     for t in seed["trunks"].as_array().unwrap() {
-        let got = snap.trunks.iter().find(|x| x.name == t["name"].as_str().unwrap()).unwrap();
+        let got = snap
+            .trunks
+            .iter()
+            .find(|x| x.name == t["name"].as_str().unwrap())
+            .unwrap();
         assert_eq!(got.in_service, t["inService"].as_bool().unwrap());
         assert_eq!(got.channels, t["channels"].as_u64().map(|c| c as u32));
     }
@@ -336,7 +377,11 @@ async fn demo_snapshot_matches_the_seed() {
     ids.dedup();
     assert_eq!(snap.users.len(), ids.len());
     for u in named {
-        let got = snap.users.iter().find(|x| x.id == u["id"].as_str().unwrap()).unwrap();
+        let got = snap
+            .users
+            .iter()
+            .find(|x| x.id == u["id"].as_str().unwrap())
+            .unwrap();
         assert!(got.email.eq_ignore_ascii_case(u["email"].as_str().unwrap()));
         let state = match u["state"].as_str().unwrap_or("active") {
             "inactive" => UserState::Inactive,
@@ -350,15 +395,30 @@ async fn demo_snapshot_matches_the_seed() {
         assert_eq!(got.division_id, u["divisionId"].as_str().unwrap());
         let roles = u["roles"].as_array().map_or(0, Vec::len);
         assert_eq!(got.grants.len(), roles, "grants of {}", got.email);
-        assert_eq!(got.skills.len(), u["skills"].as_array().map_or(0, Vec::len), "skills of {}", got.email);
-        assert_eq!(got.languages.len(), u["languages"].as_array().map_or(0, Vec::len));
-        let mut queues: Vec<&str> = u["queueIds"].as_array().map_or(Vec::new(), |a| a.iter().map(|q| q.as_str().unwrap()).collect());
+        assert_eq!(
+            got.skills.len(),
+            u["skills"].as_array().map_or(0, Vec::len),
+            "skills of {}",
+            got.email
+        );
+        assert_eq!(
+            got.languages.len(),
+            u["languages"].as_array().map_or(0, Vec::len)
+        );
+        let mut queues: Vec<&str> = u["queueIds"].as_array().map_or(Vec::new(), |a| {
+            a.iter().map(|q| q.as_str().unwrap()).collect()
+        });
         queues.sort();
         assert_eq!(got.queue_ids, queues, "queues of {}", got.email);
-        let mut lic: Vec<&str> = u["licenses"].as_array().map_or(Vec::new(), |a| a.iter().map(|q| q.as_str().unwrap()).collect());
+        let mut lic: Vec<&str> = u["licenses"].as_array().map_or(Vec::new(), |a| {
+            a.iter().map(|q| q.as_str().unwrap()).collect()
+        });
         lic.sort();
         assert_eq!(got.licenses, lic, "licences of {}", got.email);
-        assert_eq!(got.external_ids.len(), u["externalIds"].as_array().map_or(0, Vec::len));
+        assert_eq!(
+            got.external_ids.len(),
+            u["externalIds"].as_array().map_or(0, Vec::len)
+        );
         assert!(got.version >= 1);
     }
     assert!(events.iter().filter(|e| e.done).count() >= 10);

@@ -86,7 +86,15 @@ fn login_snapshot_use_leaves_no_secret_on_disk() {
 
     // A wrong secret is refused and nothing is saved.
     let bad = run(
-        &["login", "--profile", profile, "--api-url", &h.url(), "--client-id", client_id],
+        &[
+            "login",
+            "--profile",
+            profile,
+            "--api-url",
+            &h.url(),
+            "--client-id",
+            client_id,
+        ],
         Some("wrong-secret\n"),
     );
     assert_eq!(bad.status.code(), Some(2));
@@ -97,20 +105,38 @@ fn login_snapshot_use_leaves_no_secret_on_disk() {
 
     // Login: secret on stdin (not a TTY).
     let out = run(
-        &["login", "--profile", profile, "--api-url", &h.url(), "--client-id", client_id],
+        &[
+            "login",
+            "--profile",
+            profile,
+            "--api-url",
+            &h.url(),
+            "--client-id",
+            client_id,
+        ],
         Some(&format!("{secret}\n")),
     );
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     println!("login: {stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(out.status.code(), Some(0));
-    assert!(stdout.contains("Linux kernel keyring"), "says which store was used");
+    assert!(
+        stdout.contains("Linux kernel keyring"),
+        "says which store was used"
+    );
     let keyring = Keyring::open_service(&service).unwrap();
-    assert_eq!(keyring.get(profile).unwrap(), Some(Secret::new(secret.clone())));
+    assert_eq!(
+        keyring.get(profile).unwrap(),
+        Some(Secret::new(secret.clone()))
+    );
 
     let listed = run(&["profiles"], None);
     let listed = String::from_utf8_lossy(&listed.stdout).to_string();
     println!("profiles:\n{listed}");
-    assert!(listed.contains(profile) && listed.contains(client_id) && listed.contains("in the Linux kernel keyring"));
+    assert!(
+        listed.contains(profile)
+            && listed.contains(client_id)
+            && listed.contains("in the Linux kernel keyring")
+    );
 
     // Use: connect through the profile, snapshot, write — with onboard's logs going to a
     // file in the data dir at the most verbose level.
@@ -122,7 +148,10 @@ fn login_snapshot_use_leaves_no_secret_on_disk() {
         .with_max_level(tracing::Level::TRACE)
         .with_ansi(false)
         .finish();
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     tracing::subscriber::with_default(subscriber, || {
         rt.block_on(async {
             let conn = connect_with(
@@ -162,7 +191,9 @@ fn login_snapshot_use_leaves_no_secret_on_disk() {
                 })
                 .await
                 .unwrap();
-            c.set_password(&u.id, &Secret::new(secret.clone())).await.unwrap();
+            c.set_password(&u.id, &Secret::new(secret.clone()))
+                .await
+                .unwrap();
             let snap_json = serde_json::to_vec(&snap).unwrap();
             std::fs::write(paths.data_dir.join("snapshot.json"), snap_json).unwrap();
             let report = serde_json::to_vec(&c.stats()).unwrap();
@@ -182,8 +213,16 @@ fn login_snapshot_use_leaves_no_secret_on_disk() {
     let mut scanned = 0;
     for f in &files {
         let bytes = std::fs::read(f).unwrap();
-        assert!(!contains(&bytes, secret.as_bytes()), "secret found in {}", f.display());
-        assert!(!contains(&bytes, basic.as_bytes()), "Basic credentials found in {}", f.display());
+        assert!(
+            !contains(&bytes, secret.as_bytes()),
+            "secret found in {}",
+            f.display()
+        );
+        assert!(
+            !contains(&bytes, basic.as_bytes()),
+            "Basic credentials found in {}",
+            f.display()
+        );
         scanned += bytes.len();
     }
     let log = std::fs::read_to_string(&log_path).unwrap();
@@ -192,8 +231,14 @@ fn login_snapshot_use_leaves_no_secret_on_disk() {
         files.len(),
         log.lines().count()
     );
-    assert!(files.len() >= 4, "profiles, log, snapshot and report were written: {files:?}");
-    assert!(log.contains("cycle done") && log.lines().count() > 10, "the log captured the run");
+    assert!(
+        files.len() >= 4,
+        "profiles, log, snapshot and report were written: {files:?}"
+    );
+    assert!(
+        log.contains("cycle done") && log.lines().count() > 10,
+        "the log captured the run"
+    );
     sim_rt.block_on(h.shutdown());
 }
 

@@ -3,6 +3,7 @@
 
 use clap::{Args, Parser, Subcommand};
 
+pub mod check;
 pub mod connect;
 pub mod login;
 pub mod profiles;
@@ -48,6 +49,8 @@ pub enum Command {
     Profiles(profiles::Args),
     /// Run the simulated Genesys Cloud org as a standalone HTTP server on loopback.
     Sim(sim::Args),
+    /// Pre-flight a hire list against the org (no writes): findings and the plan.
+    Check(check::Args),
 }
 
 /// Connection options, on every command that talks to an org (contract §1).
@@ -92,5 +95,6 @@ async fn dispatch(cli: Cli) -> Exit {
         Command::Login(a) => login::run(a).await,
         Command::Profiles(a) => profiles::run(a).await,
         Command::Sim(args) => sim::run(args).await,
+        Command::Check(args) => check::run(args).await,
     }
 }
