@@ -4,6 +4,7 @@
 use clap::{Args, Parser, Subcommand};
 
 pub mod apply;
+pub mod check;
 pub mod connect;
 pub mod login;
 pub mod profiles;
@@ -51,6 +52,8 @@ pub enum Command {
     Apply(apply::ApplyArgs),
     /// Run the simulated Genesys Cloud org as a standalone HTTP server on loopback.
     Sim(sim::Args),
+    /// Pre-flight a hire list against the org (no writes): findings and the plan.
+    Check(check::Args),
 }
 
 /// Connection options, on every command that talks to an org (contract §1).
@@ -96,5 +99,6 @@ async fn dispatch(cli: Cli) -> Exit {
         Command::Profiles(a) => profiles::run(a).await,
         Command::Sim(args) => sim::run(args).await,
         Command::Apply(a) => apply::run(a).await,
+        Command::Check(args) => check::run(args).await,
     }
 }

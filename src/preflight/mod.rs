@@ -18,7 +18,7 @@ use crate::model::{
     PlanAction, RowPlan, Seats, Severity, UserState,
 };
 use org::OrgIndex;
-use rules::{Local, RowKeys, analyze_local, fmt_prof};
+use rules::{KeyKind, Local, RowKeys, analyze_local, fmt_prof, key_string};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 
@@ -73,40 +73,110 @@ pub struct CheckResult {
     state: State,
 }
 
+/// Hash-map keys are already hashes: pass them through.
+#[derive(Debug, Clone, Copy, Default)]
+struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// The rows (sorted 0-based indexes) sharing a key; almost always exactly one.
+#[derive(Debug, Clone)]
+enum Rows {
+    One(u32),
+    Many(Vec<u32>),
+}
+
+impl Rows {
+    fn as_slice(&self) -> &[u32] {
+        match self {
+            Rows::One(x) => std::slice::from_ref(x),
+            Rows::Many(v) => v,
+        }
+    }
+}
+
+type KeyMap = HashMap<u64, Rows, std::hash::BuildHasherDefault<IdHasher>>;
+
+fn map_insert(map: &mut KeyMap, key: Option<u64>, i: usize) {
+    let Some(k) = key else { return };
+    let i = i as u32;
+    match map.entry(k) {
+        std::collections::hash_map::Entry::Vacant(e) => {
+            e.insert(Rows::One(i));
+        }
+        std::collections::hash_map::Entry::Occupied(e) => {
+            let r = e.into_mut();
+            match r {
+                Rows::One(x) if *x == i => {}
+                Rows::One(x) => {
+                    let mut v = vec![*x, i];
+                    v.sort_unstable();
+                    *r = Rows::Many(v);
+                }
+                Rows::Many(v) => {
+                    if let Err(p) = v.binary_search(&i) {
+                        v.insert(p, i);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn map_remove(map: &mut KeyMap, key: Option<u64>, i: usize) {
+    let Some(k) = key else { return };
+    let i = i as u32;
+    let drop_key = match map.get_mut(&k) {
+        None => false,
+        Some(Rows::One(x)) => *x == i,
+        Some(r @ Rows::Many(_)) => {
+            if let Rows::Many(v) = r {
+                if let Ok(p) = v.binary_search(&i) {
+                    v.remove(p);
+                }
+                match v.len() {
+                    0 => true,
+                    1 => {
+                        *r = Rows::One(v[0]);
+                        false
+                    }
+                    _ => false,
+                }
+            } else {
+                false
+            }
+        }
+    };
+    if drop_key {
+        map.remove(&k);
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 struct State {
     org: OrgIndex,
     keys: Vec<RowKeys>,
-    by_email: HashMap<String, Vec<usize>>,
-    by_ext: HashMap<String, Vec<usize>>,
-    by_phone: HashMap<String, Vec<usize>>,
-    by_extension: HashMap<String, Vec<usize>>,
-    by_manager: HashMap<String, Vec<usize>>,
-    by_license: HashMap<String, Vec<usize>>,
+    by_email: KeyMap,
+    by_ext: KeyMap,
+    by_phone: KeyMap,
+    by_extension: KeyMap,
+    by_manager: KeyMap,
+    /// Per licence (index into `org.licenses`), the sorted rows needing a new seat.
+    by_license: Vec<Vec<u32>>,
     phone_delta: i64,
     summary: Summary,
-}
-
-fn insert_sorted(map: &mut HashMap<String, Vec<usize>>, key: &Option<String>, i: usize) {
-    if let Some(k) = key {
-        let v = map.entry(k.clone()).or_default();
-        if let Err(p) = v.binary_search(&i) {
-            v.insert(p, i);
-        }
-    }
-}
-
-fn remove_sorted(map: &mut HashMap<String, Vec<usize>>, key: &Option<String>, i: usize) {
-    if let Some(k) = key
-        && let Some(v) = map.get_mut(k)
-    {
-        if let Ok(p) = v.binary_search(&i) {
-            v.remove(p);
-        }
-        if v.is_empty() {
-            map.remove(k);
-        }
-    }
 }
 
 impl State {
@@ -114,13 +184,17 @@ impl State {
         if !k.counted {
             return;
         }
-        insert_sorted(&mut self.by_email, &k.email, i);
-        insert_sorted(&mut self.by_ext, &k.ext_id, i);
-        insert_sorted(&mut self.by_phone, &k.phone, i);
-        insert_sorted(&mut self.by_extension, &k.extension, i);
-        insert_sorted(&mut self.by_manager, &k.manager, i);
-        for l in &k.licenses {
-            insert_sorted(&mut self.by_license, &Some(l.clone()), i);
+        map_insert(&mut self.by_email, k.email, i);
+        map_insert(&mut self.by_ext, k.ext_id, i);
+        map_insert(&mut self.by_phone, k.phone, i);
+        map_insert(&mut self.by_extension, k.extension, i);
+        map_insert(&mut self.by_manager, k.manager, i);
+        for &l in &k.licenses {
+            if let Some(v) = self.by_license.get_mut(l as usize)
+                && let Err(p) = v.binary_search(&(i as u32))
+            {
+                v.insert(p, i as u32);
+            }
         }
         self.phone_delta += i64::from(k.phone_delta);
     }
@@ -129,13 +203,17 @@ impl State {
         if !k.counted {
             return;
         }
-        remove_sorted(&mut self.by_email, &k.email, i);
-        remove_sorted(&mut self.by_ext, &k.ext_id, i);
-        remove_sorted(&mut self.by_phone, &k.phone, i);
-        remove_sorted(&mut self.by_extension, &k.extension, i);
-        remove_sorted(&mut self.by_manager, &k.manager, i);
-        for l in &k.licenses {
-            remove_sorted(&mut self.by_license, &Some(l.clone()), i);
+        map_remove(&mut self.by_email, k.email, i);
+        map_remove(&mut self.by_ext, k.ext_id, i);
+        map_remove(&mut self.by_phone, k.phone, i);
+        map_remove(&mut self.by_extension, k.extension, i);
+        map_remove(&mut self.by_manager, k.manager, i);
+        for &l in &k.licenses {
+            if let Some(v) = self.by_license.get_mut(l as usize)
+                && let Ok(p) = v.binary_search(&(i as u32))
+            {
+                v.remove(p);
+            }
         }
         self.phone_delta -= i64::from(k.phone_delta);
     }
@@ -144,26 +222,26 @@ impl State {
     fn related(&self, i: usize, k: &RowKeys, out: &mut BTreeSet<usize>) {
         out.insert(i);
         for (map, key) in [
-            (&self.by_email, &k.email),
-            (&self.by_ext, &k.ext_id),
-            (&self.by_phone, &k.phone),
-            (&self.by_extension, &k.extension),
-            (&self.by_manager, &k.email),
+            (&self.by_email, k.email),
+            (&self.by_ext, k.ext_id),
+            (&self.by_phone, k.phone),
+            (&self.by_extension, k.extension),
+            (&self.by_manager, k.email),
         ] {
-            if let Some(v) = key.as_ref().and_then(|k| map.get(k)) {
-                out.extend(v.iter().copied());
+            if let Some(v) = key.and_then(|k| map.get(&k)) {
+                out.extend(v.as_slice().iter().map(|&r| r as usize));
             }
         }
         // The rows just around each licence's seat boundary.
-        for l in &k.licenses {
+        for &l in &k.licenses {
             if let (Some(v), Some(free)) = (
-                self.by_license.get(l),
-                self.org.licenses.get(l).and_then(|x| x.free),
+                self.by_license.get(l as usize),
+                self.org.licenses.get(l as usize).and_then(|x| x.free),
             ) {
                 let f = free as usize;
                 for p in [f.wrapping_sub(1), f] {
                     if let Some(&r) = v.get(p) {
-                        out.insert(r);
+                        out.insert(r as usize);
                     }
                 }
             }
@@ -295,8 +373,9 @@ fn join_names<'a>(it: impl Iterator<Item = String> + 'a) -> String {
 /// Finish a row: cross-row findings, manager, action and diff.
 fn finish(list: &HireList, state: &State, i: usize, local: Local) -> (Vec<Finding>, RowPlan) {
     let row = &list.rows[i];
+    let keys = &state.keys[i];
     let Local {
-        keys,
+        keys: _,
         mut findings,
         existing,
         mut desired,
@@ -310,7 +389,7 @@ fn finish(list: &HireList, state: &State, i: usize, local: Local) -> (Vec<Findin
         email: email.clone(),
         identity,
         action: PlanAction::Skipped,
-        existing,
+        existing: existing.map(|u| state.org.users[u].clone()),
         desired: None,
         diff: Vec::new(),
     };
@@ -330,47 +409,73 @@ fn finish(list: &HireList, state: &State, i: usize, local: Local) -> (Vec<Findin
             suggestion,
         };
 
-    // duplicates in the file
-    for (map, key, field, what) in [
-        (&state.by_email, &keys.email, "email", "email"),
-        (&state.by_ext, &keys.ext_id, "external_id", "external id"),
-        (&state.by_phone, &keys.phone, "phone", "phone"),
+    // duplicates in the file (hashes meet → confirm on the cells)
+    for (map, key, kind, field, what) in [
+        (
+            &state.by_email,
+            keys.email,
+            KeyKind::Email,
+            "email",
+            "email",
+        ),
+        (
+            &state.by_ext,
+            keys.ext_id,
+            KeyKind::ExtId,
+            "external_id",
+            "external id",
+        ),
+        (
+            &state.by_phone,
+            keys.phone,
+            KeyKind::Phone,
+            "phone",
+            "phone",
+        ),
         (
             &state.by_extension,
-            &keys.extension,
+            keys.extension,
+            KeyKind::Extension,
             "extension",
             "extension",
         ),
     ] {
-        if let Some(v) = key.as_ref().and_then(|k| map.get(k))
-            && let Some(&first) = v.first()
-            && first != i
+        if let Some(rows) = key.and_then(|k| map.get(&k))
+            && rows.as_slice().len() > 1
         {
-            let f = &list.rows[first];
-            findings.push(mk(
-                field,
-                FindingCode::DuplicateInFile,
-                format!(
-                    "{what} {} is also on row {} (line {}); each person and number may appear once — remove or fix one of the rows",
-                    key.as_deref().unwrap_or_default(),
-                    f.row,
-                    f.line
-                ),
-                None,
-            ));
+            let mine = key_string(list, i, kind);
+            let first = rows
+                .as_slice()
+                .iter()
+                .map(|&r| r as usize)
+                .find(|&r| r == i || key_string(list, r, kind) == mine);
+            if let Some(first) = first.filter(|&f| f != i) {
+                let f = &list.rows[first];
+                findings.push(mk(
+                    field,
+                    FindingCode::DuplicateInFile,
+                    format!(
+                        "{what} {} is also on row {} (line {}); each person and number may appear once — remove or fix one of the rows",
+                        mine.as_deref().unwrap_or_default(),
+                        f.row,
+                        f.line
+                    ),
+                    None,
+                ));
+            }
         }
     }
 
     // licence seats
-    for l in &keys.licenses {
-        let Some(info) = org.licenses.get(l) else {
+    for &l in &keys.licenses {
+        let Some(info) = org.licenses.get(l as usize) else {
             continue;
         };
         let (Some(free), Seats::Known { total, used }) = (info.free, info.seats) else {
             continue;
         };
-        if let Some(v) = state.by_license.get(l)
-            && let Ok(pos) = v.binary_search(&i)
+        if let Some(v) = state.by_license.get(l as usize)
+            && let Ok(pos) = v.binary_search(&(i as u32))
             && pos >= free as usize
         {
             findings.push(mk(
@@ -386,14 +491,17 @@ fn finish(list: &HireList, state: &State, i: usize, local: Local) -> (Vec<Findin
     }
 
     // manager
-    if let (Some(d), Some(m)) = (desired.as_mut(), keys.manager.as_ref()) {
+    if let (Some(d), Some(mh)) = (desired.as_mut(), keys.manager) {
+        let m = &manager_raw.to_lowercase();
         let in_org = org.user_by_email(m);
-        let file_rows = state.by_email.get(m);
-        let earlier = file_rows
-            .and_then(|v| v.first())
-            .copied()
-            .filter(|&r| r < i);
-        if keys.email.as_ref() == Some(m) {
+        let first_in_file = state.by_email.get(&mh).and_then(|v| {
+            v.as_slice()
+                .iter()
+                .map(|&r| r as usize)
+                .find(|&r| key_string(list, r, KeyKind::Email).as_ref() == Some(m))
+        });
+        let earlier = first_in_file.filter(|&r| r < i);
+        if keys.email == Some(mh) && email.to_lowercase() == *m {
             findings.push(mk(
                 "manager_email",
                 FindingCode::InvalidValue,
@@ -413,7 +521,7 @@ fn finish(list: &HireList, state: &State, i: usize, local: Local) -> (Vec<Findin
             } else {
                 d.manager = Some(ManagerRef::Row(list.rows[r].row));
             }
-        } else if let Some(&later) = file_rows.and_then(|v| v.first()) {
+        } else if let Some(later) = first_in_file {
             findings.push(mk(
                 "manager_email",
                 FindingCode::UnknownManager,
@@ -589,9 +697,7 @@ fn diff(
         if !same {
             let to = match m {
                 ManagerRef::UserId(id) => org
-                    .users
-                    .iter()
-                    .find(|x| &x.id == id)
+                    .user_by_id(id)
                     .map(|x| x.email.clone())
                     .unwrap_or_else(|| id.clone()),
                 ManagerRef::Row(n) => format!("row {n}"),
@@ -600,9 +706,7 @@ fn diff(
                 .manager_id
                 .as_ref()
                 .map(|id| {
-                    org.users
-                        .iter()
-                        .find(|x| &x.id == id)
+                    org.user_by_id(id)
                         .map(|x| x.email.clone())
                         .unwrap_or_else(|| id.clone())
                 })
@@ -699,46 +803,66 @@ fn diff(
     out
 }
 
+/// Licences some row needs whose free seats the org did not reveal.
+fn unknown_seats(state: &State) -> Vec<String> {
+    let mut v: Vec<String> = state
+        .by_license
+        .iter()
+        .zip(&state.org.licenses)
+        .filter(|(rows, info)| !rows.is_empty() && info.seats == Seats::Unknown)
+        .map(|(_, info)| info.id.clone())
+        .collect();
+    v.sort();
+    v
+}
+
 /// Check a whole list against the org.
 pub fn check_all(list: &HireList, snapshot: &OrgSnapshot, options: &CheckOptions) -> CheckResult {
     let mut state = State {
         org: OrgIndex::new(snapshot),
         ..State::default()
     };
+    state.by_license = vec![Vec::new(); state.org.licenses.len()];
     let n = list.rows.len();
-    let locals: Vec<Local> = (0..n)
-        .map(|i| {
-            let skipped = options.skipped_rows.contains(&list.rows[i].row);
-            analyze_local(list, &state.org, i, skipped)
-        })
-        .collect();
-    state.keys = locals.iter().map(|l| l.keys.clone()).collect();
-    for (i, l) in locals.iter().enumerate() {
-        state.add_keys(i, &l.keys);
-    }
+    state.keys.reserve_exact(n);
     let mut row_findings = Vec::with_capacity(n);
     let mut plan = Plan {
         rows: Vec::with_capacity(n),
     };
-    let mut summary = Summary::default();
-    for (i, local) in locals.into_iter().enumerate() {
+    // Streaming: each row is finished against the rows up to and including it. That gives
+    // the same answer as a full index for duplicates (the first occurrence is never later)
+    // and seats (only earlier rows take seats first). Only a manager that is not found
+    // might be a later row: those rows are finished again once every row is indexed.
+    let mut again = Vec::new();
+    for i in 0..n {
+        let skipped = options.skipped_rows.contains(&list.rows[i].row);
+        let mut local = analyze_local(list, &state.org, i, skipped);
+        let keys = std::mem::take(&mut local.keys);
+        state.add_keys(i, &keys);
+        state.keys.push(keys);
         let (f, p) = finish(list, &state, i, local);
-        summary_add(&mut summary, &f, p.action, 1);
+        if f.iter().any(|f| f.code == FindingCode::UnknownManager) {
+            again.push(i);
+        }
         row_findings.push(f);
         plan.rows.push(p);
+    }
+    for i in again {
+        let skipped = options.skipped_rows.contains(&list.rows[i].row);
+        let local = analyze_local(list, &state.org, i, skipped);
+        let (f, p) = finish(list, &state, i, local);
+        row_findings[i] = f;
+        plan.rows[i] = p;
+    }
+    let mut summary = Summary::default();
+    for (f, p) in row_findings.iter().zip(&plan.rows) {
+        summary_add(&mut summary, f, p.action, 1);
     }
     let mut file_findings = column_findings(list);
     file_findings.extend(trunk_findings(&state));
     summary_add(&mut summary, &file_findings, PlanAction::Skipped, 1);
     state.summary = summary;
-    let mut unknown_seats: Vec<String> = state
-        .by_license
-        .keys()
-        .filter_map(|l| state.org.licenses.get(l))
-        .filter(|i| i.seats == Seats::Unknown)
-        .map(|i| i.id.clone())
-        .collect();
-    unknown_seats.sort();
+    let unknown_seats = unknown_seats(&state);
     CheckResult {
         file_findings,
         row_findings,
@@ -793,12 +917,9 @@ pub fn recheck_row(
         .state
         .related(row_index, &new_local.keys, &mut affected);
     // Rows that named this row's old/new email as their manager.
-    for k in [&old_keys.email, &new_local.keys.email]
-        .into_iter()
-        .flatten()
-    {
-        if let Some(v) = result.state.by_manager.get(k) {
-            affected.extend(v.iter().copied());
+    for k in [old_keys.email, new_local.keys.email].into_iter().flatten() {
+        if let Some(v) = result.state.by_manager.get(&k) {
+            affected.extend(v.as_slice().iter().map(|&r| r as usize));
         }
     }
 
@@ -826,6 +947,7 @@ pub fn recheck_row(
         result.plan.rows[j] = p;
     }
 
+    result.unknown_seats = unknown_seats(&result.state);
     // Trunk findings depend on the total only.
     let old_trunk: Vec<Finding> = result
         .file_findings

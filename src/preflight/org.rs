@@ -141,8 +141,9 @@ pub struct OrgIndex {
     pub home_division: Option<String>,
     pub divisions: Names,
     pub roles: Names,
-    /// role id → base licence id (lowercased)
-    pub role_license: HashMap<String, String>,
+    /// role id → base licence (index into `licenses`); roles whose base licence the org
+    /// does not list are not seat-checked
+    pub role_license: HashMap<String, u16>,
     pub skills: Names,
     pub languages: Names,
     pub queues: Names,
@@ -150,8 +151,9 @@ pub struct OrgIndex {
     pub queue_division: HashMap<String, String>,
     /// licence ids and descriptions; resolves to the licence id
     pub license_names: Names,
-    /// lowercased licence id → info
-    pub licenses: HashMap<String, LicenseInfo>,
+    pub licenses: Vec<LicenseInfo>,
+    /// lowercased licence id → index into `licenses`
+    pub license_ix: HashMap<String, u16>,
     pub did_pools: Vec<Range>,
     pub ext_pools: Vec<Range>,
     /// normalized number → (owner id, owner type)
@@ -162,6 +164,7 @@ pub struct OrgIndex {
     pub users_by_email: HashMap<String, Vec<usize>>,
     /// `authority:key` → user index
     pub users_by_ext: HashMap<String, usize>,
+    pub users_by_id: HashMap<String, usize>,
     pub trunks: Vec<crate::model::Trunk>,
     pub phone_enabled_users: u32,
     pub agents_per_channel: f64,
@@ -205,25 +208,30 @@ impl OrgIndex {
             users: s.users.clone(),
             ..OrgIndex::default()
         };
+        for l in s.licenses.iter().take(u16::MAX as usize) {
+            let key = l.id.to_lowercase();
+            if ix.license_ix.contains_key(&key) {
+                continue;
+            }
+            ix.license_ix.insert(key, ix.licenses.len() as u16);
+            ix.licenses.push(LicenseInfo {
+                id: l.id.clone(),
+                free: l.seats.free(),
+                seats: l.seats,
+            });
+        }
         for r in &s.roles {
-            if let Some(l) = r.base_license.as_deref().filter(|l| !l.trim().is_empty()) {
-                ix.role_license
-                    .insert(r.id.clone(), l.trim().to_lowercase());
+            if let Some(&l) = r
+                .base_license
+                .as_deref()
+                .and_then(|l| ix.license_ix.get(&l.trim().to_lowercase()))
+            {
+                ix.role_license.insert(r.id.clone(), l);
             }
         }
         for q in &s.queues {
             ix.queue_division
                 .insert(q.id.clone(), q.division_id.clone());
-        }
-        for l in &s.licenses {
-            ix.licenses.insert(
-                l.id.to_lowercase(),
-                LicenseInfo {
-                    id: l.id.clone(),
-                    free: l.seats.free(),
-                    seats: l.seats,
-                },
-            );
         }
         ix.did_pools = s
             .did_pools
@@ -247,6 +255,7 @@ impl OrgIndex {
             );
         }
         for (i, u) in ix.users.iter().enumerate() {
+            ix.users_by_id.entry(u.id.clone()).or_insert(i);
             ix.users_by_email
                 .entry(u.email.trim().to_lowercase())
                 .or_default()
@@ -274,6 +283,16 @@ impl OrgIndex {
             .get(email_lower)
             .and_then(|v| v.first())
             .map(|&i| &self.users[i])
+    }
+
+    pub fn license(&self, id: &str) -> Option<&LicenseInfo> {
+        self.license_ix
+            .get(&id.to_lowercase())
+            .map(|&i| &self.licenses[i as usize])
+    }
+
+    pub fn user_by_id(&self, id: &str) -> Option<&ExistingUser> {
+        self.users_by_id.get(id).map(|&i| &self.users[i])
     }
 
     pub fn division_label<'a>(&'a self, id: &'a str) -> &'a str {

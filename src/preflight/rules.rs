@@ -4,8 +4,8 @@
 
 use super::org::{Lookup, OrgIndex, suggest};
 use crate::model::{
-    DesiredUser, ExistingUser, ExternalId, Field, Finding, FindingCode, Grant, HireList, HireRow,
-    Proficiency, UserState,
+    DesiredUser, ExternalId, Field, Finding, FindingCode, Grant, HireList, HireRow, Proficiency,
+    UserState,
 };
 
 /// What a row contributes to the cross-row indexes.
@@ -13,16 +13,18 @@ use crate::model::{
 pub struct RowKeys {
     /// False for skipped rows: they contribute nothing.
     pub counted: bool,
-    pub email: Option<String>,
-    pub ext_id: Option<String>,
-    pub phone: Option<String>,
-    pub extension: Option<String>,
-    /// Lowercased licence ids the row needs a new seat of.
-    pub licenses: Vec<String>,
+    /// Hashes ([`key_hash`]) of the lowercased email, `authority:key`, E.164 phone and
+    /// extension; equality is confirmed from the cells ([`key_string`]) when hashes meet.
+    pub email: Option<u64>,
+    pub ext_id: Option<u64>,
+    pub phone: Option<u64>,
+    pub extension: Option<u64>,
+    /// Licences (indexes into `OrgIndex::licenses`) the row needs a new seat of.
+    pub licenses: Vec<u16>,
     /// Change in phone-enabled users this row causes (−1, 0, 1).
     pub phone_delta: i8,
-    /// Lowercased manager email.
-    pub manager: Option<String>,
+    /// Hash of the lowercased manager email.
+    pub manager: Option<u64>,
     pub deactivate: bool,
     pub existing_id: Option<String>,
 }
@@ -32,7 +34,8 @@ pub struct RowKeys {
 pub struct Local {
     pub keys: RowKeys,
     pub findings: Vec<Finding>,
-    pub existing: Option<ExistingUser>,
+    /// Index into `OrgIndex::users`.
+    pub existing: Option<usize>,
     pub desired: Option<DesiredUser>,
     pub email: String,
     pub identity: String,
@@ -65,6 +68,42 @@ impl Ctx<'_> {
             suggestion,
         });
     }
+}
+
+/// A stable 64-bit hash of an index key.
+pub fn key_hash(s: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    s.hash(&mut h);
+    h.finish()
+}
+
+/// Which cross-row key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    Email,
+    ExtId,
+    Phone,
+    Extension,
+    Manager,
+}
+
+/// The exact key of a row, recomputed from its cells (what [`RowKeys`] holds the hash of).
+pub fn key_string(list: &HireList, idx: usize, kind: KeyKind) -> Option<String> {
+    let row = list.rows.get(idx)?;
+    let cell = |f| list.cell(row, f);
+    let v = match kind {
+        KeyKind::Email => cell(Field::Email).to_lowercase(),
+        KeyKind::Manager => cell(Field::ManagerEmail).to_lowercase(),
+        KeyKind::ExtId => parse_external_id(cell(Field::ExternalId))
+            .map(|e| format!("{}:{}", e.authority, e.key))?,
+        KeyKind::Phone => normalize_phone(cell(Field::Phone)),
+        KeyKind::Extension => cell(Field::Extension)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect(),
+    };
+    (!v.is_empty()).then_some(v)
 }
 
 /// Split a multi-valued cell on `;`, `|` (and `,`, which Genesys's own template uses inside
@@ -116,6 +155,17 @@ pub fn is_valid_email(e: &str) -> bool {
             .last()
             .is_some_and(|t| t.len() >= 2 && t.bytes().all(|b| b.is_ascii_alphabetic()));
     local_ok && domain_ok
+}
+
+/// A number's owner for messages: the user's email when the snapshot has it, else the id.
+fn owner_label(org: &OrgIndex, owner: Option<&str>) -> String {
+    match owner {
+        Some(id) => org
+            .user_by_id(id)
+            .map(|u| u.email.clone())
+            .unwrap_or_else(|| format!("id {id}")),
+        None => "owner unknown".to_string(),
+    }
 }
 
 pub fn parse_external_id(s: &str) -> Option<ExternalId> {
@@ -307,13 +357,13 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
             sugg,
         );
     } else {
-        keys.email = Some(email_lower.clone());
+        keys.email = Some(key_hash(&email_lower));
     }
 
     // external id
     if !ext_cell.is_empty() {
         match &ext {
-            Some(e) => keys.ext_id = Some(format!("{}:{}", e.authority, e.key)),
+            Some(e) => keys.ext_id = Some(key_hash(&format!("{}:{}", e.authority, e.key))),
             None => cx.push(
                 Some("external_id"),
                 FindingCode::InvalidValue,
@@ -324,14 +374,19 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
     }
 
     // existing user: external id first, then email
-    let by_ext = keys
-        .ext_id
+    let by_ext = ext
         .as_ref()
-        .and_then(|k| org.users_by_ext.get(k))
-        .map(|&i| &org.users[i]);
-    let by_email = keys.email.as_deref().and_then(|e| org.user_by_email(e));
-    if let (Some(a), Some(b)) = (by_ext, by_email)
-        && a.id != b.id
+        .and_then(|e| org.users_by_ext.get(&format!("{}:{}", e.authority, e.key)))
+        .copied();
+    let by_email = keys
+        .email
+        .and_then(|_| org.users_by_email.get(&email_lower))
+        .and_then(|v| v.first())
+        .copied();
+    if let (Some(a), Some(b)) = (
+        by_ext.map(|i| &org.users[i]),
+        by_email.map(|i| &org.users[i]),
+    ) && a.id != b.id
     {
         cx.push(
             Some("external_id"),
@@ -343,8 +398,9 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
             None,
         );
     }
-    let existing = by_ext.or(by_email).cloned();
-    keys.existing_id = existing.as_ref().map(|u| u.id.clone());
+    let existing_ix = by_ext.or(by_email);
+    let existing = existing_ix.map(|i| &org.users[i]);
+    keys.existing_id = existing.map(|u| u.id.clone());
 
     let manager_raw = cell(Field::ManagerEmail).to_string();
 
@@ -365,7 +421,7 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
             _ => {}
         }
         local.keys = keys;
-        local.existing = existing;
+        local.existing = existing_ix;
         local.findings = cx.findings;
         return local;
     }
@@ -404,6 +460,8 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
 
     // division: empty = keep an existing user's division, else the home division
     let div_cell = cell(Field::Division);
+    // An unknown division must not cascade into division_mismatch findings.
+    let mut division_known = true;
     let division_id = if div_cell.is_empty() {
         match &existing {
             Some(u) if u.state != UserState::Deleted && !u.division_id.is_empty() => {
@@ -425,6 +483,7 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
                     format!("division '{div_cell}' does not exist in the org{hint}"),
                     sugg,
                 );
+                division_known = false;
                 org.home_division.clone().unwrap_or_default()
             }
         }
@@ -523,7 +582,7 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
             && existing
                 .as_ref()
                 .is_some_and(|u| u.grants.iter().any(|g| g.division_id == division_id)));
-    if !own_granted && !division_id.is_empty() {
+    if !own_granted && !division_id.is_empty() && division_known {
         for (item, g) in &scoped {
             if g.division_id != division_id {
                 let own = org.division_label(&division_id);
@@ -548,6 +607,7 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
         match org.queues.resolve(q) {
             Lookup::Found(id) => {
                 if let Some(qd) = org.queue_division.get(id)
+                    && division_known
                     && !qd.is_empty()
                     && !granted.contains(&qd.as_str())
                 {
@@ -623,12 +683,12 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
                     format!(
                         "phone {p} is already assigned to another {} ({}); choose a free DID or release it first",
                         owner_type.as_deref().unwrap_or("owner").to_lowercase(),
-                        owner.as_deref().unwrap_or("unknown id")
+                        owner_label(org, owner.as_deref())
                     ),
                     None,
                 );
             }
-            keys.phone = Some(p.clone());
+            keys.phone = Some(key_hash(&p));
             phone = Some(p);
         }
     }
@@ -666,12 +726,12 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
                     FindingCode::ExtensionConflict,
                     format!(
                         "extension {x} is already used by another user ({}); choose a free extension",
-                        owner.as_deref().unwrap_or("unknown id")
+                        owner_label(org, owner.as_deref())
                     ),
                     None,
                 );
             }
-            keys.extension = Some(x.clone());
+            keys.extension = Some(key_hash(&x));
             extension = Some(x);
         }
     }
@@ -679,14 +739,13 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
     // licences: explicit ones must exist; count new seats for explicit + role base licences
     let mut licenses: Vec<String> = Vec::new();
     for l in split_list(cell(Field::Licenses)) {
-        let found = org
-            .licenses
-            .get(&l.to_lowercase())
-            .map(|i| i.id.clone())
-            .or_else(|| match org.license_names.resolve(l) {
-                Lookup::Found(id) => Some(id.to_string()),
-                Lookup::Missing(_) => None,
-            });
+        let found =
+            org.license(l)
+                .map(|i| i.id.clone())
+                .or_else(|| match org.license_names.resolve(l) {
+                    Lookup::Found(id) => Some(id.to_string()),
+                    Lookup::Missing(_) => None,
+                });
         match found {
             Some(id) => {
                 if !licenses.contains(&id) {
@@ -701,7 +760,7 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
                         Lookup::Missing(_) => s,
                     }
                 });
-                let known: Vec<&str> = org.licenses.values().map(|i| i.id.as_str()).collect();
+                let known: Vec<&str> = org.licenses.iter().map(|i| i.id.as_str()).collect();
                 let hint = match &sugg {
                     Some(s) => format!(" — did you mean '{s}'?"),
                     None if known.is_empty() => {
@@ -729,15 +788,18 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
         }
         _ => Vec::new(),
     };
-    let mut need: Vec<String> = licenses.iter().map(|l| l.to_lowercase()).collect();
+    let mut need: Vec<u16> = licenses
+        .iter()
+        .filter_map(|l| org.license_ix.get(&l.to_lowercase()).copied())
+        .collect();
     for g in &grants {
-        if let Some(l) = org.role_license.get(&g.role_id)
-            && !need.contains(l)
+        if let Some(&l) = org.role_license.get(&g.role_id)
+            && !need.contains(&l)
         {
-            need.push(l.clone());
+            need.push(l);
         }
     }
-    need.retain(|l| !held.contains(l));
+    need.retain(|&l| !held.contains(&org.licenses[l as usize].id.to_lowercase()));
     keys.licenses = need;
 
     // phone-enabled delta (trunk capacity)
@@ -752,7 +814,7 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
     keys.phone_delta = i8::from(after) - i8::from(before);
 
     if !manager_raw.is_empty() {
-        keys.manager = Some(manager_raw.to_lowercase());
+        keys.manager = Some(key_hash(&manager_raw.to_lowercase()));
     }
 
     let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
@@ -773,7 +835,7 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
         external_id: ext,
     });
     local.keys = keys;
-    local.existing = existing;
+    local.existing = existing_ix;
     local.manager_raw = manager_raw;
     local.findings = cx.findings;
     local
