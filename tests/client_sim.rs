@@ -208,6 +208,8 @@ async fn dropped_create_is_outcome_unknown() {
     assert_eq!(err.kind, ErrorKind::OutcomeUnknown);
     assert_eq!(err.attempts, 1, "never repeated blindly");
     assert_eq!(err.request, "POST /api/v2/users");
+    // The simulator drops every POST (the search too) while the fault is on.
+    h.set_faults(FaultSpec::default());
     let found = c.search_users_exact("email", &[email], &[]).await.unwrap();
     assert_eq!(found.len(), 1, "the write was applied once");
 }
@@ -297,6 +299,8 @@ async fn demo_snapshot_matches_the_seed() {
     .unwrap();
     let requests = c.stats().requests - before;
     let events = events.into_inner().unwrap();
+    let server = sim_stats(&h).await;
+    println!("snapshot requests by route: {}", server["by_route"]);
     println!(
         "demo snapshot: {requests} requests, {} users, {} divisions, {} roles, {} skills, {} languages, {} queues, {} licences, {} trunks, {} DID pools ({} DIDs assigned), {} extension pools ({} used), {} progress events",
         snap.users.len(),

@@ -191,9 +191,19 @@ fn login_snapshot_use_leaves_no_secret_on_disk() {
                 })
                 .await
                 .unwrap();
-            c.set_password(&u.id, &Secret::new(secret.clone()))
+            // (The simulator has no POST /users/{id}/password; a PATCH is the write here.)
+            let patched = c
+                .patch_user(
+                    &u.id,
+                    &onboard::genesys::dto::UpdateUser {
+                        version: u.version.unwrap_or(1),
+                        title: Some("Agent".into()),
+                        ..Default::default()
+                    },
+                )
                 .await
                 .unwrap();
+            assert_eq!(patched.title.as_deref(), Some("Agent"));
             let snap_json = serde_json::to_vec(&snap).unwrap();
             std::fs::write(paths.data_dir.join("snapshot.json"), snap_json).unwrap();
             let report = serde_json::to_vec(&c.stats()).unwrap();

@@ -333,3 +333,22 @@ fn json_matches_contract_shape() {
     assert_eq!(f["severity"], "error");
     assert_eq!(f["suggestion"], "Billing");
 }
+
+#[test]
+fn genesys_import_template_loads_and_checks() {
+    // Genesys's own template: commas inside quoted skills/queues cells, `location_work` unused.
+    let text = "name,email,phone_work,extension,title,department,email_manager,location_work,roles_divisions,queues,division,skills\n\
+        Ana Lima,ana@example.com,+13175550150,1042,Agent,Support,boss@example.com,Indy,Agent,\"General\",Home,\"Billing:5,Returns:3\"\n";
+    let (_, r) = check_with(&org(), text);
+    let c = codes(&r);
+    assert_eq!(
+        c,
+        vec![C::UnknownColumn],
+        "{:?}",
+        r.findings().collect::<Vec<_>>()
+    );
+    let d = r.plan.rows[0].desired.as_ref().unwrap();
+    assert_eq!(d.skills.len(), 2);
+    assert_eq!(d.phone.as_deref(), Some("+13175550150"));
+    assert_eq!(d.manager, Some(ManagerRef::UserId("u-boss".into())));
+}

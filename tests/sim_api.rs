@@ -847,6 +847,17 @@ async fn routing_skills_languages_queues() {
             .status,
         204
     );
+    // Languages have no bulk PUT in the real API; unknown paths are 404.
+    assert_error(
+        &api.put(
+            &format!("/api/v2/users/{id}/routinglanguages/bulk"),
+            json!([]),
+        )
+        .await,
+        405,
+        "method.not.allowed",
+    );
+    assert_error(&api.get("/api/v2/no/such/thing").await, 404, "not.found");
 
     // Queue members: add, list, user queues, limit, delete.
     let qid = h.with_state(|o| o.queue_by_name("Billing Tier 2").unwrap().id.clone());

@@ -41,17 +41,19 @@ fn screen(d: &Driver<TestBackend>) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs the engine (engine::start), not merged yet"]
 async fn load_fix_skip_run_fail_retry_done() {
     let demo = start_demo_org("none").await.expect("simulator starts");
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("hires.csv");
     std::fs::write(&path, LIST).unwrap();
 
-    let services = LiveServices::new(vec![OrgSpec::Client {
-        client: demo.client.clone(),
-        opts: SnapshotOptions::default(),
-    }]);
+    let services = LiveServices::new(
+        vec![OrgSpec::Client {
+            client: demo.client.clone(),
+            opts: SnapshotOptions::default(),
+        }],
+        Some(dir.path().join("data")),
+    );
     let mut app = App::new(Theme::plain(), (100, 30));
     app.load.targets = vec![Target {
         label: "demo".into(),

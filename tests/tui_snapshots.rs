@@ -205,6 +205,12 @@ fn no_color_theme_draws_without_colours() {
     coloured.theme = onboard::tui::theme::Theme::colored();
     feed(&mut coloured, [key('2')]);
     t.draw(|f| onboard::tui::view::draw(f, &coloured)).unwrap();
-    assert!(t.backend().buffer().content().iter().any(|c| c.fg != Color::Reset));
+    assert!(
+        t.backend()
+            .buffer()
+            .content()
+            .iter()
+            .any(|c| c.fg != Color::Reset)
+    );
     drop(app);
 }

@@ -51,24 +51,10 @@ fn keys(s: &Session, k: &[&str]) {
 fn onboard_demo_in_tmux_keys_in_text_out_clean_exit() {
     let dir = tempfile::tempdir().unwrap();
     let bin = env!("CARGO_BIN_EXE_onboard");
-    let list = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/hires.csv");
-    let list_arg = if list.exists() {
-        String::new()
-    } else {
-        let p = dir.path().join("hires.csv");
-        std::fs::write(
-            &p,
-            "email,name,division,roles,skills,queues\n\
-             tia.tmux@example.com,Tia Tmux,Home,Agent,Biling:3,General\n\
-             uma.tmux@example.com,Uma Tmux,Home,Agent,Returns:2,General\n",
-        )
-        .unwrap();
-        p.display().to_string()
-    };
     let name = format!("onboard-tmux-{}", std::process::id());
     let s = Session(name.clone());
     let cmd = format!(
-        "cd {root} && ONBOARD_DATA_DIR={data} {bin} demo {list_arg}; echo EXIT=$?; sleep 30",
+        "cd {root} && ONBOARD_DATA_DIR={data} {bin} demo; echo EXIT=$?; sleep 30",
         root = env!("CARGO_MANIFEST_DIR"),
         data = dir.path().join("data").display(),
     );
@@ -98,7 +84,15 @@ fn onboard_demo_in_tmux_keys_in_text_out_clean_exit() {
         "1"
     );
 
-    // n jumps to an error row, a applies its suggestion, the row is re-checked.
+    // Filter to rows with a typo'd skill, n jumps to one, a applies the suggestion, and the
+    // row is re-checked at once.
+    keys(&s, &["/"]);
+    wait_for(&s, 50, "the filter prompt", |t| t.contains("filter ("));
+    keys(&s, &["-l", "code:unknown_skill"]);
+    keys(&s, &["Enter"]);
+    wait_for(&s, 50, "the filtered table", |t| {
+        t.contains("match code unknown_skill")
+    });
     keys(&s, &["n", "a"]);
     wait_for(&s, 50, "the re-check", |t| t.contains("re-checked"));
     // The help comes from the key table.

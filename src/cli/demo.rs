@@ -80,10 +80,17 @@ pub async fn run(args: Args) -> Exit {
         }
     };
     let list = demo_list(args.file);
-    let services = LiveServices::new(vec![OrgSpec::Client {
-        client: demo.client.clone(),
-        opts: SnapshotOptions::default(),
-    }]);
+    // The simulated org starts fresh each time, so its journals must too: keep them in a
+    // directory of this demo session only (a journal from an earlier demo would mark rows
+    // done that this org has never seen).
+    let journals = std::env::temp_dir().join(format!("onboard-demo-{}", std::process::id()));
+    let services = LiveServices::new(
+        vec![OrgSpec::Client {
+            client: demo.client.clone(),
+            opts: SnapshotOptions::default(),
+        }],
+        Some(journals.clone()),
+    );
     let opts = TuiOptions {
         file: Some(list),
         targets: vec![Target {
@@ -93,5 +100,6 @@ pub async fn run(args: Args) -> Exit {
     };
     let code = open(opts).await;
     demo.sim.shutdown().await;
+    let _ = std::fs::remove_dir_all(&journals);
     code
 }

@@ -3,6 +3,8 @@
 
 use clap::{Args, Parser, Subcommand};
 
+pub mod apply;
+pub mod check;
 pub mod connect;
 pub mod login;
 pub mod profiles;
@@ -58,6 +60,10 @@ pub enum Command {
     Login(login::Args),
     /// List saved profiles, or remove one with --remove NAME.
     Profiles(profiles::Args),
+    /// Provision the hire list: pre-flight, plan, confirm, run, report.
+    Apply(apply::ApplyArgs),
+    /// Pre-flight a hire list against the org (no writes): findings and the plan.
+    Check(check::Args),
 }
 
 /// Connection options, on every command that talks to an org (contract §1).
@@ -105,5 +111,7 @@ async fn dispatch(cli: Cli) -> Exit {
         Some(Command::Sim(args)) => sim::run(args).await,
         Some(Command::Login(a)) => login::run(a).await,
         Some(Command::Profiles(a)) => profiles::run(a).await,
+        Some(Command::Apply(a)) => apply::run(a).await,
+        Some(Command::Check(args)) => check::run(args).await,
     }
 }

@@ -6,6 +6,7 @@
 //! end-to-end test use it too.
 
 use super::{ConnectArgs, Exit};
+use crate::engine::{self, EngineConfig};
 use crate::genesys::{self, Client, SnapshotOptions};
 use crate::model::{ExternalId, Field, LoadProgress, Plan};
 use crate::preflight::{self, CheckOptions};
@@ -42,21 +43,36 @@ pub enum OrgSpec {
 /// The TUI's services over the real modules.
 pub struct LiveServices {
     orgs: Vec<OrgSpec>,
-    /// The client of the org last loaded; runs go there.
-    current: Arc<Mutex<Option<Client>>>,
+    /// Journals live under `<data_dir>/journals` (one per hire-list content, as `apply`).
+    data_dir: Option<PathBuf>,
+    /// The org and journal of the list last loaded; runs go there.
+    current: Arc<Mutex<Option<Current>>>,
+}
+
+#[derive(Clone)]
+struct Current {
+    client: Client,
+    journal: Option<PathBuf>,
 }
 
 impl LiveServices {
-    pub fn new(orgs: Vec<OrgSpec>) -> LiveServices {
+    /// `data_dir`: where journals go (None: the configured data dir).
+    pub fn new(orgs: Vec<OrgSpec>, data_dir: Option<PathBuf>) -> LiveServices {
+        let data_dir =
+            data_dir.or_else(|| crate::config::Paths::resolve().ok().map(|p| p.data_dir));
         LiveServices {
             orgs,
+            data_dir,
             current: Arc::new(Mutex::new(None)),
         }
     }
 
     /// The client runs use (after a load).
     pub fn client(&self) -> Option<Client> {
-        self.current.lock().ok().and_then(|c| c.clone())
+        self.current
+            .lock()
+            .ok()
+            .and_then(|c| c.as_ref().map(|c| c.client.clone()))
     }
 }
 
@@ -126,15 +142,25 @@ impl Services for LiveServices {
     ) -> LocalBoxFuture<'static, Result<Loaded, String>> {
         let spec = self.orgs.get(target).cloned();
         let current = self.current.clone();
+        let data_dir = self.data_dir.clone();
         async move {
             let spec = spec.ok_or_else(|| {
                 "no org to load against: pass --profile, --region or --api-url".to_string()
             })?;
             let p = path.clone();
-            let list = tokio::task::spawn_blocking(move || crate::ingest::read_path(&p))
-                .await
-                .map_err(|e| format!("reading {} failed: {e}", path.display()))?
-                .map_err(|e| e.to_string())?;
+            let (list, journal) = tokio::task::spawn_blocking(move || {
+                let bytes =
+                    std::fs::read(&p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| p.display().to_string());
+                let list = crate::ingest::read_bytes(&name, &bytes).map_err(|e| e.to_string())?;
+                let journal = data_dir.map(|d| engine::default_journal_path(&d, &bytes));
+                Ok::<_, String>((list, journal))
+            })
+            .await
+            .map_err(|e| format!("reading {} failed: {e}", path.display()))??;
             let (client, opts) = resolve(&spec)?;
             let (emails, ext) = identities(&list);
             let snapshot = tokio::select! {
@@ -149,7 +175,7 @@ impl Services for LiveServices {
             .map_err(|e| format!("pre-flight failed: {e}"))?;
             let allowed = allowed_per_s(&client);
             if let Ok(mut c) = current.lock() {
-                *c = Some(client);
+                *c = Some(Current { client, journal });
             }
             Ok(Loaded {
                 path,
@@ -163,27 +189,36 @@ impl Services for LiveServices {
     }
 
     fn start_run(&self, plan: Plan) -> BoxFuture<'static, Result<StartedRun, String>> {
-        let client = self.client();
+        let current = self.current.lock().ok().and_then(|c| c.clone());
         async move {
-            let client = client.ok_or_else(|| "load a list against an org first".to_string())?;
-            start_engine(client, plan)
+            let cur = current.ok_or_else(|| "load a list against an org first".to_string())?;
+            let journal = cur.journal.ok_or_else(|| {
+                "no data directory for the run journal: set ONBOARD_DATA_DIR".to_string()
+            })?;
+            let cfg = EngineConfig::new(journal);
+            let handle = engine::start(cur.client, plan, cfg).map_err(|e| e.to_string())?;
+            Ok(StartedRun {
+                events: handle.events,
+                control: Box::new(EngineControl(handle.control)),
+            })
         }
         .boxed()
     }
 }
 
-/// Start the engine (engine::start) and adapt its handle for the driver.
-fn start_engine(client: Client, plan: Plan) -> Result<StartedRun, String> {
-    let _ = (client, plan);
-    Err("the provisioning engine is not part of this build yet".into())
-}
+/// The engine's run control, as the driver sees it.
+struct EngineControl(engine::RunControl);
 
-#[allow(dead_code)]
-struct NoControl;
-impl RunControl for NoControl {
-    fn pause(&self) {}
-    fn resume(&self) {}
-    fn cancel(&self) {}
+impl RunControl for EngineControl {
+    fn pause(&self) {
+        self.0.pause();
+    }
+    fn resume(&self) {
+        self.0.resume();
+    }
+    fn cancel(&self) {
+        self.0.cancel();
+    }
 }
 
 /// Orgs offered on the Load screen: the one the options name (if they resolve), then every
@@ -238,7 +273,7 @@ pub async fn run(args: Args) -> Exit {
     let opts = TuiOptions {
         file: args.file,
         targets: labels,
-        services: Arc::new(LiveServices::new(specs)),
+        services: Arc::new(LiveServices::new(specs, None)),
     };
     open(opts).await
 }

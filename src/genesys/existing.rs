@@ -4,7 +4,8 @@
 use super::client::Client;
 use super::dto::User;
 use super::error::{ApiError, ErrorKind};
-use crate::model::{ExistingUser, ExternalId, Proficiency};
+use super::routing::QUEUE_MEMBERS_MAX;
+use crate::model::{ExistingUser, ExternalId, Proficiency, Queue};
 use futures::{StreamExt, TryStreamExt};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -42,6 +43,17 @@ impl Client {
         &self,
         ids: &[String],
     ) -> Result<Vec<ExistingUser>, ApiError> {
+        self.fetch_existing_users_with(ids, None).await
+    }
+
+    /// [`Client::fetch_existing_users`], given the org's queues (with member counts): when
+    /// reading every queue's member list costs fewer requests than one
+    /// `/users/{id}/queues` per user, queue membership is read from the queue side.
+    pub async fn fetch_existing_users_with(
+        &self,
+        ids: &[String],
+        queues: Option<&[Queue]>,
+    ) -> Result<Vec<ExistingUser>, ApiError> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -70,10 +82,47 @@ impl Client {
             .await?;
         users.extend(extra.into_iter().flatten());
         let user_ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
+        let queue_pages = |q: &Queue| {
+            q.member_count
+                .map_or(1, |n| n.div_ceil(QUEUE_MEMBERS_MAX as u32))
+                .max(1) as usize
+        };
+        let by_queue = match queues {
+            Some(qs) if qs.iter().map(queue_pages).sum::<usize>() < users.len() => {
+                let wanted: BTreeSet<&str> = user_ids.iter().map(String::as_str).collect();
+                let lists: Vec<(String, Vec<String>)> =
+                    futures::stream::iter(qs.iter().filter(|q| q.member_count != Some(0)))
+                        .map(|q| async move {
+                            Ok::<_, ApiError>((
+                                q.id.clone(),
+                                or_empty(self.queue_members(&q.id).await)?,
+                            ))
+                        })
+                        .buffered(DETAIL_CONCURRENCY)
+                        .try_collect()
+                        .await?;
+                let mut m: BTreeMap<String, Vec<String>> = BTreeMap::new();
+                for (qid, members) in lists {
+                    for uid in members {
+                        if wanted.contains(uid.as_str()) {
+                            m.entry(uid).or_default().push(qid.clone());
+                        }
+                    }
+                }
+                Some(m)
+            }
+            _ => None,
+        };
         let licenses = self.licenses_for_users(&user_ids).await?;
         let licenses = &licenses;
+        let by_queue = &by_queue;
         let out: Vec<ExistingUser> = futures::stream::iter(users)
-            .map(|u| async move { self.existing_user_detail(u, licenses).await })
+            .map(|u| async move {
+                let queues = by_queue
+                    .as_ref()
+                    .map(|m| m.get(&u.id).cloned().unwrap_or_default());
+                self.existing_user_detail(u, licenses, queues).await
+            })
             .buffered(DETAIL_CONCURRENCY)
             .try_collect()
             .await?;
@@ -84,12 +133,20 @@ impl Client {
         &self,
         u: User,
         licenses: &BTreeMap<String, Vec<String>>,
+        queues: Option<Vec<String>>,
     ) -> Result<ExistingUser, ApiError> {
-        let (grants, queues, ext) = futures::try_join!(
+        let (grants, mut queues, ext) = futures::try_join!(
             async { or_empty(self.subject_grants(&u.id).await) },
-            async { or_empty(self.user_queues(&u.id).await) },
+            async {
+                match queues {
+                    Some(q) => Ok(q),
+                    None => or_empty(self.user_queues(&u.id).await),
+                }
+            },
             async { or_empty(self.list_external_ids(&u.id).await) },
         )?;
+        queues.sort();
+        queues.dedup();
         let skills = match &u.skills {
             Some(s) => to_prof(s),
             None => or_empty(self.user_skills(&u.id).await)?,
@@ -132,41 +189,45 @@ impl Client {
     }
 
     /// The users named by these emails or external ids, in any state (deleted included),
-    /// with full detail. One search per 50 emails; external ids already held by a user
-    /// found by email cost nothing more, the rest one lookup each.
+    /// with full detail. One search per 50 emails and one lookup per external id, run
+    /// concurrently, then one [`Client::fetch_existing_users`] for everyone found.
     pub async fn find_existing_users(
         &self,
         emails: &[String],
         external_ids: &[ExternalId],
     ) -> Result<Vec<ExistingUser>, ApiError> {
-        let by_email = self.search_users_exact("email", emails, &[]).await?;
-        let ids: Vec<String> = by_email.iter().map(|u| u.id.clone()).collect();
-        let mut out = self.fetch_existing_users(&ids).await?;
-        let known: BTreeSet<&ExternalId> = out.iter().flat_map(|u| u.external_ids.iter()).collect();
-        let mut todo: Vec<ExternalId> = external_ids
-            .iter()
-            .filter(|e| !known.contains(e))
-            .cloned()
-            .collect();
+        self.find_existing_users_with(emails, external_ids, None)
+            .await
+    }
+
+    /// [`Client::find_existing_users`] given the org's queues (see
+    /// [`Client::fetch_existing_users_with`]).
+    pub async fn find_existing_users_with(
+        &self,
+        emails: &[String],
+        external_ids: &[ExternalId],
+        queues: Option<&[Queue]>,
+    ) -> Result<Vec<ExistingUser>, ApiError> {
+        let mut todo: Vec<ExternalId> = external_ids.to_vec();
         todo.sort();
         todo.dedup();
-        let found: Vec<Option<User>> = futures::stream::iter(todo)
-            .map(|e| async move { self.user_by_external_id(&e.authority, &e.key).await })
-            .buffered(DETAIL_CONCURRENCY)
-            .try_collect()
-            .await?;
-        let have: BTreeSet<String> = out.iter().map(|u| u.id.clone()).collect();
-        let more: Vec<String> = found
+        // Emails in bulk searches and external ids one lookup each, all at once; then one
+        // detail fetch for everyone found.
+        let (by_email, by_ext) = futures::try_join!(
+            self.search_users_exact("email", emails, &[]),
+            futures::stream::iter(todo)
+                .map(|e| async move { self.user_by_external_id(&e.authority, &e.key).await })
+                .buffered(DETAIL_CONCURRENCY)
+                .try_collect::<Vec<Option<User>>>()
+        )?;
+        let ids: Vec<String> = by_email
             .into_iter()
-            .flatten()
+            .chain(by_ext.into_iter().flatten())
             .map(|u| u.id)
-            .filter(|id| !have.contains(id))
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        if !more.is_empty() {
-            out.extend(self.fetch_existing_users(&more).await?);
-        }
+        let mut out = self.fetch_existing_users_with(&ids, queues).await?;
         out.sort_by(|a, b| {
             a.email
                 .to_ascii_lowercase()

@@ -7,7 +7,7 @@ use super::telephony::{DEFAULT_TRUNK_CHANNELS_KEY, DidFilter, trunk_channels};
 use crate::model::{
     AssignedNumber, ExternalId, License, LoadProgress, NumberPool, OrgSnapshot, Seats, Trunk,
 };
-use futures::{StreamExt, TryStreamExt};
+use futures::{FutureExt, StreamExt, TryStreamExt};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Profile configuration that fills gaps the API leaves.
@@ -78,6 +78,7 @@ pub async fn load_snapshot(
         });
     }
     let p = &progress;
+    let queues_once = client.list_queues().shared();
     let (divisions, roles, skills, languages, queues, licenses, trunks, dids, exts, users) = futures::try_join!(
         async {
             let v = client.list_divisions().await?;
@@ -100,7 +101,7 @@ pub async fn load_snapshot(
             Ok(v)
         },
         async {
-            let v = client.list_queues().await?;
+            let v = queues_once.clone().await?;
             done(p, "queues", v.len());
             Ok(v)
         },
@@ -128,7 +129,10 @@ pub async fn load_snapshot(
             Ok((pools, exts))
         },
         async {
-            let v = client.find_existing_users(emails, external_ids).await?;
+            let queues = queues_once.clone().await?;
+            let v = client
+                .find_existing_users_with(emails, external_ids, Some(&queues))
+                .await?;
             done(p, "users", v.len());
             Ok(v)
         },

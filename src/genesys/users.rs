@@ -66,13 +66,14 @@ impl Client {
         let mut out = Vec::with_capacity(ids.len());
         let mut rest: &[String] = &ids;
         while !rest.is_empty() {
-            let chunks: Vec<&[String]> = rest.chunks(batch).collect();
-            let results: Vec<Result<Vec<User>, ApiError>> =
-                futures::stream::iter(chunks.iter().copied())
-                    .map(|chunk| self.get_users_page(chunk, expand))
-                    .buffered(4)
-                    .collect()
-                    .await;
+            // Owned chunks: a closure over borrowed slices makes the future not `Send`-general
+            // enough to be spawned (rustc's higher-ranked closure limitation).
+            let chunks: Vec<Vec<String>> = rest.chunks(batch).map(<[String]>::to_vec).collect();
+            let results: Vec<Result<Vec<User>, ApiError>> = futures::stream::iter(chunks.clone())
+                .map(|chunk: Vec<String>| async move { self.get_users_page(&chunk, expand).await })
+                .buffered(4)
+                .collect()
+                .await;
             let mut done = 0usize;
             let mut shrink = false;
             for (chunk, res) in chunks.iter().zip(results) {
@@ -281,6 +282,25 @@ impl Client {
             .await?
             .unwrap_or_default();
         Ok(v.into_iter().map(to_ext).collect())
+    }
+
+    /// `DELETE /api/v2/users/{userId}/externalid/{authorityName}/{externalKey}`.
+    pub async fn delete_external_id(
+        &self,
+        user_id: &str,
+        ext: &ExternalId,
+    ) -> Result<(), ApiError> {
+        let r = Req::new(
+            Method::DELETE,
+            "/api/v2/users/{userId}/externalid/{authorityName}/{externalKey}",
+            format!(
+                "/api/v2/users/{}/externalid/{}/{}",
+                seg(user_id),
+                seg(&ext.authority),
+                seg(&ext.key)
+            ),
+        );
+        self.call_unit(r).await.map(|_| ())
     }
 
     /// `POST /api/v2/users/{userId}/invite` — sends the activation email (not repeated

@@ -803,6 +803,19 @@ fn diff(
     out
 }
 
+/// Licences some row needs whose free seats the org did not reveal.
+fn unknown_seats(state: &State) -> Vec<String> {
+    let mut v: Vec<String> = state
+        .by_license
+        .iter()
+        .zip(&state.org.licenses)
+        .filter(|(rows, info)| !rows.is_empty() && info.seats == Seats::Unknown)
+        .map(|(_, info)| info.id.clone())
+        .collect();
+    v.sort();
+    v
+}
+
 /// Check a whole list against the org.
 pub fn check_all(list: &HireList, snapshot: &OrgSnapshot, options: &CheckOptions) -> CheckResult {
     let mut state = State {
@@ -849,15 +862,7 @@ pub fn check_all(list: &HireList, snapshot: &OrgSnapshot, options: &CheckOptions
     file_findings.extend(trunk_findings(&state));
     summary_add(&mut summary, &file_findings, PlanAction::Skipped, 1);
     state.summary = summary;
-    let mut unknown_seats: Vec<String> = state
-        .by_license
-        .iter()
-        .zip(&state.org.licenses)
-        .filter(|(rows, info)| !rows.is_empty() && info.seats == Seats::Unknown)
-        .map(|(_, info)| info)
-        .map(|i| i.id.clone())
-        .collect();
-    unknown_seats.sort();
+    let unknown_seats = unknown_seats(&state);
     CheckResult {
         file_findings,
         row_findings,
@@ -942,6 +947,7 @@ pub fn recheck_row(
         result.plan.rows[j] = p;
     }
 
+    result.unknown_seats = unknown_seats(&result.state);
     // Trunk findings depend on the total only.
     let old_trunk: Vec<Finding> = result
         .file_findings

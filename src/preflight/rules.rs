@@ -157,6 +157,17 @@ pub fn is_valid_email(e: &str) -> bool {
     local_ok && domain_ok
 }
 
+/// A number's owner for messages: the user's email when the snapshot has it, else the id.
+fn owner_label(org: &OrgIndex, owner: Option<&str>) -> String {
+    match owner {
+        Some(id) => org
+            .user_by_id(id)
+            .map(|u| u.email.clone())
+            .unwrap_or_else(|| format!("id {id}")),
+        None => "owner unknown".to_string(),
+    }
+}
+
 pub fn parse_external_id(s: &str) -> Option<ExternalId> {
     let (a, k) = s.split_once(':')?;
     let (a, k) = (a.trim(), k.trim());
@@ -449,6 +460,8 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
 
     // division: empty = keep an existing user's division, else the home division
     let div_cell = cell(Field::Division);
+    // An unknown division must not cascade into division_mismatch findings.
+    let mut division_known = true;
     let division_id = if div_cell.is_empty() {
         match &existing {
             Some(u) if u.state != UserState::Deleted && !u.division_id.is_empty() => {
@@ -470,6 +483,7 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
                     format!("division '{div_cell}' does not exist in the org{hint}"),
                     sugg,
                 );
+                division_known = false;
                 org.home_division.clone().unwrap_or_default()
             }
         }
@@ -568,7 +582,7 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
             && existing
                 .as_ref()
                 .is_some_and(|u| u.grants.iter().any(|g| g.division_id == division_id)));
-    if !own_granted && !division_id.is_empty() {
+    if !own_granted && !division_id.is_empty() && division_known {
         for (item, g) in &scoped {
             if g.division_id != division_id {
                 let own = org.division_label(&division_id);
@@ -593,6 +607,7 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
         match org.queues.resolve(q) {
             Lookup::Found(id) => {
                 if let Some(qd) = org.queue_division.get(id)
+                    && division_known
                     && !qd.is_empty()
                     && !granted.contains(&qd.as_str())
                 {
@@ -668,7 +683,7 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
                     format!(
                         "phone {p} is already assigned to another {} ({}); choose a free DID or release it first",
                         owner_type.as_deref().unwrap_or("owner").to_lowercase(),
-                        owner.as_deref().unwrap_or("unknown id")
+                        owner_label(org, owner.as_deref())
                     ),
                     None,
                 );
@@ -711,7 +726,7 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
                     FindingCode::ExtensionConflict,
                     format!(
                         "extension {x} is already used by another user ({}); choose a free extension",
-                        owner.as_deref().unwrap_or("unknown id")
+                        owner_label(org, owner.as_deref())
                     ),
                     None,
                 );

@@ -14,7 +14,7 @@ impl Theme {
     /// `NO_COLOR` set to anything non-empty turns colour off (no-color.org).
     pub fn from_no_color(value: Option<&std::ffi::OsStr>) -> Theme {
         Theme {
-            color: !value.is_some_and(|v| !v.is_empty()),
+            color: value.is_none_or(|v| v.is_empty()),
         }
     }
     pub fn plain() -> Theme {
