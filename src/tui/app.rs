@@ -222,6 +222,9 @@ pub struct Session {
     /// Rows per plan action and finding totals (errors, warnings).
     pub action_counts: BTreeMap<PlanAction, usize>,
     pub totals: (usize, usize),
+    /// Request estimate of the runnable rows (engine's estimate), computed when the Plan
+    /// screen opens and dropped by any change to the plan.
+    pub estimate: Option<u64>,
 }
 
 impl std::fmt::Debug for Session {
@@ -262,6 +265,7 @@ impl Session {
             allowed_per_s,
             action_counts: BTreeMap::new(),
             totals: (0, 0),
+            estimate: None,
         };
         s.reindex();
         s
@@ -341,6 +345,7 @@ impl Session {
         for a in &actions {
             *action_counts.entry(*a).or_insert(0) += 1;
         }
+        self.estimate = None;
         self.counts = counts;
         self.by_code = by_code;
         self.actions = actions;
@@ -370,6 +375,25 @@ impl Session {
 
     pub fn errors(&self, index: usize) -> u16 {
         self.counts.get(index).map(|c| c.0).unwrap_or(0)
+    }
+
+    /// The request estimate of the runnable rows (cached until the plan changes).
+    pub fn estimate(&mut self) -> u64 {
+        if let Some(e) = self.estimate {
+            return e;
+        }
+        let e = crate::engine::estimate_requests(&self.result.plan.rows, Default::default());
+        self.estimate = Some(e);
+        e
+    }
+
+    /// Rows that will run: runnable actions (from the cached counts).
+    pub fn runnable_count(&self) -> usize {
+        self.action_counts
+            .iter()
+            .filter(|(a, _)| is_runnable(**a))
+            .map(|(_, n)| *n)
+            .sum()
     }
 
     /// Counts of rows per status (plan action; pre-flight marks skipped rows `Skipped`).

@@ -210,6 +210,11 @@ fn on_key(app: &mut App, ev: KeyEvent) -> Vec<Cmd> {
 
 fn goto(app: &mut App, s: Screen) {
     app.screen = s;
+    if s == Screen::Plan
+        && let Some(session) = &mut app.session
+    {
+        session.estimate();
+    }
     if s == Screen::Failures {
         clamp_failures(app);
     }
@@ -601,8 +606,18 @@ pub fn rebuild_view(app: &mut App) {
     let keep = app.table.view.get(app.table.selected).copied();
     let filter = app.table.filter.clone();
     let n = s.list.rows.len();
+    let cols: Vec<usize> = [
+        Field::Email,
+        Field::Name,
+        Field::FirstName,
+        Field::LastName,
+        Field::Division,
+    ]
+    .iter()
+    .filter_map(|f| s.col_of(*f))
+    .collect();
     let mut view: Vec<u32> = (0..n)
-        .filter(|i| matches_filter(s, *i, &filter))
+        .filter(|i| matches_filter(s, *i, &filter, &cols))
         .map(|i| i as u32)
         .collect();
     match app.table.sort {
@@ -630,16 +645,17 @@ pub fn rebuild_view(app: &mut App) {
     clamp_table(app);
 }
 
-fn matches_filter(s: &Session, i: usize, f: &Filter) -> bool {
+/// Whether row `i` passes the filter; `cols` are the text-searched columns.
+fn matches_filter(s: &Session, i: usize, f: &Filter, cols: &[usize]) -> bool {
     match f {
         Filter::All => true,
         Filter::Text(t) => {
-            contains_ci(s.cell(i, Field::Email), t)
-                || contains_ci(s.cell(i, Field::Name), t)
-                || contains_ci(s.cell(i, Field::FirstName), t)
-                || contains_ci(s.cell(i, Field::LastName), t)
-                || contains_ci(s.cell(i, Field::Division), t)
-                || s.list.rows.get(i).is_some_and(|r| r.row.to_string() == *t)
+            let Some(r) = s.list.rows.get(i) else {
+                return false;
+            };
+            cols.iter()
+                .any(|c| r.cells.get(*c).is_some_and(|v| contains_ci(v, t)))
+                || t.parse::<usize>().is_ok_and(|n| n == r.row)
         }
         Filter::Code(c) => s.findings_of(i).any(|x| x.code == *c),
         Filter::Severity(Severity::Error) => s.counts[i].0 > 0,
@@ -650,12 +666,18 @@ fn matches_filter(s: &Session, i: usize, f: &Filter) -> bool {
 
 /// Case-insensitive `contains`; `needle` is already lowercase.
 fn contains_ci(hay: &str, needle: &str) -> bool {
-    if hay.is_ascii() && needle.is_ascii() {
-        let (h, n) = (hay.as_bytes(), needle.as_bytes());
-        if n.len() > h.len() {
-            return false;
-        }
-        return h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n));
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    if n.is_empty() {
+        return true;
+    }
+    if n.len() > h.len() {
+        return false;
+    }
+    if needle.is_ascii() && hay.is_ascii() {
+        let first = n[0];
+        return (0..=h.len() - n.len()).any(|k| {
+            h[k].to_ascii_lowercase() == first && h[k..k + n.len()].eq_ignore_ascii_case(n)
+        });
     }
     hay.to_lowercase().contains(needle)
 }

@@ -3,12 +3,11 @@
 
 use crate::model::{PlanAction, sanitize};
 use crate::tui::app::{App, action_label, is_runnable};
-use crate::tui::estimate::{estimate_requests, eta_seconds, human_duration};
+use crate::tui::estimate::{eta_seconds, human_duration};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row, Table};
-use std::collections::BTreeSet;
 
 /// Rate assumed when the org's limit is unknown: the Genesys default of 300 per minute.
 pub const DEFAULT_RATE_PER_S: f64 = 5.0;
@@ -49,12 +48,10 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             ])
         })
         .collect();
-    let runnable: BTreeSet<usize> = s
-        .runnable()
-        .into_iter()
-        .filter_map(|i| s.list.rows.get(i).map(|r| r.row))
-        .collect();
-    let requests = estimate_requests(&s.result.plan, &runnable);
+    let runnable = s.runnable_count();
+    let requests = s.estimate.unwrap_or_else(|| {
+        crate::engine::estimate_requests(&s.result.plan.rows, Default::default())
+    });
     let (rate, assumed) = match s.allowed_per_s {
         Some(r) => (r, false),
         None => (DEFAULT_RATE_PER_S, true),
@@ -74,7 +71,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let mut lines = vec![
         Line::from(vec![
             Span::styled("Rows to run:  ", t.key()),
-            Span::raw(runnable.len().to_string()),
+            Span::raw(runnable.to_string()),
         ]),
         Line::from(vec![
             Span::styled("Requests:     ", t.key()),
@@ -120,13 +117,13 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             "A run is in progress (4).",
             t.warning(),
         )));
-    } else if runnable.is_empty() {
+    } else if runnable == 0 {
         lines.push(Line::from(Span::styled("Nothing to run.", t.dim())));
     } else {
         lines.push(Line::from(vec![
             Span::raw("Press "),
             Span::styled("y", t.key()),
-            Span::raw(format!(" to provision {} user(s).", runnable.len())),
+            Span::raw(format!(" to provision {} user(s).", runnable)),
         ]));
     }
     f.render_widget(
