@@ -5,7 +5,7 @@
 use super::Exit;
 use super::tui::{LiveServices, OrgSpec, open};
 use crate::genesys::{self, Client, ClientConfig, Secret, SnapshotOptions};
-use crate::sim::{FaultSpec, SimConfig};
+use crate::sim::{FaultSpec, RateLimit, SimConfig};
 use crate::tui::app::Target;
 use crate::tui::terminal::TuiOptions;
 use std::path::PathBuf;
@@ -15,6 +15,9 @@ use std::sync::Arc;
 pub const DEMO_LIST: &str = "assets/demo/hires.csv";
 /// Mild faults: 2% of requests answer 5xx, a little latency; seeded so demos repeat.
 pub const DEMO_FAULTS: &str = "error_rate=0.02,latency_ms=5-40,seed=7";
+/// The demo org's rate limit: 4× Genesys's default 300/min, so the demo list runs in well
+/// under a minute while the Run screen still shows pacing against an allowed rate.
+pub const DEMO_RATE_LIMIT: &str = "1200/60";
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
@@ -23,6 +26,9 @@ pub struct Args {
     /// Faults to inject (see `onboard sim --help`); `none` turns them off.
     #[arg(long, default_value = DEMO_FAULTS)]
     pub faults: String,
+    /// The simulated org's rate limit per token, N/SECONDS (`off` for none).
+    #[arg(long, default_value = DEMO_RATE_LIMIT)]
+    pub rate_limit: String,
 }
 
 /// A running demo org and a client for it (the demo OAuth client of the seed).
@@ -31,11 +37,14 @@ pub struct DemoOrg {
     pub client: Client,
 }
 
-/// Start the simulated demo org with `faults` and make a client for it.
-pub async fn start_demo_org(faults: &str) -> Result<DemoOrg, String> {
+/// Start the simulated demo org with `faults` and `rate_limit` (`N/SECONDS`, `off`) and
+/// make a client for it.
+pub async fn start_demo_org(faults: &str, rate_limit: &str) -> Result<DemoOrg, String> {
     let faults = FaultSpec::parse(faults).map_err(|e| format!("--faults: {e}"))?;
+    let rate_limit = RateLimit::parse(rate_limit).map_err(|e| format!("--rate-limit: {e}"))?;
     let cfg = SimConfig {
         faults,
+        rate_limit,
         ..SimConfig::demo()
     };
     let (id, secret) = cfg
@@ -72,7 +81,7 @@ pub fn demo_list(file: Option<PathBuf>) -> PathBuf {
 }
 
 pub async fn run(args: Args) -> Exit {
-    let demo = match start_demo_org(&args.faults).await {
+    let demo = match start_demo_org(&args.faults, &args.rate_limit).await {
         Ok(d) => d,
         Err(e) => {
             eprintln!("onboard: {e}");

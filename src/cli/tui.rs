@@ -124,7 +124,8 @@ async fn snapshot(
         .map_err(|e| format!("cannot load the org: {e}"))
 }
 
-/// Allowed requests per second from the client's last rate-limit headers (per minute).
+/// Allowed requests per second from the client's last rate-limit headers (Genesys counts
+/// per minute).
 fn allowed_per_s(client: &Client) -> Option<f64> {
     client
         .rate()

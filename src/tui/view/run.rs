@@ -19,8 +19,9 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         );
         return;
     }
+    // Steps and rate get what they need; the event log keeps at least 4 lines.
     let stats_h = (r.steps.len().max(6) as u16 + 3)
-        .min(area.height / 2)
+        .min(area.height.saturating_sub(6))
         .max(5);
     let [gauge_area, mid, log_area] = Layout::vertical([
         Constraint::Length(2),
@@ -138,7 +139,9 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         Line::from(Span::raw(outcomes.join(" · "))),
     ];
     f.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(Span::styled(" Rate ", t.title()))),
+        Paragraph::new(lines)
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .block(Block::bordered().title(Span::styled(" Rate ", t.title()))),
         rate_area,
     );
 
