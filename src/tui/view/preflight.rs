@@ -107,6 +107,12 @@ fn draw_table(f: &mut Frame, app: &App, s: &Session, area: Rect) {
     let email_col = s.col_of(Field::Email);
     let name_col = s.col_of(Field::Name).or(s.col_of(Field::FirstName));
     let div_col = s.col_of(Field::Division);
+    // Wide terminals also show the selected field (the one `e` edits) for every row, unless
+    // it is already a column.
+    let wide = area.width >= 110;
+    let extra = (wide && ![email_col, name_col, div_col].contains(&Some(tbl.col)))
+        .then_some(tbl.col)
+        .filter(|c| *c < s.list.headers.len());
     let rows: Vec<Row> = tbl.view[start..end]
         .iter()
         .map(|i| {
@@ -128,33 +134,43 @@ fn draw_table(f: &mut Frame, app: &App, s: &Session, area: Rect) {
                 (0, w) => format!("{w}W"),
                 (e, w) => format!("{e}E {w}W"),
             };
-            Row::new(vec![
+            let mut cells = vec![
                 Cell::from(r.row.to_string()),
                 cell(email_col, s.cell(i, Field::Email).to_string()),
                 cell(name_col, s.display_name(i)),
                 cell(div_col, s.cell(i, Field::Division).to_string()),
-                Cell::from(Span::styled(
-                    action_label(status),
-                    status_style(app, status, e),
-                )),
-                Cell::from(Span::styled(
-                    found,
-                    if e > 0 { t.error() } else { t.warning() },
-                )),
-            ])
+            ];
+            if let Some(c) = extra {
+                cells.push(cell(Some(c), r.cells.get(c).cloned().unwrap_or_default()));
+            }
+            cells.push(Cell::from(Span::styled(
+                action_label(status),
+                status_style(app, status, e),
+            )));
+            cells.push(Cell::from(Span::styled(
+                found,
+                if e > 0 { t.error() } else { t.warning() },
+            )));
+            Row::new(cells)
         })
         .collect();
-    let wide = area.width >= 110;
-    let widths = [
+    let mut widths = vec![
         Constraint::Length(6),
         Constraint::Fill(3),
         Constraint::Fill(2),
         Constraint::Length(if wide { 16 } else { 10 }),
-        Constraint::Length(10),
-        Constraint::Length(8),
     ];
-    let header =
-        Row::new(["row", "email", "name", "division", "status", "findings"]).style(t.header());
+    let mut titles: Vec<String> = ["row", "email", "name", "division"]
+        .iter()
+        .map(|x| x.to_string())
+        .collect();
+    if let Some(c) = extra {
+        widths.push(Constraint::Fill(3));
+        titles.push(sanitize(&s.list.headers[c]).into_owned());
+    }
+    widths.extend([Constraint::Length(10), Constraint::Length(8)]);
+    titles.extend(["status".to_string(), "findings".to_string()]);
+    let header = Row::new(titles).style(t.header());
     let table = Table::new(rows, widths)
         .header(header)
         .row_highlight_style(t.selected())
