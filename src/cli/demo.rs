@@ -81,6 +81,9 @@ pub fn demo_list(file: Option<PathBuf>) -> PathBuf {
 }
 
 pub async fn run(args: Args) -> Exit {
+    if !super::tui::have_terminal() {
+        return Exit::CannotRun;
+    }
     let demo = match start_demo_org(&args.faults, &args.rate_limit).await {
         Ok(d) => d,
         Err(e) => {

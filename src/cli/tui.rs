@@ -264,6 +264,9 @@ fn targets(args: &ConnectArgs) -> Result<(Vec<Target>, Vec<OrgSpec>), String> {
 }
 
 pub async fn run(args: Args) -> Exit {
+    if !have_terminal() {
+        return Exit::CannotRun;
+    }
     let (labels, specs) = match targets(&args.connect) {
         Ok(t) => t,
         Err(e) => {
@@ -279,13 +282,21 @@ pub async fn run(args: Args) -> Exit {
     open(opts).await
 }
 
-/// Open the TUI on the terminal (refusing when stdin/stdout is not one).
-pub async fn open(opts: TuiOptions) -> Exit {
+/// Whether stdin and stdout are a terminal; says why not on stderr.
+pub fn have_terminal() -> bool {
     use std::io::IsTerminal;
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+    let ok = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
+    if !ok {
         eprintln!(
             "onboard: the interactive screen needs a terminal; for scripts use `onboard check FILE` or `onboard apply FILE`"
         );
+    }
+    ok
+}
+
+/// Open the TUI on the terminal (refusing when stdin/stdout is not one).
+pub async fn open(opts: TuiOptions) -> Exit {
+    if !have_terminal() {
         return Exit::CannotRun;
     }
     match run_terminal(opts).await {
