@@ -221,6 +221,11 @@ fn goto(app: &mut App, s: Screen) {
 }
 
 fn quit(app: &mut App) -> Vec<Cmd> {
+    if app.quit_after_run {
+        // Asked twice while the run winds down: go now (the driver cancels the run).
+        app.quit = true;
+        return vec![Cmd::Quit];
+    }
     if app.run_in_progress() {
         app.overlay = Some(Overlay::Confirm(Question::QuitDuringRun));
         Vec::new()
