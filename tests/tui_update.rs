@@ -598,6 +598,13 @@ fn q_quits_asks_during_a_run_and_with_unsaved_edits() {
     );
     assert!(matches!(&cmds[..], [Cmd::Quit]));
     assert!(app.quit);
+
+    // Asking again while the run winds down quits at once.
+    let mut app = tui_fixture::app();
+    feed(&mut app, [key('3'), key('y'), key('q'), key('y')]);
+    assert!(!app.quit);
+    assert!(matches!(&feed(&mut app, [ctrl('c')])[..], [Cmd::Quit]));
+    assert!(app.quit);
 }
 
 #[test]
