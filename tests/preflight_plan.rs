@@ -405,3 +405,19 @@ fn large_list_threaded_check_agrees_with_per_row_recheck() {
     assert_eq!(again.summary(), r.summary());
     assert_same(&l, &again, &CheckOptions::default(), "large list");
 }
+
+#[test]
+fn recheck_after_removing_a_row_falls_back_to_a_full_check() {
+    let rows: &[&[(&str, &str)]] = &[
+        &[("email", "a@example.com"), ("name", "A")],
+        &[("email", "a@example.com"), ("name", "B")],
+    ];
+    let org = org();
+    let mut l = list(&csv(rows));
+    let mut r = check_all(&l, &org, &CheckOptions::default());
+    assert!(codes(&r).contains(&C::DuplicateInFile));
+    l.rows.pop();
+    recheck_row(&l, &org, &mut r, 0);
+    assert_same(&l, &r, &CheckOptions::default(), "after removal");
+    assert!(!codes(&r).contains(&C::DuplicateInFile));
+}

@@ -177,6 +177,8 @@ struct State {
     by_license: Vec<Vec<u32>>,
     phone_delta: i64,
     summary: Summary,
+    /// The column map checked (a change means a full re-check).
+    columns: Vec<Option<crate::model::Field>>,
 }
 
 impl State {
@@ -824,6 +826,7 @@ pub fn check_all(list: &HireList, snapshot: &OrgSnapshot, options: &CheckOptions
         ..State::default()
     };
     state.by_license = vec![Vec::new(); state.org.licenses.len()];
+    state.columns = list.columns.clone();
     let n = list.rows.len();
     state.keys.reserve_exact(n);
     let mut row_findings = Vec::with_capacity(n);
@@ -913,15 +916,22 @@ pub fn check_all(list: &HireList, snapshot: &OrgSnapshot, options: &CheckOptions
 }
 
 /// Re-validate row `row_index` (0-based) after an edit, and every row it can affect.
-/// `snapshot` must be the one `check_all` used (its index is kept in `result`).
+/// `snapshot` must be the one `check_all` used (its index is kept in `result`). Rows
+/// appended at the end are picked up; if rows were removed or the columns changed, this
+/// falls back to a full [`check_all`].
 pub fn recheck_row(
     list: &HireList,
     snapshot: &OrgSnapshot,
     result: &mut CheckResult,
     row_index: usize,
 ) {
-    let _ = snapshot;
     if row_index >= list.rows.len() {
+        return;
+    }
+    // Rows were removed (or the columns changed): indexes no longer line up, start over.
+    if list.rows.len() < result.row_findings.len() || result.state.columns != list.columns {
+        let options = result.options.clone();
+        *result = check_all(list, snapshot, &options);
         return;
     }
     // The list may have grown (a row added in the TUI): extend everything.
