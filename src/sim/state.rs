@@ -161,6 +161,8 @@ pub struct Org {
     pub did_pools: Vec<Pool>,
     pub extension_pools: Vec<Pool>,
     pub users: Vec<User>,
+    /// Live tokens, keyed by [`token_key`] (a SHA-256 of the token, so `--state` files hold
+    /// no usable bearer token).
     pub tokens: HashMap<String, Token>,
     pub contract_id: String,
     pub period_id: String,
@@ -182,6 +184,18 @@ impl IdGen {
         self.0 += 1;
         stable_id(kind, self.0)
     }
+}
+
+/// The key a bearer token is stored under: its SHA-256, hex.
+pub fn token_key(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let d = Sha256::digest(token.as_bytes());
+    let mut s = String::with_capacity(64);
+    for b in d {
+        s.push(char::from_digit(u32::from(b >> 4), 16).unwrap_or('0'));
+        s.push(char::from_digit(u32::from(b & 15), 16).unwrap_or('0'));
+    }
+    s
 }
 
 /// A deterministic UUID-shaped id.
@@ -419,7 +433,7 @@ impl Org {
         for t in &seed.sim_tokens {
             if t.expires_at > now {
                 org.tokens.insert(
-                    t.token.clone(),
+                    t.token_sha256.clone(),
                     Token {
                         client_id: t.client_id.clone(),
                         expires_at: t.expires_at,
@@ -552,7 +566,7 @@ impl Org {
                 .tokens
                 .iter()
                 .map(|(t, v)| SeedToken {
-                    token: t.clone(),
+                    token_sha256: t.clone(),
                     client_id: v.client_id.clone(),
                     expires_at: v.expires_at,
                 })
