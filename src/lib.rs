@@ -6,5 +6,11 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod config;
+pub mod engine;
+pub mod genesys;
+pub mod ingest;
 pub mod model;
+pub mod preflight;
+pub mod report;
 pub mod sim;

@@ -2,6 +2,14 @@
 //! its own file with an `Args` struct and a `run` function returning an [`Exit`].
 
 use clap::{Args, Parser, Subcommand};
+
+pub mod apply;
+pub mod check;
+pub mod connect;
+pub mod login;
+pub mod profiles;
+
+pub use connect::{ConnectEnv, ConnectError, Connection, connect, connect_with};
 use std::process::ExitCode;
 
 pub mod sim;
@@ -36,8 +44,16 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Store an org's OAuth client: verify it, keep the secret in the OS keyring.
+    Login(login::Args),
+    /// List saved profiles, or remove one with --remove NAME.
+    Profiles(profiles::Args),
+    /// Provision the hire list: pre-flight, plan, confirm, run, report.
+    Apply(apply::ApplyArgs),
     /// Run the simulated Genesys Cloud org as a standalone HTTP server on loopback.
     Sim(sim::Args),
+    /// Pre-flight a hire list against the org (no writes): findings and the plan.
+    Check(check::Args),
 }
 
 /// Connection options, on every command that talks to an org (contract §1).
@@ -79,6 +95,10 @@ pub fn main() -> ExitCode {
 
 async fn dispatch(cli: Cli) -> Exit {
     match cli.command {
+        Command::Login(a) => login::run(a).await,
+        Command::Profiles(a) => profiles::run(a).await,
         Command::Sim(args) => sim::run(args).await,
+        Command::Apply(a) => apply::run(a).await,
+        Command::Check(args) => check::run(args).await,
     }
 }

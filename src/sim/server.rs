@@ -94,6 +94,15 @@ fn is_write(m: &Method) -> bool {
     )
 }
 
+/// POSTs that only read (searches, bulk reads): they change nothing, so no
+/// `drop_after_commit` for them.
+fn is_read_post(template: Option<&str>) -> bool {
+    matches!(
+        template,
+        Some("/api/v2/users/search" | "/api/v2/license/users" | "/api/v2/license/infer")
+    )
+}
+
 /// Per matched route: authentication, rate limit, faults; remembers the path template.
 async fn route_middleware(State(s): State<AppState>, mut req: Request, next: Next) -> Response {
     let template = req.extensions().get::<MatchedPath>().cloned();
@@ -155,7 +164,7 @@ async fn route_middleware(State(s): State<AppState>, mut req: Request, next: Nex
             break 'done r;
         }
         req.extensions_mut().insert(caller);
-        let write = is_write(req.method());
+        let write = is_write(req.method()) && !is_read_post(template.as_ref().map(|t| t.as_str()));
         let decision = lock(&s.faults).decide(write);
         if let Some(d) = decision.latency {
             tokio::time::sleep(d).await;

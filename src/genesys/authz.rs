@@ -1,0 +1,197 @@
+//! Roles, grants and divisions (genesys-api.md §3).
+
+use super::client::{Client, Req, Safety, seg};
+use super::dto::{AuthzSubject, DivisionDto, GrantItem, GrantsBody, RoleDto, RoleGrantBody};
+use super::error::ApiError;
+use super::pagination::PAGE_SIZE;
+use crate::model::{Division, Grant, Role};
+use reqwest::Method;
+
+impl Client {
+    /// `GET /api/v2/authorization/divisions`, every page.
+    pub async fn list_divisions(&self) -> Result<Vec<Division>, ApiError> {
+        let r = Req::get(
+            "/api/v2/authorization/divisions",
+            "/api/v2/authorization/divisions".into(),
+        );
+        let v: Vec<DivisionDto> = self.all_pages(r, PAGE_SIZE).await?;
+        Ok(v.into_iter()
+            .map(|d| Division {
+                id: d.id,
+                name: d.name,
+                home: d.home_division.unwrap_or(false),
+            })
+            .collect())
+    }
+
+    /// `GET /api/v2/authorization/divisions/home`.
+    pub async fn home_division(&self) -> Result<Division, ApiError> {
+        let d: DivisionDto = self
+            .call(Req::get(
+                "/api/v2/authorization/divisions/home",
+                "/api/v2/authorization/divisions/home".into(),
+            ))
+            .await?;
+        Ok(Division {
+            id: d.id,
+            name: d.name,
+            home: true,
+        })
+    }
+
+    /// `POST /api/v2/authorization/divisions/{divisionId}/objects/USER` with the user ids.
+    pub async fn move_users_to_division(
+        &self,
+        division_id: &str,
+        user_ids: &[String],
+    ) -> Result<(), ApiError> {
+        for chunk in user_ids.chunks(100) {
+            let r = Req::new(
+                Method::POST,
+                "/api/v2/authorization/divisions/{divisionId}/objects/USER",
+                format!(
+                    "/api/v2/authorization/divisions/{}/objects/USER",
+                    seg(division_id)
+                ),
+            )
+            .json(chunk)?
+            .safety(Safety::Idempotent);
+            self.call_unit(r).await?;
+        }
+        Ok(())
+    }
+
+    /// `GET /api/v2/authorization/roles`, every page, with `baseLicense`.
+    pub async fn list_roles(&self) -> Result<Vec<Role>, ApiError> {
+        let r = Req::get(
+            "/api/v2/authorization/roles",
+            "/api/v2/authorization/roles".into(),
+        )
+        .q("userCount", false);
+        let v: Vec<RoleDto> = self.all_pages(r, PAGE_SIZE).await?;
+        Ok(v.into_iter()
+            .map(|r| Role {
+                id: r.id,
+                name: r.name,
+                base_license: r.base_license.filter(|l| !l.is_empty()),
+            })
+            .collect())
+    }
+
+    /// `POST /api/v2/authorization/roles/{roleId}?subjectType=PC_USER`: one role to many
+    /// users in many divisions.
+    pub async fn grant_role_bulk(
+        &self,
+        role_id: &str,
+        subject_ids: &[String],
+        division_ids: &[String],
+    ) -> Result<(), ApiError> {
+        for chunk in subject_ids.chunks(100) {
+            let body = RoleGrantBody {
+                subject_ids: chunk.to_vec(),
+                division_ids: division_ids.to_vec(),
+            };
+            let r = Req::new(
+                Method::POST,
+                "/api/v2/authorization/roles/{roleId}",
+                format!("/api/v2/authorization/roles/{}", seg(role_id)),
+            )
+            .q("subjectType", "PC_USER")
+            .json(&body)?
+            .safety(Safety::Idempotent);
+            self.call_unit(r).await?;
+        }
+        Ok(())
+    }
+
+    /// `GET /api/v2/authorization/subjects/{subjectId}`: the user's grants with divisions.
+    pub async fn subject_grants(&self, user_id: &str) -> Result<Vec<Grant>, ApiError> {
+        let s: AuthzSubject = self
+            .call(Req::get(
+                "/api/v2/authorization/subjects/{subjectId}",
+                format!("/api/v2/authorization/subjects/{}", seg(user_id)),
+            ))
+            .await?;
+        let mut grants: Vec<Grant> = s
+            .grants
+            .into_iter()
+            .filter_map(|g| {
+                Some(Grant {
+                    role_id: g.role?.id,
+                    division_id: g.division?.id,
+                })
+            })
+            .collect();
+        grants.sort();
+        grants.dedup();
+        Ok(grants)
+    }
+
+    async fn subject_bulk(
+        &self,
+        op: &'static str,
+        template: &'static str,
+        user_id: &str,
+        grants: &[Grant],
+    ) -> Result<(), ApiError> {
+        let body = GrantsBody {
+            grants: grants
+                .iter()
+                .map(|g| GrantItem {
+                    role_id: g.role_id.clone(),
+                    division_id: g.division_id.clone(),
+                })
+                .collect(),
+        };
+        let r = Req::new(
+            Method::POST,
+            template,
+            format!("/api/v2/authorization/subjects/{}/{op}", seg(user_id)),
+        )
+        .q("subjectType", "PC_USER")
+        .json(&body)?
+        .safety(Safety::Idempotent);
+        self.call_unit(r).await.map(|_| ())
+    }
+
+    /// `POST …/subjects/{subjectId}/bulkadd`.
+    pub async fn subject_bulk_add(&self, user_id: &str, grants: &[Grant]) -> Result<(), ApiError> {
+        self.subject_bulk(
+            "bulkadd",
+            "/api/v2/authorization/subjects/{subjectId}/bulkadd",
+            user_id,
+            grants,
+        )
+        .await
+    }
+
+    /// `POST …/subjects/{subjectId}/bulkremove`.
+    pub async fn subject_bulk_remove(
+        &self,
+        user_id: &str,
+        grants: &[Grant],
+    ) -> Result<(), ApiError> {
+        self.subject_bulk(
+            "bulkremove",
+            "/api/v2/authorization/subjects/{subjectId}/bulkremove",
+            user_id,
+            grants,
+        )
+        .await
+    }
+
+    /// `POST …/subjects/{subjectId}/bulkreplace`: the user's direct grants become exactly these.
+    pub async fn subject_bulk_replace(
+        &self,
+        user_id: &str,
+        grants: &[Grant],
+    ) -> Result<(), ApiError> {
+        self.subject_bulk(
+            "bulkreplace",
+            "/api/v2/authorization/subjects/{subjectId}/bulkreplace",
+            user_id,
+            grants,
+        )
+        .await
+    }
+}

@@ -1,0 +1,239 @@
+//! Existing users as provisioning sees them ([`ExistingUser`]), fetched in as few requests
+//! as the API allows.
+
+use super::client::Client;
+use super::dto::User;
+use super::error::{ApiError, ErrorKind};
+use super::routing::QUEUE_MEMBERS_MAX;
+use crate::model::{ExistingUser, ExternalId, Proficiency, Queue};
+use futures::{StreamExt, TryStreamExt};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Per-user detail requests in flight at once (the limiter paces them).
+const DETAIL_CONCURRENCY: usize = 8;
+
+fn or_empty<T: Default>(r: Result<T, ApiError>) -> Result<T, ApiError> {
+    match r {
+        Err(e) if e.kind == ErrorKind::NotFound => Ok(T::default()),
+        other => other,
+    }
+}
+
+fn to_prof(v: &[super::dto::UserRouting]) -> Vec<Proficiency> {
+    v.iter()
+        .filter(|s| {
+            s.state
+                .as_deref()
+                .is_none_or(|s| !s.eq_ignore_ascii_case("deleted"))
+        })
+        .map(|s| Proficiency {
+            id: s.id.clone(),
+            proficiency: s.proficiency,
+        })
+        .collect()
+}
+
+impl Client {
+    /// Full provisioning view of the given users, in any state. Requests: one
+    /// `GET /users?id=…&state=any&expand=skills,languages` per 100 ids, one
+    /// `POST /license/users` per 100 ids, and per user its grants
+    /// (`/authorization/subjects/{id}`), queues (`/users/{id}/queues`) and external ids.
+    /// Unknown ids are left out.
+    pub async fn fetch_existing_users(
+        &self,
+        ids: &[String],
+    ) -> Result<Vec<ExistingUser>, ApiError> {
+        self.fetch_existing_users_with(ids, None).await
+    }
+
+    /// [`Client::fetch_existing_users`], given the org's queues (with member counts): when
+    /// reading every queue's member list costs fewer requests than one
+    /// `/users/{id}/queues` per user, queue membership is read from the queue side.
+    pub async fn fetch_existing_users_with(
+        &self,
+        ids: &[String],
+        queues: Option<&[Queue]>,
+    ) -> Result<Vec<ExistingUser>, ApiError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut users = self.get_users_by_ids(ids, &["skills", "languages"]).await?;
+        let found: BTreeSet<String> = users.iter().map(|u| u.id.clone()).collect();
+        // Deleted users may be left out of the list form: read them one by one.
+        let missing: Vec<String> = ids
+            .iter()
+            .filter(|id| !found.contains(*id))
+            .cloned()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let extra: Vec<Option<User>> = futures::stream::iter(missing)
+            .map(|id| async move {
+                match self.get_user(&id, &["skills", "languages"], true).await {
+                    Ok(u) => Ok(Some(u)),
+                    Err(e) if matches!(e.kind, ErrorKind::NotFound | ErrorKind::BadRequest) => {
+                        Ok(None)
+                    }
+                    Err(e) => Err(e),
+                }
+            })
+            .buffered(DETAIL_CONCURRENCY)
+            .try_collect()
+            .await?;
+        users.extend(extra.into_iter().flatten());
+        let user_ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
+        let queue_pages = |q: &Queue| {
+            q.member_count
+                .map_or(1, |n| n.div_ceil(QUEUE_MEMBERS_MAX as u32))
+                .max(1) as usize
+        };
+        let by_queue = match queues {
+            Some(qs) if qs.iter().map(queue_pages).sum::<usize>() < users.len() => {
+                let wanted: BTreeSet<&str> = user_ids.iter().map(String::as_str).collect();
+                let lists: Vec<(String, Vec<String>)> =
+                    futures::stream::iter(qs.iter().filter(|q| q.member_count != Some(0)))
+                        .map(|q| async move {
+                            Ok::<_, ApiError>((
+                                q.id.clone(),
+                                or_empty(self.queue_members(&q.id).await)?,
+                            ))
+                        })
+                        .buffered(DETAIL_CONCURRENCY)
+                        .try_collect()
+                        .await?;
+                let mut m: BTreeMap<String, Vec<String>> = BTreeMap::new();
+                for (qid, members) in lists {
+                    for uid in members {
+                        if wanted.contains(uid.as_str()) {
+                            m.entry(uid).or_default().push(qid.clone());
+                        }
+                    }
+                }
+                Some(m)
+            }
+            _ => None,
+        };
+        let licenses = self.licenses_for_users(&user_ids).await?;
+        let licenses = &licenses;
+        let by_queue = &by_queue;
+        let out: Vec<ExistingUser> = futures::stream::iter(users)
+            .map(|u| async move {
+                let queues = by_queue
+                    .as_ref()
+                    .map(|m| m.get(&u.id).cloned().unwrap_or_default());
+                self.existing_user_detail(u, licenses, queues).await
+            })
+            .buffered(DETAIL_CONCURRENCY)
+            .try_collect()
+            .await?;
+        Ok(out)
+    }
+
+    async fn existing_user_detail(
+        &self,
+        u: User,
+        licenses: &BTreeMap<String, Vec<String>>,
+        queues: Option<Vec<String>>,
+    ) -> Result<ExistingUser, ApiError> {
+        let (grants, mut queues, ext) = futures::try_join!(
+            async { or_empty(self.subject_grants(&u.id).await) },
+            async {
+                match queues {
+                    Some(q) => Ok(q),
+                    None => or_empty(self.user_queues(&u.id).await),
+                }
+            },
+            async { or_empty(self.list_external_ids(&u.id).await) },
+        )?;
+        queues.sort();
+        queues.dedup();
+        let skills = match &u.skills {
+            Some(s) => to_prof(s),
+            None => or_empty(self.user_skills(&u.id).await)?,
+        };
+        let languages = match &u.languages {
+            Some(s) => to_prof(s),
+            None => or_empty(self.user_languages(&u.id).await)?,
+        };
+        let (phone, extension) = u.phone_and_extension();
+        let mut lic = licenses.get(&u.id).cloned().unwrap_or_default();
+        lic.sort();
+        lic.dedup();
+        Ok(ExistingUser {
+            state: u.state(),
+            email: u.email().to_string(),
+            version: u.version.unwrap_or(0),
+            division_id: u
+                .division
+                .as_ref()
+                .map(|d| d.id.clone())
+                .unwrap_or_default(),
+            department: u.department.clone().filter(|s| !s.is_empty()),
+            title: u.title.clone().filter(|s| !s.is_empty()),
+            manager_id: u
+                .manager
+                .as_ref()
+                .map(|m| m.id.clone())
+                .filter(|s| !s.is_empty()),
+            phone,
+            extension,
+            grants,
+            skills,
+            languages,
+            queue_ids: queues,
+            licenses: lic,
+            external_ids: ext,
+            id: u.id,
+            name: u.name,
+        })
+    }
+
+    /// The users named by these emails or external ids, in any state (deleted included),
+    /// with full detail. One search per 50 emails and one lookup per external id, run
+    /// concurrently, then one [`Client::fetch_existing_users`] for everyone found.
+    pub async fn find_existing_users(
+        &self,
+        emails: &[String],
+        external_ids: &[ExternalId],
+    ) -> Result<Vec<ExistingUser>, ApiError> {
+        self.find_existing_users_with(emails, external_ids, None)
+            .await
+    }
+
+    /// [`Client::find_existing_users`] given the org's queues (see
+    /// [`Client::fetch_existing_users_with`]).
+    pub async fn find_existing_users_with(
+        &self,
+        emails: &[String],
+        external_ids: &[ExternalId],
+        queues: Option<&[Queue]>,
+    ) -> Result<Vec<ExistingUser>, ApiError> {
+        let mut todo: Vec<ExternalId> = external_ids.to_vec();
+        todo.sort();
+        todo.dedup();
+        // Emails in bulk searches and external ids one lookup each, all at once; then one
+        // detail fetch for everyone found.
+        let (by_email, by_ext) = futures::try_join!(
+            self.search_users_exact("email", emails, &[]),
+            futures::stream::iter(todo)
+                .map(|e| async move { self.user_by_external_id(&e.authority, &e.key).await })
+                .buffered(DETAIL_CONCURRENCY)
+                .try_collect::<Vec<Option<User>>>()
+        )?;
+        let ids: Vec<String> = by_email
+            .into_iter()
+            .chain(by_ext.into_iter().flatten())
+            .map(|u| u.id)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let mut out = self.fetch_existing_users_with(&ids, queues).await?;
+        out.sort_by(|a, b| {
+            a.email
+                .to_ascii_lowercase()
+                .cmp(&b.email.to_ascii_lowercase())
+                .then(a.id.cmp(&b.id))
+        });
+        Ok(out)
+    }
+}

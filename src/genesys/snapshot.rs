@@ -1,0 +1,316 @@
+//! The org snapshot pre-flight checks against ([`OrgSnapshot`]), loaded concurrently within
+//! the rate limit in as few requests as the API allows.
+
+use super::client::Client;
+use super::error::{ApiError, ErrorKind};
+use super::telephony::{DEFAULT_TRUNK_CHANNELS_KEY, DidFilter, trunk_channels};
+use crate::model::{
+    AssignedNumber, ExternalId, License, LoadProgress, NumberPool, OrgSnapshot, Seats, Trunk,
+};
+use futures::{FutureExt, StreamExt, TryStreamExt};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Profile configuration that fills gaps the API leaves.
+#[derive(Debug, Clone)]
+pub struct SnapshotOptions {
+    /// Trunk-base property holding the channel count (default `trunk_max_calls`).
+    pub trunk_channels_key: String,
+    /// Channel counts by trunk id or name, when the trunk base has none.
+    pub trunk_channels: BTreeMap<String, u32>,
+    /// Seats by licence id, when billing shows none.
+    pub license_seats: BTreeMap<String, u32>,
+    /// Agents allowed per trunk channel (default 1.0).
+    pub agents_per_channel: f64,
+}
+
+impl Default for SnapshotOptions {
+    fn default() -> Self {
+        SnapshotOptions {
+            trunk_channels_key: DEFAULT_TRUNK_CHANNELS_KEY.to_string(),
+            trunk_channels: BTreeMap::new(),
+            license_seats: BTreeMap::new(),
+            agents_per_channel: 1.0,
+        }
+    }
+}
+
+/// Resources the snapshot reports progress for, in display order.
+pub const RESOURCES: [&str; 10] = [
+    "divisions",
+    "roles",
+    "skills",
+    "languages",
+    "queues",
+    "licenses",
+    "trunks",
+    "dids",
+    "extensions",
+    "users",
+];
+
+fn done(progress: &(impl Fn(LoadProgress) + Sync), resource: &str, n: usize) {
+    progress(LoadProgress {
+        resource: resource.to_string(),
+        loaded: n,
+        total: Some(n),
+        done: true,
+    });
+}
+
+/// Load the org: divisions, roles, skills, languages, queues, licences with seats, trunks
+/// with channels, DID and extension pools with the numbers in use, and the existing users
+/// the hire list names (by email and external id, any state). Resources load concurrently;
+/// `progress` hears about each one as it finishes. The request count is
+/// `client.stats().requests` before and after.
+pub async fn load_snapshot(
+    client: &Client,
+    emails: &[String],
+    external_ids: &[ExternalId],
+    opts: &SnapshotOptions,
+    progress: impl Fn(LoadProgress) + Send + Sync,
+) -> Result<OrgSnapshot, ApiError> {
+    for r in RESOURCES {
+        progress(LoadProgress {
+            resource: r.to_string(),
+            loaded: 0,
+            total: None,
+            done: false,
+        });
+    }
+    let p = &progress;
+    let queues_once = client.list_queues().shared();
+    let (divisions, roles, skills, languages, queues, licenses, trunks, dids, exts, users) = futures::try_join!(
+        async {
+            let v = client.list_divisions().await?;
+            done(p, "divisions", v.len());
+            Ok::<_, ApiError>(v)
+        },
+        async {
+            let v = client.list_roles().await?;
+            done(p, "roles", v.len());
+            Ok(v)
+        },
+        async {
+            let v = client.list_skills().await?;
+            done(p, "skills", v.len());
+            Ok(v)
+        },
+        async {
+            let v = client.list_languages().await?;
+            done(p, "languages", v.len());
+            Ok(v)
+        },
+        async {
+            let v = queues_once.clone().await?;
+            done(p, "queues", v.len());
+            Ok(v)
+        },
+        async {
+            let v = load_licenses(client, opts).await?;
+            done(p, "licenses", v.len());
+            Ok(v)
+        },
+        async {
+            let v = load_trunks(client, opts).await?;
+            done(p, "trunks", v.len());
+            Ok(v)
+        },
+        async {
+            let (pools, dids) = futures::try_join!(
+                client.did_pools(),
+                client.dids(DidFilter::AssignedAndUnassigned, None)
+            )?;
+            done(p, "dids", dids.len());
+            Ok((pools, dids))
+        },
+        async {
+            let (pools, exts) = futures::try_join!(client.extension_pools(), client.extensions())?;
+            done(p, "extensions", exts.len());
+            Ok((pools, exts))
+        },
+        async {
+            let queues = queues_once.clone().await?;
+            let v = client
+                .find_existing_users_with(emails, external_ids, Some(&queues))
+                .await?;
+            done(p, "users", v.len());
+            Ok(v)
+        },
+    )?;
+    let (did_pools, dids) = dids;
+    let (ext_pools, exts) = exts;
+    let assigned_dids: Vec<AssignedNumber> = dids
+        .into_iter()
+        .filter(|d| d.assigned.unwrap_or(d.owner.is_some()))
+        .map(|d| AssignedNumber {
+            number: d.number,
+            owner_id: d.owner.map(|o| o.id).filter(|s| !s.is_empty()),
+            owner_type: d.owner_type,
+        })
+        .collect();
+    let used_extensions: Vec<AssignedNumber> = exts
+        .into_iter()
+        .filter(|e| e.owner.is_some() || e.owner_type.is_some())
+        .map(|e| AssignedNumber {
+            number: e.number,
+            owner_id: e.owner.map(|o| o.id).filter(|s| !s.is_empty()),
+            owner_type: e.owner_type,
+        })
+        .collect();
+    let phone_users: BTreeSet<&str> = assigned_dids
+        .iter()
+        .chain(used_extensions.iter())
+        .filter(|a| {
+            a.owner_type
+                .as_deref()
+                .is_some_and(|t| t.eq_ignore_ascii_case("USER"))
+        })
+        .filter_map(|a| a.owner_id.as_deref())
+        .collect();
+    let phone_enabled_users = phone_users.len() as u32;
+    Ok(OrgSnapshot {
+        org_name: None,
+        divisions,
+        roles,
+        skills,
+        languages,
+        queues,
+        licenses,
+        trunks,
+        did_pools: did_pools
+            .into_iter()
+            .map(|d| NumberPool {
+                id: d.id,
+                start: d.start_phone_number,
+                end: d.end_phone_number,
+            })
+            .collect(),
+        assigned_dids,
+        extension_pools: ext_pools
+            .into_iter()
+            .map(|e| NumberPool {
+                id: e.id,
+                start: e.start_number,
+                end: e.end_number,
+            })
+            .collect(),
+        used_extensions,
+        phone_enabled_users,
+        agents_per_channel: if opts.agents_per_channel > 0.0 {
+            opts.agents_per_channel
+        } else {
+            1.0
+        },
+        users,
+    })
+}
+
+/// Licence definitions with seats: billing (prepaid − actual) first, then the profile's
+/// configured totals (used = holders from `/license/users`), else unknown.
+async fn load_licenses(client: &Client, opts: &SnapshotOptions) -> Result<Vec<License>, ApiError> {
+    let (defs, billed) = futures::try_join!(client.license_definitions(), async {
+        match client.billing_seats().await {
+            Ok(b) => Ok(b),
+            Err(e)
+                if matches!(
+                    e.kind,
+                    ErrorKind::Forbidden | ErrorKind::NotFound | ErrorKind::BadRequest
+                ) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    })?;
+    let billed = billed.unwrap_or_default();
+    let needs_holders = defs.iter().any(|d| {
+        !billed.iter().any(|b| b.matches(&d.id)) && opts.license_seats.contains_key(&d.id)
+    });
+    let holders: BTreeMap<String, u32> = if needs_holders {
+        let mut m = BTreeMap::new();
+        for lics in client.license_users().await?.into_values() {
+            for l in lics {
+                *m.entry(l).or_insert(0) += 1;
+            }
+        }
+        m
+    } else {
+        BTreeMap::new()
+    };
+    Ok(defs
+        .into_iter()
+        .map(|d| {
+            let matching: Vec<_> = billed.iter().filter(|b| b.matches(&d.id)).collect();
+            let seats = if !matching.is_empty() {
+                let total: f64 = matching.iter().map(|b| b.prepaid).sum();
+                let used: f64 = matching.iter().map(|b| b.actual).sum();
+                Seats::Known {
+                    total: total.max(0.0).round() as u32,
+                    used: used.max(0.0).round() as u32,
+                }
+            } else if let Some(total) = opts.license_seats.get(&d.id) {
+                Seats::Known {
+                    total: *total,
+                    used: holders.get(&d.id).copied().unwrap_or(0),
+                }
+            } else {
+                Seats::Unknown
+            };
+            License {
+                description: d.description.unwrap_or_else(|| d.id.clone()),
+                id: d.id,
+                seats,
+            }
+        })
+        .collect())
+}
+
+/// Trunks with in-service state and channel counts (one trunk-base read per distinct base).
+async fn load_trunks(client: &Client, opts: &SnapshotOptions) -> Result<Vec<Trunk>, ApiError> {
+    let trunks = client.trunks().await?;
+    let bases: BTreeSet<String> = trunks
+        .iter()
+        .filter_map(|t| t.trunk_base.as_ref().map(|b| b.id.clone()))
+        .filter(|id| !id.is_empty())
+        .collect();
+    let key = opts.trunk_channels_key.as_str();
+    let channels: BTreeMap<String, Option<u32>> = futures::stream::iter(bases)
+        .map(|id| async move {
+            match client.trunk_base_settings(&id).await {
+                Ok(b) => Ok((id, trunk_channels(&b.properties, key))),
+                Err(e) if matches!(e.kind, ErrorKind::NotFound | ErrorKind::Forbidden) => {
+                    Ok((id, None))
+                }
+                Err(e) => Err(e),
+            }
+        })
+        .buffer_unordered(4)
+        .try_collect()
+        .await?;
+    Ok(trunks
+        .into_iter()
+        .map(|t| {
+            let from_base = t
+                .trunk_base
+                .as_ref()
+                .and_then(|b| channels.get(&b.id).copied().flatten());
+            let from_config = opts
+                .trunk_channels
+                .get(&t.id)
+                .or_else(|| opts.trunk_channels.get(&t.name))
+                .copied();
+            let in_service = t.in_service.unwrap_or_else(|| {
+                t.state
+                    .as_deref()
+                    .is_none_or(|s| s.eq_ignore_ascii_case("active"))
+                    && t.enabled.unwrap_or(true)
+            });
+            Trunk {
+                id: t.id,
+                name: t.name,
+                in_service,
+                channels: from_base.or(from_config),
+            }
+        })
+        .collect())
+}
