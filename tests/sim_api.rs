@@ -241,6 +241,40 @@ async fn users_create_get_list_patch_delete_restore() {
     assert_error(&ext_outside, 400, "invalid.value");
     assert!(h.with_state(|o| o.user_by_email("x3@example.com").is_none()));
 
+    // Invite and password.
+    let inv = api
+        .post(&format!("/api/v2/users/{id}/invite?force=false"), json!({}))
+        .await;
+    assert_eq!(inv.status, 204);
+    api.post(&format!("/api/v2/users/{id}/invite"), json!({}))
+        .await;
+    assert_eq!(h.with_state(|o| o.user(&id).unwrap().invites_sent), 1);
+    api.post(&format!("/api/v2/users/{id}/invite?force=true"), json!({}))
+        .await;
+    assert_eq!(h.with_state(|o| o.user(&id).unwrap().invites_sent), 2);
+    assert_error(
+        &api.post(
+            &format!("/api/v2/users/{id}/password"),
+            json!({"newPassword": "short"}),
+        )
+        .await,
+        400,
+        "invalid.value",
+    );
+    let pw = api
+        .post(
+            &format!("/api/v2/users/{id}/password"),
+            json!({"newPassword": "a-long-enough-secret"}),
+        )
+        .await;
+    assert_eq!(pw.status, 204);
+    assert!(h.with_state(|o| o.user(&id).unwrap().password_set));
+    assert_error(
+        &api.post("/api/v2/users/nope/invite", json!({})).await,
+        404,
+        "not.found",
+    );
+
     // Get, with expand.
     let g = api
         .get(&format!(

@@ -118,6 +118,10 @@ pub struct User {
     pub languages: Vec<(String, f64)>,
     pub licenses: Vec<String>,
     pub external_ids: Vec<SeedExternalId>,
+    /// Activation invites sent (`POST /users/{id}/invite`); not persisted.
+    pub invites_sent: u32,
+    /// Whether a password was set (`POST /users/{id}/password`); the password is not kept.
+    pub password_set: bool,
 }
 
 impl User {
@@ -427,6 +431,8 @@ impl Org {
                     .collect(),
                 licenses: u.licenses.clone(),
                 external_ids: u.external_ids.clone(),
+                invites_sent: 0,
+                password_set: false,
             });
         }
         let now = super::unix_now();

@@ -376,6 +376,15 @@ check(tel.get_telephony_providers_edges_extensionpools().total == 2, "extension 
 ex = tel.get_telephony_providers_edges_extensions(number="1000")
 check(ex.entities[0].owner.id == olivia.id and ex.entities[0].extension_pool.id, "extensions")
 
+# ---- invite and password (void responses) --------------------------------------------------
+
+users.post_user_invite(ada.id, force=True)
+pw = g.ChangePasswordRequest()
+pw.new_password = "a-long-enough-secret"
+users.post_user_password(ada.id, pw)
+pw.new_password = "short"
+expect_error(lambda: users.post_user_password(ada.id, pw), 400, "invalid.value", "weak password")
+
 # ---- soft delete and restore ----------------------------------------------------------------
 
 users.delete_user(ada.id)
