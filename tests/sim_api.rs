@@ -1138,6 +1138,28 @@ async fn telephony() {
         400,
         "required.field.missing",
     );
+    let owned = api
+        .get("/api/v2/telephony/providers/edges/dids?phoneNumber=%2B13175550100")
+        .await;
+    assert_eq!(owned.body["total"], 1);
+    let did_id = owned.body["entities"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        owned.body["entities"][0]["owner"]["id"],
+        id_of(&h, "liam.lopez@example.com")
+    );
+    assert_eq!(
+        api.get("/api/v2/telephony/providers/edges/dids?pageSize=1")
+            .await
+            .body["total"],
+        150
+    );
+    let one_did = api
+        .get(&format!("/api/v2/telephony/providers/edges/dids/{did_id}"))
+        .await;
+    assert_eq!(one_did.body["phoneNumber"], "+13175550100");
     let ep = api
         .get("/api/v2/telephony/providers/edges/extensionpools")
         .await;

@@ -373,6 +373,8 @@ check(dids.total == 1 and dids.entities[0].assigned is True and dids.entities[0]
 free = tel.get_telephony_providers_edges_didpools_dids("UNASSIGNED", page_size=1)
 check(free.total == 299, f"unassigned dids {free.total}")
 check(tel.get_telephony_providers_edges_extensionpools().total == 2, "extension pools")
+d = tel.get_telephony_providers_edges_dids(phone_number="+13175550301")
+check(d.total == 1 and d.entities[0].owner.id == ada.id and d.entities[0].did_pool.id, "dids by phone number")
 ex = tel.get_telephony_providers_edges_extensions(number="1000")
 check(ex.entities[0].owner.id == olivia.id and ex.entities[0].extension_pool.id, "extensions")
 
