@@ -416,8 +416,14 @@ g.configuration.host = LIMITED
 limited = g.api_client.ApiClient().get_client_credentials_token("demo", "demo-secret")
 lapi = g.RoutingApi(limited)
 for _ in range(5):
-    # The SDK's urllib3 retries a 429 after Retry-After, so every call ends well.
-    check(lapi.get_routing_skills(page_size=1).total == 50, "rate-limited call")
+    # The SDK's urllib3 retries a 429 after Retry-After, so every call normally ends well;
+    # a urllib3 that does not retry must see the real 429.
+    try:
+        check(lapi.get_routing_skills(page_size=1).total == 50, "rate-limited call")
+    except ApiException as e:
+        check(e.status == 429, f"rate-limited call: status {e.status}")
+        eb = api_client.deserialize(_Resp(e.body), "ErrorBody")
+        check(eb.code == "too.many.requests.retry.after", "429 code via the SDK")
 stats = json.loads(urllib.request.urlopen(LIMITED + "/__sim/stats").read())
 check(stats["by_status"].get("429", 0) >= 1, f"the limited simulator answered no 429: {stats['by_status']}")
 # Without the SDK's retry: the raw 429 body and headers.
