@@ -213,3 +213,59 @@ async fn errors_abort_unless_skip_invalid_and_passwords_stay_in_their_file() {
         }
     }
 }
+
+/// Ctrl-C (SIGINT) stops cleanly: in-flight steps finish, the journal stays readable, the
+/// exit code says the run did not finish, and the same command afterwards completes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_stops_cleanly_and_the_same_command_resumes() {
+    let sim = sim_with("seed=9,latency_ms=2-6").await;
+    widen_seats(&sim);
+    let dir = tempfile::tempdir().unwrap();
+    let hires = dir.path().join("hires.csv");
+    std::fs::write(&hires, hire_csv(60, "c")).unwrap();
+    let journal = dir.path().join("journal.jsonl");
+    let url = sim.url();
+    let child = onboard(dir.path())
+        .args(["apply", hires.to_str().unwrap(), "--api-url", &url, "--yes"])
+        .args(["--journal", journal.to_str().unwrap(), "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id().to_string();
+    let mut interrupted = false;
+    for _ in 0..20_000 {
+        if journal_lines(&journal) >= 40 {
+            let st = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+            assert!(st.success());
+            interrupted = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(interrupted, "the run ended before it could be interrupted");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("resume"), "{stderr}");
+    // Every journal line is whole: nothing torn by the stop.
+    for line in std::fs::read_to_string(&journal).unwrap().lines() {
+        serde_json::from_str::<serde_json::Value>(line).unwrap();
+    }
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report["summary"]["succeeded"].as_u64().unwrap() < 60);
+
+    let out = onboard(dir.path())
+        .args(["apply", hires.to_str().unwrap(), "--api-url", &url, "--yes"])
+        .args(["--journal", journal.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_provisioned(&sim, 60, "c");
+    assert_eq!(sim.stats().await.duplicate_emails, 0);
+}

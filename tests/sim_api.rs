@@ -241,6 +241,40 @@ async fn users_create_get_list_patch_delete_restore() {
     assert_error(&ext_outside, 400, "invalid.value");
     assert!(h.with_state(|o| o.user_by_email("x3@example.com").is_none()));
 
+    // Invite and password.
+    let inv = api
+        .post(&format!("/api/v2/users/{id}/invite?force=false"), json!({}))
+        .await;
+    assert_eq!(inv.status, 204);
+    api.post(&format!("/api/v2/users/{id}/invite"), json!({}))
+        .await;
+    assert_eq!(h.with_state(|o| o.user(&id).unwrap().invites_sent), 1);
+    api.post(&format!("/api/v2/users/{id}/invite?force=true"), json!({}))
+        .await;
+    assert_eq!(h.with_state(|o| o.user(&id).unwrap().invites_sent), 2);
+    assert_error(
+        &api.post(
+            &format!("/api/v2/users/{id}/password"),
+            json!({"newPassword": "short"}),
+        )
+        .await,
+        400,
+        "invalid.value",
+    );
+    let pw = api
+        .post(
+            &format!("/api/v2/users/{id}/password"),
+            json!({"newPassword": "a-long-enough-secret"}),
+        )
+        .await;
+    assert_eq!(pw.status, 204);
+    assert!(h.with_state(|o| o.user(&id).unwrap().password_set));
+    assert_error(
+        &api.post("/api/v2/users/nope/invite", json!({})).await,
+        404,
+        "not.found",
+    );
+
     // Get, with expand.
     let g = api
         .get(&format!(
@@ -1104,6 +1138,28 @@ async fn telephony() {
         400,
         "required.field.missing",
     );
+    let owned = api
+        .get("/api/v2/telephony/providers/edges/dids?phoneNumber=%2B13175550100")
+        .await;
+    assert_eq!(owned.body["total"], 1);
+    let did_id = owned.body["entities"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        owned.body["entities"][0]["owner"]["id"],
+        id_of(&h, "liam.lopez@example.com")
+    );
+    assert_eq!(
+        api.get("/api/v2/telephony/providers/edges/dids?pageSize=1")
+            .await
+            .body["total"],
+        150
+    );
+    let one_did = api
+        .get(&format!("/api/v2/telephony/providers/edges/dids/{did_id}"))
+        .await;
+    assert_eq!(one_did.body["phoneNumber"], "+13175550100");
     let ep = api
         .get("/api/v2/telephony/providers/edges/extensionpools")
         .await;

@@ -176,6 +176,15 @@ async fn drop_after_commit_applies_the_write_and_drops_the_connection() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
+    // Nor POSTs that only read.
+    let r = c
+        .post(format!("{base}/api/v2/users/search"))
+        .bearer_auth(&t)
+        .json(&json!({"query": [{"type": "EXACT", "fields": ["email"], "value": "olivia.martin@example.com"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
     let sent = c
         .post(format!("{base}/api/v2/users"))
         .bearer_auth(&t)

@@ -77,8 +77,20 @@ pub fn demo_list(file: Option<PathBuf>) -> PathBuf {
     if local.exists() {
         return local;
     }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(DEMO_LIST)
+    let beside_crate = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(DEMO_LIST);
+    if beside_crate.exists() {
+        return beside_crate;
+    }
+    // A binary run far from its checkout: use the copy built into it.
+    let copy = std::env::temp_dir().join("onboard-demo-hires.csv");
+    match std::fs::write(&copy, EMBEDDED_DEMO_LIST) {
+        Ok(()) => copy,
+        Err(_) => local,
+    }
 }
+
+/// The demo list as shipped, for binaries run away from the source tree.
+const EMBEDDED_DEMO_LIST: &str = include_str!("../../assets/demo/hires.csv");
 
 pub async fn run(args: Args) -> Exit {
     if !super::tui::have_terminal() {

@@ -120,7 +120,7 @@ async fn route_middleware(State(s): State<AppState>, mut req: Request, next: Nex
         let now = unix_now();
         let verdict = {
             let mut org = lock(&s.org);
-            match org.tokens.get_mut(token) {
+            match org.tokens.get_mut(&super::state::token_key(token)) {
                 None => Err(bad_credentials()),
                 Some(t) if t.expires_at <= now => Err(bad_credentials()),
                 Some(t) => {
@@ -378,7 +378,7 @@ async fn oauth_token(State(s): State<AppState>, headers: HeaderMap, body: Bytes)
         let now = unix_now();
         org.tokens.retain(|_, t| t.expires_at > now);
         org.tokens.insert(
-            token.clone(),
+            super::state::token_key(&token),
             Token {
                 client_id,
                 expires_at: now + ttl,

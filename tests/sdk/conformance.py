@@ -373,8 +373,19 @@ check(dids.total == 1 and dids.entities[0].assigned is True and dids.entities[0]
 free = tel.get_telephony_providers_edges_didpools_dids("UNASSIGNED", page_size=1)
 check(free.total == 299, f"unassigned dids {free.total}")
 check(tel.get_telephony_providers_edges_extensionpools().total == 2, "extension pools")
+d = tel.get_telephony_providers_edges_dids(phone_number="+13175550301")
+check(d.total == 1 and d.entities[0].owner.id == ada.id and d.entities[0].did_pool.id, "dids by phone number")
 ex = tel.get_telephony_providers_edges_extensions(number="1000")
 check(ex.entities[0].owner.id == olivia.id and ex.entities[0].extension_pool.id, "extensions")
+
+# ---- invite and password (void responses) --------------------------------------------------
+
+users.post_user_invite(ada.id, force=True)
+pw = g.ChangePasswordRequest()
+pw.new_password = "a-long-enough-secret"
+users.post_user_password(ada.id, pw)
+pw.new_password = "short"
+expect_error(lambda: users.post_user_password(ada.id, pw), 400, "invalid.value", "weak password")
 
 # ---- soft delete and restore ----------------------------------------------------------------
 
@@ -405,8 +416,14 @@ g.configuration.host = LIMITED
 limited = g.api_client.ApiClient().get_client_credentials_token("demo", "demo-secret")
 lapi = g.RoutingApi(limited)
 for _ in range(5):
-    # The SDK's urllib3 retries a 429 after Retry-After, so every call ends well.
-    check(lapi.get_routing_skills(page_size=1).total == 50, "rate-limited call")
+    # The SDK's urllib3 retries a 429 after Retry-After, so every call normally ends well;
+    # a urllib3 that does not retry must see the real 429.
+    try:
+        check(lapi.get_routing_skills(page_size=1).total == 50, "rate-limited call")
+    except ApiException as e:
+        check(e.status == 429, f"rate-limited call: status {e.status}")
+        eb = api_client.deserialize(_Resp(e.body), "ErrorBody")
+        check(eb.code == "too.many.requests.retry.after", "429 code via the SDK")
 stats = json.loads(urllib.request.urlopen(LIMITED + "/__sim/stats").read())
 check(stats["by_status"].get("429", 0) >= 1, f"the limited simulator answered no 429: {stats['by_status']}")
 # Without the SDK's retry: the raw 429 body and headers.
