@@ -147,3 +147,23 @@ async fn load_fix_skip_run_fail_retry_done() {
     assert_eq!(stats.duplicate_emails, 0);
     demo.sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_driver_redraws_only_when_something_changed() {
+    let services = LiveServices::new(Vec::new(), None);
+    let app = tui_fixture::app_with(tui_fixture::CSV, (80, 24));
+    let terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let mut d = Driver::new(app, terminal, Arc::new(services), None);
+    d.draw().unwrap();
+    assert_eq!(d.frames, 1);
+    d.draw().unwrap();
+    assert_eq!(d.frames, 1, "nothing changed: no frame");
+    d.handle(key('j'));
+    d.draw().unwrap();
+    assert_eq!(d.frames, 2);
+    assert!(screen(&d).contains("Row 2 (line 3)"));
+    // Messages sent into the inbox are handled by the loop (here: until the app quits).
+    let tx = d.sender();
+    tx.send(key('q')).await.unwrap();
+    assert!(d.run_until(10, |a| a.quit).await);
+}
