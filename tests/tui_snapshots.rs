@@ -214,3 +214,12 @@ fn no_color_theme_draws_without_colours() {
     );
     drop(app);
 }
+
+#[test]
+fn preflight_after_a_run_shows_outcomes() {
+    snap("preflight_after_run", |size| {
+        let mut app = after_run(size);
+        feed(&mut app, [key('2')]);
+        app
+    });
+}

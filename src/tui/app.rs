@@ -765,13 +765,20 @@ impl App {
     }
 
     pub fn report_row(&self, row: usize) -> Option<&RowReport> {
-        self.report.as_ref()?.rows.iter().find(|r| r.row == row)
+        let rows = &self.report.as_ref()?.rows;
+        rows.binary_search_by_key(&row, |r| r.row)
+            .ok()
+            .and_then(|i| rows.get(i))
     }
 
     /// Merge a finished run's rows into the cumulative report.
     pub fn merge_report(&mut self, new: &Report) {
         match &mut self.report {
-            None => self.report = Some(new.clone()),
+            None => {
+                let mut r = new.clone();
+                r.rows.sort_by_key(|x| x.row);
+                self.report = Some(r);
+            }
             Some(acc) => {
                 for r in &new.rows {
                     match acc.rows.iter_mut().find(|x| x.row == r.row) {

@@ -143,10 +143,19 @@ fn draw_table(f: &mut Frame, app: &App, s: &Session, area: Rect) {
             if let Some(c) = extra {
                 cells.push(cell(Some(c), r.cells.get(c).cloned().unwrap_or_default()));
             }
-            cells.push(Cell::from(Span::styled(
-                action_label(status),
-                status_style(app, status, e),
-            )));
+            // After a run, the row's outcome replaces what the plan said it would do.
+            let status_cell = match app.report_row(r.row) {
+                Some(rep) => Span::styled(
+                    crate::tui::app::outcome_label(rep.outcome),
+                    if rep.outcome == crate::model::Outcome::Failed {
+                        t.error()
+                    } else {
+                        t.ok()
+                    },
+                ),
+                None => Span::styled(action_label(status), status_style(app, status, e)),
+            };
+            cells.push(Cell::from(status_cell));
             cells.push(Cell::from(Span::styled(
                 found,
                 if e > 0 { t.error() } else { t.warning() },
