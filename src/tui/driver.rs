@@ -449,8 +449,7 @@ fn save_list(path: &Path, list: &HireList, overwrite: bool) -> Result<(), SaveEr
 }
 
 fn export_report(path: &Path, report: &Report) -> Result<(), String> {
-    let json = serde_json::to_vec_pretty(report).map_err(|e| e.to_string())?;
-    std::fs::write(path, json)
+    crate::report::write_json(report, path)
         .map_err(|e| format!("cannot write {}: {e}; choose another path", path.display()))
 }
 
