@@ -7,6 +7,10 @@
 
 pub mod cli;
 pub mod config;
+pub mod engine;
 pub mod genesys;
+pub mod ingest;
 pub mod model;
+pub mod preflight;
+pub mod report;
 pub mod sim;

@@ -375,3 +375,26 @@ w("Each user holds `Employee`@Home plus one main role in their own division (Age
   "licence of their roles, plus `wem` for Supervisors / Quality Evaluators / some agents, plus `collaborate` for some.")
 with open("assets/demo/ORG.md", "w") as fh:
     fh.write("\n".join(out) + "\n")
+
+SEMANTICS = """
+## How the simulator answers (choices where the real API is UNVERIFIED)
+
+- `POST /api/v2/users` → 200 with the `User`; `state` omitted = active. Email taken by any user
+  (any state, case-insensitive) → 409 `general.conflict`, `details[0].entityId` = that user's id.
+- `PATCH /api/v2/users/{id}` needs `version`; stale → 409 `general.conflict` ("…does not match the
+  current version…"); missing → 400 `required.field.missing`. With `state`, only the state changes.
+- `DELETE /api/v2/users/{id}` → 200 `{}`. Deleting drops the user's queues, licences, grants and
+  phone/extension addresses; restoring (`PATCH {state, version}`) brings the user back in Home.
+- A DID or extension held by another user → 400 `bad.request` (details errorCode
+  `phone.number.in.use` / `extension.in.use`); an extension outside every pool → 400 `invalid.value`.
+- Queue members `POST` → 204; over the member limit → 400 `queue.size.limit` and nothing is added.
+  `GET …/members` pages by `nextUri` (its listing has no `total`).
+- Grants (`bulkadd`/`bulkremove`/`bulkreplace`, `POST /authorization/roles/{id}`, division moves) → 204.
+- `POST /api/v2/license/organization` → 200 `[{userId, licenseId, result}]`; `result` is `Success` or
+  starts with `Failure:` (e.g. no seats left); an unknown licence id → 400 `invalid.value`.
+- `GET /users/{id}/externalid/{authority}` → one `UserExternalIdentifier` (as the SDK models it).
+- Search without a `state` criterion returns active and inactive users, never deleted ones.
+- `/__sim/stats` counts a `drop_after_commit` response under status `"0"`.
+"""
+with open("assets/demo/ORG.md", "a") as fh:
+    fh.write(SEMANTICS)

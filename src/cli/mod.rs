@@ -3,6 +3,8 @@
 
 use clap::{Args, Parser, Subcommand};
 
+pub mod apply;
+pub mod check;
 pub mod connect;
 pub mod login;
 pub mod profiles;
@@ -46,8 +48,12 @@ pub enum Command {
     Login(login::Args),
     /// List saved profiles, or remove one with --remove NAME.
     Profiles(profiles::Args),
+    /// Provision the hire list: pre-flight, plan, confirm, run, report.
+    Apply(apply::ApplyArgs),
     /// Run the simulated Genesys Cloud org as a standalone HTTP server on loopback.
     Sim(sim::Args),
+    /// Pre-flight a hire list against the org (no writes): findings and the plan.
+    Check(check::Args),
 }
 
 /// Connection options, on every command that talks to an org (contract §1).
@@ -92,5 +98,7 @@ async fn dispatch(cli: Cli) -> Exit {
         Command::Login(a) => login::run(a).await,
         Command::Profiles(a) => profiles::run(a).await,
         Command::Sim(args) => sim::run(args).await,
+        Command::Apply(a) => apply::run(a).await,
+        Command::Check(args) => check::run(args).await,
     }
 }

@@ -66,13 +66,14 @@ impl Client {
         let mut out = Vec::with_capacity(ids.len());
         let mut rest: &[String] = &ids;
         while !rest.is_empty() {
-            let chunks: Vec<&[String]> = rest.chunks(batch).collect();
-            let results: Vec<Result<Vec<User>, ApiError>> =
-                futures::stream::iter(chunks.iter().copied())
-                    .map(|chunk| self.get_users_page(chunk, expand))
-                    .buffered(4)
-                    .collect()
-                    .await;
+            // Owned chunks: a closure over borrowed slices makes the future not `Send`-general
+            // enough to be spawned (rustc's higher-ranked closure limitation).
+            let chunks: Vec<Vec<String>> = rest.chunks(batch).map(<[String]>::to_vec).collect();
+            let results: Vec<Result<Vec<User>, ApiError>> = futures::stream::iter(chunks.clone())
+                .map(|chunk: Vec<String>| async move { self.get_users_page(&chunk, expand).await })
+                .buffered(4)
+                .collect()
+                .await;
             let mut done = 0usize;
             let mut shrink = false;
             for (chunk, res) in chunks.iter().zip(results) {

@@ -168,14 +168,20 @@ pub async fn start(cfg: SimConfig) -> Result<SimHandle, SimError> {
             let weak = weak.clone();
             persist::Persister::start(path, move || match weak.upgrade() {
                 Some(s) => {
-                    let org = lock(&s.org);
-                    let generation = s
-                        .persist
-                        .as_ref()
-                        .map(|p| p.generation.load(std::sync::atomic::Ordering::SeqCst))
-                        .unwrap_or(0);
-                    let bytes = serde_json::to_vec_pretty(&org.to_seed()).unwrap_or_default();
-                    (generation, bytes)
+                    // Copy under the lock, serialize outside it.
+                    let (generation, seed) = {
+                        let org = lock(&s.org);
+                        let generation = s
+                            .persist
+                            .as_ref()
+                            .map(|p| p.generation.load(std::sync::atomic::Ordering::SeqCst))
+                            .unwrap_or(0);
+                        (generation, org.to_seed())
+                    };
+                    (
+                        generation,
+                        serde_json::to_vec_pretty(&seed).unwrap_or_default(),
+                    )
                 }
                 None => (u64::MAX, Vec::new()),
             })

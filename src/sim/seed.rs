@@ -32,8 +32,8 @@ pub struct Seed {
     pub extension_pools: Vec<SeedExtensionPool>,
     #[serde(default)]
     pub users: Vec<SeedUser>,
-    /// Live tokens, written only by `--state` persistence so a restarted simulator keeps
-    /// serving the tokens it issued.
+    /// Live tokens (SHA-256 of each, never the token itself), written only by `--state`
+    /// persistence so a restarted simulator keeps serving the tokens it issued.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sim_tokens: Vec<SeedToken>,
 }
@@ -234,7 +234,8 @@ pub struct SeedExternalId {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SeedToken {
-    pub token: String,
+    /// SHA-256 of the bearer token, hex.
+    pub token_sha256: String,
     pub client_id: String,
     /// Unix seconds.
     pub expires_at: u64,

@@ -34,6 +34,7 @@ pub fn router(shared: AppState) -> Router {
         .merge(api)
         .route("/__sim/stats", get(sim_stats))
         .fallback(fallback)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(
             shared.clone(),
             outer_middleware,
@@ -46,6 +47,14 @@ async fn fallback() -> ApiError {
         StatusCode::NOT_FOUND,
         "not.found",
         "The requested resource was not found.",
+    )
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method.not.allowed",
+        "The HTTP method is not allowed on this resource.",
     )
 }
 
@@ -85,6 +94,15 @@ fn is_write(m: &Method) -> bool {
     )
 }
 
+/// POSTs that only read (searches, bulk reads): they change nothing, so no
+/// `drop_after_commit` for them.
+fn is_read_post(template: Option<&str>) -> bool {
+    matches!(
+        template,
+        Some("/api/v2/users/search" | "/api/v2/license/users" | "/api/v2/license/infer")
+    )
+}
+
 /// Per matched route: authentication, rate limit, faults; remembers the path template.
 async fn route_middleware(State(s): State<AppState>, mut req: Request, next: Next) -> Response {
     let template = req.extensions().get::<MatchedPath>().cloned();
@@ -102,7 +120,7 @@ async fn route_middleware(State(s): State<AppState>, mut req: Request, next: Nex
         let now = unix_now();
         let verdict = {
             let mut org = lock(&s.org);
-            match org.tokens.get_mut(token) {
+            match org.tokens.get_mut(&super::state::token_key(token)) {
                 None => Err(bad_credentials()),
                 Some(t) if t.expires_at <= now => Err(bad_credentials()),
                 Some(t) => {
@@ -146,7 +164,7 @@ async fn route_middleware(State(s): State<AppState>, mut req: Request, next: Nex
             break 'done r;
         }
         req.extensions_mut().insert(caller);
-        let write = is_write(req.method());
+        let write = is_write(req.method()) && !is_read_post(template.as_ref().map(|t| t.as_str()));
         let decision = lock(&s.faults).decide(write);
         if let Some(d) = decision.latency {
             tokio::time::sleep(d).await;
@@ -360,7 +378,7 @@ async fn oauth_token(State(s): State<AppState>, headers: HeaderMap, body: Bytes)
         let now = unix_now();
         org.tokens.retain(|_, t| t.expires_at > now);
         org.tokens.insert(
-            token.clone(),
+            super::state::token_key(&token),
             Token {
                 client_id,
                 expires_at: now + ttl,

@@ -118,6 +118,10 @@ pub struct User {
     pub languages: Vec<(String, f64)>,
     pub licenses: Vec<String>,
     pub external_ids: Vec<SeedExternalId>,
+    /// Activation invites sent (`POST /users/{id}/invite`); not persisted.
+    pub invites_sent: u32,
+    /// Whether a password was set (`POST /users/{id}/password`); the password is not kept.
+    pub password_set: bool,
 }
 
 impl User {
@@ -161,6 +165,8 @@ pub struct Org {
     pub did_pools: Vec<Pool>,
     pub extension_pools: Vec<Pool>,
     pub users: Vec<User>,
+    /// Live tokens, keyed by [`token_key`] (a SHA-256 of the token, so `--state` files hold
+    /// no usable bearer token).
     pub tokens: HashMap<String, Token>,
     pub contract_id: String,
     pub period_id: String,
@@ -182,6 +188,18 @@ impl IdGen {
         self.0 += 1;
         stable_id(kind, self.0)
     }
+}
+
+/// The key a bearer token is stored under: its SHA-256, hex.
+pub fn token_key(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let d = Sha256::digest(token.as_bytes());
+    let mut s = String::with_capacity(64);
+    for b in d {
+        s.push(char::from_digit(u32::from(b >> 4), 16).unwrap_or('0'));
+        s.push(char::from_digit(u32::from(b & 15), 16).unwrap_or('0'));
+    }
+    s
 }
 
 /// A deterministic UUID-shaped id.
@@ -413,13 +431,15 @@ impl Org {
                     .collect(),
                 licenses: u.licenses.clone(),
                 external_ids: u.external_ids.clone(),
+                invites_sent: 0,
+                password_set: false,
             });
         }
         let now = super::unix_now();
         for t in &seed.sim_tokens {
             if t.expires_at > now {
                 org.tokens.insert(
-                    t.token.clone(),
+                    t.token_sha256.clone(),
                     Token {
                         client_id: t.client_id.clone(),
                         expires_at: t.expires_at,
@@ -552,7 +572,7 @@ impl Org {
                 .tokens
                 .iter()
                 .map(|(t, v)| SeedToken {
-                    token: t.clone(),
+                    token_sha256: t.clone(),
                     client_id: v.client_id.clone(),
                     expires_at: v.expires_at,
                 })

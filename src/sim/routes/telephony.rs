@@ -1,5 +1,5 @@
 //! Telephony (read-only): trunks, trunk base settings (`properties.trunk_max_calls` holds the
-//! channel count), DID pools, `didpools/dids`, extension pools, extensions in use.
+//! channel count), DID pools, `didpools/dids`, DIDs in use, extension pools, extensions in use.
 
 use super::{division_ref, ok, user_ref};
 use crate::sim::error::{ApiError, ApiResult};
@@ -48,6 +48,11 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v2/telephony/providers/edges/extensions",
             get(extensions),
+        )
+        .route("/api/v2/telephony/providers/edges/dids", get(list_dids))
+        .route(
+            "/api/v2/telephony/providers/edges/dids/{didId}",
+            get(get_did),
         )
 }
 
@@ -325,5 +330,72 @@ async fn extensions(
             })
             .collect();
         Ok(ok(listing(e, rows.len(), page, uri.path(), &q, true)))
+    })
+}
+
+/// A `DID` object: one per pool number that a user holds.
+fn did_json(org: &Org, number: &str, user_idx: usize) -> Value {
+    let u = &org.users[user_idx];
+    let id = crate::sim::state::stable_id(&format!("did:{number}"), 0);
+    let mut v = json!({"id": id, "name": number, "phoneNumber": number, "state": "active", "version": 1,
+                       "division": home(org), "dateCreated": DATE, "dateModified": DATE,
+                       "owner": user_ref(org, &u.id), "ownerType": "USER",
+                       "selfUri": format!("{BASE}/dids/{id}")});
+    if let Some(p) = org.did_pools.iter().find(|p| p.contains(number)) {
+        v["didPool"] = json!({"id": p.id, "name": format!("{} - {}", p.start, p.end),
+                              "selfUri": format!("{BASE}/didpools/{}", p.id)});
+    }
+    v
+}
+
+fn assigned_dids(org: &Org) -> Vec<(&str, usize)> {
+    let mut rows: Vec<(&str, usize)> = org
+        .number_owners(false)
+        .into_iter()
+        .filter(|(n, _)| org.did_pools.iter().any(|p| p.contains(n)))
+        .collect();
+    rows.sort();
+    rows
+}
+
+/// `GET …/dids?phoneNumber&ownerId&didPoolId&id` — the DIDs in use (read-only).
+async fn list_dids(
+    State(s): State<AppState>,
+    uri: Uri,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let q = Query::parse(raw.as_deref());
+    let page = q.page(500)?;
+    let phone = q.get("phoneNumber").map(str::to_string);
+    let owner = q.get("ownerId").map(str::to_string);
+    let pool = q.get("didPoolId").map(str::to_string);
+    let ids = q.all("id");
+    s.read(|org| {
+        let rows: Vec<(&str, usize)> = assigned_dids(org)
+            .into_iter()
+            .filter(|(n, _)| phone.as_deref().is_none_or(|p| p == *n))
+            .filter(|(_, i)| owner.as_deref().is_none_or(|o| o == org.users[*i].id))
+            .filter(|(n, _)| {
+                pool.as_deref()
+                    .is_none_or(|p| org.did_pools.iter().any(|x| x.id == p && x.contains(n)))
+            })
+            .filter(|(n, _)| {
+                ids.is_empty()
+                    || ids.contains(&crate::sim::state::stable_id(&format!("did:{n}"), 0))
+            })
+            .collect();
+        let r = page.range(rows.len());
+        let e = rows[r].iter().map(|(n, i)| did_json(org, n, *i)).collect();
+        Ok(ok(listing(e, rows.len(), page, uri.path(), &q, true)))
+    })
+}
+
+async fn get_did(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
+    s.read(|org| {
+        assigned_dids(org)
+            .into_iter()
+            .find(|(n, _)| crate::sim::state::stable_id(&format!("did:{n}"), 0) == id)
+            .map(|(n, i)| ok(did_json(org, n, i)))
+            .ok_or_else(|| ApiError::not_found("DID", &id))
     })
 }

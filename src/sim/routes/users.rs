@@ -71,6 +71,8 @@ pub fn routes() -> Router<AppState> {
             patch(patch_language).delete(delete_language),
         )
         .route("/api/v2/users/{userId}/queues", get(get_user_queues))
+        .route("/api/v2/users/{userId}/invite", post(invite))
+        .route("/api/v2/users/{userId}/password", post(set_password))
 }
 
 // ---- helpers ----------------------------------------------------------------------------
@@ -264,7 +266,6 @@ struct CreateUser {
     division_id: Option<String>,
     department: Option<String>,
     title: Option<String>,
-    #[allow(dead_code)]
     password: Option<String>,
     addresses: Option<Vec<ContactIn>>,
     state: Option<String>,
@@ -332,6 +333,8 @@ async fn create_user(State(s): State<AppState>, body: Bytes) -> ApiResult<Respon
             languages: Vec::new(),
             licenses: Vec::new(),
             external_ids: Vec::new(),
+            invites_sent: 0,
+            password_set: b.password.as_deref().is_some_and(|p| !p.is_empty()),
         };
         let i = org.insert_user(user);
         Ok(user_json(org, &org.users[i], Expand::default()))
@@ -833,13 +836,12 @@ async fn list_external_ids_by_authority(
 ) -> ApiResult<Response> {
     s.read(|org| {
         let u = live_user(org, &id)?;
-        Ok(ok(json!(
-            u.external_ids
-                .iter()
-                .filter(|e| e.authority_name == auth)
-                .map(|e| ext_json(&id, e))
-                .collect::<Vec<_>>()
-        )))
+        // The SDK models this response as one UserExternalIdentifier.
+        u.external_ids
+            .iter()
+            .find(|e| e.authority_name == auth)
+            .map(|e| ok(ext_json(&id, e)))
+            .ok_or_else(|| ApiError::not_found("external id", &auth))
     })
 }
 
@@ -1266,6 +1268,9 @@ async fn get_user_queues(
             .map(|qu| {
                 let mut v = super::routing::queue_json(org, qu);
                 v["joined"] = json!(true);
+                if let Some(o) = v.as_object_mut() {
+                    o.remove("autoAnswerOnly");
+                }
                 v
             })
             .collect();
@@ -1277,5 +1282,56 @@ async fn get_user_queues(
             &q,
             false,
         )))
+    })
+}
+
+// ---- invite / password ------------------------------------------------------------------
+
+/// `POST /users/{id}/invite?force=bool` → 204. Without `force`, an already invited user is
+/// not invited again (still 204).
+async fn invite(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let q = Query::parse(raw.as_deref());
+    let force = q.bool("force")?.unwrap_or(false);
+    s.write(|org| {
+        let i = live_index(org, &id)?;
+        let u = &mut org.users[i];
+        if force || u.invites_sent == 0 {
+            u.invites_sent += 1;
+        }
+        Ok(no_content())
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PasswordIn {
+    new_password: Option<String>,
+}
+
+/// `POST /users/{id}/password` `{"newPassword": …}` → 204; the password is not stored.
+async fn set_password(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let b: PasswordIn = parse_body(&body)?;
+    let pw = b
+        .new_password
+        .ok_or_else(|| ApiError::missing("newPassword"))?;
+    if pw.chars().count() < 8 {
+        return Err(ApiError::invalid(
+            "newPassword",
+            "The password does not meet the password policy (at least 8 characters).",
+            None,
+        ));
+    }
+    s.write(|org| {
+        let i = live_index(org, &id)?;
+        org.users[i].password_set = true;
+        Ok(no_content())
     })
 }

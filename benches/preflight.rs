@@ -1,0 +1,459 @@
+//! Parse + pre-flight of a generated 100,000-row hire list against a loaded snapshot, peak
+//! RSS, and `recheck_row` latency. Targets (issue 4): ≤ 0.5 s, ≤ 200 MB, ≤ 1 ms.
+//! Run: `cargo bench --bench preflight`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use onboard::model::*;
+use onboard::preflight::{CheckOptions, check_all, recheck_row};
+use std::fmt::Write as _;
+use std::time::Instant;
+
+const ROWS: usize = 100_000;
+const EXISTING: usize = 10_000;
+
+fn vm(key: &str) -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(key))
+                .map(|l| l[key.len()..].trim().to_string())
+        })
+        .unwrap_or_else(|| "n/a".into())
+}
+
+/// A small deterministic generator (no dependency on rand's API for reproducibility).
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+const DIVS: [&str; 5] = ["Home", "Sales", "Support", "Billing", "Collections"];
+const SKILLS: [&str; 10] = [
+    "Billing",
+    "Returns",
+    "Refunds",
+    "Payments",
+    "Disputes",
+    "Sales",
+    "Upsell",
+    "Renewals",
+    "Retention",
+    "Technical Support",
+];
+
+fn snapshot() -> OrgSnapshot {
+    let named = |p: &str, names: &[&str]| {
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| Named {
+                id: format!("{p}-{i}"),
+                name: n.to_string(),
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut users = Vec::with_capacity(EXISTING);
+    for i in 0..EXISTING {
+        users.push(ExistingUser {
+            id: format!("u-{i}"),
+            name: format!("User {i}"),
+            email: format!("user{i}@example.com"),
+            state: if i % 50 == 0 {
+                UserState::Inactive
+            } else {
+                UserState::Active
+            },
+            version: 1,
+            division_id: "d-0".into(),
+            department: None,
+            title: Some("Agent".into()),
+            manager_id: None,
+            phone: None,
+            extension: Some(format!("{}", 10000 + i)),
+            grants: vec![Grant {
+                role_id: "r-0".into(),
+                division_id: "d-0".into(),
+            }],
+            skills: vec![Proficiency {
+                id: "s-0".into(),
+                proficiency: 3.0,
+            }],
+            languages: vec![],
+            queue_ids: vec!["q-0".into()],
+            licenses: vec!["cx2".into()],
+            external_ids: vec![ExternalId {
+                authority: "workday".into(),
+                key: format!("E{i}"),
+            }],
+        });
+    }
+    OrgSnapshot {
+        org_name: Some("Bench".into()),
+        divisions: DIVS
+            .iter()
+            .enumerate()
+            .map(|(i, n)| Division {
+                id: format!("d-{i}"),
+                name: n.to_string(),
+                home: i == 0,
+            })
+            .collect(),
+        roles: ["Agent", "Supervisor", "Employee", "Team Lead"]
+            .iter()
+            .enumerate()
+            .map(|(i, n)| Role {
+                id: format!("r-{i}"),
+                name: n.to_string(),
+                base_license: [Some("cx2"), Some("cx3"), None, Some("cx3")][i].map(String::from),
+            })
+            .collect(),
+        skills: named("s", &SKILLS),
+        languages: named("l", &["English", "Spanish", "French"]),
+        queues: (0..30)
+            .map(|i| Queue {
+                id: format!("q-{i}"),
+                name: format!("Queue {i}"),
+                division_id: format!("d-{}", i % 5),
+                member_count: Some(10),
+            })
+            .collect(),
+        licenses: vec![
+            License {
+                id: "cx2".into(),
+                description: "CX 2".into(),
+                seats: Seats::Known {
+                    total: 150_000,
+                    used: 10_000,
+                },
+            },
+            License {
+                id: "cx3".into(),
+                description: "CX 3".into(),
+                seats: Seats::Known {
+                    total: 1_000,
+                    used: 900,
+                },
+            },
+        ],
+        trunks: vec![Trunk {
+            id: "t".into(),
+            name: "Carrier".into(),
+            in_service: true,
+            channels: Some(20_000),
+        }],
+        did_pools: vec![NumberPool {
+            id: "p".into(),
+            start: "+13170000000".into(),
+            end: "+13179999999".into(),
+        }],
+        assigned_dids: (0..5_000)
+            .map(|i| AssignedNumber {
+                number: format!("+1317{:07}", i),
+                owner_id: Some(format!("u-{i}")),
+                owner_type: Some("USER".into()),
+            })
+            .collect(),
+        extension_pools: vec![NumberPool {
+            id: "e".into(),
+            start: "10000".into(),
+            end: "99999".into(),
+        }],
+        used_extensions: (0..EXISTING)
+            .map(|i| AssignedNumber {
+                number: format!("{}", 10000 + i),
+                owner_id: Some(format!("u-{i}")),
+                owner_type: Some("USER".into()),
+            })
+            .collect(),
+        phone_enabled_users: EXISTING as u32,
+        agents_per_channel: 1.0,
+        users,
+    }
+}
+
+fn hire_list(rng: &mut Lcg) -> String {
+    let mut s = String::with_capacity(ROWS * 180);
+    s.push_str("email,name,division,title,manager_email,roles,skills,languages,queues,phone,extension,external_id,cost_centre\n");
+    for i in 0..ROWS {
+        let existing = i % 10 == 0;
+        let email = if existing {
+            format!("user{}@example.com", i / 10)
+        } else {
+            format!("hire{i}@example.com")
+        };
+        let d = rng.below(5);
+        let typo = rng.below(100) < 3;
+        let skill = if typo {
+            "Biling".to_string()
+        } else {
+            SKILLS[rng.below(10)].to_string()
+        };
+        let role = if rng.below(100) < 2 {
+            "Supervisor"
+        } else {
+            "Agent"
+        };
+        let phone = if rng.below(100) < 30 {
+            format!("+1317{:07}", 5_000_000 + i)
+        } else {
+            String::new()
+        };
+        let manager = if i > 0 && rng.below(100) < 20 {
+            format!("user{}@example.com", rng.below(EXISTING))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            s,
+            "{email},Person {i},{},Agent,{manager},{role},{skill}:{}; Returns:2,English:5,Queue {}; Queue {},{phone},{},workday:H{i},CC{}",
+            DIVS[d],
+            rng.below(6),
+            d,
+            d + 5 * rng.below(6) % 30,
+            if i < 70_000 {
+                (20000 + i).to_string()
+            } else {
+                String::new()
+            },
+            i % 97
+        );
+    }
+    // make `Queue {d + 5k}` valid: queue j is in division j % 5 == d
+    s
+}
+
+/// Bytes a heap block of `cap` bytes costs under glibc malloc (8-byte header, 16-byte
+/// granularity, 32-byte minimum); 0 for no allocation.
+fn block(cap: usize) -> usize {
+    if cap == 0 {
+        0
+    } else {
+        (cap + 8).max(32).div_ceil(16) * 16
+    }
+}
+fn s_(s: &str, cap: usize) -> usize {
+    let _ = s;
+    block(cap)
+}
+fn os(s: &Option<String>) -> usize {
+    s.as_ref().map_or(0, |s| s_(s, s.capacity()))
+}
+fn existing_heap(u: &ExistingUser) -> usize {
+    [&u.id, &u.name, &u.email, &u.division_id]
+        .iter()
+        .map(|s| s_(s, s.capacity()))
+        .sum::<usize>()
+        + [
+            &u.department,
+            &u.title,
+            &u.manager_id,
+            &u.phone,
+            &u.extension,
+        ]
+        .iter()
+        .map(|s| os(s))
+        .sum::<usize>()
+        + block(u.grants.capacity() * std::mem::size_of::<Grant>())
+        + u.grants
+            .iter()
+            .map(|g| block(g.role_id.capacity()) + block(g.division_id.capacity()))
+            .sum::<usize>()
+        + block(u.skills.capacity() * 32)
+        + u.skills
+            .iter()
+            .map(|p| block(p.id.capacity()))
+            .sum::<usize>()
+        + block(u.languages.capacity() * 32)
+        + u.languages
+            .iter()
+            .map(|p| block(p.id.capacity()))
+            .sum::<usize>()
+        + block(u.queue_ids.capacity() * 24)
+        + u.queue_ids
+            .iter()
+            .map(|q| block(q.capacity()))
+            .sum::<usize>()
+        + block(u.licenses.capacity() * 24)
+        + u.licenses
+            .iter()
+            .map(|q| block(q.capacity()))
+            .sum::<usize>()
+        + block(u.external_ids.capacity() * 48)
+        + u.external_ids
+            .iter()
+            .map(|e| block(e.authority.capacity()) + block(e.key.capacity()))
+            .sum::<usize>()
+}
+fn desired_heap(d: &DesiredUser) -> usize {
+    [&d.email, &d.name, &d.division_id]
+        .iter()
+        .map(|s| block(s.capacity()))
+        .sum::<usize>()
+        + [&d.department, &d.title, &d.phone, &d.extension]
+            .iter()
+            .map(|s| os(s))
+            .sum::<usize>()
+        + block(d.grants.capacity() * std::mem::size_of::<Grant>())
+        + d.grants
+            .iter()
+            .map(|g| block(g.role_id.capacity()) + block(g.division_id.capacity()))
+            .sum::<usize>()
+        + block(d.skills.capacity() * 32)
+        + d.skills
+            .iter()
+            .map(|p| block(p.id.capacity()))
+            .sum::<usize>()
+        + block(d.languages.capacity() * 32)
+        + d.languages
+            .iter()
+            .map(|p| block(p.id.capacity()))
+            .sum::<usize>()
+        + block(d.queue_ids.capacity() * 24)
+        + d.queue_ids
+            .iter()
+            .map(|q| block(q.capacity()))
+            .sum::<usize>()
+        + block(d.licenses.capacity() * 24)
+        + d.licenses
+            .iter()
+            .map(|q| block(q.capacity()))
+            .sum::<usize>()
+        + d.external_id.as_ref().map_or(0, |e| {
+            block(e.authority.capacity()) + block(e.key.capacity())
+        })
+}
+
+fn main() {
+    let rss0 = vm("VmRSS:");
+    let snap = snapshot();
+    let mut rng = Lcg(42);
+    let text = hire_list(&mut rng);
+    let rss_before = vm("VmRSS:");
+
+    let t0 = Instant::now();
+    let list = onboard::ingest::read_bytes("bench.csv", text.as_bytes()).unwrap();
+    let t_parse = t0.elapsed();
+    drop(text); // as `ingest::read_path` does: the file's bytes go once parsed
+    let rss_list = vm("VmRSS:");
+    let t1 = Instant::now();
+    let mut result = check_all(&list, &snap, &CheckOptions::new());
+    let t_check = t1.elapsed();
+    let total = t0.elapsed();
+    let s = result.summary();
+    let hwm = vm("VmHWM:");
+    let mut by_code = std::collections::BTreeMap::new();
+    for f in result.findings() {
+        *by_code.entry(f.code.as_str()).or_insert(0usize) += 1;
+    }
+
+    // Where the memory is (estimated from sizes and capacities).
+    let list_bytes: usize = list
+        .rows
+        .iter()
+        .map(|r| {
+            std::mem::size_of::<HireRow>()
+                + block(r.cells.capacity() * 24)
+                + r.cells.iter().map(|c| block(c.capacity())).sum::<usize>()
+        })
+        .sum();
+    let plan_inline = result.plan.rows.capacity() * std::mem::size_of::<RowPlan>();
+    let plan_heap: usize = result
+        .plan
+        .rows
+        .iter()
+        .map(|p| {
+            block(p.email.capacity())
+                + block(p.identity.capacity())
+                + p.desired.as_ref().map_or(0, desired_heap)
+                + p.existing.as_ref().map_or(0, existing_heap)
+        })
+        .sum();
+    let finding_bytes: usize = result
+        .findings()
+        .map(|f| {
+            std::mem::size_of::<Finding>()
+                + block(f.message.capacity())
+                + os(&f.email)
+                + os(&f.field)
+                + os(&f.suggestion)
+        })
+        .sum::<usize>()
+        + result.row_findings.capacity() * 24;
+    let mb = |b: usize| b as f64 / 1e6;
+    println!(
+        "  estimated: list {:.0} MB; plan inline {:.0} MB + heap {:.0} MB; findings {:.0} MB",
+        mb(list_bytes),
+        mb(plan_inline),
+        mb(plan_heap),
+        mb(finding_bytes)
+    );
+
+    // recheck_row: edit cells that touch the cross-row indexes
+    let mut list = list;
+    let email = list.column_of(Field::Email).unwrap();
+    let skills = list.column_of(Field::Skills).unwrap();
+    let roles = list.column_of(Field::Roles).unwrap();
+    let mut times = Vec::new();
+    for k in 0..2_000 {
+        let i = rng.below(ROWS);
+        match k % 3 {
+            0 => list.rows[i].cells[skills] = "Billing:4; Retuns:2".into(),
+            1 => list.rows[i].cells[roles] = "Supervisor".into(),
+            _ => list.rows[i].cells[email] = format!("hire{}@example.com", rng.below(ROWS)),
+        }
+        let t = Instant::now();
+        recheck_row(&list, &snap, &mut result, i);
+        times.push(t.elapsed());
+    }
+    times.sort();
+    let median = times[times.len() / 2];
+    let p99 = times[times.len() * 99 / 100];
+    let max = times[times.len() - 1];
+
+    println!("preflight bench: {ROWS} rows, {EXISTING} existing users in the snapshot");
+    println!(
+        "  summary: errors {} warnings {} ready {} blocked {}",
+        s.errors, s.warnings, s.ready, s.blocked
+    );
+    println!("  findings by code: {by_code:?}");
+    println!(
+        "  parse:            {:>8.1} ms",
+        t_parse.as_secs_f64() * 1e3
+    );
+    println!(
+        "  check_all:        {:>8.1} ms",
+        t_check.as_secs_f64() * 1e3
+    );
+    println!(
+        "  parse + check:    {:>8.1} ms   (target ≤ 500 ms)",
+        total.as_secs_f64() * 1e3
+    );
+    println!(
+        "  RSS at start {rss0}; snapshot + text {rss_before}; + parsed list {rss_list}; + check result {}",
+        vm("VmRSS:")
+    );
+    println!(
+        "  sizes: RowPlan {} B, Finding {} B, HireRow {} B (inline, per row)",
+        std::mem::size_of::<RowPlan>(),
+        std::mem::size_of::<Finding>(),
+        std::mem::size_of::<HireRow>()
+    );
+    println!("  peak RSS (VmHWM): {hwm}   (target ≤ 200 MB)");
+    println!(
+        "  recheck_row ×{}: median {:.1} µs, p99 {:.1} µs, max {:.1} µs   (target ≤ 1 ms)",
+        times.len(),
+        median.as_secs_f64() * 1e6,
+        p99.as_secs_f64() * 1e6,
+        max.as_secs_f64() * 1e6
+    );
+}

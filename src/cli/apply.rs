@@ -1,0 +1,370 @@
+//! `onboard apply HIRES.csv`: pre-flight, plan and confirmation, provisioning with a live
+//! progress line, the report (contract §3) and a CSV of the failed rows.
+
+use super::{ConnectArgs, Exit};
+use crate::engine::{self, EngineConfig, Journal, Replace};
+use crate::model::{
+    EngineEvent, ExternalId, Field, HireList, Outcome, PlanAction, Report, Severity, sanitize,
+};
+use clap::{Args, ValueEnum};
+use std::collections::BTreeSet;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The hire list (CSV, contract §2).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// Output format of the report on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub yes: bool,
+    /// The journal file (default: one per hire-list content in the data directory).
+    #[arg(long)]
+    pub journal: Option<PathBuf>,
+    /// Also write the JSON report here (a CSV of failed rows goes beside it).
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+    /// Retry just the rows that failed last time (from the journal).
+    #[arg(long)]
+    pub only_failed: bool,
+    /// Requests in flight at once (the org's rate limit paces them).
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+    /// Provision the valid rows and skip rows with errors (without it, any error aborts
+    /// before the first write).
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Make groups authoritative: remove what the list does not name
+    /// (roles,skills,languages,queues or all). Default: merge, never remove.
+    #[arg(long, value_name = "GROUPS")]
+    pub replace: Option<String>,
+    /// Generate temporary passwords for created users and write them only to this file
+    /// (mode 0600). Default: no password (Genesys's welcome invite or SSO).
+    #[arg(long, value_name = "FILE")]
+    pub passwords: Option<PathBuf>,
+    /// Send the activation invite (POST /users/{id}/invite) to each created user.
+    #[arg(long)]
+    pub invite: bool,
+}
+
+pub async fn run(args: ApplyArgs) -> Exit {
+    match run_inner(args).await {
+        Ok(exit) => exit,
+        Err(msg) => {
+            eprintln!("onboard apply: {}", sanitize(&msg));
+            Exit::CannotRun
+        }
+    }
+}
+
+async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
+    let replace = match &args.replace {
+        Some(s) => Replace::parse(s)?,
+        None => Replace::default(),
+    };
+    let bytes = std::fs::read(&args.file)
+        .map_err(|e| format!("cannot read {}: {e}", args.file.display()))?;
+    let name = args
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| args.file.display().to_string());
+    let list = crate::ingest::read_bytes(&name, &bytes).map_err(|e| e.to_string())?;
+    let conn = super::connect(&args.connect).map_err(|e| e.to_string())?;
+    let client = conn.client.clone();
+    client
+        .verify()
+        .await
+        .map_err(|e| format!("cannot connect to {}: {e}", conn.target))?;
+
+    let journal_path = match &args.journal {
+        Some(p) => p.clone(),
+        None => engine::default_journal_path(
+            &crate::config::Paths::resolve().map_err(|e| e.0)?.data_dir,
+            &bytes,
+        ),
+    };
+    let failed_before: Option<BTreeSet<String>> = if args.only_failed {
+        let journal = Journal::open(&journal_path).map_err(|e| e.to_string())?;
+        let failed = journal.failed_identities();
+        if failed.is_empty() {
+            eprintln!(
+                "onboard apply: the journal {} records no failed rows for this list; nothing to retry",
+                journal_path.display()
+            );
+            return Ok(Exit::Ok);
+        }
+        Some(failed)
+    } else {
+        None
+    };
+
+    let progress_tty = std::io::stderr().is_terminal();
+    let (emails, external_ids) = lookup_keys(&list);
+    let snapshot = crate::genesys::snapshot::load_snapshot(
+        &client,
+        &emails,
+        &external_ids,
+        &conn.snapshot_options(),
+        |_| {},
+    )
+    .await
+    .map_err(|e| format!("cannot load the org: {e}"))?;
+    let opts = crate::preflight::CheckOptions::new();
+    let checked = crate::preflight::check_all(&list, &snapshot, &opts);
+    let only_rows: Option<BTreeSet<usize>> = failed_before.map(|failed| {
+        checked
+            .plan
+            .rows
+            .iter()
+            .filter(|r| failed.contains(&r.identity))
+            .map(|r| r.row)
+            .collect()
+    });
+    let errors: Vec<_> = checked
+        .findings()
+        .filter(|f| f.severity == Severity::Error)
+        .filter(|f| {
+            only_rows
+                .as_ref()
+                .is_none_or(|o| f.row.is_some_and(|r| o.contains(&r)))
+        })
+        .collect();
+    if !errors.is_empty() && !args.skip_invalid {
+        eprintln!(
+            "onboard apply: {} error finding(s); nothing was written. Fix them (see `onboard check {}`) or pass --skip-invalid to provision the valid rows only.",
+            errors.len(),
+            args.file.display()
+        );
+        for f in errors.iter().take(20) {
+            eprintln!(
+                "  row {} (line {}) {}: {}",
+                f.row.map(|r| r.to_string()).unwrap_or_else(|| "-".into()),
+                f.line.map(|r| r.to_string()).unwrap_or_else(|| "-".into()),
+                f.code.as_str(),
+                sanitize(&f.message)
+            );
+        }
+        if errors.len() > 20 {
+            eprintln!("  … and {} more", errors.len() - 20);
+        }
+        return Ok(Exit::Findings);
+    }
+    let mut plan = checked.plan.clone();
+    if let Some(o) = &only_rows {
+        plan.rows.retain(|r| o.contains(&r.row));
+    }
+
+    let estimate = engine::estimate_requests(&plan.rows, replace);
+    let summary = format!(
+        "Plan for {}: {} create, {} update, {} restore, {} reactivate, {} deactivate, {} unchanged, {} skipped — about {} API requests",
+        name,
+        plan.count(PlanAction::Create),
+        plan.count(PlanAction::Update),
+        plan.count(PlanAction::Restore),
+        plan.count(PlanAction::Reactivate),
+        plan.count(PlanAction::Deactivate),
+        plan.count(PlanAction::Unchanged),
+        plan.count(PlanAction::Skipped) + plan.count(PlanAction::Blocked),
+        estimate
+    );
+    eprintln!("{summary}");
+    let writes = plan.rows.iter().any(|r| {
+        !matches!(
+            r.action,
+            PlanAction::Unchanged | PlanAction::Skipped | PlanAction::Blocked
+        )
+    });
+    if writes && !args.yes {
+        if !std::io::stdin().is_terminal() {
+            return Err(
+                "refusing to write to the org without confirmation: pass --yes for unattended runs"
+                    .into(),
+            );
+        }
+        eprint!("Proceed? [y/N] ");
+        let _ = std::io::stderr().flush();
+        let mut answer = String::new();
+        std::io::stdin()
+            .read_line(&mut answer)
+            .map_err(|e| format!("cannot read the answer: {e}"))?;
+        if !matches!(answer.trim(), "y" | "Y" | "yes" | "YES") {
+            eprintln!("onboard apply: cancelled; nothing was written");
+            return Ok(Exit::Ok);
+        }
+    }
+
+    let mut cfg = EngineConfig::new(journal_path.clone());
+    cfg.concurrency = args.concurrency.max(1);
+    cfg.replace = replace;
+    cfg.passwords_file = args.passwords.clone();
+    cfg.invite = args.invite;
+    let mut handle = engine::start(client, plan, cfg).map_err(|e| e.to_string())?;
+    let control = handle.control.clone();
+    let ctrl_c = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!(
+                "\nonboard apply: stopping — in-flight steps finish, the journal stays intact; run the same command again to resume"
+            );
+            control.cancel();
+        }
+    });
+
+    let mut done_rows = 0usize;
+    let mut total_rows = 0usize;
+    let mut failed_rows = 0usize;
+    let mut last_rate = String::new();
+    let mut finished: Option<(Report, bool)> = None;
+    while let Some(ev) = handle.events.recv().await {
+        match ev {
+            EngineEvent::Started { rows, .. } => total_rows = rows,
+            EngineEvent::RowDone { report } => {
+                done_rows += 1;
+                if report.outcome == Outcome::Failed {
+                    failed_rows += 1;
+                }
+                if !progress_tty {
+                    eprintln!(
+                        "row {} {}: {}",
+                        report.row,
+                        sanitize(&report.email),
+                        serde_json::to_value(report.outcome)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default()
+                    );
+                }
+            }
+            EngineEvent::Rate {
+                requests_per_s,
+                allowed_per_s,
+                eta_s,
+                stats,
+            } => {
+                last_rate = format!(
+                    "{:.1} req/s{} | {} requests, {} throttled, {} retries{}",
+                    requests_per_s,
+                    allowed_per_s
+                        .map(|a| format!(" of {a:.1} allowed"))
+                        .unwrap_or_default(),
+                    stats.requests,
+                    stats.throttled,
+                    stats.retries,
+                    eta_s
+                        .map(|e| format!(" | ETA {}", fmt_secs(e)))
+                        .unwrap_or_default()
+                );
+            }
+            EngineEvent::Log { message } => eprintln!("{}", sanitize(&message)),
+            EngineEvent::Finished { report, cancelled } => {
+                finished = Some((report, cancelled));
+            }
+            _ => {}
+        }
+        if progress_tty {
+            eprint!("\r\x1b[2K[{done_rows}/{total_rows}] {failed_rows} failed | {last_rate}");
+            let _ = std::io::stderr().flush();
+        }
+    }
+    ctrl_c.abort();
+    if progress_tty {
+        eprintln!();
+    }
+    let (report, cancelled) = match finished {
+        Some(f) => f,
+        None => {
+            let r = handle.task.await.map_err(|e| {
+                format!("the run stopped unexpectedly: {e}; re-run the same command to resume")
+            })?;
+            (r, false)
+        }
+    };
+
+    if let Some(path) = &args.report {
+        crate::report::write_json(&report, path)
+            .map_err(|e| format!("cannot write the report {}: {e}", path.display()))?;
+    }
+    let failed: Vec<usize> = report
+        .rows
+        .iter()
+        .filter(|r| r.outcome == Outcome::Failed)
+        .map(|r| r.row)
+        .collect();
+    if !failed.is_empty() {
+        let csv_path = match &args.report {
+            Some(p) => p.with_extension("failed.csv"),
+            None => journal_path.with_extension("failed.csv"),
+        };
+        match crate::report::write_rows_csv(&list, &failed, &csv_path) {
+            Ok(()) => eprintln!(
+                "{} failed row(s) written to {} (fix and run it, or re-run with --only-failed)",
+                failed.len(),
+                csv_path.display()
+            ),
+            Err(e) => eprintln!("cannot write {}: {e}", csv_path.display()),
+        }
+    }
+    match args.format {
+        Format::Json => match serde_json::to_string_pretty(&report) {
+            Ok(s) => println!("{s}"),
+            Err(e) => return Err(format!("cannot encode the report: {e}")),
+        },
+        Format::Text => print!("{}", crate::report::render_text(&report)),
+    }
+    if cancelled {
+        eprintln!(
+            "onboard apply: stopped before the end; run the same command again to resume (journal {})",
+            journal_path.display()
+        );
+    }
+    Ok(if report.summary.failed > 0 || cancelled {
+        Exit::Findings
+    } else {
+        Exit::Ok
+    })
+}
+
+/// The emails and external ids the list names, for the snapshot's user lookup.
+pub fn lookup_keys(list: &HireList) -> (Vec<String>, Vec<ExternalId>) {
+    let mut emails = Vec::new();
+    let mut ext = Vec::new();
+    for row in &list.rows {
+        let e = list.cell(row, Field::Email);
+        if !e.is_empty() {
+            emails.push(e.to_string());
+        }
+        if let Some((a, k)) = list.cell(row, Field::ExternalId).split_once(':')
+            && !a.trim().is_empty()
+            && !k.trim().is_empty()
+        {
+            ext.push(ExternalId {
+                authority: a.trim().to_string(),
+                key: k.trim().to_string(),
+            });
+        }
+    }
+    (emails, ext)
+}
+
+fn fmt_secs(s: f64) -> String {
+    let s = s.max(0.0).round() as u64;
+    if s >= 3600 {
+        format!("{}h{:02}m", s / 3600, (s % 3600) / 60)
+    } else if s >= 60 {
+        format!("{}m{:02}s", s / 60, s % 60)
+    } else {
+        format!("{s}s")
+    }
+}

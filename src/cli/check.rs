@@ -1,0 +1,171 @@
+//! `onboard check HIRES.csv`: headless pre-flight, no writes to the org (contract §1, §3).
+//! Text for people (summary, then findings grouped by code) or `--format json`.
+
+use super::{ConnectArgs, Exit, connect};
+use crate::genesys::load_snapshot;
+use crate::model::{ExternalId, Field, Finding, FindingCode, HireList, Severity, sanitize};
+use crate::preflight::{self, CheckOptions, CheckResult, rules::parse_external_id};
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The hire list (CSV, contract §2).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// Output: text for people, or one JSON object (contract §3).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// Emails (rows and managers) and external ids the snapshot must look up.
+pub fn lookups(list: &HireList) -> (Vec<String>, Vec<ExternalId>) {
+    let mut emails = BTreeSet::new();
+    let mut ext = BTreeSet::new();
+    for row in &list.rows {
+        for f in [Field::Email, Field::ManagerEmail] {
+            let e = list.cell(row, f);
+            if !e.is_empty() && e.contains('@') {
+                emails.insert(e.to_lowercase());
+            }
+        }
+        if let Some(x) = parse_external_id(list.cell(row, Field::ExternalId)) {
+            ext.insert(x);
+        }
+    }
+    (emails.into_iter().collect(), ext.into_iter().collect())
+}
+
+pub async fn run(args: Args) -> Exit {
+    let list = match crate::ingest::read_path(&args.file) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("onboard check: {}", sanitize(&e.to_string()));
+            return Exit::CannotRun;
+        }
+    };
+    let conn = match connect(&args.connect) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("onboard check: {}", sanitize(&e.to_string()));
+            return Exit::CannotRun;
+        }
+    };
+    let (emails, ext) = lookups(&list);
+    let snapshot = match load_snapshot(
+        &conn.client,
+        &emails,
+        &ext,
+        &conn.snapshot_options(),
+        |_| {},
+    )
+    .await
+    {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!(
+                "onboard check: cannot load the org from {}: {}",
+                sanitize(&conn.target),
+                sanitize(&e.to_string())
+            );
+            return Exit::CannotRun;
+        }
+    };
+    let result = preflight::check_all(&list, &snapshot, &CheckOptions::default());
+    match args.format {
+        Format::Json => println!("{}", result.to_json(&list.source)),
+        Format::Text => print!("{}", render_text(&list.source, &result)),
+    }
+    if result.has_errors() {
+        Exit::Findings
+    } else {
+        Exit::Ok
+    }
+}
+
+fn where_(f: &Finding) -> String {
+    let mut s = String::new();
+    match (f.row, f.line) {
+        (Some(r), Some(l)) => {
+            let _ = write!(s, "row {r} (line {l})");
+        }
+        (Some(r), None) => {
+            let _ = write!(s, "row {r}");
+        }
+        _ => s.push_str("file"),
+    }
+    if let Some(e) = &f.email {
+        let _ = write!(s, " {}", sanitize(e));
+    }
+    if let Some(field) = &f.field {
+        let _ = write!(s, " [{}]", sanitize(field));
+    }
+    s
+}
+
+/// The text report: a summary, then findings grouped by code (errors first), each with
+/// row, line and email. Everything from the file or the org is sanitized.
+pub fn render_text(source: &str, r: &CheckResult) -> String {
+    let mut out = String::new();
+    let s = r.summary();
+    let p = r.plan_counts();
+    let _ = writeln!(
+        out,
+        "{}: {} rows — {} errors, {} warnings; {} ready, {} blocked",
+        sanitize(source),
+        r.plan.rows.len(),
+        s.errors,
+        s.warnings,
+        s.ready,
+        s.blocked
+    );
+    let _ = writeln!(
+        out,
+        "plan: {} create, {} update, {} restore, {} reactivate, {} deactivate, {} unchanged",
+        p.create, p.update, p.restore, p.reactivate, p.deactivate, p.unchanged
+    );
+    if !r.unknown_seats.is_empty() {
+        let _ = writeln!(
+            out,
+            "note: the org does not show free seats for {}; licence availability for them was not checked",
+            sanitize(&r.unknown_seats.join(", "))
+        );
+    }
+    let mut codes: Vec<FindingCode> = FindingCode::ALL.to_vec();
+    codes.sort_by_key(|c| (c.severity() != Severity::Error, *c as u8));
+    for code in codes {
+        let group: Vec<&Finding> = r.findings().filter(|f| f.code == code).collect();
+        if group.is_empty() {
+            continue;
+        }
+        let sev = match code.severity() {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = writeln!(out, "\n{} ({sev}, {})", code.as_str(), group.len());
+        for f in group {
+            let _ = writeln!(out, "  {}: {}", where_(f), sanitize(&f.message));
+        }
+    }
+    if s.errors == 0 {
+        let _ = writeln!(
+            out,
+            "\nno errors: `onboard apply {}` can provision every ready row",
+            sanitize(source)
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "\nfix the errors above (or run `onboard apply --skip-invalid` to provision only the ready rows)"
+        );
+    }
+    out
+}

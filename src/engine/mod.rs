@@ -1,0 +1,180 @@
+//! The provisioning engine: runs a [`Plan`] against an org, idempotently and resumably, in
+//! close to the fewest requests the API allows.
+//!
+//! Shape: one scheduler task owns all state (rows, bulk groups, the journal) and hands jobs
+//! to at most `concurrency` in-flight futures; each job is a few API calls and returns data,
+//! never panics. Per-user calls (create, skills, languages, external id) run per row; calls
+//! the API lets many users share (role grants per role and division set, queue members per
+//! queue, licences, division moves, the read-back) are collected into bulk groups and sent
+//! when a group is full or no further row can join it. Every step's outcome is appended to
+//! the journal (fsync) before it is reported, so a killed run resumes where it stopped.
+
+mod api;
+pub mod journal;
+mod run;
+pub mod steps;
+
+pub use api::{Api, OpError, OpKind};
+pub use journal::{Journal, JournalError, content_key};
+pub use steps::{Replace, estimate_requests};
+
+use crate::model::{EngineEvent, Plan, Report};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::sync::{mpsc, watch};
+use tokio_util::sync::CancellationToken;
+
+/// How a run behaves.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// Jobs in flight at once (the client's limiter paces them to the org's rate limit).
+    pub concurrency: usize,
+    /// The journal file (one per hire-list content; see [`default_journal_path`]).
+    pub journal_path: PathBuf,
+    /// Generate temporary passwords for created users and write them (only) to this file,
+    /// mode 0600. Without it, users get Genesys's welcome invite or SSO.
+    pub passwords_file: Option<PathBuf>,
+    /// Send `POST /users/{id}/invite` for each created user (for orgs that do not send the
+    /// welcome email on create).
+    pub invite: bool,
+    /// Which groups are authoritative (`--replace`); default merge.
+    pub replace: Replace,
+    /// Run only these rows (row numbers), e.g. the failed ones.
+    pub only_rows: Option<BTreeSet<usize>>,
+    /// Capacity of the event channel.
+    pub event_buffer: usize,
+}
+
+impl EngineConfig {
+    pub fn new(journal_path: PathBuf) -> EngineConfig {
+        EngineConfig {
+            concurrency: 8,
+            journal_path,
+            passwords_file: None,
+            invite: false,
+            replace: Replace::default(),
+            only_rows: None,
+            event_buffer: 1024,
+        }
+    }
+}
+
+/// The journal path for a hire list's content, in the data directory.
+pub fn default_journal_path(data_dir: &std::path::Path, list_bytes: &[u8]) -> PathBuf {
+    data_dir
+        .join("journals")
+        .join(format!("{}.jsonl", content_key(list_bytes)))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    #[error(
+        "the run stopped unexpectedly: {0}. Re-run the same command to resume from the journal"
+    )]
+    Crashed(String),
+    #[error(
+        "cannot open the passwords file {path}: {source}. Choose a writable path for --passwords"
+    )]
+    Passwords {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Pause, resume and cancel a run from another task (the TUI, Ctrl-C).
+#[derive(Debug, Clone)]
+pub struct RunControl {
+    cancel: CancellationToken,
+    paused: Arc<watch::Sender<bool>>,
+}
+
+impl Default for RunControl {
+    fn default() -> Self {
+        RunControl {
+            cancel: CancellationToken::new(),
+            paused: Arc::new(watch::channel(false).0),
+        }
+    }
+}
+
+impl RunControl {
+    /// Stop starting new work; in-flight steps finish and are journaled.
+    pub fn cancel(&self) {
+        self.cancel.cancel();
+    }
+    pub fn is_cancelled(&self) -> bool {
+        self.cancel.is_cancelled()
+    }
+    pub fn pause(&self) {
+        self.paused.send_replace(true);
+    }
+    pub fn resume(&self) {
+        self.paused.send_replace(false);
+    }
+    pub fn is_paused(&self) -> bool {
+        *self.paused.borrow()
+    }
+    fn subscribe(&self) -> watch::Receiver<bool> {
+        self.paused.subscribe()
+    }
+}
+
+/// A run in progress: its events, its control, and the task that yields the report.
+pub struct RunHandle {
+    pub events: mpsc::Receiver<EngineEvent>,
+    pub control: RunControl,
+    pub task: tokio::task::JoinHandle<Report>,
+}
+
+/// Starts a run on the current tokio runtime. Opens the journal first, so a journal that
+/// cannot be written stops the run before any request.
+pub fn start(
+    client: crate::genesys::Client,
+    plan: Plan,
+    cfg: EngineConfig,
+) -> Result<RunHandle, EngineError> {
+    let journal = Journal::open(&cfg.journal_path)?;
+    let passwords = match &cfg.passwords_file {
+        Some(path) => {
+            Some(
+                run::PasswordSink::open(path).map_err(|source| EngineError::Passwords {
+                    path: path.clone(),
+                    source,
+                })?,
+            )
+        }
+        None => None,
+    };
+    let (tx, rx) = mpsc::channel(cfg.event_buffer.max(16));
+    let control = RunControl::default();
+    let ctl = control.clone();
+    let api = Api::new(client);
+    let task = tokio::spawn(async move {
+        run::Scheduler::new(api, plan, cfg, journal, passwords, tx, ctl)
+            .run()
+            .await
+    });
+    Ok(RunHandle {
+        events: rx,
+        control,
+        task,
+    })
+}
+
+/// Runs to the end and returns the report, discarding events (for callers that only want
+/// the result, e.g. tests and `apply --format json` without a terminal).
+pub async fn run_to_end(
+    client: crate::genesys::Client,
+    plan: Plan,
+    cfg: EngineConfig,
+) -> Result<Report, EngineError> {
+    let mut handle = start(client, plan, cfg)?;
+    while handle.events.recv().await.is_some() {}
+    handle
+        .task
+        .await
+        .map_err(|e| EngineError::Crashed(e.to_string()))
+}

@@ -1,0 +1,301 @@
+//! The org snapshot indexed for pre-flight: name lookups (exact, then case- and
+//! space-insensitive), fuzzy suggestions, users by email / external id, number pools.
+
+use crate::model::{ExistingUser, OrgSnapshot, Seats, UserState};
+use std::collections::HashMap;
+
+/// Lowercase and drop whitespace: how names are compared when not exactly equal.
+pub fn norm(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A set of named org objects (divisions, roles, skills, …).
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    /// (id, display name) in snapshot order.
+    pub items: Vec<(String, String)>,
+    exact: HashMap<String, usize>,
+    normalized: HashMap<String, Vec<usize>>,
+    by_id: HashMap<String, usize>,
+}
+
+pub enum Lookup<'a> {
+    Found(&'a str),
+    /// Not found; the nearest name, if one is close.
+    Missing(Option<String>),
+}
+
+impl Names {
+    pub fn new<'a>(items: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut n = Names::default();
+        for (id, name) in items {
+            let i = n.items.len();
+            n.items.push((id.to_string(), name.to_string()));
+            n.exact.entry(name.to_string()).or_insert(i);
+            n.normalized.entry(norm(name)).or_default().push(i);
+            n.by_id.entry(id.to_string()).or_insert(i);
+        }
+        n
+    }
+
+    /// Resolve a name: exact, else a unique case/space-insensitive match; else the nearest
+    /// name as a suggestion.
+    pub fn resolve(&self, name: &str) -> Lookup<'_> {
+        if let Some(&i) = self.exact.get(name) {
+            return Lookup::Found(&self.items[i].0);
+        }
+        let key = norm(name);
+        if let Some(v) = self.normalized.get(&key)
+            && v.len() == 1
+        {
+            return Lookup::Found(&self.items[v[0]].0);
+        }
+        Lookup::Missing(self.suggest(name))
+    }
+
+    pub fn suggest(&self, name: &str) -> Option<String> {
+        suggest(name, self.items.iter().map(|(_, n)| n.as_str()))
+    }
+
+    pub fn name_of(&self, id: &str) -> Option<&str> {
+        self.by_id.get(id).map(|&i| self.items[i].1.as_str())
+    }
+
+    /// Display name for an id, or the id itself.
+    pub fn label<'a>(&'a self, id: &'a str) -> &'a str {
+        self.name_of(id).unwrap_or(id)
+    }
+}
+
+/// The nearest candidate to `name`, compared case- and space-insensitively, if it is close
+/// enough to be a plausible typo.
+pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let key = norm(name);
+    if key.is_empty() {
+        return None;
+    }
+    let mut best: Option<(f64, &str)> = None;
+    for c in candidates {
+        let ck = norm(c);
+        let lev = strsim::normalized_damerau_levenshtein(&key, &ck);
+        let jw = strsim::jaro_winkler(&key, &ck);
+        let prefix = ck.len() >= 3 && (ck.starts_with(&key) || key.starts_with(&ck));
+        let score = if prefix {
+            lev.max(0.8)
+        } else {
+            lev.max(jw - 0.1)
+        };
+        if score >= 0.7 && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| c.to_string())
+}
+
+/// A numeric range of equal-length digit strings (a DID pool without its `+`, or an
+/// extension pool).
+#[derive(Debug, Clone)]
+pub struct Range {
+    pub len: usize,
+    pub start: u64,
+    pub end: u64,
+    pub label: String,
+}
+
+impl Range {
+    fn new(start: &str, end: &str) -> Option<Range> {
+        let s = start.trim().trim_start_matches('+');
+        let e = end.trim().trim_start_matches('+');
+        if s.is_empty() || s.len() > 18 || e.len() > 18 {
+            return None;
+        }
+        Some(Range {
+            len: s.len(),
+            start: s.parse().ok()?,
+            end: e.parse().ok()?,
+            label: format!("{}–{}", start.trim(), end.trim()),
+        })
+    }
+
+    pub fn contains(&self, digits: &str) -> bool {
+        digits.len() == self.len
+            && digits
+                .parse::<u64>()
+                .is_ok_and(|n| n >= self.start && n <= self.end)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct LicenseInfo {
+    pub id: String,
+    pub free: Option<u32>,
+    pub seats: Seats,
+}
+
+/// Everything pre-flight needs from the snapshot, indexed once.
+#[derive(Debug, Clone, Default)]
+pub struct OrgIndex {
+    pub home_division: Option<String>,
+    pub divisions: Names,
+    pub roles: Names,
+    /// role id → base licence (index into `licenses`); roles whose base licence the org
+    /// does not list are not seat-checked
+    pub role_license: HashMap<String, u16>,
+    pub skills: Names,
+    pub languages: Names,
+    pub queues: Names,
+    /// queue id → division id
+    pub queue_division: HashMap<String, String>,
+    /// licence ids and descriptions; resolves to the licence id
+    pub license_names: Names,
+    pub licenses: Vec<LicenseInfo>,
+    /// lowercased licence id → index into `licenses`
+    pub license_ix: HashMap<String, u16>,
+    pub did_pools: Vec<Range>,
+    pub ext_pools: Vec<Range>,
+    /// normalized number → (owner id, owner type)
+    pub assigned_dids: HashMap<String, (Option<String>, Option<String>)>,
+    pub used_extensions: HashMap<String, (Option<String>, Option<String>)>,
+    pub users: Vec<ExistingUser>,
+    /// lowercased email → user indexes, best state first (active, inactive, deleted)
+    pub users_by_email: HashMap<String, Vec<usize>>,
+    /// `authority:key` → user index
+    pub users_by_ext: HashMap<String, usize>,
+    pub users_by_id: HashMap<String, usize>,
+    pub trunks: Vec<crate::model::Trunk>,
+    pub phone_enabled_users: u32,
+    pub agents_per_channel: f64,
+}
+
+fn state_rank(s: UserState) -> u8 {
+    match s {
+        UserState::Active => 0,
+        UserState::Inactive => 1,
+        UserState::Deleted => 2,
+    }
+}
+
+impl OrgIndex {
+    pub fn new(s: &OrgSnapshot) -> OrgIndex {
+        let mut ix = OrgIndex {
+            home_division: s.divisions.iter().find(|d| d.home).map(|d| d.id.clone()),
+            divisions: Names::new(s.divisions.iter().map(|d| (d.id.as_str(), d.name.as_str()))),
+            roles: Names::new(s.roles.iter().map(|r| (r.id.as_str(), r.name.as_str()))),
+            skills: Names::new(s.skills.iter().map(|r| (r.id.as_str(), r.name.as_str()))),
+            languages: Names::new(s.languages.iter().map(|r| (r.id.as_str(), r.name.as_str()))),
+            queues: Names::new(s.queues.iter().map(|r| (r.id.as_str(), r.name.as_str()))),
+            license_names: Names::new(
+                s.licenses
+                    .iter()
+                    .map(|l| (l.id.as_str(), l.id.as_str()))
+                    .chain(
+                        s.licenses
+                            .iter()
+                            .filter(|l| !l.description.is_empty())
+                            .map(|l| (l.id.as_str(), l.description.as_str())),
+                    ),
+            ),
+            trunks: s.trunks.clone(),
+            phone_enabled_users: s.phone_enabled_users,
+            agents_per_channel: if s.agents_per_channel.is_finite() && s.agents_per_channel > 0.0 {
+                s.agents_per_channel
+            } else {
+                1.0
+            },
+            users: s.users.clone(),
+            ..OrgIndex::default()
+        };
+        for l in s.licenses.iter().take(u16::MAX as usize) {
+            let key = l.id.to_lowercase();
+            if ix.license_ix.contains_key(&key) {
+                continue;
+            }
+            ix.license_ix.insert(key, ix.licenses.len() as u16);
+            ix.licenses.push(LicenseInfo {
+                id: l.id.clone(),
+                free: l.seats.free(),
+                seats: l.seats,
+            });
+        }
+        for r in &s.roles {
+            if let Some(&l) = r
+                .base_license
+                .as_deref()
+                .and_then(|l| ix.license_ix.get(&l.trim().to_lowercase()))
+            {
+                ix.role_license.insert(r.id.clone(), l);
+            }
+        }
+        for q in &s.queues {
+            ix.queue_division
+                .insert(q.id.clone(), q.division_id.clone());
+        }
+        ix.did_pools = s
+            .did_pools
+            .iter()
+            .filter_map(|p| Range::new(&p.start, &p.end))
+            .collect();
+        ix.ext_pools = s
+            .extension_pools
+            .iter()
+            .filter_map(|p| Range::new(&p.start, &p.end))
+            .collect();
+        for a in &s.assigned_dids {
+            let n = super::rules::normalize_phone(&a.number);
+            ix.assigned_dids
+                .insert(n, (a.owner_id.clone(), a.owner_type.clone()));
+        }
+        for a in &s.used_extensions {
+            ix.used_extensions.insert(
+                a.number.trim().to_string(),
+                (a.owner_id.clone(), a.owner_type.clone()),
+            );
+        }
+        for (i, u) in ix.users.iter().enumerate() {
+            ix.users_by_id.entry(u.id.clone()).or_insert(i);
+            ix.users_by_email
+                .entry(u.email.trim().to_lowercase())
+                .or_default()
+                .push(i);
+            for e in &u.external_ids {
+                let key = format!("{}:{}", e.authority, e.key);
+                let better = ix
+                    .users_by_ext
+                    .get(&key)
+                    .is_none_or(|&j| state_rank(u.state) < state_rank(ix.users[j].state));
+                if better {
+                    ix.users_by_ext.insert(key, i);
+                }
+            }
+        }
+        let users = &ix.users;
+        for v in ix.users_by_email.values_mut() {
+            v.sort_by_key(|&i| state_rank(users[i].state));
+        }
+        ix
+    }
+
+    pub fn user_by_email(&self, email_lower: &str) -> Option<&ExistingUser> {
+        self.users_by_email
+            .get(email_lower)
+            .and_then(|v| v.first())
+            .map(|&i| &self.users[i])
+    }
+
+    pub fn license(&self, id: &str) -> Option<&LicenseInfo> {
+        self.license_ix
+            .get(&id.to_lowercase())
+            .map(|&i| &self.licenses[i as usize])
+    }
+
+    pub fn user_by_id(&self, id: &str) -> Option<&ExistingUser> {
+        self.users_by_id.get(id).map(|&i| &self.users[i])
+    }
+
+    pub fn division_label<'a>(&'a self, id: &'a str) -> &'a str {
+        self.divisions.label(id)
+    }
+}

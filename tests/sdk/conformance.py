@@ -1,0 +1,450 @@
+"""Drives the simulator with Genesys's official Python SDK (PureCloudPlatformClientV2).
+
+Usage: python conformance.py BASE_URL LIMITED_URL
+  BASE_URL    a simulator with the demo org and no rate limit
+  LIMITED_URL a simulator with the demo org and a rate limit of 3 per 1 s
+
+Every successful body is checked strictly against the SDK's models (every JSON key must be a
+field of the model, with the right type, and enum values the SDK knows), then deserialized
+by the SDK; error bodies must deserialize into ErrorBody. Prints "OK n checks" and exits 0,
+or prints each failure and exits 1.
+"""
+import base64
+import json
+import sys
+import urllib.error
+import urllib.request
+
+import PureCloudPlatformClientV2 as g
+from PureCloudPlatformClientV2 import models
+from PureCloudPlatformClientV2.rest import ApiException
+
+BASE, LIMITED = sys.argv[1], sys.argv[2]
+failures = []
+checks = 0
+
+
+def check(cond, msg):
+    global checks
+    checks += 1
+    if not cond:
+        failures.append(msg)
+        print("FAIL:", msg, flush=True)
+
+
+# ---- strict shape check against the SDK's models -------------------------------------------
+
+def strict(data, klass, path):
+    if data is None:
+        return
+    if klass.startswith("list["):
+        check(isinstance(data, list), f"{path}: expected a list, got {type(data).__name__}")
+        if isinstance(data, list):
+            for i, x in enumerate(data):
+                strict(x, klass[5:-1], f"{path}[{i}]")
+        return
+    if klass.startswith("dict("):
+        sub = klass[klass.index(",") + 1:-1].strip()
+        check(isinstance(data, dict), f"{path}: expected an object")
+        if isinstance(data, dict):
+            for k, v in data.items():
+                strict(v, sub, f"{path}.{k}")
+        return
+    if klass == "object":
+        return
+    if klass == "str" or klass in ("date", "datetime"):
+        check(isinstance(data, str), f"{path}: expected a string, got {data!r}")
+        return
+    if klass == "int":
+        check(isinstance(data, int) and not isinstance(data, bool), f"{path}: expected an int, got {data!r}")
+        return
+    if klass == "float":
+        check(isinstance(data, (int, float)) and not isinstance(data, bool), f"{path}: expected a number, got {data!r}")
+        return
+    if klass == "bool":
+        check(isinstance(data, bool), f"{path}: expected a bool, got {data!r}")
+        return
+    cls = getattr(models, klass, None)
+    check(cls is not None, f"{path}: unknown model {klass}")
+    if cls is None:
+        return
+    inst = cls()
+    by_json = {v: k for k, v in inst.attribute_map.items()}
+    check(isinstance(data, dict), f"{path}: expected a {klass} object, got {data!r}")
+    if not isinstance(data, dict):
+        return
+    for key, val in data.items():
+        if key not in by_json:
+            check(False, f"{path}: {klass} has no field '{key}'")
+            continue
+        strict(val, inst.swagger_types[by_json[key]], f"{path}.{key}")
+
+
+_orig = g.ApiClient.deserialize
+
+
+def _hooked(self, response, response_type):
+    if response_type and response.data:
+        strict(json.loads(response.data), response_type, response_type)
+    obj = _orig(self, response, response_type)
+    if obj is not None:
+        text = repr(obj.to_dict() if hasattr(obj, "to_dict") else obj)
+        check("outdated_sdk_version" not in text, f"{response_type}: an enum value the SDK does not know: {text[:300]}")
+    return obj
+
+
+g.ApiClient.deserialize = _hooked
+
+
+class _Resp:
+    def __init__(self, data):
+        self.data = data
+
+    def getheader(self, name, default=None):
+        return "application/json"
+
+
+def expect_error(fn, status, code, what):
+    try:
+        fn()
+    except ApiException as e:
+        check(e.status == status, f"{what}: status {e.status}, expected {status}")
+        body = json.loads(e.body)
+        strict(body, "ErrorBody", f"{what} ErrorBody")
+        eb = api_client.deserialize(_Resp(e.body), "ErrorBody")
+        check(eb.code == code, f"{what}: code {eb.code}, expected {code}")
+        check(eb.status == status, f"{what}: body status {eb.status}")
+        check(bool(eb.message) and bool(eb.context_id), f"{what}: message/contextId missing")
+        hdr = {k.lower(): v for k, v in e.headers.items()}
+        check(hdr.get("inin-correlation-id") == eb.context_id, f"{what}: ININ-Correlation-Id != contextId")
+        return eb
+    check(False, f"{what}: expected HTTP {status} {code}, but the call succeeded")
+    return None
+
+
+# ---- token ---------------------------------------------------------------------------------
+
+g.configuration.host = BASE
+try:
+    g.api_client.ApiClient().get_client_credentials_token("demo", "wrong-secret")
+    check(False, "a wrong client secret must be refused")
+except ApiException as e:
+    check(e.status == 401, f"wrong secret: status {e.status}, expected 401")
+
+api_client = g.api_client.ApiClient().get_client_credentials_token("demo", "demo-secret")
+check(bool(api_client.access_token), "no access token")
+users = g.UsersApi(api_client)
+authz = g.AuthorizationApi(api_client)
+routing = g.RoutingApi(api_client)
+lic = g.LicenseApi(api_client)
+billing = g.BillingApi(api_client)
+tel = g.TelephonyProvidersEdgeApi(api_client)
+
+# ---- lists ----------------------------------------------------------------------------------
+
+page = users.get_users(page_size=100, page_number=2)
+check(page.total == 281 and page.page_count == 3 and len(page.entities) == 100, f"get_users page: {page.total} {page.page_count}")
+check(page.next_uri is not None and page.previous_uri is not None, "get_users: next/previous uri")
+u0 = page.entities[0]
+check(u0.id and u0.name and u0.email and u0.division and u0.division.id and u0.version == 1, "User fields")
+check(u0.state == "active" and u0.username == u0.email and u0.chat and u0.chat.jabber_id, "User state/username/chat")
+any_page = users.get_users(page_size=1, state="any")
+check(any_page.total == 300, f"state=any total {any_page.total}")
+
+olivia = users.get_users(page_size=1, expand=["skills", "languages", "authorization"]).entities[0]
+check(olivia.email == "olivia.martin@example.com", "first user")
+check(olivia.authorization is not None and len(olivia.authorization.roles) == 3, "expand authorization")
+check(any(a.extension == "1000" for a in olivia.addresses), "addresses extension")
+check(olivia.primary_contact_info[0].media_type == "EMAIL", "primaryContactInfo")
+
+divs = authz.get_authorization_divisions(page_size=25, object_count=True)
+check(divs.total == 5 and all(d.name for d in divs.entities), "divisions")
+home = authz.get_authorization_divisions_home()
+check(home.home_division is True and home.name == "Home", "home division")
+sales = [d for d in divs.entities if d.name == "Sales"][0]
+roles = authz.get_authorization_roles(page_size=100)
+check(roles.total == 20, f"roles total {roles.total}")
+agent = [r for r in roles.entities if r.name == "Agent"][0]
+sup = [r for r in roles.entities if r.name == "Supervisor"][0]
+check(agent.base_license == "cx2" and sup.base_license == "cx3" and agent.user_count > 0, "role baseLicense/userCount")
+
+skills = routing.get_routing_skills(page_size=100)
+check(skills.total == 50, "skills total")
+billing_skill = routing.get_routing_skills(name="Bill").entities[0]
+check(billing_skill.name == "Billing" and billing_skill.state == "active", "skill prefix")
+langs = routing.get_routing_languages(page_size=100)
+check(langs.total == 10, "languages")
+spanish = [x for x in langs.entities if x.name == "Spanish"][0]
+queues = routing.get_routing_queues(page_size=100, division_id=[sales.id])
+check(queues.total == 6 and all(q.division.id == sales.id for q in queues.entities), "queues by division")
+bt2 = routing.get_routing_queues(name="Billing Tier 2").entities[0]
+check(bt2.member_count == 18, f"Billing Tier 2 memberCount {bt2.member_count}")
+check(routing.get_routing_queues(name="Billing*").total == 3, "queue wildcard")
+wr = routing.get_routing_wrapupcodes(page_size=100)
+check(wr.total == 10 and wr.entities[0].division is not None, "wrapup codes")
+
+# ---- create, duplicate, search, patch, stale patch -----------------------------------------
+
+body = g.CreateUser()
+body.name = "Ada Lovelace"
+body.email = "ada.sdk@example.com"
+body.division_id = sales.id
+body.department = "Sales"
+body.title = "Agent"
+c = g.Contact()
+c.address = "+13175550301"
+c.media_type = "PHONE"
+c.type = "WORK"
+body.addresses = [c]
+ada = users.post_users(body)
+check(ada.id and ada.version == 1 and ada.division.id == sales.id and ada.addresses[0].address == "+13175550301", "create user")
+dup = g.CreateUser()
+dup.name = "Dup"
+dup.email = "ADA.SDK@example.com"
+expect_error(lambda: users.post_users(dup), 409, "general.conflict", "duplicate email")
+dup.email = "priya.jensen@example.com"
+expect_error(lambda: users.post_users(dup), 409, "general.conflict", "duplicate of a deleted user's email")
+
+def crit(typ, fields, value=None, values=None):
+    c = g.UserSearchCriteria()
+    c.type = typ
+    c.fields = fields
+    if value is not None:
+        c.value = value
+    if values is not None:
+        c.values = values
+    return c
+
+req = g.UserSearchRequest()
+req.page_size = 25
+req.page_number = 1
+req.query = [crit("EXACT", ["email"], values=["ada.sdk@example.com", "olivia.martin@example.com"])]
+res = users.post_users_search(req)
+check(res.total == 2 and len(res.results) == 2 and res.results[0].email, "search by emails")
+req = g.UserSearchRequest()
+req.page_size = 5
+req.query = [crit("STARTS_WITH", ["name"], value="olivia")]
+res = users.post_users_search(req)
+check(res.total > 5 and res.next_page, "search paging")
+res2 = users.get_users_search(res.next_page)
+check(res2.page_number == 2 and res2.results[0].id != res.results[0].id, "search q64")
+
+upd = g.UpdateUser()
+upd.version = 1
+upd.title = "Senior Agent"
+ada2 = users.patch_user(ada.id, upd)
+check(ada2.version == 2 and ada2.title == "Senior Agent", "patch user")
+stale = g.UpdateUser()
+stale.version = 1
+stale.title = "Lead"
+expect_error(lambda: users.patch_user(ada.id, stale), 409, "general.conflict", "stale patch")
+
+# ---- skills / languages bulk ----------------------------------------------------------------
+
+def post(id_, p, klass):
+    x = klass()
+    x.id = id_
+    x.proficiency = p
+    return x
+
+returns = routing.get_routing_skills(name="Returns").entities[0]
+sk = users.patch_user_routingskills_bulk(ada.id, [post(billing_skill.id, 4.0, g.UserRoutingSkillPost), post(returns.id, 2.5, g.UserRoutingSkillPost)])
+check(sk.total == 2 and sk.entities[0].name and sk.entities[0].proficiency in (4.0, 2.5), "skills bulk patch")
+sk = routing.put_user_routingskills_bulk(ada.id, [post(returns.id, 3.0, g.UserRoutingSkillPost)])
+check(sk.total == 1 and sk.entities[0].id == returns.id, "skills bulk put")
+lg = users.patch_user_routinglanguages_bulk(ada.id, [post(spanish.id, 3.0, g.UserRoutingLanguagePost)])
+check(lg.total == 1 and lg.entities[0].name == "Spanish", "languages bulk patch")
+check(users.get_user_routingskills(ada.id).total == 1, "get user skills")
+check(users.get_user_routinglanguages(ada.id).entities[0].proficiency == 3.0, "get user languages")
+expect_error(lambda: users.patch_user_routingskills_bulk(ada.id, [post(billing_skill.id, 1.0, g.UserRoutingSkillPost)] * 51), 400, "bad.request", "51 skills")
+one = users.post_user_routingskills(ada.id, post(billing_skill.id, 5.0, g.UserRoutingSkillPost))
+check(one.name == "Billing" and one.proficiency == 5.0, "post one skill")
+
+# ---- grants -------------------------------------------------------------------------------
+
+grants = g.RoleDivisionGrants()
+rd = g.RoleDivision()
+rd.role_id = agent.id
+rd.division_id = sales.id
+grants.grants = [rd]
+authz.post_authorization_subject_bulkadd(ada.id, grants, subject_type="PC_USER")
+subj = authz.get_authorization_subject(ada.id)
+check(len(subj.grants) == 1 and subj.grants[0].role.id == agent.id and subj.grants[0].division.id == sales.id, "bulkadd grants")
+ur = users.get_user_roles(ada.id)
+check(ur.roles[0].name == "Agent", "user roles")
+sd = g.SubjectDivisions()
+sd.subject_ids = [ada.id]
+sd.division_ids = [home.id]
+authz.post_authorization_role(sup.id, sd, subject_type="PC_USER")
+check(len(authz.get_authorization_subject(ada.id).grants) == 2, "role bulk grant")
+authz.post_authorization_subject_bulkreplace(ada.id, grants)
+check(len(authz.get_authorization_subject(ada.id).grants) == 1, "bulkreplace")
+authz.post_authorization_division_object(home.id, "USER", [ada.id])
+check(users.get_user(ada.id).division.id == home.id, "division move")
+authz.post_authorization_division_object(sales.id, "USER", [ada.id])
+
+# ---- queue members --------------------------------------------------------------------------
+
+def we(i):
+    x = g.WritableEntity()
+    x.id = i
+    return x
+
+routing.post_routing_queue_members(bt2.id, [we(ada.id)], delete=False)
+members = routing.get_routing_queue_members(bt2.id, page_size=100)
+check(any(m.id == ada.id and m.user and m.user.id == ada.id for m in members.entities), "queue members")
+uq = users.get_user_queues(ada.id)
+check(uq.total == 1 and uq.entities[0].name == "Billing Tier 2" and uq.entities[0].joined is True, "user queues")
+extra = []
+for i in range(2):
+    b = g.CreateUser()
+    b.name = f"Queue Filler {i}"
+    b.email = f"filler{i}@example.com"
+    extra.append(users.post_users(b).id)
+expect_error(lambda: routing.post_routing_queue_members(bt2.id, [we(x) for x in extra]), 400, "queue.size.limit", "queue member limit")
+routing.post_routing_queue_members(bt2.id, [we(ada.id)], delete=True)
+check(users.get_user_queues(ada.id).total == 0, "queue member delete")
+
+# ---- external ids ---------------------------------------------------------------------------
+
+ext = g.UserExternalIdentifier()
+ext.authority_name = "workday"
+ext.external_key = "E5001"
+ids = users.post_user_externalid(ada.id, ext)
+check(len(ids) == 1 and ids[0].authority_name == "workday" and ids[0].external_key == "E5001", "post external id")
+by_ext = users.get_users_externalid_authority_name_external_key("workday", "E5001")
+check(by_ext.id == ada.id, "user by external id")
+check(len(users.get_user_externalid(ada.id)) == 1, "list external ids")
+check(users.get_user_externalid_authority_name(ada.id, "workday").external_key == "E5001", "external id by authority")
+expect_error(lambda: users.get_users_externalid_authority_name_external_key("workday", "E9999"), 404, "not.found", "unknown external id")
+
+# ---- licences and billing -------------------------------------------------------------------
+
+defs = lic.get_license_definitions()
+check(sorted(d.id for d in defs) == ["collaborate", "cx1", "cx2", "cx3", "wem"], "license definitions")
+req = g.LicenseBatchAssignmentRequest()
+a = g.LicenseAssignmentRequest()
+a.license_id = "cx2"
+a.user_ids_add = [ada.id]
+a.user_ids_remove = []
+req.assignments = [a]
+st = lic.post_license_organization(body=req)
+check(len(st) == 1 and st[0].user_id == ada.id and st[0].license_id == "cx2" and st[0].result == "Success", "license assign")
+lu = lic.get_license_user(ada.id)
+check(lu.licenses[0].id == "cx2", "license user")
+lus = lic.get_license_users(page_size=500)
+live = users.get_users(page_size=1).total + users.get_users(page_size=1, state="inactive").total
+check(lus.total == live and any(e.id == ada.id and e.licenses == ["cx2"] for e in lus.entities), "license users")
+many = lic.post_license_users(body=[ada.id])
+check(many.get(ada.id) == ["cx2"], f"post license users: {many}")
+# cx3 has 3 free seats: the 4th add fails for that user.
+fill = []
+for i in range(4):
+    b = g.CreateUser()
+    b.name = f"Sup {i}"
+    b.email = f"sup{i}.sdk@example.com"
+    fill.append(users.post_users(b).id)
+a = g.LicenseAssignmentRequest()
+a.license_id = "cx3"
+a.user_ids_add = fill
+req.assignments = [a]
+st = lic.post_license_organization(body=req)
+check([x.result == "Success" for x in st] == [True, True, True, False], f"seat limit: {[x.result for x in st]}")
+contracts = billing.get_billing_contracts()
+con = contracts.entities[0]
+check(con.status == "Active" and con.billing_periods and con.billing_periods[0].id, "billing contracts")
+det = billing.get_billing_contract_billingperiod(con.id, con.billing_periods[0].id)
+cx3 = [c for c in det.charges if c.product.id == "cx3"][0]
+check(cx3.product.sku == "cx3" and cx3.product.name == "Genesys Cloud CX 3", "billing product")
+check(cx3.prepaid_quantity == 58 and cx3.actual_quantity == 58, f"billing quantities {cx3.prepaid_quantity} {cx3.actual_quantity}")
+
+# ---- telephony ------------------------------------------------------------------------------
+
+trunks = tel.get_telephony_providers_edges_trunks()
+check(trunks.total == 3 and sum(1 for t in trunks.entities if t.in_service is False) == 1, "trunks")
+check(all(t.trunk_base and t.trunk_base.id for t in trunks.entities), "trunkBase refs")
+tb = tel.get_telephony_providers_edges_trunkbasesetting(trunks.entities[0].trunk_base.id)
+check(tb.properties["trunk_max_calls"]["value"]["instance"] == 120, f"trunk_max_calls {tb.properties}")
+check(tel.get_telephony_providers_edges_trunkbasesettings().total == 3, "trunkbasesettings list")
+pools = tel.get_telephony_providers_edges_didpools()
+check(pools.total == 3 and pools.entities[0].start_phone_number.startswith("+"), "did pools")
+dids = tel.get_telephony_providers_edges_didpools_dids("ASSIGNED_AND_UNASSIGNED", number_match="13175550301")
+check(dids.total == 1 and dids.entities[0].assigned is True and dids.entities[0].owner.id == ada.id and dids.entities[0].owner_type == "USER", "dids owner")
+free = tel.get_telephony_providers_edges_didpools_dids("UNASSIGNED", page_size=1)
+check(free.total == 299, f"unassigned dids {free.total}")
+check(tel.get_telephony_providers_edges_extensionpools().total == 2, "extension pools")
+d = tel.get_telephony_providers_edges_dids(phone_number="+13175550301")
+check(d.total == 1 and d.entities[0].owner.id == ada.id and d.entities[0].did_pool.id, "dids by phone number")
+ex = tel.get_telephony_providers_edges_extensions(number="1000")
+check(ex.entities[0].owner.id == olivia.id and ex.entities[0].extension_pool.id, "extensions")
+
+# ---- invite and password (void responses) --------------------------------------------------
+
+users.post_user_invite(ada.id, force=True)
+pw = g.ChangePasswordRequest()
+pw.new_password = "a-long-enough-secret"
+users.post_user_password(ada.id, pw)
+pw.new_password = "short"
+expect_error(lambda: users.post_user_password(ada.id, pw), 400, "invalid.value", "weak password")
+
+# ---- soft delete and restore ----------------------------------------------------------------
+
+users.delete_user(ada.id)
+expect_error(lambda: users.get_user(ada.id), 404, "not.found", "get deleted user")
+gone = users.get_user(ada.id, state="deleted")
+check(gone.state == "deleted", "read deleted user")
+req = g.UserSearchRequest()
+req.query = [crit("EXACT", ["email"], value="ada.sdk@example.com"), crit("EXACT", ["state"], values=["deleted"])]
+found = users.post_users_search(req)
+check(found.total == 1 and found.results[0].id == ada.id, "search deleted")
+restore = g.UpdateUser()
+restore.version = gone.version
+restore.state = "active"
+back = users.patch_user(ada.id, restore)
+check(back.state == "active" and back.division.id == home.id, "restore")
+
+# ---- 404 / 401 ------------------------------------------------------------------------------
+
+expect_error(lambda: users.get_user("00000000-0000-4000-8000-000000000000"), 404, "not.found", "unknown user")
+bad_client = g.api_client.ApiClient()
+bad_client.access_token = "not-a-token"
+expect_error(lambda: g.UsersApi(bad_client).get_users(), 401, "bad.credentials", "bad token")
+
+# ---- 429 ------------------------------------------------------------------------------------
+
+g.configuration.host = LIMITED
+limited = g.api_client.ApiClient().get_client_credentials_token("demo", "demo-secret")
+lapi = g.RoutingApi(limited)
+for _ in range(5):
+    # The SDK's urllib3 retries a 429 after Retry-After, so every call normally ends well;
+    # a urllib3 that does not retry must see the real 429.
+    try:
+        check(lapi.get_routing_skills(page_size=1).total == 50, "rate-limited call")
+    except ApiException as e:
+        check(e.status == 429, f"rate-limited call: status {e.status}")
+        eb = api_client.deserialize(_Resp(e.body), "ErrorBody")
+        check(eb.code == "too.many.requests.retry.after", "429 code via the SDK")
+stats = json.loads(urllib.request.urlopen(LIMITED + "/__sim/stats").read())
+check(stats["by_status"].get("429", 0) >= 1, f"the limited simulator answered no 429: {stats['by_status']}")
+# Without the SDK's retry: the raw 429 body and headers.
+req = urllib.request.Request(LIMITED + "/api/v2/routing/skills", headers={"Authorization": "Bearer " + limited.access_token})
+got429 = None
+for _ in range(5):
+    try:
+        urllib.request.urlopen(req)
+    except urllib.error.HTTPError as e:
+        got429 = e
+        break
+check(got429 is not None and got429.code == 429, "raw 429")
+if got429 is not None:
+    raw = got429.read()
+    strict(json.loads(raw), "ErrorBody", "429 ErrorBody")
+    eb = api_client.deserialize(_Resp(raw), "ErrorBody")
+    check(eb.code == "too.many.requests.retry.after", "429 code")
+    check(got429.headers.get("Retry-After") is not None, "Retry-After header")
+    check(got429.headers.get("inin-ratelimit-allowed") == "3", "inin-ratelimit-allowed header")
+
+if failures:
+    print(f"{len(failures)} of {checks} checks failed")
+    sys.exit(1)
+print(f"OK {checks} checks")
