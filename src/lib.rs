@@ -14,3 +14,4 @@ pub mod model;
 pub mod preflight;
 pub mod report;
 pub mod sim;
+pub mod tui;

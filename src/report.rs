@@ -95,23 +95,26 @@ pub fn render_text(report: &Report) -> String {
                 if st.status == StepStatus::Skipped {
                     continue;
                 }
+                // The message of an API failure already names the request, status, code
+                // and context id; add only what it lacks.
+                let msg = st.message.as_deref().unwrap_or("");
+                let mut extra = String::new();
+                if let Some(h) = st.http_status.filter(|h| !msg.contains(&h.to_string())) {
+                    extra.push_str(&format!(" [HTTP {h}]"));
+                }
+                if let Some(c) = st.code.as_deref().filter(|c| !msg.contains(c)) {
+                    extra.push_str(&format!(" [{}]", sanitize(c)));
+                }
+                if let Some(c) = st.context_id.as_deref().filter(|c| !msg.contains(c)) {
+                    extra.push_str(&format!(" (contextId {})", sanitize(c)));
+                }
                 out.push_str(&format!(
-                    "  row {} {}: step {} {}{}{}{}\n",
+                    "  row {} {}: step {}: {}{}\n",
                     r.row,
                     sanitize(&r.email),
                     st.step.as_str(),
-                    st.http_status
-                        .map(|h| format!("HTTP {h} "))
-                        .unwrap_or_default(),
-                    st.code
-                        .as_deref()
-                        .map(|c| format!("{} ", sanitize(c)))
-                        .unwrap_or_default(),
-                    st.message.as_deref().map(sanitize).unwrap_or_default(),
-                    st.context_id
-                        .as_deref()
-                        .map(|c| format!(" (contextId {})", sanitize(c)))
-                        .unwrap_or_default(),
+                    sanitize(msg),
+                    extra
                 ));
             }
         }

@@ -352,3 +352,72 @@ fn genesys_import_template_loads_and_checks() {
     assert_eq!(d.phone.as_deref(), Some("+13175550150"));
     assert_eq!(d.manager, Some(ManagerRef::UserId("u-boss".into())));
 }
+
+#[test]
+fn large_list_threaded_check_agrees_with_per_row_recheck() {
+    // ≥ 2048 rows takes the two-thread path; recheck_row re-derives single rows on this
+    // thread, so an unchanged row must come out identical.
+    let mut text = String::from("email,name,roles,skills,manager_email,extension\n");
+    for i in 0..3000 {
+        let email = if i == 2500 {
+            "u10@example.com".to_string()
+        } else {
+            format!("u{i}@example.com")
+        };
+        let manager = match i {
+            5 => "u2999@example.com".to_string(), // a manager later in the file
+            _ if i % 7 == 0 && i > 0 => format!("u{}@example.com", i - 1),
+            _ => String::new(),
+        };
+        let skill = if i % 97 == 0 { "Biling:3" } else { "Billing:3" };
+        let role = if i % 500 == 0 { "Supervisor" } else { "Agent" };
+        text.push_str(&format!(
+            "{email},U {i},{role},{skill},{manager},{}\n",
+            1100 + (i % 800)
+        ));
+    }
+    let (l, r) = check_with(&org(), &text);
+    assert!(
+        r.row_findings[2500]
+            .iter()
+            .any(|f| f.code == C::DuplicateInFile)
+    );
+    assert!(
+        r.row_findings[5]
+            .iter()
+            .any(|f| f.code == C::UnknownManager && f.message.contains("after this row"))
+    );
+    assert!(
+        r.row_findings[1000]
+            .iter()
+            .any(|f| f.code == C::LicenseShortfall)
+    );
+    assert_eq!(
+        r.plan.rows[7].desired.as_ref().unwrap().manager,
+        Some(ManagerRef::Row(7))
+    );
+    let mut again = r.clone();
+    for i in [0, 5, 6, 7, 97, 511, 512, 513, 1000, 2047, 2048, 2500, 2999] {
+        recheck_row(&l, &org(), &mut again, i);
+    }
+    assert_eq!(again.row_findings, r.row_findings);
+    assert_eq!(again.plan, r.plan);
+    assert_eq!(again.summary(), r.summary());
+    assert_same(&l, &again, &CheckOptions::default(), "large list");
+}
+
+#[test]
+fn recheck_after_removing_a_row_falls_back_to_a_full_check() {
+    let rows: &[&[(&str, &str)]] = &[
+        &[("email", "a@example.com"), ("name", "A")],
+        &[("email", "a@example.com"), ("name", "B")],
+    ];
+    let org = org();
+    let mut l = list(&csv(rows));
+    let mut r = check_all(&l, &org, &CheckOptions::default());
+    assert!(codes(&r).contains(&C::DuplicateInFile));
+    l.rows.pop();
+    recheck_row(&l, &org, &mut r, 0);
+    assert_same(&l, &r, &CheckOptions::default(), "after removal");
+    assert!(!codes(&r).contains(&C::DuplicateInFile));
+}

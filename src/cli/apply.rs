@@ -3,9 +3,7 @@
 
 use super::{ConnectArgs, Exit};
 use crate::engine::{self, EngineConfig, Journal, Replace};
-use crate::model::{
-    EngineEvent, ExternalId, Field, HireList, Outcome, PlanAction, Report, Severity, sanitize,
-};
+use crate::model::{EngineEvent, Outcome, PlanAction, Report, Severity, sanitize};
 use clap::{Args, ValueEnum};
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
@@ -112,7 +110,7 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
     };
 
     let progress_tty = std::io::stderr().is_terminal();
-    let (emails, external_ids) = lookup_keys(&list);
+    let (emails, external_ids) = super::check::lookups(&list);
     let snapshot = crate::genesys::snapshot::load_snapshot(
         &client,
         &emails,
@@ -334,28 +332,6 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
     } else {
         Exit::Ok
     })
-}
-
-/// The emails and external ids the list names, for the snapshot's user lookup.
-pub fn lookup_keys(list: &HireList) -> (Vec<String>, Vec<ExternalId>) {
-    let mut emails = Vec::new();
-    let mut ext = Vec::new();
-    for row in &list.rows {
-        let e = list.cell(row, Field::Email);
-        if !e.is_empty() {
-            emails.push(e.to_string());
-        }
-        if let Some((a, k)) = list.cell(row, Field::ExternalId).split_once(':')
-            && !a.trim().is_empty()
-            && !k.trim().is_empty()
-        {
-            ext.push(ExternalId {
-                authority: a.trim().to_string(),
-                key: k.trim().to_string(),
-            });
-        }
-    }
-    (emails, ext)
 }
 
 fn fmt_secs(s: f64) -> String {

@@ -12,7 +12,9 @@ pub mod profiles;
 pub use connect::{ConnectEnv, ConnectError, Connection, connect, connect_verified, connect_with};
 use std::process::ExitCode;
 
+pub mod demo;
 pub mod sim;
+pub mod tui;
 
 /// Exit codes shared by every command (contract §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,21 +39,29 @@ impl From<Exit> for ExitCode {
     version,
     about = "Provision Genesys Cloud users in bulk from a hire list"
 )]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+    /// `onboard [HIRES.csv]` opens the interactive TUI (same as `onboard tui`).
+    #[command(flatten)]
+    pub tui: tui::Args,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Open the interactive TUI (also what `onboard [HIRES.csv]` does).
+    Tui(tui::Args),
+    /// Start the built-in simulated org and open the TUI on the demo list against it.
+    Demo(demo::Args),
+    /// Run the simulated Genesys Cloud org as a standalone HTTP server on loopback.
+    Sim(sim::Args),
     /// Store an org's OAuth client: verify it, keep the secret in the OS keyring.
     Login(login::Args),
     /// List saved profiles, or remove one with --remove NAME.
     Profiles(profiles::Args),
     /// Provision the hire list: pre-flight, plan, confirm, run, report.
     Apply(apply::ApplyArgs),
-    /// Run the simulated Genesys Cloud org as a standalone HTTP server on loopback.
-    Sim(sim::Args),
     /// Pre-flight a hire list against the org (no writes): findings and the plan.
     Check(check::Args),
 }
@@ -95,10 +105,13 @@ pub fn main() -> ExitCode {
 
 async fn dispatch(cli: Cli) -> Exit {
     match cli.command {
-        Command::Login(a) => login::run(a).await,
-        Command::Profiles(a) => profiles::run(a).await,
-        Command::Sim(args) => sim::run(args).await,
-        Command::Apply(a) => apply::run(a).await,
-        Command::Check(args) => check::run(args).await,
+        None => tui::run(cli.tui).await,
+        Some(Command::Tui(a)) => tui::run(a).await,
+        Some(Command::Demo(a)) => demo::run(a).await,
+        Some(Command::Sim(args)) => sim::run(args).await,
+        Some(Command::Login(a)) => login::run(a).await,
+        Some(Command::Profiles(a)) => profiles::run(a).await,
+        Some(Command::Apply(a)) => apply::run(a).await,
+        Some(Command::Check(args)) => check::run(args).await,
     }
 }

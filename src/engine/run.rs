@@ -514,6 +514,16 @@ impl Scheduler {
         }
     }
 
+    /// Why a row's manager has no user id to point at.
+    fn manager_missing(&self, idx: usize) -> String {
+        match &self.rows[idx].work.manager {
+            Some(ManagerRef::Row(m)) => format!(
+                "the manager (row {m}) was skipped, blocked or not created in this run; fix or include that row, then retry this one"
+            ),
+            _ => "the manager's user id is not known; check manager_email".into(),
+        }
+    }
+
     fn launch(&mut self, job: Job) -> JobFuture {
         let api = self.api.clone();
         match job {
@@ -565,7 +575,9 @@ impl Scheduler {
                 let version = row.version;
                 let desired = row.plan.desired.clone();
                 let work = row.work.clone();
-                let manager = self.manager_id(idx);
+                let manager = self
+                    .manager_id(idx)
+                    .ok_or_else(|| self.manager_missing(idx));
                 Box::pin(async move {
                     let (result, version) =
                         user_step_job(&api, step, &user_id, version, desired, work, manager).await;
@@ -1295,11 +1307,11 @@ async fn user_step_job(
     version: Option<i64>,
     desired: Option<crate::model::DesiredUser>,
     work: RowWork,
-    manager: Option<String>,
+    manager: Result<String, String>,
 ) -> (StepResult, Option<i64>) {
     let res: Result<Option<i64>, OpError> = match step {
         Step::Manager => match manager {
-            Some(m) => {
+            Ok(m) => {
                 let patch = UserPatch {
                     manager_id: Some(m),
                     ..UserPatch::default()
@@ -1308,15 +1320,7 @@ async fn user_step_job(
                     .await
                     .map(|u| Some(u.version))
             }
-            None => {
-                return (
-                    failed(
-                        Step::Manager,
-                        "the manager's user id is not known; check manager_email".into(),
-                    ),
-                    None,
-                );
-            }
+            Err(why) => return (failed(Step::Manager, why), None),
         },
         Step::Skills => {
             let skills: Vec<Proficiency> = if work.replace.skills {

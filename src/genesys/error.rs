@@ -150,7 +150,7 @@ impl ApiError {
             },
             http_status: self.status,
             code: self.code.as_deref().map(str::to_string),
-            message: Some(self.to_string()),
+            message: Some(self.step_message()),
             context_id: self.context_id.as_deref().map(str::to_string),
             attempts: self.attempts,
             request: if self.request.is_empty() {
@@ -159,6 +159,24 @@ impl ApiError {
                 Some(self.request.clone())
             },
         }
+    }
+
+    /// The message for a step of the report: the API's own message, the fields it names
+    /// and what to do — the request, status, code and context id have their own fields.
+    pub fn step_message(&self) -> String {
+        let mut m = self.message.clone();
+        let fields: Vec<&str> = self
+            .details
+            .iter()
+            .filter_map(|d| d.field_name.as_deref())
+            .collect();
+        if !fields.is_empty() {
+            m.push_str(&format!(" [fields: {}]", fields.join(", ")));
+        }
+        if let Some(h) = self.hint() {
+            m.push_str(&format!(" — {h}"));
+        }
+        m
     }
 
     /// What a person should do about it.

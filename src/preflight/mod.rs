@@ -166,7 +166,7 @@ fn map_remove(map: &mut KeyMap, key: Option<u64>, i: usize) {
 
 #[derive(Debug, Clone, Default)]
 struct State {
-    org: OrgIndex,
+    org: std::sync::Arc<OrgIndex>,
     keys: Vec<RowKeys>,
     by_email: KeyMap,
     by_ext: KeyMap,
@@ -177,6 +177,8 @@ struct State {
     by_license: Vec<Vec<u32>>,
     phone_delta: i64,
     summary: Summary,
+    /// The column map checked (a change means a full re-check).
+    columns: Vec<Option<crate::model::Field>>,
 }
 
 impl State {
@@ -691,7 +693,8 @@ fn diff(
             ManagerRef::Row(n) => state
                 .keys
                 .get(n.wrapping_sub(1))
-                .and_then(|k| k.existing_id.as_deref())
+                .and_then(|k| k.existing)
+                .map(|u| org.users[u as usize].id.as_str())
                 .is_some_and(|id| u.manager_id.as_deref() == Some(id)),
         };
         if !same {
@@ -819,10 +822,11 @@ fn unknown_seats(state: &State) -> Vec<String> {
 /// Check a whole list against the org.
 pub fn check_all(list: &HireList, snapshot: &OrgSnapshot, options: &CheckOptions) -> CheckResult {
     let mut state = State {
-        org: OrgIndex::new(snapshot),
+        org: std::sync::Arc::new(OrgIndex::new(snapshot)),
         ..State::default()
     };
     state.by_license = vec![Vec::new(); state.org.licenses.len()];
+    state.columns = list.columns.clone();
     let n = list.rows.len();
     state.keys.reserve_exact(n);
     let mut row_findings = Vec::with_capacity(n);
@@ -834,18 +838,56 @@ pub fn check_all(list: &HireList, snapshot: &OrgSnapshot, options: &CheckOptions
     // and seats (only earlier rows take seats first). Only a manager that is not found
     // might be a later row: those rows are finished again once every row is indexed.
     let mut again = Vec::new();
-    for i in 0..n {
-        let skipped = options.skipped_rows.contains(&list.rows[i].row);
-        let mut local = analyze_local(list, &state.org, i, skipped);
+    let mut take = |i: usize, mut local: Local, state: &mut State| {
         let keys = std::mem::take(&mut local.keys);
         state.add_keys(i, &keys);
         state.keys.push(keys);
-        let (f, p) = finish(list, &state, i, local);
+        let (f, p) = finish(list, state, i, local);
         if f.iter().any(|f| f.code == FindingCode::UnknownManager) {
             again.push(i);
         }
         row_findings.push(f);
         plan.rows.push(p);
+    };
+    let analyze = |i: usize, org: &OrgIndex| {
+        let skipped = options.skipped_rows.contains(&list.rows[i].row);
+        analyze_local(list, org, i, skipped)
+    };
+    // Large lists: a second thread analyzes rows (row-local rules) while this one indexes
+    // and finishes them, in batches. Small lists, or no thread: all here.
+    const BATCH: usize = 512;
+    let mut done = 0;
+    if n >= 4 * BATCH {
+        let org = std::sync::Arc::clone(&state.org);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Local>>(8);
+        std::thread::scope(|scope| {
+            let worker = std::thread::Builder::new()
+                .name("preflight-analyze".into())
+                .spawn_scoped(scope, move || {
+                    for start in (0..n).step_by(BATCH) {
+                        let batch: Vec<Local> = (start..(start + BATCH).min(n))
+                            .map(|i| analyze(i, &org))
+                            .collect();
+                        if tx.send(batch).is_err() {
+                            return;
+                        }
+                    }
+                });
+            if worker.is_ok() {
+                for batch in rx.iter() {
+                    for local in batch {
+                        take(done, local, &mut state);
+                        done += 1;
+                    }
+                }
+            }
+        });
+    }
+    // Whatever the worker did not do (no thread, or it stopped early).
+    while done < n {
+        let local = analyze(done, &state.org);
+        take(done, local, &mut state);
+        done += 1;
     }
     for i in again {
         let skipped = options.skipped_rows.contains(&list.rows[i].row);
@@ -874,15 +916,22 @@ pub fn check_all(list: &HireList, snapshot: &OrgSnapshot, options: &CheckOptions
 }
 
 /// Re-validate row `row_index` (0-based) after an edit, and every row it can affect.
-/// `snapshot` must be the one `check_all` used (its index is kept in `result`).
+/// `snapshot` must be the one `check_all` used (its index is kept in `result`). Rows
+/// appended at the end are picked up; if rows were removed or the columns changed, this
+/// falls back to a full [`check_all`].
 pub fn recheck_row(
     list: &HireList,
     snapshot: &OrgSnapshot,
     result: &mut CheckResult,
     row_index: usize,
 ) {
-    let _ = snapshot;
     if row_index >= list.rows.len() {
+        return;
+    }
+    // Rows were removed (or the columns changed): indexes no longer line up, start over.
+    if list.rows.len() < result.row_findings.len() || result.state.columns != list.columns {
+        let options = result.options.clone();
+        *result = check_all(list, snapshot, &options);
         return;
     }
     // The list may have grown (a row added in the TUI): extend everything.

@@ -26,7 +26,8 @@ pub struct RowKeys {
     /// Hash of the lowercased manager email.
     pub manager: Option<u64>,
     pub deactivate: bool,
-    pub existing_id: Option<String>,
+    /// Index into `OrgIndex::users` of the matched user.
+    pub existing: Option<u32>,
 }
 
 /// The row-local result.
@@ -400,7 +401,7 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
     }
     let existing_ix = by_ext.or(by_email);
     let existing = existing_ix.map(|i| &org.users[i]);
-    keys.existing_id = existing.map(|u| u.id.clone());
+    keys.existing = existing_ix.map(|i| i as u32);
 
     let manager_raw = cell(Field::ManagerEmail).to_string();
 
@@ -818,6 +819,14 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
     }
 
     let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    // Exact capacities: the plan holds one of these per row.
+    grants.shrink_to_fit();
+    let (mut skills, mut languages, mut queue_ids, mut licenses) =
+        (skills, languages, queue_ids, licenses);
+    skills.shrink_to_fit();
+    languages.shrink_to_fit();
+    queue_ids.shrink_to_fit();
+    licenses.shrink_to_fit();
     local.desired = Some(DesiredUser {
         email: email_raw,
         name,

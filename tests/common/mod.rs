@@ -98,7 +98,7 @@ pub fn ingest(csv: &str) -> HireList {
 }
 
 pub async fn check(client: &Client, list: &HireList) -> CheckResult {
-    let (emails, ext) = onboard::cli::apply::lookup_keys(list);
+    let (emails, ext) = onboard::cli::check::lookups(list);
     let snap = onboard::genesys::snapshot::load_snapshot(
         client,
         &emails,

@@ -1,0 +1,196 @@
+//! TUI frame cost at 100,000 rows: drawing the Pre-flight screen (median per frame, target
+//! ≤ 2 ms), key-to-redraw (update + draw, target ≤ 16 ms) for the keys an admin uses, and
+//! the memory the loaded list + checks + UI state take. Prints figures; asserts nothing.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../tests/tui_fixture/mod.rs"]
+mod tui_fixture;
+
+use crossterm::event::KeyCode;
+use onboard::tui::msg::Msg;
+use onboard::tui::{App, update, view};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::time::{Duration, Instant};
+use tui_fixture::*;
+
+const ROWS: usize = 100_000;
+
+fn status_kb(key: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn stats(mut v: Vec<Duration>) -> (f64, f64, f64) {
+    v.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let med = ms(v[v.len() / 2]);
+    let p95 = ms(v[(v.len() * 95 / 100).min(v.len() - 1)]);
+    let max = ms(*v.last().unwrap());
+    (med, p95, max)
+}
+
+fn draw(t: &mut Terminal<TestBackend>, app: &App) -> Duration {
+    let start = Instant::now();
+    t.draw(|f| view::draw(f, app)).unwrap();
+    start.elapsed()
+}
+
+fn frames(size: (u16, u16), app: &mut App) {
+    app.size = size;
+    update(app, Msg::Resize(size.0, size.1));
+    let mut t = Terminal::new(TestBackend::new(size.0, size.1)).unwrap();
+    let mut times = Vec::new();
+    for i in 0..400 {
+        // Move through the list so every frame shows different rows.
+        update(app, if i % 50 == 49 { key('n') } else { key('j') });
+        times.push(draw(&mut t, app));
+    }
+    let (med, p95, max) = stats(times);
+    println!(
+        "draw pre-flight {}x{} @ {ROWS} rows: median {med:.3} ms, p95 {p95:.3} ms, max {max:.3} ms (target median ≤ 2 ms)",
+        size.0, size.1
+    );
+}
+
+fn key_to_redraw(
+    name: &str,
+    app: &mut App,
+    t: &mut Terminal<TestBackend>,
+    msgs: impl Fn(usize) -> Vec<Msg>,
+    n: usize,
+) {
+    let mut times = Vec::new();
+    for i in 0..n {
+        let m = msgs(i);
+        let start = Instant::now();
+        for msg in m {
+            update(app, msg);
+        }
+        t.draw(|f| view::draw(f, app)).unwrap();
+        times.push(start.elapsed());
+    }
+    let (med, p95, max) = stats(times);
+    println!(
+        "key-to-redraw {name:<28} median {med:.3} ms, p95 {p95:.3} ms, max {max:.3} ms (target ≤ 16 ms)"
+    );
+}
+
+fn main() {
+    let rss0 = status_kb("VmRSS:");
+    let csv = big_csv(ROWS);
+    let csv_bytes = csv.len();
+    let start = Instant::now();
+    let mut app = app_with(&csv, (160, 48));
+    let load = start.elapsed();
+    drop(csv);
+    let rss1 = status_kb("VmRSS:");
+    let hwm = status_kb("VmHWM:");
+    println!(
+        "load {ROWS} rows (parse + pre-flight + index) in {:.0} ms; CSV {:.1} MB; RSS {:.1} MB → {:.1} MB (+{:.1} MB for list, checks and UI state), peak {:.1} MB",
+        load.as_secs_f64() * 1000.0,
+        csv_bytes as f64 / 1e6,
+        rss0 as f64 / 1024.0,
+        rss1 as f64 / 1024.0,
+        rss1.saturating_sub(rss0) as f64 / 1024.0,
+        hwm as f64 / 1024.0
+    );
+
+    frames((80, 24), &mut app);
+    frames((160, 48), &mut app);
+    frames((250, 70), &mut app);
+
+    let mut t = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    update(&mut app, Msg::Resize(160, 48));
+    t.draw(|f| view::draw(f, &app)).unwrap();
+    key_to_redraw("j (down)", &mut app, &mut t, |_| vec![key('j')], 300);
+    key_to_redraw("n (next error)", &mut app, &mut t, |_| vec![key('n')], 300);
+    key_to_redraw(
+        "PgDn",
+        &mut app,
+        &mut t,
+        |_| vec![code(KeyCode::PageDown)],
+        200,
+    );
+    key_to_redraw(
+        "G / g (ends)",
+        &mut app,
+        &mut t,
+        |i| vec![key(if i % 2 == 0 { 'G' } else { 'g' })],
+        100,
+    );
+    key_to_redraw(
+        "a (apply fix + recheck)",
+        &mut app,
+        &mut t,
+        |_| vec![key('n'), key('a')],
+        100,
+    );
+    key_to_redraw(
+        "e..Enter (edit + recheck)",
+        &mut app,
+        &mut t,
+        |i| {
+            let mut v = vec![key('e'), ctrl('u')];
+            v.extend(format!("Billing:{}", i % 5).chars().map(key));
+            v.push(code(KeyCode::Enter));
+            v
+        },
+        100,
+    );
+    key_to_redraw(
+        "u (undo + recheck)",
+        &mut app,
+        &mut t,
+        |_| vec![key('u')],
+        100,
+    );
+    key_to_redraw(
+        "s (skip + recheck)",
+        &mut app,
+        &mut t,
+        |_| vec![key('s')],
+        100,
+    );
+    key_to_redraw(
+        "/ filter typing (100k scan)",
+        &mut app,
+        &mut t,
+        |i| {
+            if i % 8 == 0 {
+                vec![key('/'), key('u')]
+            } else if i % 8 == 7 {
+                vec![code(KeyCode::Esc)]
+            } else {
+                vec![key(char::from(b'0' + (i % 8) as u8))]
+            }
+        },
+        80,
+    );
+    key_to_redraw(
+        "o (sort 100k rows)",
+        &mut app,
+        &mut t,
+        |_| vec![key('o')],
+        24,
+    );
+    key_to_redraw(
+        "3 / 2 (switch screens)",
+        &mut app,
+        &mut t,
+        |i| vec![key(if i % 2 == 0 { '3' } else { '2' })],
+        100,
+    );
+    println!(
+        "RSS at the end {:.1} MB, peak {:.1} MB",
+        status_kb("VmRSS:") as f64 / 1024.0,
+        status_kb("VmHWM:") as f64 / 1024.0
+    );
+}

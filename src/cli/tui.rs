@@ -1,0 +1,298 @@
+//! `onboard [HIRES.csv]` / `onboard tui [HIRES.csv]`: the interactive TUI against an org
+//! chosen with the connection options (or any saved profile, switchable on the Load screen).
+//!
+//! [`LiveServices`] is what the TUI driver runs its commands through: ingest, the org
+//! snapshot over the Genesys client, pre-flight, and the engine. `onboard demo` and the
+//! end-to-end test use it too.
+
+use super::{ConnectArgs, Exit};
+use crate::engine::{self, EngineConfig};
+use crate::genesys::{self, Client, SnapshotOptions};
+use crate::model::{ExternalId, Field, LoadProgress, Plan};
+use crate::preflight::{self, CheckOptions};
+use crate::tui::app::Target;
+use crate::tui::driver::{Progress, RunControl, Services, StartedRun};
+use crate::tui::msg::Loaded;
+use crate::tui::terminal::{TuiOptions, run as run_terminal};
+use futures::FutureExt;
+use futures::future::{BoxFuture, LocalBoxFuture};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use tokio_util::sync::CancellationToken;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// The hire list (CSV) to open; without it, pick one on the Load screen.
+    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+/// How to reach one org offered on the Load screen.
+#[derive(Clone)]
+pub enum OrgSpec {
+    /// Resolve these connection options when loading (profile, region, api-url, env).
+    Connect(ConnectArgs),
+    /// A ready client (the demo's simulator).
+    Client {
+        client: Client,
+        opts: SnapshotOptions,
+    },
+}
+
+/// The TUI's services over the real modules.
+pub struct LiveServices {
+    orgs: Vec<OrgSpec>,
+    /// Journals live under `<data_dir>/journals` (one per hire-list content, as `apply`).
+    data_dir: Option<PathBuf>,
+    /// The org and journal of the list last loaded; runs go there.
+    current: Arc<Mutex<Option<Current>>>,
+}
+
+#[derive(Clone)]
+struct Current {
+    client: Client,
+    journal: Option<PathBuf>,
+}
+
+impl LiveServices {
+    /// `data_dir`: where journals go (None: the configured data dir).
+    pub fn new(orgs: Vec<OrgSpec>, data_dir: Option<PathBuf>) -> LiveServices {
+        let data_dir =
+            data_dir.or_else(|| crate::config::Paths::resolve().ok().map(|p| p.data_dir));
+        LiveServices {
+            orgs,
+            data_dir,
+            current: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    /// The client runs use (after a load).
+    pub fn client(&self) -> Option<Client> {
+        self.current
+            .lock()
+            .ok()
+            .and_then(|c| c.as_ref().map(|c| c.client.clone()))
+    }
+}
+
+fn resolve(spec: &OrgSpec) -> Result<(Client, SnapshotOptions), String> {
+    match spec {
+        OrgSpec::Client { client, opts } => Ok((client.clone(), opts.clone())),
+        OrgSpec::Connect(args) => {
+            let conn = super::connect(args).map_err(|e| e.0)?;
+            let opts = conn.snapshot_options();
+            Ok((conn.client, opts))
+        }
+    }
+}
+
+/// Emails and external ids the list names (the users the snapshot must look up).
+fn identities(list: &crate::model::HireList) -> (Vec<String>, Vec<ExternalId>) {
+    let mut emails = Vec::new();
+    let mut ext = Vec::new();
+    for r in &list.rows {
+        let e = list.cell(r, Field::Email);
+        if !e.is_empty() {
+            emails.push(e.to_string());
+        }
+        let m = list.cell(r, Field::ManagerEmail);
+        if !m.is_empty() {
+            emails.push(m.to_string());
+        }
+        if let Some(x) = preflight::rules::parse_external_id(list.cell(r, Field::ExternalId)) {
+            ext.push(x);
+        }
+    }
+    emails.sort_by_key(|e| e.to_lowercase());
+    emails.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    ext.sort();
+    ext.dedup();
+    (emails, ext)
+}
+
+async fn snapshot(
+    client: Client,
+    emails: Vec<String>,
+    ext: Vec<ExternalId>,
+    opts: SnapshotOptions,
+    progress: Progress,
+) -> Result<crate::model::OrgSnapshot, String> {
+    let cb = move |p: LoadProgress| progress(p);
+    genesys::load_snapshot(&client, &emails, &ext, &opts, cb)
+        .await
+        .map_err(|e| format!("cannot load the org: {e}"))
+}
+
+/// Allowed requests per second from the client's last rate-limit headers (Genesys counts
+/// per minute).
+fn allowed_per_s(client: &Client) -> Option<f64> {
+    client
+        .rate()
+        .filter(|r| r.allowed > 0)
+        .map(|r| r.allowed as f64 / 60.0)
+}
+
+impl Services for LiveServices {
+    fn load(
+        &self,
+        path: PathBuf,
+        target: usize,
+        progress: Progress,
+        cancel: CancellationToken,
+    ) -> LocalBoxFuture<'static, Result<Loaded, String>> {
+        let spec = self.orgs.get(target).cloned();
+        let current = self.current.clone();
+        let data_dir = self.data_dir.clone();
+        async move {
+            let spec = spec.ok_or_else(|| {
+                "no org to load against: pass --profile, --region or --api-url".to_string()
+            })?;
+            let p = path.clone();
+            let (list, journal) = tokio::task::spawn_blocking(move || {
+                let bytes =
+                    std::fs::read(&p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| p.display().to_string());
+                let list = crate::ingest::read_bytes(&name, &bytes).map_err(|e| e.to_string())?;
+                let journal = data_dir.map(|d| engine::default_journal_path(&d, &bytes));
+                Ok::<_, String>((list, journal))
+            })
+            .await
+            .map_err(|e| format!("reading {} failed: {e}", path.display()))??;
+            let (client, opts) = resolve(&spec)?;
+            let (emails, ext) = identities(&list);
+            let snapshot = tokio::select! {
+                s = snapshot(client.clone(), emails, ext, opts, progress) => s?,
+                _ = cancel.cancelled() => return Err("loading cancelled".into()),
+            };
+            let (list, snapshot, result) = tokio::task::spawn_blocking(move || {
+                let result = preflight::check_all(&list, &snapshot, &CheckOptions::new());
+                (list, snapshot, result)
+            })
+            .await
+            .map_err(|e| format!("pre-flight failed: {e}"))?;
+            let allowed = allowed_per_s(&client);
+            if let Ok(mut c) = current.lock() {
+                *c = Some(Current { client, journal });
+            }
+            Ok(Loaded {
+                path,
+                list,
+                snapshot,
+                result,
+                allowed_per_s: allowed,
+            })
+        }
+        .boxed_local()
+    }
+
+    fn start_run(&self, plan: Plan) -> BoxFuture<'static, Result<StartedRun, String>> {
+        let current = self.current.lock().ok().and_then(|c| c.clone());
+        async move {
+            let cur = current.ok_or_else(|| "load a list against an org first".to_string())?;
+            let journal = cur.journal.ok_or_else(|| {
+                "no data directory for the run journal: set ONBOARD_DATA_DIR".to_string()
+            })?;
+            let cfg = EngineConfig::new(journal);
+            let handle = engine::start(cur.client, plan, cfg).map_err(|e| e.to_string())?;
+            Ok(StartedRun {
+                events: handle.events,
+                control: Box::new(EngineControl(handle.control)),
+            })
+        }
+        .boxed()
+    }
+}
+
+/// The engine's run control, as the driver sees it.
+struct EngineControl(engine::RunControl);
+
+impl RunControl for EngineControl {
+    fn pause(&self) {
+        self.0.pause();
+    }
+    fn resume(&self) {
+        self.0.resume();
+    }
+    fn cancel(&self) {
+        self.0.cancel();
+    }
+}
+
+/// Orgs offered on the Load screen: the one the options name (if they resolve), then every
+/// other saved profile.
+fn targets(args: &ConnectArgs) -> Result<(Vec<Target>, Vec<OrgSpec>), String> {
+    let mut labels = Vec::new();
+    let mut specs = Vec::new();
+    let given = super::connect(args);
+    let given_profile = match &given {
+        Ok(conn) => {
+            let label = match &conn.profile {
+                Some((name, _)) => format!("profile {name} ({})", conn.target),
+                None => conn.target.clone(),
+            };
+            labels.push(Target { label });
+            specs.push(OrgSpec::Connect(args.clone()));
+            conn.profile.as_ref().map(|(n, _)| n.clone())
+        }
+        Err(_) => None,
+    };
+    if let Ok(paths) = crate::config::Paths::resolve()
+        && let Ok(profiles) = crate::config::Profiles::load(&paths)
+    {
+        for (name, p) in &profiles.profiles {
+            if Some(name) == given_profile.as_ref() {
+                continue;
+            }
+            labels.push(Target {
+                label: format!("profile {name} ({})", p.target()),
+            });
+            specs.push(OrgSpec::Connect(ConnectArgs {
+                profile: Some(name.clone()),
+                region: None,
+                api_url: None,
+            }));
+        }
+    }
+    match given {
+        Err(e) if specs.is_empty() => Err(e.0),
+        _ => Ok((labels, specs)),
+    }
+}
+
+pub async fn run(args: Args) -> Exit {
+    let (labels, specs) = match targets(&args.connect) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("onboard: {e}");
+            return Exit::CannotRun;
+        }
+    };
+    let opts = TuiOptions {
+        file: args.file,
+        targets: labels,
+        services: Arc::new(LiveServices::new(specs, None)),
+    };
+    open(opts).await
+}
+
+/// Open the TUI on the terminal (refusing when stdin/stdout is not one).
+pub async fn open(opts: TuiOptions) -> Exit {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        eprintln!(
+            "onboard: the interactive screen needs a terminal; for scripts use `onboard check FILE` or `onboard apply FILE`"
+        );
+        return Exit::CannotRun;
+    }
+    match run_terminal(opts).await {
+        Ok(()) => Exit::Ok,
+        Err(e) => {
+            eprintln!("onboard: the terminal failed: {e}");
+            Exit::CannotRun
+        }
+    }
+}

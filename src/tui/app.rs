@@ -1,0 +1,815 @@
+//! The TUI's state. Views only read it; `update` is the only writer.
+
+use super::theme::Theme;
+use crate::model::OrgSnapshot;
+use crate::model::{
+    ApiStats, EngineEvent, Field, Finding, FindingCode, HireList, LoadProgress, Outcome,
+    PlanAction, Report, RowReport, Severity, Step, StepStatus,
+};
+use crate::preflight::{self, CheckResult};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::path::PathBuf;
+use tui_input::Input;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Screen {
+    Load,
+    Preflight,
+    Plan,
+    Run,
+    Failures,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 5] = [
+        Screen::Load,
+        Screen::Preflight,
+        Screen::Plan,
+        Screen::Run,
+        Screen::Failures,
+    ];
+    pub fn title(self) -> &'static str {
+        match self {
+            Screen::Load => "Load",
+            Screen::Preflight => "Pre-flight",
+            Screen::Plan => "Plan",
+            Screen::Run => "Run",
+            Screen::Failures => "Failures",
+        }
+    }
+    pub fn index(self) -> usize {
+        Screen::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+}
+
+/// A question waiting for y/n.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Question {
+    /// Quit while a run is in progress (cancels it first).
+    QuitDuringRun,
+    /// Quit with edits not saved to a file.
+    QuitUnsaved,
+    /// Save over an existing file.
+    Overwrite(PathBuf),
+}
+
+/// What a one-line text prompt is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptKind {
+    Filter,
+    /// Inline edit of `list.rows[index].cells[col]`.
+    Edit {
+        index: usize,
+        col: usize,
+    },
+    SaveAs,
+    Export,
+}
+
+#[derive(Debug, Clone)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub input: Input,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    Help {
+        scroll: u16,
+    },
+    Confirm(Question),
+    /// Step drilldown of a report row (row number).
+    Drilldown {
+        row: usize,
+    },
+}
+
+/// An org to load against, as offered on the Load screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// Shown to the user, e.g. `demo org (simulated)` or `profile acme (mypurecloud.ie)`.
+    pub label: String,
+}
+
+#[derive(Debug, Default)]
+pub struct LoadState {
+    pub input: Input,
+    pub recent: Vec<PathBuf>,
+    /// Index into `recent` while browsing it with ↑/↓.
+    pub recent_sel: Option<usize>,
+    pub targets: Vec<Target>,
+    pub target: usize,
+    pub completions: Vec<String>,
+    pub loading: bool,
+    pub progress: BTreeMap<String, LoadProgress>,
+    pub error: Option<String>,
+}
+
+/// Sort keys of the pre-flight table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    #[default]
+    Row,
+    Email,
+    Name,
+    Division,
+    Status,
+    Findings,
+}
+
+impl SortKey {
+    pub fn next(self) -> SortKey {
+        match self {
+            SortKey::Row => SortKey::Email,
+            SortKey::Email => SortKey::Name,
+            SortKey::Name => SortKey::Division,
+            SortKey::Division => SortKey::Status,
+            SortKey::Status => SortKey::Findings,
+            SortKey::Findings => SortKey::Row,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Row => "row",
+            SortKey::Email => "email",
+            SortKey::Name => "name",
+            SortKey::Division => "division",
+            SortKey::Status => "status",
+            SortKey::Findings => "findings",
+        }
+    }
+}
+
+/// A parsed `/` filter.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Filter {
+    #[default]
+    All,
+    Text(String),
+    Code(FindingCode),
+    Severity(Severity),
+    Skipped,
+}
+
+impl Filter {
+    /// `code:unknown_skill`, `error`/`errors`, `warning`/`warnings`, `skipped`, else text.
+    pub fn parse(s: &str) -> Filter {
+        let t = s.trim();
+        let lower = t.to_lowercase();
+        if t.is_empty() {
+            return Filter::All;
+        }
+        if let Some(code) = lower.strip_prefix("code:") {
+            let code = code.trim();
+            if let Some(c) = FindingCode::ALL.iter().find(|c| c.as_str() == code) {
+                return Filter::Code(*c);
+            }
+        }
+        if let Some(c) = FindingCode::ALL.iter().find(|c| c.as_str() == lower) {
+            return Filter::Code(*c);
+        }
+        match lower.as_str() {
+            "error" | "errors" | "sev:error" => Filter::Severity(Severity::Error),
+            "warning" | "warnings" | "sev:warning" => Filter::Severity(Severity::Warning),
+            "skipped" => Filter::Skipped,
+            _ => Filter::Text(lower),
+        }
+    }
+    pub fn describe(&self) -> String {
+        match self {
+            Filter::All => String::new(),
+            Filter::Text(t) => format!("\"{t}\""),
+            Filter::Code(c) => format!("code {}", c.as_str()),
+            Filter::Severity(Severity::Error) => "rows with errors".into(),
+            Filter::Severity(Severity::Warning) => "rows with warnings".into(),
+            Filter::Skipped => "skipped rows".into(),
+        }
+    }
+}
+
+/// An undoable change.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Undo {
+    Cell {
+        index: usize,
+        col: usize,
+        old: String,
+    },
+    /// Skip set before a skip / unskip.
+    Skips(BTreeSet<usize>),
+}
+
+/// A loaded list with its check results and the admin's fixes.
+pub struct Session {
+    pub path: PathBuf,
+    pub list: HireList,
+    /// The org as loaded; pre-flight re-checks against it (no IO).
+    pub snapshot: OrgSnapshot,
+    pub result: CheckResult,
+    /// Skipped rows, by index into `list.rows` (mirrors `result.options.skipped_rows`).
+    pub skipped: BTreeSet<usize>,
+    /// Per row: (errors, warnings).
+    pub counts: Vec<(u16, u16)>,
+    /// Plan action per row index (Blocked if the plan has no entry).
+    pub actions: Vec<PlanAction>,
+    pub undo: Vec<Undo>,
+    /// Edits or skips not yet saved to a file.
+    pub unsaved: bool,
+    /// Findings per code (for the summary).
+    pub by_code: BTreeMap<FindingCode, usize>,
+    /// The org's allowed request rate (per second), if known.
+    pub allowed_per_s: Option<f64>,
+    /// Rows per plan action and finding totals (errors, warnings).
+    pub action_counts: BTreeMap<PlanAction, usize>,
+    pub totals: (usize, usize),
+    /// Request estimate of the runnable rows (engine's estimate), computed when the Plan
+    /// screen opens and dropped by any change to the plan.
+    pub estimate: Option<u64>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("path", &self.path)
+            .field("rows", &self.list.rows.len())
+            .finish()
+    }
+}
+
+impl Session {
+    pub fn new(
+        path: PathBuf,
+        list: HireList,
+        snapshot: OrgSnapshot,
+        result: CheckResult,
+        allowed_per_s: Option<f64>,
+    ) -> Session {
+        let skipped = list
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| result.options.skipped_rows.contains(&r.row))
+            .map(|(i, _)| i)
+            .collect();
+        let mut s = Session {
+            path,
+            list,
+            snapshot,
+            result,
+            skipped,
+            counts: Vec::new(),
+            actions: Vec::new(),
+            undo: Vec::new(),
+            unsaved: false,
+            by_code: BTreeMap::new(),
+            allowed_per_s,
+            action_counts: BTreeMap::new(),
+            totals: (0, 0),
+            estimate: None,
+        };
+        s.reindex();
+        s
+    }
+
+    /// Re-check row `index` after an edit (and the rows it affects). Pure and fast.
+    pub fn recheck(&mut self, index: usize) {
+        preflight::recheck_row(&self.list, &self.snapshot, &mut self.result, index);
+        self.reindex();
+    }
+
+    /// Make the skipped set `want`, re-checking the rows whose state changes.
+    pub fn set_skipped(&mut self, want: BTreeSet<usize>) {
+        let changed: Vec<(usize, bool)> = self
+            .skipped
+            .symmetric_difference(&want)
+            .map(|i| (*i, want.contains(i)))
+            .collect();
+        for (i, skip) in changed {
+            preflight::set_skipped(&self.list, &self.snapshot, &mut self.result, i, skip);
+        }
+        self.skipped = want;
+        self.reindex();
+    }
+
+    /// Position of data row number `row` (1-based) in `list.rows`.
+    pub fn index_of_row(&self, row: usize) -> Option<usize> {
+        let rows = &self.list.rows;
+        if row >= 1 && rows.get(row - 1).is_some_and(|r| r.row == row) {
+            return Some(row - 1);
+        }
+        rows.iter().position(|r| r.row == row)
+    }
+
+    /// Rebuild the per-row counts after a check or recheck. O(rows + findings).
+    pub fn reindex(&mut self) {
+        let n = self.list.rows.len();
+        let mut counts = vec![(0u16, 0u16); n];
+        let mut by_code = BTreeMap::new();
+        let mut totals = (0, 0);
+        let all = self
+            .result
+            .row_findings
+            .iter()
+            .enumerate()
+            .flat_map(|(i, v)| v.iter().map(move |f| (Some(i), f)))
+            .chain(self.result.file_findings.iter().map(|f| (None, f)));
+        for (i, f) in all {
+            *by_code.entry(f.code).or_insert(0) += 1;
+            let err = f.severity == Severity::Error;
+            if err {
+                totals.0 += 1;
+            } else {
+                totals.1 += 1;
+            }
+            if let Some(c) = i.and_then(|i| counts.get_mut(i)) {
+                if err {
+                    c.0 = c.0.saturating_add(1);
+                } else {
+                    c.1 = c.1.saturating_add(1);
+                }
+            }
+        }
+        let mut actions = vec![PlanAction::Blocked; n];
+        for (i, rp) in self.result.plan.rows.iter().enumerate() {
+            // The plan is indexed like the list; fall back to the row number otherwise.
+            let at = if self.list.rows.get(i).is_some_and(|r| r.row == rp.row) {
+                Some(i)
+            } else {
+                self.index_of_row(rp.row)
+            };
+            if let Some(at) = at {
+                actions[at] = rp.action;
+            }
+        }
+        let mut action_counts = BTreeMap::new();
+        for a in &actions {
+            *action_counts.entry(*a).or_insert(0) += 1;
+        }
+        self.estimate = None;
+        self.counts = counts;
+        self.by_code = by_code;
+        self.actions = actions;
+        self.action_counts = action_counts;
+        self.totals = totals;
+    }
+
+    pub fn findings_of(&self, index: usize) -> impl Iterator<Item = &Finding> {
+        self.result.row_findings.get(index).into_iter().flatten()
+    }
+
+    pub fn file_findings(&self) -> &[Finding] {
+        &self.result.file_findings
+    }
+
+    /// What the row will do: its plan action, or `Skipped` if the admin skipped it.
+    pub fn status(&self, index: usize) -> PlanAction {
+        if self.skipped.contains(&index) {
+            PlanAction::Skipped
+        } else {
+            self.actions
+                .get(index)
+                .copied()
+                .unwrap_or(PlanAction::Blocked)
+        }
+    }
+
+    pub fn errors(&self, index: usize) -> u16 {
+        self.counts.get(index).map(|c| c.0).unwrap_or(0)
+    }
+
+    /// The request estimate of the runnable rows (cached until the plan changes).
+    pub fn estimate(&mut self) -> u64 {
+        if let Some(e) = self.estimate {
+            return e;
+        }
+        let e = crate::engine::estimate_requests(&self.result.plan.rows, Default::default());
+        self.estimate = Some(e);
+        e
+    }
+
+    /// Rows that will run: runnable actions (from the cached counts).
+    pub fn runnable_count(&self) -> usize {
+        self.action_counts
+            .iter()
+            .filter(|(a, _)| is_runnable(**a))
+            .map(|(_, n)| *n)
+            .sum()
+    }
+
+    /// Counts of rows per status (plan action; pre-flight marks skipped rows `Skipped`).
+    pub fn status_counts(&self) -> BTreeMap<PlanAction, usize> {
+        self.action_counts.clone()
+    }
+
+    /// (errors, warnings) over all findings.
+    pub fn severity_totals(&self) -> (usize, usize) {
+        self.totals
+    }
+
+    /// Column index of `field` in the list.
+    pub fn col_of(&self, field: Field) -> Option<usize> {
+        self.list.column_of(field)
+    }
+
+    /// The cell text of `field` in row `index`, or "".
+    pub fn cell(&self, index: usize, field: Field) -> &str {
+        self.list
+            .rows
+            .get(index)
+            .map(|r| self.list.cell(r, field))
+            .unwrap_or("")
+    }
+
+    /// Display name: `name`, or `first_name last_name`.
+    pub fn display_name(&self, index: usize) -> String {
+        let n = self.cell(index, Field::Name);
+        if !n.is_empty() {
+            return n.to_string();
+        }
+        let first = self.cell(index, Field::FirstName);
+        let last = self.cell(index, Field::LastName);
+        format!("{first} {last}").trim().to_string()
+    }
+
+    /// The rows that would run now: runnable plan actions, not skipped.
+    pub fn runnable(&self) -> Vec<usize> {
+        (0..self.list.rows.len())
+            .filter(|i| is_runnable(self.status(*i)))
+            .collect()
+    }
+}
+
+pub fn is_runnable(a: PlanAction) -> bool {
+    matches!(
+        a,
+        PlanAction::Create
+            | PlanAction::Update
+            | PlanAction::Restore
+            | PlanAction::Reactivate
+            | PlanAction::Deactivate
+    )
+}
+
+pub fn action_label(a: PlanAction) -> &'static str {
+    match a {
+        PlanAction::Create => "create",
+        PlanAction::Update => "update",
+        PlanAction::Restore => "restore",
+        PlanAction::Reactivate => "reactivate",
+        PlanAction::Deactivate => "deactivate",
+        PlanAction::Unchanged => "unchanged",
+        PlanAction::Skipped => "skipped",
+        PlanAction::Blocked => "blocked",
+    }
+}
+
+/// The pre-flight table: which rows are visible, in what order, and the cursor.
+#[derive(Debug, Default)]
+pub struct TableState {
+    /// Indices into `list.rows`, filtered and sorted.
+    pub view: Vec<u32>,
+    /// Position in `view`.
+    pub selected: usize,
+    /// First visible position in `view`.
+    pub offset: usize,
+    pub sort: SortKey,
+    pub descending: bool,
+    pub filter: Filter,
+    /// Selected column (index into `list.headers`) for edits and suggestions.
+    pub col: usize,
+}
+
+/// The live run.
+#[derive(Debug, Default)]
+pub struct RunState {
+    pub active: bool,
+    pub paused: bool,
+    pub cancelling: bool,
+    pub started: bool,
+    pub finished: bool,
+    pub cancelled: bool,
+    /// Row numbers in this run.
+    pub rows: Vec<usize>,
+    pub total: usize,
+    pub done: usize,
+    pub estimated_requests: u64,
+    /// Per step: (ok, failed, other).
+    pub steps: BTreeMap<Step, (usize, usize, usize)>,
+    pub outcomes: BTreeMap<Outcome, usize>,
+    pub stats: ApiStats,
+    pub requests_per_s: f64,
+    pub allowed_per_s: Option<f64>,
+    pub eta_s: Option<f64>,
+    pub log: VecDeque<String>,
+    /// Number of runs started in this session (1 = first run, more = retries).
+    pub runs: usize,
+}
+
+pub const LOG_CAP: usize = 500;
+
+impl RunState {
+    pub fn push_log(&mut self, line: String) {
+        if self.log.len() == LOG_CAP {
+            self.log.pop_front();
+        }
+        self.log.push_back(line);
+    }
+
+    pub fn apply(&mut self, ev: &EngineEvent) {
+        match ev {
+            EngineEvent::Started {
+                rows,
+                estimated_requests,
+            } => {
+                self.started = true;
+                self.total = *rows;
+                self.estimated_requests = *estimated_requests;
+                self.push_log(format!(
+                    "run started: {rows} rows, about {estimated_requests} requests"
+                ));
+            }
+            EngineEvent::Step { row, result } => {
+                let e = self.steps.entry(result.step).or_insert((0, 0, 0));
+                match result.status {
+                    StepStatus::Ok => e.0 += 1,
+                    StepStatus::Failed => {
+                        e.1 += 1;
+                        let code = result
+                            .code
+                            .as_deref()
+                            .map(|c| crate::model::sanitize(c).into_owned())
+                            .unwrap_or_default();
+                        let msg = result
+                            .message
+                            .as_deref()
+                            .map(|m| crate::model::sanitize(m).into_owned())
+                            .unwrap_or_default();
+                        self.push_log(format!(
+                            "row {row}: {} failed {} {code} {msg}",
+                            result.step.as_str(),
+                            result
+                                .http_status
+                                .map(|s| s.to_string())
+                                .unwrap_or_default()
+                        ));
+                    }
+                    StepStatus::Skipped | StepStatus::Unknown => e.2 += 1,
+                }
+            }
+            EngineEvent::RowDone { report } => {
+                self.done += 1;
+                *self.outcomes.entry(report.outcome).or_insert(0) += 1;
+                self.push_log(format!(
+                    "row {}: {} {}",
+                    report.row,
+                    crate::model::sanitize(&report.email),
+                    outcome_label(report.outcome)
+                ));
+            }
+            EngineEvent::Rate {
+                stats,
+                requests_per_s,
+                allowed_per_s,
+                eta_s,
+            } => {
+                self.stats = *stats;
+                self.requests_per_s = *requests_per_s;
+                if allowed_per_s.is_some() {
+                    self.allowed_per_s = *allowed_per_s;
+                }
+                self.eta_s = *eta_s;
+            }
+            EngineEvent::Paused => {
+                self.paused = true;
+                self.push_log("paused".into());
+            }
+            EngineEvent::Resumed => {
+                self.paused = false;
+                self.push_log("resumed".into());
+            }
+            EngineEvent::Log { message } => {
+                self.push_log(crate::model::sanitize(message).into_owned());
+            }
+            EngineEvent::Finished { report, cancelled } => {
+                self.active = false;
+                self.paused = false;
+                self.cancelling = false;
+                self.finished = true;
+                self.cancelled = *cancelled;
+                self.stats = report.api;
+                self.eta_s = None;
+                let s = report.summary;
+                self.push_log(format!(
+                    "run {}: {} succeeded, {} failed, {} skipped, {} unchanged",
+                    if *cancelled { "cancelled" } else { "finished" },
+                    s.succeeded,
+                    s.failed,
+                    s.skipped,
+                    s.unchanged
+                ));
+            }
+        }
+    }
+}
+
+pub fn outcome_label(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Created => "created",
+        Outcome::Updated => "updated",
+        Outcome::Restored => "restored",
+        Outcome::Reactivated => "reactivated",
+        Outcome::Deactivated => "deactivated",
+        Outcome::Unchanged => "unchanged",
+        Outcome::Failed => "failed",
+        Outcome::Skipped => "skipped",
+    }
+}
+
+/// The Failures screen: rows of the merged report that failed, grouped by error code.
+#[derive(Debug, Default)]
+pub struct FailuresState {
+    pub selected: usize,
+    pub offset: usize,
+}
+
+/// One entry of the failures list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FailureItem {
+    Group { code: String, count: usize },
+    Row { row: usize },
+}
+
+/// The error code a failed row is grouped under: the Genesys code of its first failed step,
+/// else `http <status>`, else the step name.
+pub fn failure_code(r: &RowReport) -> String {
+    let step = r
+        .steps
+        .iter()
+        .find(|s| matches!(s.status, StepStatus::Failed | StepStatus::Unknown));
+    match step {
+        Some(s) => match (&s.code, s.http_status) {
+            (Some(c), _) => crate::model::sanitize(c).into_owned(),
+            (None, Some(h)) => format!("http {h}"),
+            (None, None) => format!("{} {}", s.step.as_str(), status_label(s.status)),
+        },
+        None => "unknown".into(),
+    }
+}
+
+pub fn status_label(s: StepStatus) -> &'static str {
+    match s {
+        StepStatus::Ok => "ok",
+        StepStatus::Failed => "failed",
+        StepStatus::Skipped => "skipped",
+        StepStatus::Unknown => "unknown",
+    }
+}
+
+/// The whole app.
+#[derive(Debug)]
+pub struct App {
+    pub screen: Screen,
+    pub overlay: Option<Overlay>,
+    pub prompt: Option<Prompt>,
+    pub load: LoadState,
+    pub session: Option<Session>,
+    pub table: TableState,
+    pub run: RunState,
+    /// Every row's latest outcome across the first run and its retries.
+    pub report: Option<Report>,
+    pub failures: FailuresState,
+    /// One-line status message (results, errors).
+    pub status: Option<(StatusKind, String)>,
+    pub theme: Theme,
+    /// Terminal size.
+    pub size: (u16, u16),
+    /// Row to retry once its inline edit is committed (Failures `e`).
+    pub retry_after_edit: Option<usize>,
+    /// Quit once the current run has finished (quit was confirmed during a run).
+    pub quit_after_run: bool,
+    pub quit: bool,
+    /// Something changed since the last draw.
+    pub dirty: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusKind {
+    Info,
+    Error,
+}
+
+impl App {
+    pub fn new(theme: Theme, size: (u16, u16)) -> App {
+        App {
+            screen: Screen::Load,
+            overlay: None,
+            prompt: None,
+            load: LoadState::default(),
+            session: None,
+            table: TableState::default(),
+            run: RunState::default(),
+            report: None,
+            failures: FailuresState::default(),
+            status: None,
+            theme,
+            size,
+            retry_after_edit: None,
+            quit_after_run: false,
+            quit: false,
+            dirty: true,
+        }
+    }
+
+    /// The failures list, grouped by code (groups sorted by size, rows by number).
+    pub fn failure_items(&self) -> Vec<FailureItem> {
+        let Some(report) = &self.report else {
+            return Vec::new();
+        };
+        let skipped: BTreeSet<usize> = match &self.session {
+            Some(s) => s
+                .skipped
+                .iter()
+                .filter_map(|i| s.list.rows.get(*i).map(|r| r.row))
+                .collect(),
+            None => BTreeSet::new(),
+        };
+        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for r in &report.rows {
+            if r.outcome == Outcome::Failed && !skipped.contains(&r.row) {
+                groups.entry(failure_code(r)).or_default().push(r.row);
+            }
+        }
+        let mut groups: Vec<(String, Vec<usize>)> = groups.into_iter().collect();
+        groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+        let mut out = Vec::new();
+        for (code, mut rows) in groups {
+            rows.sort_unstable();
+            out.push(FailureItem::Group {
+                code,
+                count: rows.len(),
+            });
+            out.extend(rows.into_iter().map(|row| FailureItem::Row { row }));
+        }
+        out
+    }
+
+    /// Row numbers of the failed rows, in list order of the failures screen.
+    pub fn failed_rows(&self) -> Vec<usize> {
+        self.failure_items()
+            .into_iter()
+            .filter_map(|i| match i {
+                FailureItem::Row { row } => Some(row),
+                FailureItem::Group { .. } => None,
+            })
+            .collect()
+    }
+
+    pub fn report_row(&self, row: usize) -> Option<&RowReport> {
+        self.report.as_ref()?.rows.iter().find(|r| r.row == row)
+    }
+
+    /// Merge a finished run's rows into the cumulative report.
+    pub fn merge_report(&mut self, new: &Report) {
+        match &mut self.report {
+            None => self.report = Some(new.clone()),
+            Some(acc) => {
+                for r in &new.rows {
+                    match acc.rows.iter_mut().find(|x| x.row == r.row) {
+                        Some(x) => *x = r.clone(),
+                        None => acc.rows.push(r.clone()),
+                    }
+                }
+                acc.rows.sort_by_key(|r| r.row);
+                acc.api.requests += new.api.requests;
+                acc.api.throttled += new.api.throttled;
+                acc.api.retries += new.api.retries;
+                acc.api.bytes += new.api.bytes;
+                acc.api.elapsed_s += new.api.elapsed_s;
+                let mut s = crate::model::ReportSummary {
+                    total: acc.rows.len(),
+                    ..Default::default()
+                };
+                for r in &acc.rows {
+                    match r.outcome {
+                        Outcome::Failed => s.failed += 1,
+                        Outcome::Skipped => s.skipped += 1,
+                        Outcome::Unchanged => s.unchanged += 1,
+                        _ => s.succeeded += 1,
+                    }
+                }
+                acc.summary = s;
+            }
+        }
+    }
+
+    pub fn run_in_progress(&self) -> bool {
+        self.run.active
+    }
+
+    pub fn set_info(&mut self, s: impl Into<String>) {
+        self.status = Some((StatusKind::Info, s.into()));
+    }
+    pub fn set_error(&mut self, s: impl Into<String>) {
+        self.status = Some((StatusKind::Error, s.into()));
+    }
+}

@@ -1,0 +1,535 @@
+//! The driver: owns the terminal, the inbox, the background tasks and their cancel tokens.
+//! It feeds every message to `update`, runs the returned commands as tasks (never awaiting
+//! the network itself), and redraws only when something changed, at most 30 times a second.
+
+use super::app::App;
+use super::msg::{Cmd, Loaded, Msg};
+use super::update::update;
+use super::view;
+use crate::model::{EngineEvent, HireList, LoadProgress, Plan, Report};
+use futures::StreamExt;
+use futures::future::{BoxFuture, LocalBoxFuture};
+use futures::stream::FuturesUnordered;
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+/// Minimum time between two frames (30 fps).
+pub const FRAME: Duration = Duration::from_millis(33);
+/// Capacity of the inbox; engine events wait (back-pressure) rather than pile up.
+pub const INBOX: usize = 4096;
+
+/// Pause / resume / cancel of a running plan.
+pub trait RunControl: Send + Sync {
+    fn pause(&self);
+    fn resume(&self);
+    fn cancel(&self);
+}
+
+/// A started run: its events (ending with `Finished`) and its controls.
+pub struct StartedRun {
+    pub events: mpsc::Receiver<EngineEvent>,
+    pub control: Box<dyn RunControl>,
+}
+
+/// Progress callback for snapshot loading.
+pub type Progress = Arc<dyn Fn(LoadProgress) + Send + Sync>;
+
+/// What the driver needs from the rest of onboard: load + check a list against an org, and
+/// start the engine. `cli::tui` implements it over `ingest`, `genesys`, `preflight` and
+/// `engine`; both the binary and the end-to-end test use that implementation.
+pub trait Services: Send + Sync + 'static {
+    /// Read `path`, load the org snapshot of `target` for it, and check it. The driver
+    /// polls the future alongside its inbox (so it need not be `Send`).
+    fn load(
+        &self,
+        path: PathBuf,
+        target: usize,
+        progress: Progress,
+        cancel: CancellationToken,
+    ) -> LocalBoxFuture<'static, Result<Loaded, String>>;
+    /// Start the engine on `plan` against the org last loaded.
+    fn start_run(&self, plan: Plan) -> BoxFuture<'static, Result<StartedRun, String>>;
+}
+
+pub struct Driver<B: Backend> {
+    pub app: App,
+    pub terminal: Terminal<B>,
+    tx: mpsc::Sender<Msg>,
+    rx: mpsc::Receiver<Msg>,
+    services: Arc<dyn Services>,
+    run: Option<Arc<dyn RunControl>>,
+    load_cancel: Option<CancellationToken>,
+    /// Cancelled when the driver stops; every task it spawned watches it.
+    shutdown: CancellationToken,
+    last_draw: Option<Instant>,
+    data_dir: Option<PathBuf>,
+    /// Jobs polled by the loop itself (futures that are not `Send`); each yields messages.
+    jobs: FuturesUnordered<LocalBoxFuture<'static, Vec<Msg>>>,
+    /// Frames drawn (for benchmarks and tests).
+    pub frames: u64,
+}
+
+impl<B: Backend> Driver<B> {
+    pub fn new(
+        app: App,
+        terminal: Terminal<B>,
+        services: Arc<dyn Services>,
+        data_dir: Option<PathBuf>,
+    ) -> Driver<B> {
+        let (tx, rx) = mpsc::channel(INBOX);
+        Driver {
+            app,
+            terminal,
+            tx,
+            rx,
+            services,
+            run: None,
+            load_cancel: None,
+            shutdown: CancellationToken::new(),
+            last_draw: None,
+            data_dir,
+            jobs: FuturesUnordered::new(),
+            frames: 0,
+        }
+    }
+
+    /// A sender into the inbox (for the input thread, tests, and tasks).
+    pub fn sender(&self) -> mpsc::Sender<Msg> {
+        self.tx.clone()
+    }
+
+    /// Feed one message through `update` and run what it asks for.
+    pub fn handle(&mut self, msg: Msg) {
+        let cmds = update(&mut self.app, msg);
+        for cmd in cmds {
+            self.exec(cmd);
+        }
+    }
+
+    /// Draw now if anything changed.
+    pub fn draw(&mut self) -> std::io::Result<()> {
+        if !self.app.dirty {
+            return Ok(());
+        }
+        let app = &self.app;
+        self.terminal
+            .draw(|f| view::draw(f, app))
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        self.app.dirty = false;
+        self.frames += 1;
+        self.last_draw = Some(Instant::now());
+        Ok(())
+    }
+
+    /// Run until the app quits. Messages are handled as they come; frames are drawn when
+    /// something changed and at least [`FRAME`] has passed since the last one.
+    pub async fn run(&mut self) -> std::io::Result<()> {
+        self.draw()?;
+        while !self.app.quit {
+            let wait = match (self.app.dirty, self.last_draw) {
+                (true, Some(t)) => FRAME.saturating_sub(t.elapsed()),
+                (true, None) => Duration::ZERO,
+                (false, _) => Duration::from_secs(3600),
+            };
+            tokio::select! {
+                msg = self.rx.recv() => match msg {
+                    Some(m) => self.handle(m),
+                    None => break,
+                },
+                Some(msgs) = self.jobs.next(), if !self.jobs.is_empty() => {
+                    for m in msgs {
+                        self.handle(m);
+                    }
+                }
+                _ = tokio::time::sleep(wait) => {}
+            }
+            // Drain what is already queued (bounded, so input stays responsive).
+            for _ in 0..1024 {
+                match self.rx.try_recv() {
+                    Ok(m) => self.handle(m),
+                    Err(_) => break,
+                }
+                if self.app.quit {
+                    break;
+                }
+            }
+            if self.app.dirty && self.last_draw.is_none_or(|t| t.elapsed() >= FRAME) {
+                self.draw()?;
+            }
+        }
+        self.stop();
+        Ok(())
+    }
+
+    /// Handle messages until `pred` holds or `max_msgs` messages have been handled; draws
+    /// after each one. For tests: no sleeps, it waits on the inbox itself.
+    pub async fn run_until(&mut self, max_msgs: usize, mut pred: impl FnMut(&App) -> bool) -> bool {
+        for _ in 0..max_msgs {
+            if pred(&self.app) {
+                return true;
+            }
+            tokio::select! {
+                msg = self.rx.recv() => match msg {
+                    Some(m) => self.handle(m),
+                    None => return pred(&self.app),
+                },
+                Some(msgs) = self.jobs.next(), if !self.jobs.is_empty() => {
+                    for m in msgs {
+                        self.handle(m);
+                    }
+                }
+            }
+            let _ = self.draw();
+        }
+        pred(&self.app)
+    }
+
+    /// Cancel every task (a running plan is cancelled safely).
+    pub fn stop(&mut self) {
+        if let Some(run) = &self.run {
+            run.cancel();
+        }
+        if let Some(c) = &self.load_cancel {
+            c.cancel();
+        }
+        self.shutdown.cancel();
+    }
+
+    /// Run a command `update` returned outside the inbox (e.g. the start-up load).
+    pub fn exec_cmd(&mut self, cmd: Cmd) {
+        self.exec(cmd);
+    }
+
+    fn exec(&mut self, cmd: Cmd) {
+        tracing::debug!(cmd = cmd_name(&cmd), "command");
+        match cmd {
+            Cmd::Load { path, target } => {
+                if let Some(c) = self.load_cancel.take() {
+                    c.cancel();
+                }
+                let cancel = self.shutdown.child_token();
+                self.load_cancel = Some(cancel.clone());
+                let tx = self.tx.clone();
+                let ptx = self.tx.clone();
+                let progress: Progress = Arc::new(move |p| {
+                    let _ = ptx.try_send(Msg::LoadProgress(p));
+                });
+                let fut = self
+                    .services
+                    .load(path.clone(), target, progress, cancel.clone());
+                let data_dir = self.data_dir.clone();
+                drop(tx);
+                self.jobs.push(Box::pin(async move {
+                    let res = tokio::select! {
+                        r = fut => r,
+                        _ = cancel.cancelled() => return Vec::new(),
+                    };
+                    match res {
+                        Ok(l) => {
+                            let mut out = Vec::new();
+                            if let Some(dir) = data_dir {
+                                out.push(Msg::Recent(remember_recent(&dir, &path)));
+                            }
+                            out.push(Msg::Loaded(Box::new(l)));
+                            out
+                        }
+                        Err(e) => vec![Msg::LoadFailed(e)],
+                    }
+                }));
+            }
+            Cmd::Complete(prefix) => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let _ = tx.blocking_send(Msg::Completions(complete_path(&prefix)));
+                });
+            }
+            Cmd::Save {
+                path,
+                list,
+                overwrite,
+            } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let msg = match save_list(&path, &list, overwrite) {
+                        Ok(()) => Msg::Saved(path),
+                        Err(SaveError::Exists) => Msg::SaveExists(path),
+                        Err(SaveError::Other(e)) => Msg::Error(e),
+                    };
+                    let _ = tx.blocking_send(msg);
+                });
+            }
+            Cmd::StartRun { plan } => {
+                let tx = self.tx.clone();
+                let fut = self.services.start_run(plan);
+                let shutdown = self.shutdown.clone();
+                // The control handle arrives from the task; keep a slot for it.
+                let (ctl_tx, ctl_rx) = std::sync::mpsc::channel::<Arc<dyn RunControl>>();
+                let pending = Arc::new(PendingControl::new(ctl_rx));
+                self.run = Some(pending.clone());
+                tokio::spawn(async move {
+                    let started = match fut.await {
+                        Ok(s) => s,
+                        Err(e) => {
+                            let _ = tx.send(Msg::RunLost(e)).await;
+                            return;
+                        }
+                    };
+                    let control: Arc<dyn RunControl> = Arc::from(started.control);
+                    let _ = ctl_tx.send(control.clone());
+                    pending.flush(&*control);
+                    let mut events = started.events;
+                    let mut finished = false;
+                    loop {
+                        tokio::select! {
+                            ev = events.recv() => match ev {
+                                Some(ev) => {
+                                    finished |= matches!(ev, EngineEvent::Finished { .. });
+                                    if tx.send(Msg::Engine(ev)).await.is_err() {
+                                        control.cancel();
+                                        return;
+                                    }
+                                }
+                                None => break,
+                            },
+                            _ = shutdown.cancelled() => {
+                                control.cancel();
+                                // Let the engine finish in-flight steps before we go.
+                                while let Some(ev) = events.recv().await {
+                                    if matches!(ev, EngineEvent::Finished { .. }) {
+                                        break;
+                                    }
+                                }
+                                return;
+                            }
+                        }
+                    }
+                    if !finished {
+                        let _ = tx
+                            .send(Msg::RunLost("the engine stopped without a report".into()))
+                            .await;
+                    }
+                });
+            }
+            Cmd::Pause => {
+                if let Some(r) = &self.run {
+                    r.pause();
+                }
+            }
+            Cmd::Resume => {
+                if let Some(r) = &self.run {
+                    r.resume();
+                }
+            }
+            Cmd::Cancel => {
+                if let Some(r) = &self.run {
+                    r.cancel();
+                }
+            }
+            Cmd::Export { path, report } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let msg = match export_report(&path, &report) {
+                        Ok(()) => Msg::Exported(path),
+                        Err(e) => Msg::Error(e),
+                    };
+                    let _ = tx.blocking_send(msg);
+                });
+            }
+            Cmd::Quit => {
+                self.app.quit = true;
+            }
+        }
+    }
+}
+
+fn cmd_name(c: &Cmd) -> &'static str {
+    match c {
+        Cmd::Load { .. } => "load",
+        Cmd::Complete(_) => "complete",
+        Cmd::Save { .. } => "save",
+        Cmd::StartRun { .. } => "start_run",
+        Cmd::Pause => "pause",
+        Cmd::Resume => "resume",
+        Cmd::Cancel => "cancel",
+        Cmd::Export { .. } => "export",
+        Cmd::Quit => "quit",
+    }
+}
+
+/// Run controls requested before the engine handed back its control are replayed then.
+struct PendingControl {
+    rx: std::sync::Mutex<std::sync::mpsc::Receiver<Arc<dyn RunControl>>>,
+    ctl: std::sync::Mutex<Option<Arc<dyn RunControl>>>,
+    paused: AtomicBool,
+    cancelled: AtomicBool,
+}
+
+impl PendingControl {
+    fn new(rx: std::sync::mpsc::Receiver<Arc<dyn RunControl>>) -> Self {
+        PendingControl {
+            rx: std::sync::Mutex::new(rx),
+            ctl: std::sync::Mutex::new(None),
+            paused: AtomicBool::new(false),
+            cancelled: AtomicBool::new(false),
+        }
+    }
+    fn get(&self) -> Option<Arc<dyn RunControl>> {
+        let mut slot = self.ctl.lock().ok()?;
+        if slot.is_none()
+            && let Ok(rx) = self.rx.lock()
+            && let Ok(c) = rx.try_recv()
+        {
+            *slot = Some(c);
+        }
+        slot.clone()
+    }
+    fn flush(&self, c: &dyn RunControl) {
+        if self.cancelled.load(Ordering::SeqCst) {
+            c.cancel();
+        } else if self.paused.load(Ordering::SeqCst) {
+            c.pause();
+        }
+    }
+}
+
+impl RunControl for PendingControl {
+    fn pause(&self) {
+        self.paused.store(true, Ordering::SeqCst);
+        if let Some(c) = self.get() {
+            c.pause();
+        }
+    }
+    fn resume(&self) {
+        self.paused.store(false, Ordering::SeqCst);
+        if let Some(c) = self.get() {
+            c.resume();
+        }
+    }
+    fn cancel(&self) {
+        self.cancelled.store(true, Ordering::SeqCst);
+        if let Some(c) = self.get() {
+            c.cancel();
+        }
+    }
+}
+
+enum SaveError {
+    Exists,
+    Other(String),
+}
+
+fn save_list(path: &Path, list: &HireList, overwrite: bool) -> Result<(), SaveError> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true);
+    if overwrite {
+        opts.create(true).truncate(true);
+    } else {
+        opts.create_new(true);
+    }
+    let file = match opts.open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(SaveError::Exists),
+        Err(e) => {
+            return Err(SaveError::Other(format!(
+                "cannot write {}: {e}; choose another path",
+                path.display()
+            )));
+        }
+    };
+    let mut w = std::io::BufWriter::new(file);
+    crate::ingest::write(list, &mut w)
+        .and_then(|()| std::io::Write::flush(&mut w))
+        .map_err(|e| SaveError::Other(format!("cannot write {}: {e}", path.display())))
+}
+
+fn export_report(path: &Path, report: &Report) -> Result<(), String> {
+    let json = serde_json::to_vec_pretty(report).map_err(|e| e.to_string())?;
+    std::fs::write(path, json)
+        .map_err(|e| format!("cannot write {}: {e}; choose another path", path.display()))
+}
+
+/// File-name completions for `prefix` (directories end with `/`).
+pub fn complete_path(prefix: &str) -> Vec<String> {
+    let (dir, stem) = match prefix.rfind('/') {
+        Some(i) => (&prefix[..=i], &prefix[i + 1..]),
+        None => ("", prefix),
+    };
+    let read = if dir.is_empty() { "." } else { dir };
+    let Ok(entries) = std::fs::read_dir(read) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if !name.starts_with(stem) || (name.starts_with('.') && !stem.starts_with('.')) {
+                return None;
+            }
+            let is_dir = e.file_type().map(|t| t.is_dir()).unwrap_or(false);
+            Some(format!("{dir}{name}{}", if is_dir { "/" } else { "" }))
+        })
+        .collect();
+    out.sort();
+    out.truncate(200);
+    out
+}
+
+const RECENT_FILE: &str = "recent.json";
+const RECENT_MAX: usize = 8;
+
+/// Recently loaded files, newest first.
+pub fn read_recent(data_dir: &Path) -> Vec<PathBuf> {
+    std::fs::read(data_dir.join(RECENT_FILE))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Vec<PathBuf>>(&b).ok())
+        .unwrap_or_default()
+}
+
+fn remember_recent(data_dir: &Path, path: &Path) -> Vec<PathBuf> {
+    let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut list = read_recent(data_dir);
+    list.retain(|p| *p != abs);
+    list.insert(0, abs);
+    list.truncate(RECENT_MAX);
+    if std::fs::create_dir_all(data_dir).is_ok()
+        && let Ok(json) = serde_json::to_vec(&list)
+        && let Err(e) = std::fs::write(data_dir.join(RECENT_FILE), json)
+    {
+        tracing::warn!("cannot remember recent files: {e}");
+    }
+    list
+}
+
+/// Reads terminal events on a thread (crossterm's reader blocks) and posts them to the
+/// inbox. Stops when `stop` is set or the inbox is gone.
+pub fn spawn_input_thread(
+    tx: mpsc::Sender<Msg>,
+    stop: Arc<AtomicBool>,
+) -> std::thread::JoinHandle<()> {
+    use crossterm::event::{self, Event, KeyEventKind};
+    std::thread::spawn(move || {
+        while !stop.load(Ordering::SeqCst) {
+            match event::poll(Duration::from_millis(50)) {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(_) => break,
+            }
+            let msg = match event::read() {
+                Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => Msg::Key(k),
+                Ok(Event::Mouse(m)) => Msg::Mouse(m),
+                Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
+                Ok(_) => continue,
+                Err(_) => break,
+            };
+            if tx.blocking_send(msg).is_err() {
+                break;
+            }
+        }
+    })
+}

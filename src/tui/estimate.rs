@@ -1,0 +1,33 @@
+//! Time helpers for the Plan and Run screens (the request estimate itself is the engine's,
+//! `engine::estimate_requests`, so the Plan screen and `apply` agree).
+
+/// Seconds to send `requests` at `per_s` (None when the rate is unknown or zero).
+pub fn eta_seconds(requests: u64, per_s: Option<f64>) -> Option<f64> {
+    per_s.filter(|r| *r > 0.0).map(|r| requests as f64 / r)
+}
+
+/// `1h 02m`, `3m 20s`, `45s`.
+pub fn human_duration(secs: f64) -> String {
+    let s = secs.max(0.0).round() as u64;
+    if s >= 3600 {
+        format!("{}h {:02}m", s / 3600, (s % 3600) / 60)
+    } else if s >= 60 {
+        format!("{}m {:02}s", s / 60, s % 60)
+    } else {
+        format!("{s}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_well() {
+        assert_eq!(human_duration(45.2), "45s");
+        assert_eq!(human_duration(200.0), "3m 20s");
+        assert_eq!(human_duration(3720.0), "1h 02m");
+        assert_eq!(eta_seconds(300, Some(5.0)), Some(60.0));
+        assert_eq!(eta_seconds(300, Some(0.0)), None);
+    }
+}

@@ -1,0 +1,688 @@
+//! The key table: one list of bindings drives dispatch (`lookup`), the hint bar (`hints`)
+//! and the `?` help (`help_sections`), so the three never drift apart.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+/// Where a binding applies. Lookup tries the innermost context first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Ctx {
+    /// Everywhere unless a text input or a modal has the keyboard.
+    Global,
+    /// The Load screen (its path input has the keyboard).
+    Load,
+    Preflight,
+    Plan,
+    Run,
+    Failures,
+    /// The step drilldown of a failed row.
+    Drilldown,
+    Help,
+    /// A yes/no question.
+    Confirm,
+    /// A one-line text input (filter, inline edit, save-as, export).
+    Input,
+}
+
+impl Ctx {
+    pub fn title(self) -> &'static str {
+        match self {
+            Ctx::Global => "Everywhere",
+            Ctx::Load => "Load",
+            Ctx::Preflight => "Pre-flight and fixes",
+            Ctx::Plan => "Plan",
+            Ctx::Run => "Run",
+            Ctx::Failures => "Failures",
+            Ctx::Drilldown => "Failure drilldown",
+            Ctx::Help => "Help",
+            Ctx::Confirm => "Questions",
+            Ctx::Input => "Text input (filter, edit, file names)",
+        }
+    }
+}
+
+/// What a key does. `update` matches on these, never on raw keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Quit,
+    Help,
+    NextTab,
+    PrevTab,
+    Goto(u8),
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Left,
+    Right,
+    Back,
+    // Load
+    LoadSubmit,
+    Complete,
+    NextProfile,
+    // Pre-flight
+    Filter,
+    NextError,
+    PrevError,
+    Sort,
+    SortReverse,
+    Edit,
+    ApplySuggestion,
+    Skip,
+    SkipCode,
+    Undo,
+    Save,
+    // Plan
+    ConfirmRun,
+    // Run
+    Pause,
+    Cancel,
+    // Failures
+    Open,
+    Retry,
+    RetryAll,
+    EditRetry,
+    SkipFailed,
+    Export,
+    // Questions and inputs
+    Yes,
+    No,
+    Submit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+const fn k(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        mods: KeyModifiers::NONE,
+    }
+}
+const fn code(code: KeyCode) -> Key {
+    Key {
+        code,
+        mods: KeyModifiers::NONE,
+    }
+}
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        mods: KeyModifiers::CONTROL,
+    }
+}
+
+impl Key {
+    /// A short label as shown in hints and help, e.g. `q`, `Enter`, `^C`.
+    pub fn label(&self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "S-Tab".into(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::F(n) => format!("F{n}"),
+            other => format!("{other:?}"),
+        };
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            format!("^{}", base.to_uppercase())
+        } else {
+            base
+        }
+    }
+
+    fn matches(&self, ev: &KeyEvent) -> bool {
+        match (self.code, ev.code) {
+            // Shifted letters arrive as the uppercase char, with or without SHIFT.
+            (KeyCode::Char(a), KeyCode::Char(b)) => {
+                let mods = ev.mods_without_shift();
+                a == b && mods == self.mods
+            }
+            (a, b) => a == b && ev.modifiers == self.mods,
+        }
+    }
+}
+
+trait ModsWithoutShift {
+    fn mods_without_shift(&self) -> KeyModifiers;
+}
+impl ModsWithoutShift for KeyEvent {
+    fn mods_without_shift(&self) -> KeyModifiers {
+        self.modifiers - KeyModifiers::SHIFT
+    }
+}
+
+/// One binding: the keys, what they do, and how the hint bar and help describe it.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub ctx: Ctx,
+    pub keys: &'static [Key],
+    pub action: Action,
+    /// Short text for the hint bar; `None` keeps the binding out of the bar (help only).
+    pub hint: Option<&'static str>,
+    pub help: &'static str,
+}
+
+const fn b(
+    ctx: Ctx,
+    keys: &'static [Key],
+    action: Action,
+    hint: Option<&'static str>,
+    help: &'static str,
+) -> Binding {
+    Binding {
+        ctx,
+        keys,
+        action,
+        hint,
+        help,
+    }
+}
+
+use Action as A;
+use Ctx as C;
+
+/// The whole key table. Order matters within a context: it is the order of hints and help.
+pub const BINDINGS: &[Binding] = &[
+    // Screen-specific first (so hints list them first), global last.
+    b(
+        C::Load,
+        &[code(KeyCode::Enter)],
+        A::LoadSubmit,
+        Some("load"),
+        "Load the file against the selected org",
+    ),
+    b(
+        C::Load,
+        &[code(KeyCode::Tab)],
+        A::Complete,
+        Some("complete"),
+        "Complete the file path",
+    ),
+    b(
+        C::Load,
+        &[code(KeyCode::Up), code(KeyCode::Down)],
+        A::Down,
+        Some("recent"),
+        "Pick a recently used file",
+    ),
+    b(
+        C::Load,
+        &[code(KeyCode::F(2))],
+        A::NextProfile,
+        Some("org"),
+        "Switch the org profile to load against",
+    ),
+    b(
+        C::Load,
+        &[code(KeyCode::Esc)],
+        A::Back,
+        Some("back"),
+        "Back to the loaded list (if any)",
+    ),
+    b(
+        C::Load,
+        &[code(KeyCode::F(1))],
+        A::Help,
+        Some("help"),
+        "Show this help",
+    ),
+    b(C::Load, &[ctrl('c')], A::Quit, Some("quit"), "Quit"),
+    b(
+        C::Preflight,
+        &[k('/')],
+        A::Filter,
+        Some("filter"),
+        "Filter rows: text, code:NAME, error, warning, skipped",
+    ),
+    b(
+        C::Preflight,
+        &[k('n')],
+        A::NextError,
+        Some("next err"),
+        "Next row with an error",
+    ),
+    b(
+        C::Preflight,
+        &[k('N')],
+        A::PrevError,
+        None,
+        "Previous row with an error",
+    ),
+    b(
+        C::Preflight,
+        &[k('e')],
+        A::Edit,
+        Some("edit"),
+        "Edit the selected cell; Enter re-checks the row",
+    ),
+    b(
+        C::Preflight,
+        &[k('a')],
+        A::ApplySuggestion,
+        Some("apply fix"),
+        "Apply the suggestion of the selected cell's finding",
+    ),
+    b(
+        C::Preflight,
+        &[k('s')],
+        A::Skip,
+        Some("skip"),
+        "Skip / unskip the selected row",
+    ),
+    b(
+        C::Preflight,
+        &[k('S')],
+        A::SkipCode,
+        None,
+        "Skip every row with the selected finding's code",
+    ),
+    b(
+        C::Preflight,
+        &[k('u')],
+        A::Undo,
+        Some("undo"),
+        "Undo the last edit or skip",
+    ),
+    b(
+        C::Preflight,
+        &[k('w')],
+        A::Save,
+        Some("save"),
+        "Save the edited list to a new file",
+    ),
+    b(
+        C::Preflight,
+        &[k('o')],
+        A::Sort,
+        None,
+        "Sort by the next column",
+    ),
+    b(
+        C::Preflight,
+        &[k('O')],
+        A::SortReverse,
+        None,
+        "Reverse the sort order",
+    ),
+    b(
+        C::Preflight,
+        &[code(KeyCode::Left), k('h')],
+        A::Left,
+        None,
+        "Select the previous cell (field) of the row",
+    ),
+    b(
+        C::Preflight,
+        &[code(KeyCode::Right), k('l')],
+        A::Right,
+        None,
+        "Select the next cell (field) of the row",
+    ),
+    b(
+        C::Preflight,
+        &[code(KeyCode::Esc)],
+        A::Back,
+        None,
+        "Clear the filter",
+    ),
+    b(
+        C::Plan,
+        &[k('y')],
+        A::ConfirmRun,
+        Some("run it"),
+        "Confirm the plan and start the run",
+    ),
+    b(
+        C::Plan,
+        &[code(KeyCode::Esc)],
+        A::Back,
+        Some("back"),
+        "Back to pre-flight",
+    ),
+    b(
+        C::Run,
+        &[k('p')],
+        A::Pause,
+        Some("pause/resume"),
+        "Pause or resume the run",
+    ),
+    b(
+        C::Run,
+        &[k('c')],
+        A::Cancel,
+        Some("cancel"),
+        "Cancel safely: in-flight steps finish, the journal stays intact",
+    ),
+    b(
+        C::Run,
+        &[k('f')],
+        A::Goto(5),
+        Some("failures"),
+        "Show the failures",
+    ),
+    b(
+        C::Failures,
+        &[code(KeyCode::Enter)],
+        A::Open,
+        Some("details"),
+        "Open the step drilldown of the selected row",
+    ),
+    b(
+        C::Failures,
+        &[k('r')],
+        A::Retry,
+        Some("retry"),
+        "Retry the selected row",
+    ),
+    b(
+        C::Failures,
+        &[k('R')],
+        A::RetryAll,
+        Some("retry all"),
+        "Retry every failed row",
+    ),
+    b(
+        C::Failures,
+        &[k('e')],
+        A::EditRetry,
+        Some("edit+retry"),
+        "Edit the row in pre-flight, then retry it",
+    ),
+    b(
+        C::Failures,
+        &[k('s')],
+        A::SkipFailed,
+        Some("skip"),
+        "Skip the selected row (drop it from retries)",
+    ),
+    b(
+        C::Failures,
+        &[k('x')],
+        A::Export,
+        Some("export"),
+        "Export the report (JSON)",
+    ),
+    b(
+        C::Drilldown,
+        &[code(KeyCode::Esc), code(KeyCode::Enter)],
+        A::Back,
+        Some("close"),
+        "Close the drilldown",
+    ),
+    b(
+        C::Drilldown,
+        &[k('r')],
+        A::Retry,
+        Some("retry"),
+        "Retry this row",
+    ),
+    b(
+        C::Drilldown,
+        &[k('e')],
+        A::EditRetry,
+        Some("edit+retry"),
+        "Edit this row, then retry it",
+    ),
+    b(
+        C::Help,
+        &[code(KeyCode::Esc), k('?'), k('q')],
+        A::Back,
+        Some("close"),
+        "Close the help",
+    ),
+    b(C::Confirm, &[k('y')], A::Yes, Some("yes"), "Yes"),
+    b(
+        C::Confirm,
+        &[k('n'), code(KeyCode::Esc)],
+        A::No,
+        Some("no"),
+        "No",
+    ),
+    b(
+        C::Input,
+        &[code(KeyCode::Enter)],
+        A::Submit,
+        Some("ok"),
+        "Accept",
+    ),
+    b(
+        C::Input,
+        &[code(KeyCode::Esc)],
+        A::Back,
+        Some("cancel"),
+        "Cancel",
+    ),
+    b(
+        C::Global,
+        &[k('?'), code(KeyCode::F(1))],
+        A::Help,
+        Some("help"),
+        "Show this help",
+    ),
+    b(
+        C::Global,
+        &[k('q'), ctrl('c')],
+        A::Quit,
+        Some("quit"),
+        "Quit (asks first if a run is in progress or edits are unsaved)",
+    ),
+    b(
+        C::Global,
+        &[code(KeyCode::Tab)],
+        A::NextTab,
+        None,
+        "Next screen",
+    ),
+    b(
+        C::Global,
+        &[code(KeyCode::BackTab)],
+        A::PrevTab,
+        None,
+        "Previous screen",
+    ),
+    b(
+        C::Global,
+        &[k('1'), k('2'), k('3'), k('4'), k('5')],
+        A::Goto(0),
+        None,
+        "Go to screen 1 Load, 2 Pre-flight, 3 Plan, 4 Run, 5 Failures",
+    ),
+    b(
+        C::Global,
+        &[code(KeyCode::Up), k('k')],
+        A::Up,
+        None,
+        "Move up",
+    ),
+    b(
+        C::Global,
+        &[code(KeyCode::Down), k('j')],
+        A::Down,
+        None,
+        "Move down",
+    ),
+    b(
+        C::Global,
+        &[code(KeyCode::PageUp)],
+        A::PageUp,
+        None,
+        "Page up",
+    ),
+    b(
+        C::Global,
+        &[code(KeyCode::PageDown)],
+        A::PageDown,
+        None,
+        "Page down",
+    ),
+    b(
+        C::Global,
+        &[code(KeyCode::Home), k('g')],
+        A::Top,
+        None,
+        "First row",
+    ),
+    b(
+        C::Global,
+        &[code(KeyCode::End), k('G')],
+        A::Bottom,
+        None,
+        "Last row",
+    ),
+];
+
+/// The action for `ev` in the given contexts (innermost first), if any.
+pub fn lookup(ctxs: &[Ctx], ev: &KeyEvent) -> Option<Action> {
+    if ev.kind == KeyEventKind::Release {
+        return None;
+    }
+    for ctx in ctxs {
+        for binding in BINDINGS.iter().filter(|b| b.ctx == *ctx) {
+            if let Some(key) = binding.keys.iter().find(|key| key.matches(ev)) {
+                return Some(match (binding.action, key.code) {
+                    (Action::Goto(_), KeyCode::Char(c)) if c.is_ascii_digit() => {
+                        Action::Goto(c.to_digit(10).unwrap_or(1) as u8)
+                    }
+                    (Action::Down, KeyCode::Up) if *ctx == Ctx::Load => Action::Up,
+                    (action, _) => action,
+                });
+            }
+        }
+    }
+    None
+}
+
+/// Label for a binding's keys, e.g. `q/^C`.
+pub fn keys_label(binding: &Binding) -> String {
+    let labels: Vec<String> = binding.keys.iter().map(Key::label).collect();
+    match binding.action {
+        Action::Goto(_) => "1-5".into(),
+        _ => labels.join("/"),
+    }
+}
+
+/// Hints for the bar: (keys, text) for every binding with a hint in `ctxs`, innermost first.
+pub fn hints(ctxs: &[Ctx]) -> Vec<(String, &'static str)> {
+    let mut out = Vec::new();
+    for ctx in ctxs {
+        for binding in BINDINGS.iter().filter(|b| b.ctx == *ctx) {
+            if let Some(hint) = binding.hint {
+                let label = binding.keys.first().map(Key::label).unwrap_or_default();
+                if !out.iter().any(|(_, h): &(String, &str)| *h == hint) {
+                    out.push((label, hint));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Sections for the `?` help: each context with its (keys, description) lines.
+pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
+    const ORDER: [Ctx; 8] = [
+        Ctx::Global,
+        Ctx::Load,
+        Ctx::Preflight,
+        Ctx::Plan,
+        Ctx::Run,
+        Ctx::Failures,
+        Ctx::Drilldown,
+        Ctx::Input,
+    ];
+    ORDER
+        .iter()
+        .map(|ctx| {
+            let lines = BINDINGS
+                .iter()
+                .filter(|b| b.ctx == *ctx)
+                .map(|b| (keys_label(b), b.help))
+                .collect();
+            (ctx.title(), lines)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyEvent;
+
+    fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn shifted_letters_match_with_or_without_shift() {
+        let ctx = [Ctx::Preflight, Ctx::Global];
+        assert_eq!(
+            lookup(&ctx, &ev(KeyCode::Char('N'), KeyModifiers::SHIFT)),
+            Some(Action::PrevError)
+        );
+        assert_eq!(
+            lookup(&ctx, &ev(KeyCode::Char('N'), KeyModifiers::NONE)),
+            Some(Action::PrevError)
+        );
+        assert_eq!(
+            lookup(&ctx, &ev(KeyCode::Char('n'), KeyModifiers::NONE)),
+            Some(Action::NextError)
+        );
+    }
+
+    #[test]
+    fn inner_context_wins_and_digits_carry_the_screen() {
+        assert_eq!(
+            lookup(
+                &[Ctx::Failures, Ctx::Global],
+                &ev(KeyCode::Enter, KeyModifiers::NONE)
+            ),
+            Some(Action::Open)
+        );
+        assert_eq!(
+            lookup(&[Ctx::Global], &ev(KeyCode::Char('4'), KeyModifiers::NONE)),
+            Some(Action::Goto(4))
+        );
+        assert_eq!(
+            lookup(&[Ctx::Load], &ev(KeyCode::Up, KeyModifiers::NONE)),
+            Some(Action::Up)
+        );
+        assert_eq!(
+            lookup(
+                &[Ctx::Global],
+                &ev(KeyCode::Char('c'), KeyModifiers::CONTROL)
+            ),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            lookup(&[Ctx::Input], &ev(KeyCode::Char('q'), KeyModifiers::NONE)),
+            None
+        );
+    }
+
+    #[test]
+    fn every_binding_is_in_the_help_and_hints_come_from_the_table() {
+        let help = help_sections();
+        let count: usize = help.iter().map(|(_, l)| l.len()).sum();
+        let expected = BINDINGS
+            .iter()
+            .filter(|b| b.ctx != Ctx::Help && b.ctx != Ctx::Confirm)
+            .count();
+        assert_eq!(count, expected);
+        let hints = hints(&[Ctx::Plan, Ctx::Global]);
+        assert_eq!(hints[0], ("y".to_string(), "run it"));
+        assert!(hints.iter().any(|(k, h)| k == "q" && *h == "quit"));
+    }
+}

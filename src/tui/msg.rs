@@ -1,0 +1,81 @@
+//! The one inbox (`Msg`: input, engine events, load progress, results, errors) and the
+//! commands `update` asks the driver to run (`Cmd`: everything that does IO).
+
+use crate::model::{EngineEvent, HireList, LoadProgress, OrgSnapshot, Plan, Report};
+use crate::preflight::CheckResult;
+use crossterm::event::{KeyEvent, MouseEvent};
+use std::path::PathBuf;
+
+/// A loaded and checked list, ready for the Pre-flight screen.
+pub struct Loaded {
+    pub path: PathBuf,
+    pub list: HireList,
+    pub snapshot: OrgSnapshot,
+    pub result: CheckResult,
+    /// The org's allowed request rate per second, if the client knows it.
+    pub allowed_per_s: Option<f64>,
+}
+
+impl std::fmt::Debug for Loaded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Loaded")
+            .field("path", &self.path)
+            .field("rows", &self.list.rows.len())
+            .finish()
+    }
+}
+
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    /// Org snapshot loading progress, per resource.
+    LoadProgress(LoadProgress),
+    Loaded(Box<Loaded>),
+    LoadFailed(String),
+    /// Recently used files (from the data dir).
+    Recent(Vec<PathBuf>),
+    /// Path completions for the Load input.
+    Completions(Vec<String>),
+    Engine(EngineEvent),
+    /// The run ended without a `Finished` event (the engine task died).
+    RunLost(String),
+    Saved(PathBuf),
+    /// The save target exists; `update` asks before overwriting.
+    SaveExists(PathBuf),
+    Exported(PathBuf),
+    /// An IO result the user should see.
+    Error(String),
+}
+
+#[derive(Debug, Clone)]
+pub enum Cmd {
+    /// Read the list, load the org snapshot for it (reporting progress), check it.
+    Load {
+        path: PathBuf,
+        target: usize,
+    },
+    /// Complete a path prefix.
+    Complete(String),
+    /// Write the edited list (never silently over the source: `update` asks first).
+    Save {
+        path: PathBuf,
+        list: HireList,
+        overwrite: bool,
+    },
+    /// Start the engine on this plan.
+    StartRun {
+        plan: Plan,
+    },
+    Pause,
+    Resume,
+    /// Cancel safely: in-flight steps finish.
+    Cancel,
+    /// Write the report as JSON.
+    Export {
+        path: PathBuf,
+        report: Report,
+    },
+    Quit,
+}

@@ -1,0 +1,1294 @@
+//! `update(&mut App, Msg) -> Vec<Cmd>`: the only place state changes. No IO, no awaits;
+//! anything that touches the disk or the network is returned as a [`Cmd`].
+
+use super::app::{
+    App, FailureItem, Filter, Overlay, Prompt, PromptKind, Question, Screen, Session, SortKey, Undo,
+};
+use super::fix::apply_suggestion;
+use super::keys::{Action, Ctx, lookup};
+use super::layout;
+use super::msg::{Cmd, Msg};
+use crate::model::{EngineEvent, Field, Finding, PlanAction, Severity, Step};
+use crossterm::event::{Event, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::{Position, Rect};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
+    app.dirty = true;
+    match msg {
+        Msg::Key(ev) => on_key(app, ev),
+        Msg::Mouse(ev) => on_mouse(app, ev),
+        Msg::Resize(w, h) => {
+            app.size = (w, h);
+            clamp_table(app);
+            Vec::new()
+        }
+        Msg::LoadProgress(p) => {
+            app.load.progress.insert(p.resource.clone(), p);
+            Vec::new()
+        }
+        Msg::Loaded(loaded) => {
+            let l = *loaded;
+            app.load.loading = false;
+            app.load.error = None;
+            let name = l.path.display().to_string();
+            let session = Session::new(l.path, l.list, l.snapshot, l.result, l.allowed_per_s);
+            let (e, w) = session.severity_totals();
+            let rows = session.list.rows.len();
+            app.session = Some(session);
+            app.table = Default::default();
+            app.report = None;
+            app.failures = Default::default();
+            rebuild_view(app);
+            focus_first_finding(app);
+            app.screen = Screen::Preflight;
+            app.set_info(format!(
+                "loaded {} ({rows} rows): {e} errors, {w} warnings",
+                crate::model::sanitize(&name)
+            ));
+            Vec::new()
+        }
+        Msg::LoadFailed(e) => {
+            app.load.loading = false;
+            app.load.error = Some(e.clone());
+            app.set_error(e);
+            Vec::new()
+        }
+        Msg::Recent(r) => {
+            app.load.recent = r;
+            Vec::new()
+        }
+        Msg::Completions(list) => {
+            on_completions(app, list);
+            Vec::new()
+        }
+        Msg::Engine(ev) => on_engine(app, ev),
+        Msg::RunLost(e) => {
+            app.run.active = false;
+            app.run.cancelling = false;
+            app.set_error(format!("the run stopped unexpectedly: {e}"));
+            if app.quit_after_run {
+                app.quit = true;
+                return vec![Cmd::Quit];
+            }
+            Vec::new()
+        }
+        Msg::Saved(p) => {
+            if let Some(s) = &mut app.session {
+                s.unsaved = false;
+            }
+            app.set_info(format!("saved {}", p.display()));
+            Vec::new()
+        }
+        Msg::Exported(p) => {
+            app.set_info(format!("report written to {}", p.display()));
+            Vec::new()
+        }
+        Msg::SaveExists(p) => {
+            app.overlay = Some(Overlay::Confirm(Question::Overwrite(p)));
+            Vec::new()
+        }
+        Msg::Error(e) => {
+            app.set_error(e);
+            Vec::new()
+        }
+    }
+}
+
+/// The key contexts active now, innermost first.
+pub fn contexts(app: &App) -> Vec<Ctx> {
+    if let Some(o) = &app.overlay {
+        return match o {
+            Overlay::Help { .. } => vec![Ctx::Help, Ctx::Global],
+            Overlay::Confirm(_) => vec![Ctx::Confirm],
+            Overlay::Drilldown { .. } => vec![Ctx::Drilldown, Ctx::Global],
+        };
+    }
+    if app.prompt.is_some() {
+        return vec![Ctx::Input];
+    }
+    match app.screen {
+        Screen::Load => vec![Ctx::Load],
+        Screen::Preflight => vec![Ctx::Preflight, Ctx::Global],
+        Screen::Plan => vec![Ctx::Plan, Ctx::Global],
+        Screen::Run => vec![Ctx::Run, Ctx::Global],
+        Screen::Failures => vec![Ctx::Failures, Ctx::Global],
+    }
+}
+
+fn on_key(app: &mut App, ev: KeyEvent) -> Vec<Cmd> {
+    let ctxs = contexts(app);
+    let action = lookup(&ctxs, &ev);
+    if let Some(o) = app.overlay.clone() {
+        return match action {
+            Some(a) => on_overlay(app, o, a),
+            None => Vec::new(),
+        };
+    }
+    if app.prompt.is_some() {
+        return match action {
+            Some(Action::Submit) => submit_prompt(app),
+            Some(Action::Back) => {
+                if let Some(p) = app.prompt.take() {
+                    if p.kind == PromptKind::Filter {
+                        app.table.filter = Filter::All;
+                        rebuild_view(app);
+                    }
+                    if matches!(p.kind, PromptKind::Edit { .. }) {
+                        app.retry_after_edit = None;
+                    }
+                }
+                Vec::new()
+            }
+            _ => {
+                if let Some(p) = &mut app.prompt {
+                    p.input.handle_event(&Event::Key(ev));
+                    if p.kind == PromptKind::Filter {
+                        app.table.filter = Filter::parse(p.input.value());
+                        rebuild_view(app);
+                    }
+                }
+                Vec::new()
+            }
+        };
+    }
+    if app.screen == Screen::Load {
+        if app.load.loading {
+            return match action {
+                Some(Action::Quit) => quit(app),
+                _ => Vec::new(),
+            };
+        }
+        return match action {
+            Some(a) => on_load(app, a),
+            None => {
+                app.load.input.handle_event(&Event::Key(ev));
+                app.load.recent_sel = None;
+                app.load.completions.clear();
+                Vec::new()
+            }
+        };
+    }
+    let Some(action) = action else {
+        return Vec::new();
+    };
+    match action {
+        Action::Quit => return quit(app),
+        Action::Help => {
+            app.overlay = Some(Overlay::Help { scroll: 0 });
+            return Vec::new();
+        }
+        Action::NextTab => {
+            let i = (app.screen.index() + 1) % Screen::ALL.len();
+            goto(app, Screen::ALL[i]);
+            return Vec::new();
+        }
+        Action::PrevTab => {
+            let i = (app.screen.index() + Screen::ALL.len() - 1) % Screen::ALL.len();
+            goto(app, Screen::ALL[i]);
+            return Vec::new();
+        }
+        Action::Goto(n) => {
+            if let Some(s) = Screen::ALL.get((n as usize).saturating_sub(1)) {
+                goto(app, *s);
+            }
+            return Vec::new();
+        }
+        _ => {}
+    }
+    match app.screen {
+        Screen::Load => Vec::new(),
+        Screen::Preflight => on_preflight(app, action),
+        Screen::Plan => on_plan(app, action),
+        Screen::Run => on_run(app, action),
+        Screen::Failures => on_failures(app, action),
+    }
+}
+
+fn goto(app: &mut App, s: Screen) {
+    app.screen = s;
+    if s == Screen::Plan
+        && let Some(session) = &mut app.session
+    {
+        session.estimate();
+    }
+    if s == Screen::Failures {
+        clamp_failures(app);
+    }
+}
+
+fn quit(app: &mut App) -> Vec<Cmd> {
+    if app.run_in_progress() {
+        app.overlay = Some(Overlay::Confirm(Question::QuitDuringRun));
+        Vec::new()
+    } else if app.session.as_ref().is_some_and(|s| s.unsaved) {
+        app.overlay = Some(Overlay::Confirm(Question::QuitUnsaved));
+        Vec::new()
+    } else {
+        app.quit = true;
+        vec![Cmd::Quit]
+    }
+}
+
+fn on_overlay(app: &mut App, o: Overlay, a: Action) -> Vec<Cmd> {
+    match (o, a) {
+        (Overlay::Help { .. }, Action::Back | Action::Help) => {
+            app.overlay = None;
+            Vec::new()
+        }
+        (Overlay::Help { scroll }, Action::Down | Action::PageDown) => {
+            let step = if a == Action::Down { 1 } else { 10 };
+            app.overlay = Some(Overlay::Help {
+                scroll: scroll.saturating_add(step),
+            });
+            Vec::new()
+        }
+        (Overlay::Help { scroll }, Action::Up | Action::PageUp) => {
+            let step = if a == Action::Up { 1 } else { 10 };
+            app.overlay = Some(Overlay::Help {
+                scroll: scroll.saturating_sub(step),
+            });
+            Vec::new()
+        }
+        (Overlay::Help { .. }, Action::Top) => {
+            app.overlay = Some(Overlay::Help { scroll: 0 });
+            Vec::new()
+        }
+        (Overlay::Help { .. }, Action::Quit) => {
+            app.overlay = None;
+            quit(app)
+        }
+        (Overlay::Confirm(q), Action::Yes) => {
+            app.overlay = None;
+            match q {
+                Question::QuitDuringRun => {
+                    app.quit_after_run = true;
+                    app.run.cancelling = true;
+                    app.set_info("cancelling the run; onboard quits when in-flight steps finish");
+                    vec![Cmd::Cancel]
+                }
+                Question::QuitUnsaved => {
+                    app.quit = true;
+                    vec![Cmd::Quit]
+                }
+                Question::Overwrite(path) => match &app.session {
+                    Some(s) => vec![Cmd::Save {
+                        path,
+                        list: s.list.clone(),
+                        overwrite: true,
+                    }],
+                    None => Vec::new(),
+                },
+            }
+        }
+        (Overlay::Confirm(_), Action::No) => {
+            app.overlay = None;
+            Vec::new()
+        }
+        (Overlay::Drilldown { .. }, Action::Back) => {
+            app.overlay = None;
+            Vec::new()
+        }
+        (Overlay::Drilldown { row }, Action::Retry) => {
+            app.overlay = None;
+            retry_rows(app, &[row])
+        }
+        (Overlay::Drilldown { row }, Action::EditRetry) => {
+            app.overlay = None;
+            edit_then_retry(app, row);
+            Vec::new()
+        }
+        (Overlay::Drilldown { .. }, Action::Up | Action::Down) => {
+            move_failures(app, if a == Action::Up { -1 } else { 1 });
+            if let Some(row) = app.failed_rows().get(app.failures.selected) {
+                app.overlay = Some(Overlay::Drilldown { row: *row });
+            }
+            Vec::new()
+        }
+        (Overlay::Drilldown { .. }, Action::Quit) => {
+            app.overlay = None;
+            quit(app)
+        }
+        (Overlay::Drilldown { .. }, Action::Help) => {
+            app.overlay = Some(Overlay::Help { scroll: 0 });
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load
+// ---------------------------------------------------------------------------------------------
+
+fn on_load(app: &mut App, a: Action) -> Vec<Cmd> {
+    match a {
+        Action::LoadSubmit => {
+            let path = app.load.input.value().trim().to_string();
+            if path.is_empty() {
+                app.set_error("type the path of a hire list (CSV), or pick a recent file with ↑/↓");
+                return Vec::new();
+            }
+            start_load(app, PathBuf::from(path))
+        }
+        Action::Complete => vec![Cmd::Complete(app.load.input.value().to_string())],
+        Action::Up | Action::Down => {
+            let n = app.load.recent.len();
+            if n == 0 {
+                return Vec::new();
+            }
+            let sel = match (app.load.recent_sel, a) {
+                (None, Action::Up) => n - 1,
+                (None, _) => 0,
+                (Some(i), Action::Up) => (i + n - 1) % n,
+                (Some(i), _) => (i + 1) % n,
+            };
+            app.load.recent_sel = Some(sel);
+            let p = app.load.recent[sel].display().to_string();
+            app.load.input = Input::new(p);
+            Vec::new()
+        }
+        Action::NextProfile => {
+            let n = app.load.targets.len().max(1);
+            app.load.target = (app.load.target + 1) % n;
+            Vec::new()
+        }
+        Action::Back => {
+            if app.session.is_some() {
+                app.screen = Screen::Preflight;
+            }
+            Vec::new()
+        }
+        Action::Help => {
+            app.overlay = Some(Overlay::Help { scroll: 0 });
+            Vec::new()
+        }
+        Action::Quit => quit(app),
+        _ => Vec::new(),
+    }
+}
+
+/// Start loading `path` (also used at startup when a file was given on the command line).
+pub fn start_load(app: &mut App, path: PathBuf) -> Vec<Cmd> {
+    if app.run_in_progress() {
+        app.set_error("a run is in progress; wait for it to finish or cancel it (c) first");
+        return Vec::new();
+    }
+    app.load.input = Input::new(path.display().to_string());
+    app.load.loading = true;
+    app.load.error = None;
+    app.load.progress.clear();
+    app.screen = Screen::Load;
+    app.set_info(format!("loading {}", path.display()));
+    vec![Cmd::Load {
+        path,
+        target: app.load.target,
+    }]
+}
+
+fn on_completions(app: &mut App, list: Vec<String>) {
+    match list.len() {
+        0 => app.set_error("no file matches that path"),
+        1 => {
+            app.load.input = Input::new(list[0].clone());
+            app.load.completions.clear();
+        }
+        _ => {
+            let mut prefix = list[0].clone();
+            for s in &list[1..] {
+                while !s.starts_with(&prefix) {
+                    prefix.pop();
+                }
+            }
+            if prefix.chars().count() > app.load.input.value().chars().count() {
+                app.load.input = Input::new(prefix);
+            }
+            app.load.completions = list;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pre-flight
+// ---------------------------------------------------------------------------------------------
+
+fn on_preflight(app: &mut App, a: Action) -> Vec<Cmd> {
+    if app.session.is_none() {
+        return Vec::new();
+    }
+    let page = layout::table_rows(app.size).max(1) as isize;
+    match a {
+        Action::Up => move_table(app, -1),
+        Action::Down => move_table(app, 1),
+        Action::PageUp => move_table(app, -page),
+        Action::PageDown => move_table(app, page),
+        Action::Top => move_table(app, isize::MIN / 2),
+        Action::Bottom => move_table(app, isize::MAX / 2),
+        Action::Left | Action::Right => {
+            if let Some(s) = &app.session {
+                let n = s.list.headers.len().max(1);
+                app.table.col = if a == Action::Left {
+                    (app.table.col + n - 1) % n
+                } else {
+                    (app.table.col + 1) % n
+                };
+            }
+        }
+        Action::Filter => {
+            let text = match &app.table.filter {
+                Filter::All => String::new(),
+                Filter::Text(t) => t.clone(),
+                Filter::Code(c) => format!("code:{}", c.as_str()),
+                Filter::Severity(Severity::Error) => "error".into(),
+                Filter::Severity(Severity::Warning) => "warning".into(),
+                Filter::Skipped => "skipped".into(),
+            };
+            app.prompt = Some(Prompt {
+                kind: PromptKind::Filter,
+                input: Input::new(text),
+            });
+        }
+        Action::Back if app.table.filter != Filter::All => {
+            app.table.filter = Filter::All;
+            rebuild_view(app);
+        }
+        Action::NextError => jump_error(app, true),
+        Action::PrevError => jump_error(app, false),
+        Action::Sort => {
+            app.table.sort = app.table.sort.next();
+            rebuild_view(app);
+            app.set_info(format!("sorted by {}", app.table.sort.label()));
+        }
+        Action::SortReverse => {
+            app.table.descending = !app.table.descending;
+            rebuild_view(app);
+        }
+        Action::Edit => {
+            if let Some(index) = selected_index(app) {
+                open_edit(app, index);
+            }
+        }
+        Action::ApplySuggestion => apply_fix(app),
+        Action::Skip => {
+            if let Some(index) = selected_index(app)
+                && let Some(s) = &mut app.session
+            {
+                s.undo.push(Undo::Skips(s.skipped.clone()));
+                let mut want = s.skipped.clone();
+                if !want.remove(&index) {
+                    want.insert(index);
+                }
+                s.set_skipped(want);
+                s.unsaved = true;
+                let row = s.list.rows.get(index).map(|r| r.row).unwrap_or(0);
+                let state = if s.skipped.contains(&index) {
+                    "skipped"
+                } else {
+                    "unskipped"
+                };
+                app.set_info(format!("row {row} {state}"));
+            }
+        }
+        Action::SkipCode => skip_code(app),
+        Action::Undo => undo(app),
+        Action::Save => {
+            if let Some(s) = &app.session {
+                let default = default_save_path(&s.path);
+                app.prompt = Some(Prompt {
+                    kind: PromptKind::SaveAs,
+                    input: Input::new(default.display().to_string()),
+                });
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+pub fn selected_index(app: &App) -> Option<usize> {
+    app.table.view.get(app.table.selected).map(|i| *i as usize)
+}
+
+fn move_table(app: &mut App, delta: isize) {
+    let n = app.table.view.len();
+    if n == 0 {
+        return;
+    }
+    let before = app.table.selected;
+    let sel = (app.table.selected as isize).saturating_add(delta);
+    app.table.selected = sel.clamp(0, n as isize - 1) as usize;
+    clamp_table(app);
+    if before != app.table.selected {
+        focus_first_finding(app);
+    }
+}
+
+fn clamp_table(app: &mut App) {
+    let n = app.table.view.len();
+    if n == 0 {
+        app.table.selected = 0;
+        app.table.offset = 0;
+        return;
+    }
+    app.table.selected = app.table.selected.min(n - 1);
+    let h = layout::table_rows(app.size);
+    app.table.offset = layout::scroll_into_view(app.table.selected, app.table.offset, h);
+    clamp_failures(app);
+}
+
+/// Put the cell cursor on the field of the selected row's first finding (if it has one).
+fn focus_first_finding(app: &mut App) {
+    let Some(index) = selected_index(app) else {
+        return;
+    };
+    let Some(s) = &app.session else { return };
+    let col = s
+        .findings_of(index)
+        .filter(|f| f.severity == Severity::Error)
+        .chain(s.findings_of(index))
+        .find_map(|f| finding_col(s, f));
+    if let Some(col) = col {
+        app.table.col = col;
+    }
+}
+
+/// The column of a finding's field in the list.
+pub fn finding_col(s: &Session, f: &Finding) -> Option<usize> {
+    let name = f.field.as_deref()?;
+    if let Some(i) = s
+        .list
+        .headers
+        .iter()
+        .position(|h| h.trim().eq_ignore_ascii_case(name))
+    {
+        return Some(i);
+    }
+    let field = Field::ALL.iter().find(|x| x.as_str() == name)?;
+    s.col_of(*field).or(match field {
+        Field::Name => s.col_of(Field::FirstName),
+        _ => None,
+    })
+}
+
+fn jump_error(app: &mut App, forward: bool) {
+    let Some(s) = &app.session else { return };
+    let n = app.table.view.len();
+    if n == 0 {
+        return;
+    }
+    let start = app.table.selected;
+    for step in 1..=n {
+        let pos = if forward {
+            (start + step) % n
+        } else {
+            (start + n - (step % n)) % n
+        };
+        let idx = app.table.view[pos] as usize;
+        if s.errors(idx) > 0 && !s.skipped.contains(&idx) {
+            app.table.selected = pos;
+            clamp_table(app);
+            focus_first_finding(app);
+            return;
+        }
+    }
+    app.set_info("no (unskipped) row with an error in this view");
+}
+
+/// Re-filter and re-sort the table, keeping the selected row when it is still visible.
+pub fn rebuild_view(app: &mut App) {
+    let Some(s) = &app.session else {
+        app.table.view.clear();
+        return;
+    };
+    let keep = app.table.view.get(app.table.selected).copied();
+    let filter = app.table.filter.clone();
+    let n = s.list.rows.len();
+    let cols: Vec<usize> = [
+        Field::Email,
+        Field::Name,
+        Field::FirstName,
+        Field::LastName,
+        Field::Division,
+    ]
+    .iter()
+    .filter_map(|f| s.col_of(*f))
+    .collect();
+    let mut view: Vec<u32> = (0..n)
+        .filter(|i| matches_filter(s, *i, &filter, &cols))
+        .map(|i| i as u32)
+        .collect();
+    match app.table.sort {
+        SortKey::Row => {}
+        SortKey::Email => {
+            view.sort_by_cached_key(|i| s.cell(*i as usize, Field::Email).to_lowercase())
+        }
+        SortKey::Name => view.sort_by_cached_key(|i| s.display_name(*i as usize).to_lowercase()),
+        SortKey::Division => {
+            view.sort_by_cached_key(|i| s.cell(*i as usize, Field::Division).to_lowercase())
+        }
+        SortKey::Status => view.sort_by_key(|i| s.status(*i as usize)),
+        SortKey::Findings => view.sort_by_key(|i| {
+            let c = s.counts[*i as usize];
+            (std::cmp::Reverse(c.0), std::cmp::Reverse(c.1))
+        }),
+    }
+    if app.table.descending {
+        view.reverse();
+    }
+    app.table.selected = keep
+        .and_then(|k| view.iter().position(|v| *v == k))
+        .unwrap_or(0);
+    app.table.view = view;
+    clamp_table(app);
+}
+
+/// Whether row `i` passes the filter; `cols` are the text-searched columns.
+fn matches_filter(s: &Session, i: usize, f: &Filter, cols: &[usize]) -> bool {
+    match f {
+        Filter::All => true,
+        Filter::Text(t) => {
+            let Some(r) = s.list.rows.get(i) else {
+                return false;
+            };
+            cols.iter()
+                .any(|c| r.cells.get(*c).is_some_and(|v| contains_ci(v, t)))
+                || t.parse::<usize>().is_ok_and(|n| n == r.row)
+        }
+        Filter::Code(c) => s.findings_of(i).any(|x| x.code == *c),
+        Filter::Severity(Severity::Error) => s.counts[i].0 > 0,
+        Filter::Severity(Severity::Warning) => s.counts[i].1 > 0,
+        Filter::Skipped => s.skipped.contains(&i),
+    }
+}
+
+/// Case-insensitive `contains`; `needle` is already lowercase.
+fn contains_ci(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    if n.is_empty() {
+        return true;
+    }
+    if n.len() > h.len() {
+        return false;
+    }
+    if needle.is_ascii() && hay.is_ascii() {
+        let first = n[0];
+        return (0..=h.len() - n.len()).any(|k| {
+            h[k].to_ascii_lowercase() == first && h[k..k + n.len()].eq_ignore_ascii_case(n)
+        });
+    }
+    hay.to_lowercase().contains(needle)
+}
+
+fn open_edit(app: &mut App, index: usize) {
+    let Some(s) = &app.session else { return };
+    let col = app.table.col.min(s.list.headers.len().saturating_sub(1));
+    let value = s
+        .list
+        .rows
+        .get(index)
+        .and_then(|r| r.cells.get(col))
+        .cloned()
+        .unwrap_or_default();
+    app.prompt = Some(Prompt {
+        kind: PromptKind::Edit { index, col },
+        input: Input::new(value),
+    });
+}
+
+/// Set a cell, re-check its row at once, and remember the old value for undo.
+fn commit_edit(app: &mut App, index: usize, col: usize, value: String) -> Vec<Cmd> {
+    let Some(s) = &mut app.session else {
+        return Vec::new();
+    };
+    let Some(row) = s.list.rows.get_mut(index) else {
+        return Vec::new();
+    };
+    if row.cells.len() <= col {
+        row.cells.resize(col + 1, String::new());
+    }
+    let rownum = row.row;
+    if row.cells[col] != value {
+        let old = std::mem::replace(&mut row.cells[col], value);
+        s.undo.push(Undo::Cell { index, col, old });
+        s.unsaved = true;
+        s.recheck(index);
+    }
+    let errors = s.errors(index);
+    let msg = if errors == 0 {
+        format!("row {rownum} re-checked: no errors")
+    } else {
+        format!("row {rownum} re-checked: {errors} error(s) left")
+    };
+    app.set_info(msg);
+    if app.retry_after_edit == Some(rownum) {
+        app.retry_after_edit = None;
+        if errors == 0 {
+            return retry_rows(app, &[rownum]);
+        }
+        app.set_error(format!(
+            "row {rownum} still has {errors} error(s); fix them, then retry it from Failures (r)"
+        ));
+    }
+    Vec::new()
+}
+
+/// The finding the cell cursor points at (or the row's first finding with a suggestion).
+fn selected_finding(app: &App) -> Option<(usize, Finding)> {
+    let index = selected_index(app)?;
+    let s = app.session.as_ref()?;
+    let at_col = s
+        .findings_of(index)
+        .find(|f| finding_col(s, f) == Some(app.table.col));
+    let f = at_col.or_else(|| s.findings_of(index).next())?;
+    Some((index, f.clone()))
+}
+
+fn apply_fix(app: &mut App) {
+    let Some(index) = selected_index(app) else {
+        return;
+    };
+    let Some(s) = &app.session else { return };
+    // Prefer a suggestion on the selected cell, else the row's first suggestion.
+    let on_col = s
+        .findings_of(index)
+        .find(|f| f.suggestion.is_some() && finding_col(s, f) == Some(app.table.col));
+    let any = s.findings_of(index).find(|f| f.suggestion.is_some());
+    let Some(f) = on_col.or(any).cloned() else {
+        app.set_error("no suggestion for this row; edit the cell with e");
+        return;
+    };
+    let Some(col) = finding_col(s, &f) else {
+        app.set_error("the suggestion's column is not in the list; edit the row with e");
+        return;
+    };
+    let cell = s
+        .list
+        .rows
+        .get(index)
+        .and_then(|r| r.cells.get(col))
+        .cloned()
+        .unwrap_or_default();
+    let sugg = f.suggestion.unwrap_or_default();
+    match apply_suggestion(&cell, &sugg) {
+        Some(new) => {
+            app.table.col = col;
+            let cmds = commit_edit(app, index, col, new);
+            debug_assert!(cmds.is_empty() || app.retry_after_edit.is_none());
+        }
+        None => app.set_error(format!(
+            "could not place '{}' in this cell; edit it with e",
+            crate::model::sanitize(&sugg)
+        )),
+    }
+}
+
+fn skip_code(app: &mut App) {
+    let Some((_, f)) = selected_finding(app) else {
+        app.set_info("the selected row has no finding");
+        return;
+    };
+    let Some(s) = &mut app.session else { return };
+    let before = s.skipped.clone();
+    let mut added = 0;
+    for i in 0..s.list.rows.len() {
+        if s.findings_of(i).any(|x| x.code == f.code) && !s.skipped.contains(&i) {
+            added += 1;
+        }
+    }
+    let rows: Vec<usize> = (0..s.list.rows.len())
+        .filter(|i| s.findings_of(*i).any(|x| x.code == f.code))
+        .collect();
+    let mut want = s.skipped.clone();
+    want.extend(rows);
+    s.set_skipped(want);
+    if added > 0 {
+        s.undo.push(Undo::Skips(before));
+        s.unsaved = true;
+    }
+    app.set_info(format!("skipped {added} row(s) with {}", f.code.as_str()));
+}
+
+fn undo(app: &mut App) {
+    let Some(s) = &mut app.session else { return };
+    match s.undo.pop() {
+        Some(Undo::Cell { index, col, old }) => {
+            if let Some(cell) = s
+                .list
+                .rows
+                .get_mut(index)
+                .and_then(|r| r.cells.get_mut(col))
+            {
+                *cell = old;
+            }
+            s.recheck(index);
+            let row = s.list.rows.get(index).map(|r| r.row).unwrap_or(0);
+            app.set_info(format!("undid the edit of row {row}"));
+        }
+        Some(Undo::Skips(prev)) => {
+            s.set_skipped(prev);
+            app.set_info("undid the skip");
+        }
+        None => app.set_info("nothing to undo"),
+    }
+    if let Some(s) = &mut app.session {
+        s.unsaved = !s.undo.is_empty();
+    }
+}
+
+/// `hires.csv` → `hires.fixed.csv` beside it.
+pub fn default_save_path(source: &Path) -> PathBuf {
+    let stem = source
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "hires".into());
+    source.with_file_name(format!("{stem}.fixed.csv"))
+}
+
+fn submit_prompt(app: &mut App) -> Vec<Cmd> {
+    let Some(p) = app.prompt.take() else {
+        return Vec::new();
+    };
+    let value = p.input.value().to_string();
+    match p.kind {
+        PromptKind::Filter => {
+            app.table.filter = Filter::parse(&value);
+            rebuild_view(app);
+            let d = app.table.filter.describe();
+            if !d.is_empty() {
+                app.set_info(format!("{} rows match {d}", app.table.view.len()));
+            }
+            Vec::new()
+        }
+        PromptKind::Edit { index, col } => commit_edit(app, index, col, value),
+        PromptKind::SaveAs => {
+            let path = PathBuf::from(value.trim());
+            let Some(s) = &app.session else {
+                return Vec::new();
+            };
+            if value.trim().is_empty() {
+                app.set_error("type a file name to save to");
+                return Vec::new();
+            }
+            if same_file(&path, &s.path) {
+                app.overlay = Some(Overlay::Confirm(Question::Overwrite(path)));
+                return Vec::new();
+            }
+            vec![Cmd::Save {
+                path,
+                list: s.list.clone(),
+                overwrite: false,
+            }]
+        }
+        PromptKind::Export => match &app.report {
+            Some(r) if !value.trim().is_empty() => vec![Cmd::Export {
+                path: PathBuf::from(value.trim()),
+                report: r.clone(),
+            }],
+            _ => {
+                app.set_error("nothing to export yet: run the plan first");
+                Vec::new()
+            }
+        },
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    let norm = |p: &Path| p.components().collect::<PathBuf>();
+    norm(a) == norm(b)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plan and Run
+// ---------------------------------------------------------------------------------------------
+
+fn on_plan(app: &mut App, a: Action) -> Vec<Cmd> {
+    match a {
+        Action::ConfirmRun => {
+            let Some(s) = &app.session else {
+                app.set_error("load a hire list first (screen 1)");
+                return Vec::new();
+            };
+            let rows: Vec<usize> = s
+                .runnable()
+                .into_iter()
+                .filter_map(|i| s.list.rows.get(i).map(|r| r.row))
+                .collect();
+            if rows.is_empty() {
+                app.set_error("nothing to run: every row is blocked, skipped or unchanged");
+                return Vec::new();
+            }
+            start_run(app, rows)
+        }
+        Action::Back => {
+            app.screen = Screen::Preflight;
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Start the engine on these row numbers (their current plan after any fixes).
+fn start_run(app: &mut App, rows: Vec<usize>) -> Vec<Cmd> {
+    if app.run.active {
+        app.set_error("a run is already in progress");
+        return Vec::new();
+    }
+    let Some(s) = &app.session else {
+        return Vec::new();
+    };
+    let wanted: BTreeSet<usize> = rows.iter().copied().collect();
+    let mut plan = s.result.plan.clone();
+    plan.rows.retain(|r| {
+        wanted.contains(&r.row)
+            && s.index_of_row(r.row)
+                .is_some_and(|i| super::app::is_runnable(s.status(i)))
+    });
+    if plan.rows.is_empty() {
+        app.set_error("those rows cannot run: fix their errors or unskip them first");
+        return Vec::new();
+    }
+    let allowed = s.allowed_per_s;
+    let runs = app.run.runs + 1;
+    app.run = Default::default();
+    app.run.runs = runs;
+    app.run.active = true;
+    app.run.rows = plan.rows.iter().map(|r| r.row).collect();
+    app.run.total = plan.rows.len();
+    app.run.allowed_per_s = allowed;
+    app.screen = Screen::Run;
+    app.set_info(if runs == 1 {
+        format!("running {} rows", plan.rows.len())
+    } else {
+        format!("retrying {} row(s)", plan.rows.len())
+    });
+    vec![Cmd::StartRun { plan }]
+}
+
+fn retry_rows(app: &mut App, rows: &[usize]) -> Vec<Cmd> {
+    if rows.is_empty() {
+        app.set_info("no failed rows to retry");
+        return Vec::new();
+    }
+    start_run(app, rows.to_vec())
+}
+
+fn on_run(app: &mut App, a: Action) -> Vec<Cmd> {
+    match a {
+        Action::Pause if app.run.active && !app.run.cancelling => {
+            if app.run.paused {
+                app.run.paused = false;
+                vec![Cmd::Resume]
+            } else {
+                app.run.paused = true;
+                vec![Cmd::Pause]
+            }
+        }
+        Action::Cancel if app.run.active && !app.run.cancelling => {
+            app.run.cancelling = true;
+            app.set_info("cancelling: in-flight steps finish, the journal stays intact");
+            vec![Cmd::Cancel]
+        }
+        Action::Pause | Action::Cancel => {
+            app.set_info("no run in progress");
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn on_engine(app: &mut App, ev: EngineEvent) -> Vec<Cmd> {
+    app.run.apply(&ev);
+    if let EngineEvent::Finished { report, cancelled } = &ev {
+        app.merge_report(report);
+        clamp_failures(app);
+        let failed = app.failed_rows().len();
+        let what = if *cancelled { "cancelled" } else { "finished" };
+        if failed > 0 {
+            app.set_error(format!(
+                "run {what}: {failed} row(s) failed — press f (or 5) to see why and retry"
+            ));
+        } else {
+            app.set_info(format!("run {what}: nothing failed"));
+        }
+        if app.quit_after_run {
+            app.quit = true;
+            return vec![Cmd::Quit];
+        }
+    }
+    Vec::new()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Failures
+// ---------------------------------------------------------------------------------------------
+
+fn on_failures(app: &mut App, a: Action) -> Vec<Cmd> {
+    let rows = app.failed_rows();
+    let page = layout::failure_rows(app.size).max(1) as isize;
+    let sel = rows.get(app.failures.selected).copied();
+    match a {
+        Action::Up => move_failures(app, -1),
+        Action::Down => move_failures(app, 1),
+        Action::PageUp => move_failures(app, -page),
+        Action::PageDown => move_failures(app, page),
+        Action::Top => move_failures(app, isize::MIN / 2),
+        Action::Bottom => move_failures(app, isize::MAX / 2),
+        Action::Open => {
+            if let Some(row) = sel {
+                app.overlay = Some(Overlay::Drilldown { row });
+            }
+        }
+        Action::Retry => {
+            if let Some(row) = sel {
+                return retry_rows(app, &[row]);
+            }
+        }
+        Action::RetryAll => return retry_rows(app, &rows),
+        Action::EditRetry => {
+            if let Some(row) = sel {
+                edit_then_retry(app, row);
+            }
+        }
+        Action::SkipFailed => {
+            if let Some(row) = sel
+                && let Some(s) = &mut app.session
+                && let Some(i) = s.index_of_row(row)
+            {
+                s.undo.push(Undo::Skips(s.skipped.clone()));
+                let mut want = s.skipped.clone();
+                want.insert(i);
+                s.set_skipped(want);
+                s.unsaved = true;
+                app.set_info(format!("row {row} skipped (u on Pre-flight undoes)"));
+                clamp_failures(app);
+            }
+        }
+        Action::Export => {
+            if app.report.is_none() {
+                app.set_error("nothing to export yet: run the plan first");
+            } else {
+                let default = match &app.session {
+                    Some(s) => {
+                        let stem = s
+                            .path
+                            .file_stem()
+                            .map(|x| x.to_string_lossy().into_owned())
+                            .unwrap_or_else(|| "hires".into());
+                        s.path.with_file_name(format!("{stem}.report.json"))
+                    }
+                    None => PathBuf::from("onboard-report.json"),
+                };
+                app.prompt = Some(Prompt {
+                    kind: PromptKind::Export,
+                    input: Input::new(default.display().to_string()),
+                });
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn move_failures(app: &mut App, delta: isize) {
+    let n = app.failed_rows().len();
+    if n == 0 {
+        app.failures.selected = 0;
+        return;
+    }
+    let sel = (app.failures.selected as isize).saturating_add(delta);
+    app.failures.selected = sel.clamp(0, n as isize - 1) as usize;
+    clamp_failures(app);
+}
+
+/// Keep the failures cursor valid and visible (the list has group headers between rows).
+fn clamp_failures(app: &mut App) {
+    let items = app.failure_items();
+    let n = items
+        .iter()
+        .filter(|i| matches!(i, FailureItem::Row { .. }))
+        .count();
+    if n == 0 {
+        app.failures.selected = 0;
+        app.failures.offset = 0;
+        return;
+    }
+    app.failures.selected = app.failures.selected.min(n - 1);
+    let line = failure_line(&items, app.failures.selected);
+    let h = layout::failure_rows(app.size);
+    // Show the group header above the first row of a group when possible.
+    let top = if line > 0 && matches!(items[line - 1], FailureItem::Group { .. }) {
+        line - 1
+    } else {
+        line
+    };
+    if top < app.failures.offset {
+        app.failures.offset = top;
+    } else {
+        app.failures.offset = layout::scroll_into_view(line, app.failures.offset, h);
+    }
+}
+
+/// The list line of the `n`-th failed row.
+pub fn failure_line(items: &[FailureItem], n: usize) -> usize {
+    items
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| matches!(i, FailureItem::Row { .. }))
+        .nth(n)
+        .map(|(l, _)| l)
+        .unwrap_or(0)
+}
+
+/// Jump to the row in Pre-flight with the editor open on the field that failed; retry it
+/// when the edit is committed and the row has no errors left.
+fn edit_then_retry(app: &mut App, row: usize) {
+    let step = app.report_row(row).and_then(|r| {
+        r.steps
+            .iter()
+            .find(|s| {
+                s.status != crate::model::StepStatus::Ok
+                    && s.status != crate::model::StepStatus::Skipped
+            })
+            .map(|s| s.step)
+    });
+    let Some(s) = &app.session else { return };
+    let Some(index) = s.index_of_row(row) else {
+        app.set_error(format!("row {row} is not in the loaded list"));
+        return;
+    };
+    let field = step.and_then(step_field);
+    if !app.table.view.contains(&(index as u32)) {
+        app.table.filter = Filter::All;
+        rebuild_view(app);
+    }
+    if let Some(pos) = app.table.view.iter().position(|v| *v as usize == index) {
+        app.table.selected = pos;
+        clamp_table(app);
+    }
+    if let Some(col) = field.and_then(|f| app.session.as_ref().and_then(|s| s.col_of(f))) {
+        app.table.col = col;
+    } else {
+        focus_first_finding(app);
+    }
+    app.screen = Screen::Preflight;
+    app.retry_after_edit = Some(row);
+    open_edit(app, index);
+}
+
+/// The hire-list column behind an engine step, for "edit and retry".
+pub fn step_field(step: Step) -> Option<Field> {
+    Some(match step {
+        Step::CreateUser | Step::Lookup | Step::Invite | Step::Verify => Field::Email,
+        Step::Manager => Field::ManagerEmail,
+        Step::Division => Field::Division,
+        Step::Roles => Field::Roles,
+        Step::Skills => Field::Skills,
+        Step::Languages => Field::Languages,
+        Step::Queues => Field::Queues,
+        Step::Licenses => Field::Licenses,
+        Step::ExternalId => Field::ExternalId,
+        Step::UpdateUser => Field::Title,
+        Step::RestoreUser | Step::ReactivateUser | Step::DeactivateUser | Step::Password => {
+            return None;
+        }
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mouse
+// ---------------------------------------------------------------------------------------------
+
+fn on_mouse(app: &mut App, ev: MouseEvent) -> Vec<Cmd> {
+    if app.prompt.is_some() || matches!(app.overlay, Some(Overlay::Confirm(_))) {
+        return Vec::new();
+    }
+    let key = |a: Action| -> Option<Action> { Some(a) };
+    let action = match ev.kind {
+        MouseEventKind::ScrollDown => key(Action::Down),
+        MouseEventKind::ScrollUp => key(Action::Up),
+        MouseEventKind::Down(MouseButton::Left) => {
+            click(app, ev.column, ev.row);
+            None
+        }
+        _ => None,
+    };
+    if let Some(a) = action {
+        for _ in 0..3 {
+            match (&app.overlay, app.screen) {
+                (Some(Overlay::Help { .. }), _) => {
+                    let o = app.overlay.clone();
+                    if let Some(o) = o {
+                        on_overlay(app, o, a);
+                    }
+                }
+                (Some(_), _) => {}
+                (None, Screen::Preflight) => {
+                    on_preflight(app, a);
+                }
+                (None, Screen::Failures) => {
+                    on_failures(app, a);
+                }
+                _ => {}
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn click(app: &mut App, x: u16, y: u16) {
+    let area = Rect::new(0, 0, app.size.0, app.size.1);
+    let chrome = layout::chrome(area);
+    let pos = Position::new(x, y);
+    if app.overlay.is_some() {
+        return;
+    }
+    if chrome.tabs.contains(pos) {
+        let titles = super::view::tab_titles();
+        for (i, (a, b)) in layout::tab_ranges(&titles).into_iter().enumerate() {
+            if x >= a
+                && x < b
+                && let Some(s) = Screen::ALL.get(i)
+            {
+                goto(app, *s);
+            }
+        }
+        return;
+    }
+    match app.screen {
+        Screen::Preflight => {
+            let t = layout::preflight(chrome.body).table;
+            if t.contains(pos) && y > t.y {
+                let pos = app.table.offset + (y - t.y - 1) as usize;
+                if pos < app.table.view.len() {
+                    app.table.selected = pos;
+                    clamp_table(app);
+                    focus_first_finding(app);
+                }
+            }
+        }
+        Screen::Failures => {
+            let (list, _) = layout::failures(chrome.body);
+            if list.contains(pos) && y > list.y {
+                let line = app.failures.offset + (y - list.y - 1) as usize;
+                let items = app.failure_items();
+                if let Some(FailureItem::Row { .. }) = items.get(line) {
+                    let n = items[..line]
+                        .iter()
+                        .filter(|i| matches!(i, FailureItem::Row { .. }))
+                        .count();
+                    app.failures.selected = n;
+                    clamp_failures(app);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether the row can run given its plan action (re-exported for views).
+pub fn runnable_action(a: PlanAction) -> bool {
+    super::app::is_runnable(a)
+}

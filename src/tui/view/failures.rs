@@ -1,0 +1,216 @@
+//! Screen 5: failed rows grouped by error code, the selected row's failing step, and the
+//! drilldown with every step.
+
+use super::truncate;
+use crate::model::{StepStatus, sanitize};
+use crate::tui::app::{App, FailureItem, status_label};
+use crate::tui::layout;
+use crate::tui::update::failure_line;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, Wrap};
+
+pub fn draw(f: &mut Frame, app: &App, area: Rect) {
+    let t = &app.theme;
+    let items = app.failure_items();
+    if items.is_empty() {
+        let text = if app.report.is_none() {
+            "No run yet: nothing has failed."
+        } else {
+            "Nothing failed."
+        };
+        f.render_widget(
+            Paragraph::new(text)
+                .block(Block::bordered().title(Span::styled(" Failures ", t.title()))),
+            area,
+        );
+        return;
+    }
+    let (list_area, detail_area) = layout::failures(area);
+    let selected_line = failure_line(&items, app.failures.selected);
+    let h = list_area.height.saturating_sub(2) as usize;
+    let w = list_area.width.saturating_sub(2) as usize;
+    let lines: Vec<Line> = items
+        .iter()
+        .enumerate()
+        .skip(app.failures.offset)
+        .take(h)
+        .map(|(i, it)| match it {
+            FailureItem::Group { code, count } => Line::from(Span::styled(
+                truncate(&format!("{code} ({count})"), w),
+                t.error(),
+            )),
+            FailureItem::Row { row } => {
+                let email = app
+                    .report_row(*row)
+                    .map(|r| sanitize(&r.email).into_owned())
+                    .unwrap_or_default();
+                let style = if i == selected_line {
+                    t.selected()
+                } else {
+                    Style::new()
+                };
+                Line::from(Span::styled(
+                    truncate(&format!("  row {row:<6} {email}"), w),
+                    style,
+                ))
+            }
+        })
+        .collect();
+    let total = app.failed_rows().len();
+    f.render_widget(
+        Paragraph::new(lines).block(
+            Block::bordered().title(Span::styled(format!(" Failed rows ({total}) "), t.title())),
+        ),
+        list_area,
+    );
+    let row = app.failed_rows().get(app.failures.selected).copied();
+    let mut detail = Vec::new();
+    if let Some(r) = row.and_then(|row| app.report_row(row)) {
+        detail.push(Line::from(vec![
+            Span::styled(format!("row {} ", r.row), t.key()),
+            Span::raw(sanitize(&r.email).into_owned()),
+        ]));
+        for s in r.steps.iter().filter(|s| s.status != StepStatus::Ok) {
+            detail.push(Line::from(vec![
+                Span::styled(
+                    format!("{} {} ", s.step.as_str(), status_label(s.status)),
+                    t.error(),
+                ),
+                Span::raw(format!(
+                    "{} {} {}",
+                    s.http_status.map(|h| h.to_string()).unwrap_or_default(),
+                    s.code.as_deref().map(sanitize).unwrap_or_default(),
+                    s.message.as_deref().map(sanitize).unwrap_or_default()
+                )),
+            ]));
+        }
+        detail.push(Line::from(Span::styled(
+            "Enter: all steps · r retry · e edit + retry · s skip",
+            t.dim(),
+        )));
+    }
+    f.render_widget(
+        Paragraph::new(detail)
+            .wrap(Wrap { trim: false })
+            .block(Block::bordered().title(Span::styled(" Why ", t.title()))),
+        detail_area,
+    );
+}
+
+pub fn draw_drilldown(f: &mut Frame, app: &App, area: Rect, row: usize) {
+    let t = &app.theme;
+    let r = layout::centered(
+        area,
+        area.width.saturating_sub(4),
+        area.height.saturating_sub(2),
+    );
+    f.render_widget(Clear, r);
+    let Some(rep) = app.report_row(row) else {
+        f.render_widget(
+            Paragraph::new("row not in the report").block(Block::bordered()),
+            r,
+        );
+        return;
+    };
+    let title = format!(
+        " Row {} · {} · {:?} ",
+        rep.row,
+        sanitize(&rep.email),
+        rep.outcome
+    );
+    let wide = r.width >= 110;
+    let rows: Vec<Row> = rep
+        .steps
+        .iter()
+        .map(|s| {
+            let style = match s.status {
+                StepStatus::Ok => t.ok(),
+                StepStatus::Failed | StepStatus::Unknown => t.error(),
+                StepStatus::Skipped => t.dim(),
+            };
+            let mut cells = vec![
+                Cell::from(s.step.as_str()),
+                Cell::from(Span::styled(status_label(s.status), style)),
+                Cell::from(s.http_status.map(|h| h.to_string()).unwrap_or_default()),
+                Cell::from(
+                    s.code
+                        .as_deref()
+                        .map(sanitize)
+                        .unwrap_or_default()
+                        .into_owned(),
+                ),
+                Cell::from(s.attempts.to_string()),
+                Cell::from(
+                    s.message
+                        .as_deref()
+                        .map(sanitize)
+                        .unwrap_or_default()
+                        .into_owned(),
+                ),
+            ];
+            if wide {
+                cells.push(Cell::from(
+                    s.context_id
+                        .as_deref()
+                        .map(sanitize)
+                        .unwrap_or_default()
+                        .into_owned(),
+                ));
+            }
+            Row::new(cells)
+        })
+        .collect();
+    let mut widths = vec![
+        Constraint::Length(15),
+        Constraint::Length(8),
+        Constraint::Length(4),
+        Constraint::Length(if wide { 28 } else { 18 }),
+        Constraint::Length(3),
+        Constraint::Fill(1),
+    ];
+    let mut header = vec!["step", "status", "http", "code", "try", "message"];
+    if wide {
+        widths.push(Constraint::Length(36));
+        header.push("contextId");
+    }
+    let steps_h = (rep.steps.len() as u16 + 3).min(r.height.saturating_sub(4));
+    let [top, bottom] =
+        ratatui::layout::Layout::vertical([Constraint::Length(steps_h), Constraint::Min(0)])
+            .areas(r);
+    f.render_widget(
+        Table::new(rows, widths)
+            .header(Row::new(header).style(t.header()))
+            .block(Block::bordered().title(Span::styled(title, t.title()))),
+        top,
+    );
+    // The failing steps in full: request, contextId, message (wrapped).
+    let mut lines = Vec::new();
+    for s in rep
+        .steps
+        .iter()
+        .filter(|s| s.status != StepStatus::Ok && s.status != StepStatus::Skipped)
+    {
+        lines.push(Line::from(Span::styled(
+            format!("{} {}", s.step.as_str(), status_label(s.status)),
+            t.error(),
+        )));
+        if let Some(req) = &s.request {
+            lines.push(Line::from(format!("  request:   {}", sanitize(req))));
+        }
+        if let Some(c) = &s.context_id {
+            lines.push(Line::from(format!("  contextId: {}", sanitize(c))));
+        }
+        if let Some(m) = &s.message {
+            lines.push(Line::from(format!("  message:   {}", sanitize(m))));
+        }
+    }
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::bordered().title(Span::styled(" Failing step ", t.title()))),
+        bottom,
+    );
+}

@@ -1,0 +1,192 @@
+//! Views: pure functions of `&App` onto a frame. One per screen plus the chrome and modals.
+
+mod failures;
+mod help;
+mod load;
+mod plan;
+mod preflight;
+mod run;
+
+use super::app::{App, Overlay, PromptKind, Question, Screen, StatusKind};
+use super::keys;
+use super::layout;
+use super::update::contexts;
+use crate::model::sanitize;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+/// Tab titles as drawn (`1 Load`, `2 Pre-flight`, …), also used for mouse hit-testing.
+pub fn tab_titles() -> Vec<String> {
+    Screen::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("{} {}", i + 1, s.title()))
+        .collect()
+}
+
+pub fn draw(f: &mut Frame, app: &App) {
+    let area = f.area();
+    let c = layout::chrome(area);
+    draw_tabs(f, app, c.tabs);
+    match app.screen {
+        Screen::Load => load::draw(f, app, c.body),
+        Screen::Preflight => preflight::draw(f, app, c.body),
+        Screen::Plan => plan::draw(f, app, c.body),
+        Screen::Run => run::draw(f, app, c.body),
+        Screen::Failures => failures::draw(f, app, c.body),
+    }
+    draw_status(f, app, c.status);
+    draw_hints(f, app, c.hints);
+    match &app.overlay {
+        Some(Overlay::Help { scroll }) => help::draw(f, app, c.body, *scroll),
+        Some(Overlay::Confirm(q)) => draw_confirm(f, app, area, q),
+        Some(Overlay::Drilldown { row }) => failures::draw_drilldown(f, app, c.body, *row),
+        None => {}
+    }
+}
+
+fn draw_tabs(f: &mut Frame, app: &App, area: Rect) {
+    let t = &app.theme;
+    let mut spans = Vec::new();
+    for (i, title) in tab_titles().into_iter().enumerate() {
+        let style = if Screen::ALL[i] == app.screen {
+            t.tab_active()
+        } else {
+            Style::new()
+        };
+        spans.push(Span::styled(format!(" {title} "), style));
+        spans.push(Span::raw(" "));
+    }
+    let right = match &app.session {
+        Some(s) => {
+            let name = s
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            format!("{}{}", sanitize(&name), if s.unsaved { " *" } else { "" })
+        }
+        None => String::new(),
+    };
+    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+    let room = (area.width as usize).saturating_sub(used + 1);
+    if room > 3 && !right.is_empty() {
+        let r = truncate(&right, room);
+        let pad = room.saturating_sub(r.chars().count());
+        spans.push(Span::raw(" ".repeat(pad)));
+        spans.push(Span::styled(r, t.dim()));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_status(f: &mut Frame, app: &App, area: Rect) {
+    let t = &app.theme;
+    if let Some(p) = &app.prompt {
+        let label = match &p.kind {
+            PromptKind::Filter => "filter (text, code:NAME, error, warning, skipped): ".to_string(),
+            PromptKind::Edit { index, col } => {
+                let (row, head) = app
+                    .session
+                    .as_ref()
+                    .map(|s| {
+                        (
+                            s.list.rows.get(*index).map(|r| r.row).unwrap_or(0),
+                            s.list.headers.get(*col).cloned().unwrap_or_default(),
+                        )
+                    })
+                    .unwrap_or_default();
+                format!("edit row {row} {}: ", sanitize(&head))
+            }
+            PromptKind::SaveAs => "save the edited list as: ".into(),
+            PromptKind::Export => "export the report (JSON) to: ".into(),
+        };
+        let label = truncate(&label, (area.width as usize) / 2);
+        let lw = label.chars().count() as u16;
+        let width = area.width.saturating_sub(lw + 1) as usize;
+        let value = sanitize(p.input.value()).into_owned();
+        let scroll = p.input.visual_scroll(width);
+        let shown: String = value.chars().skip(scroll).take(width).collect();
+        f.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(label, t.key()),
+                Span::raw(shown),
+            ])),
+            area,
+        );
+        let cx = area.x + lw + (p.input.visual_cursor().saturating_sub(scroll)) as u16;
+        f.set_cursor_position((cx.min(area.right().saturating_sub(1)), area.y));
+        return;
+    }
+    let (style, text) = match &app.status {
+        Some((StatusKind::Error, s)) => (t.error(), s.as_str()),
+        Some((StatusKind::Info, s)) => (Style::new(), s.as_str()),
+        None => (Style::new(), ""),
+    };
+    let text = truncate(&sanitize(text), area.width as usize);
+    f.render_widget(Paragraph::new(Span::styled(text, style)), area);
+}
+
+fn draw_hints(f: &mut Frame, app: &App, area: Rect) {
+    let t = &app.theme;
+    let mut spans = Vec::new();
+    let mut used = 0usize;
+    let width = area.width as usize;
+    for (k, h) in keys::hints(&contexts(app)) {
+        let piece = k.chars().count() + 1 + h.chars().count() + 2;
+        if used + piece > width {
+            break;
+        }
+        used += piece;
+        spans.push(Span::styled(k, t.key()));
+        spans.push(Span::raw(format!(" {h}  ")));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_confirm(f: &mut Frame, app: &App, area: Rect, q: &Question) {
+    let text = match q {
+        Question::QuitDuringRun => {
+            "A run is in progress. Cancel it safely (in-flight steps finish) and quit?".to_string()
+        }
+        Question::QuitUnsaved => {
+            "Your edits are not saved to a file (w saves them). Quit anyway?".to_string()
+        }
+        Question::Overwrite(p) => format!(
+            "{} exists. Overwrite it?",
+            sanitize(&p.display().to_string())
+        ),
+    };
+    let r = layout::centered(area, 60.min(area.width), 6);
+    f.render_widget(Clear, r);
+    let t = &app.theme;
+    let p = Paragraph::new(vec![
+        Line::from(text),
+        Line::from(""),
+        Line::from(vec![
+            Span::styled("y", t.key()),
+            Span::raw(" yes   "),
+            Span::styled("n", t.key()),
+            Span::raw(" no"),
+        ]),
+    ])
+    .wrap(Wrap { trim: true })
+    .block(Block::bordered().title(Span::styled(" Confirm ", t.title())));
+    f.render_widget(p, r);
+}
+
+/// Cut `s` to `width` display chars with an ellipsis.
+pub fn truncate(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    if n <= width {
+        return s.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out: String = s.chars().take(width - 1).collect();
+    out.push('…');
+    out
+}

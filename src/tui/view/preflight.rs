@@ -1,0 +1,271 @@
+//! Screen 2: summary, the virtualised table (only visible rows are built, so 100k rows draw
+//! as fast as 100), and the selected row's cell and findings.
+
+use super::truncate;
+use crate::model::{Field, PlanAction, Severity, sanitize};
+use crate::tui::app::{App, Session, action_label};
+use crate::tui::layout;
+use crate::tui::update::finding_col;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
+
+pub fn draw(f: &mut Frame, app: &App, area: Rect) {
+    let Some(s) = &app.session else {
+        f.render_widget(
+            Paragraph::new("No hire list loaded yet. Press 1 to load one.")
+                .block(Block::bordered().title(" Pre-flight ")),
+            area,
+        );
+        return;
+    };
+    let l = layout::preflight(area);
+    draw_summary(f, app, s, l.summary);
+    draw_table(f, app, s, l.table);
+    draw_detail(f, app, s, l.detail);
+}
+
+fn draw_summary(f: &mut Frame, app: &App, s: &Session, area: Rect) {
+    let t = &app.theme;
+    let (errors, warnings) = s.severity_totals();
+    let counts = s.status_counts();
+    let mut first = vec![
+        Span::styled(format!("{} rows", s.list.rows.len()), t.title()),
+        Span::raw("  "),
+        Span::styled(
+            format!("{errors} errors"),
+            if errors > 0 { t.error() } else { t.ok() },
+        ),
+        Span::raw("  "),
+        Span::styled(
+            format!("{warnings} warnings"),
+            if warnings > 0 { t.warning() } else { t.ok() },
+        ),
+        Span::raw("  │ "),
+    ];
+    for (a, n) in &counts {
+        first.push(Span::raw(format!("{} {n}  ", action_label(*a))));
+    }
+    let mut second = Vec::new();
+    let filter = app.table.filter.describe();
+    if !filter.is_empty() {
+        second.push(Span::styled(
+            format!(
+                "filter: {} ({} shown)  ",
+                sanitize(&filter),
+                app.table.view.len()
+            ),
+            t.key(),
+        ));
+    }
+    if app.table.sort != Default::default() || app.table.descending {
+        second.push(Span::styled(
+            format!(
+                "sort: {}{}  ",
+                app.table.sort.label(),
+                if app.table.descending { " ↓" } else { "" }
+            ),
+            t.dim(),
+        ));
+    }
+    let mut by_code: Vec<_> = s.by_code.iter().collect();
+    by_code.sort_by_key(|(code, n)| (code.severity(), std::cmp::Reverse(**n)));
+    for (code, n) in by_code {
+        let style = match code.severity() {
+            Severity::Error => t.error(),
+            Severity::Warning => t.warning(),
+        };
+        second.push(Span::styled(format!("{} {n}", code.as_str()), style));
+        second.push(Span::raw("  "));
+    }
+    f.render_widget(
+        Paragraph::new(vec![Line::from(first), Line::from(second)]),
+        area,
+    );
+}
+
+fn status_style(app: &App, a: PlanAction, errors: u16) -> Style {
+    let t = &app.theme;
+    if errors > 0 && a != PlanAction::Skipped {
+        return t.error();
+    }
+    match a {
+        PlanAction::Blocked => t.error(),
+        PlanAction::Skipped | PlanAction::Unchanged => t.dim(),
+        _ => t.ok(),
+    }
+}
+
+fn draw_table(f: &mut Frame, app: &App, s: &Session, area: Rect) {
+    let t = &app.theme;
+    let height = area.height.saturating_sub(1) as usize;
+    let tbl = &app.table;
+    let start = tbl.offset.min(tbl.view.len());
+    let end = (start + height).min(tbl.view.len());
+    let email_col = s.col_of(Field::Email);
+    let name_col = s.col_of(Field::Name).or(s.col_of(Field::FirstName));
+    let div_col = s.col_of(Field::Division);
+    let rows: Vec<Row> = tbl.view[start..end]
+        .iter()
+        .map(|i| {
+            let i = *i as usize;
+            let r = &s.list.rows[i];
+            let (e, w) = s.counts[i];
+            let status = s.status(i);
+            let cell = |col: Option<usize>, text: String| {
+                let c = Cell::from(sanitize(&text).into_owned());
+                if col == Some(tbl.col) && Some(i) == crate::tui::update::selected_index(app) {
+                    c.style(t.cell_cursor())
+                } else {
+                    c
+                }
+            };
+            let found = match (e, w) {
+                (0, 0) => String::new(),
+                (e, 0) => format!("{e}E"),
+                (0, w) => format!("{w}W"),
+                (e, w) => format!("{e}E {w}W"),
+            };
+            Row::new(vec![
+                Cell::from(r.row.to_string()),
+                cell(email_col, s.cell(i, Field::Email).to_string()),
+                cell(name_col, s.display_name(i)),
+                cell(div_col, s.cell(i, Field::Division).to_string()),
+                Cell::from(Span::styled(
+                    action_label(status),
+                    status_style(app, status, e),
+                )),
+                Cell::from(Span::styled(
+                    found,
+                    if e > 0 { t.error() } else { t.warning() },
+                )),
+            ])
+        })
+        .collect();
+    let wide = area.width >= 110;
+    let widths = [
+        Constraint::Length(6),
+        Constraint::Fill(3),
+        Constraint::Fill(2),
+        Constraint::Length(if wide { 16 } else { 10 }),
+        Constraint::Length(10),
+        Constraint::Length(8),
+    ];
+    let header =
+        Row::new(["row", "email", "name", "division", "status", "findings"]).style(t.header());
+    let table = Table::new(rows, widths)
+        .header(header)
+        .row_highlight_style(t.selected())
+        .column_spacing(1);
+    let mut state = TableState::default();
+    if !tbl.view.is_empty() {
+        state.select(Some(tbl.selected.saturating_sub(start)));
+    }
+    f.render_stateful_widget(table, area, &mut state);
+    if tbl.view.is_empty() {
+        let msg = if s.list.rows.is_empty() {
+            "the list has no data rows"
+        } else {
+            "no row matches the filter (Esc clears it)"
+        };
+        let r = Rect::new(
+            area.x,
+            area.y + 1,
+            area.width,
+            1.min(area.height.saturating_sub(1)),
+        );
+        f.render_widget(Paragraph::new(Span::styled(msg, t.dim())), r);
+    }
+}
+
+fn draw_detail(f: &mut Frame, app: &App, s: &Session, area: Rect) {
+    let t = &app.theme;
+    let Some(index) = crate::tui::update::selected_index(app) else {
+        f.render_widget(Block::new().borders(Borders::TOP), area);
+        return;
+    };
+    let r = &s.list.rows[index];
+    let col = app.table.col.min(s.list.headers.len().saturating_sub(1));
+    let head = s
+        .list
+        .headers
+        .get(col)
+        .map(|h| sanitize(h).into_owned())
+        .unwrap_or_default();
+    let value = r
+        .cells
+        .get(col)
+        .map(|v| sanitize(v).into_owned())
+        .unwrap_or_default();
+    let width = area.width as usize;
+    let title = format!(
+        " Row {} (line {}){} ",
+        r.row,
+        r.line,
+        if s.skipped.contains(&index) {
+            " · skipped"
+        } else {
+            ""
+        }
+    );
+    let mut lines = vec![Line::from(vec![
+        Span::styled("◀ ", t.dim()),
+        Span::styled(head.clone(), t.key()),
+        Span::styled(" ▶ ", t.dim()),
+        Span::raw(truncate(
+            &value,
+            width.saturating_sub(head.chars().count() + 6),
+        )),
+    ])];
+    let mut findings: Vec<_> = s.findings_of(index).collect();
+    findings.sort_by_key(|f| (finding_col(s, f) != Some(col), f.severity));
+    if findings.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "no findings: this row is ready",
+            t.ok(),
+        )));
+    }
+    for fi in findings {
+        let (mark, style) = match fi.severity {
+            Severity::Error => ("✗", t.error()),
+            Severity::Warning => ("!", t.warning()),
+        };
+        let field = fi
+            .field
+            .as_deref()
+            .map(|x| format!("{x}: "))
+            .unwrap_or_default();
+        let mut text = format!("{field}{}", sanitize(&fi.message));
+        if let Some(sg) = &fi.suggestion {
+            text.push_str(&format!(" — suggestion: {} (a applies)", sanitize(sg)));
+        }
+        let code = fi.code.as_str();
+        lines.push(Line::from(vec![
+            Span::styled(format!("{mark} {code} "), style),
+            Span::raw(text),
+        ]));
+    }
+    if let Some(p) = s.result.plan.rows.get(index).filter(|p| p.row == r.row)
+        && !p.diff.is_empty()
+    {
+        let diff: Vec<String> = p
+            .diff
+            .iter()
+            .map(|d| format!("{}: {} → {}", d.field, sanitize(&d.from), sanitize(&d.to)))
+            .collect();
+        lines.push(Line::from(Span::styled(
+            truncate(&format!("update: {}", diff.join("; ")), width),
+            t.dim(),
+        )));
+    }
+    let p = Paragraph::new(lines)
+        .wrap(ratatui::widgets::Wrap { trim: false })
+        .block(
+            Block::new()
+                .borders(Borders::TOP)
+                .title(Span::styled(title, t.title())),
+        );
+    f.render_widget(p, area);
+}

@@ -1,0 +1,172 @@
+//! Screen 4: the live run — gauge, per-step counts, request rate against the allowed rate,
+//! throttled and retried counts, ETA, and the event log.
+
+use crate::tui::app::{App, outcome_label};
+use crate::tui::estimate::human_duration;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Gauge, Paragraph, Row, Table};
+
+pub fn draw(f: &mut Frame, app: &App, area: Rect) {
+    let t = &app.theme;
+    let r = &app.run;
+    if !r.active && !r.finished {
+        f.render_widget(
+            Paragraph::new("No run yet. Review the plan (3) and press y to start.")
+                .block(Block::bordered().title(" Run ")),
+            area,
+        );
+        return;
+    }
+    // Steps and rate get what they need; the event log keeps at least 4 lines.
+    let stats_h = (r.steps.len().max(6) as u16 + 3)
+        .min(area.height.saturating_sub(6))
+        .max(5);
+    let [gauge_area, mid, log_area] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(stats_h),
+        Constraint::Min(3),
+    ])
+    .areas(area);
+
+    let ratio = if r.total == 0 {
+        0.0
+    } else {
+        (r.done as f64 / r.total as f64).clamp(0.0, 1.0)
+    };
+    let state = if r.cancelling {
+        "cancelling…"
+    } else if r.paused {
+        "paused"
+    } else if r.finished && r.cancelled {
+        "cancelled"
+    } else if r.finished {
+        "done"
+    } else {
+        "running"
+    };
+    let label = format!("{}/{} rows · {state}", r.done, r.total);
+    let [title, bar] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(gauge_area);
+    let heading = if r.runs > 1 {
+        format!("Run {} (retry)", r.runs)
+    } else {
+        "Run".to_string()
+    };
+    f.render_widget(Paragraph::new(Span::styled(heading, t.title())), title);
+    f.render_widget(
+        Gauge::default()
+            .gauge_style(t.gauge())
+            .ratio(ratio)
+            .label(label)
+            .use_unicode(true),
+        bar,
+    );
+
+    let [steps_area, rate_area] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(mid);
+    let rows: Vec<Row> = r
+        .steps
+        .iter()
+        .map(|(step, (ok, failed, other))| {
+            Row::new(vec![
+                Cell::from(step.as_str()),
+                Cell::from(Span::styled(format!("{ok:>6}"), t.ok())),
+                Cell::from(Span::styled(
+                    format!("{failed:>6}"),
+                    if *failed > 0 { t.error() } else { t.dim() },
+                )),
+                Cell::from(format!("{other:>6}")),
+            ])
+        })
+        .collect();
+    f.render_widget(
+        Table::new(
+            rows,
+            [
+                Constraint::Length(16),
+                Constraint::Length(6),
+                Constraint::Length(6),
+                Constraint::Length(6),
+            ],
+        )
+        .header(Row::new(["step", "    ok", "failed", "  skip"]).style(t.header()))
+        .block(Block::bordered().title(Span::styled(" Steps ", t.title()))),
+        steps_area,
+    );
+
+    let allowed = r
+        .allowed_per_s
+        .map(|a| format!("{a:.1}/s allowed"))
+        .unwrap_or_else(|| "allowed rate unknown".into());
+    let eta = match (r.finished, r.eta_s) {
+        (true, _) => format!("took {}", human_duration(r.stats.elapsed_s)),
+        (false, Some(e)) => human_duration(e),
+        (false, None) => "estimating…".into(),
+    };
+    let outcomes: Vec<String> = r
+        .outcomes
+        .iter()
+        .map(|(o, n)| format!("{} {n}", outcome_label(*o)))
+        .collect();
+    let lines = vec![
+        Line::from(vec![
+            Span::styled("requests/s ", t.key()),
+            Span::raw(format!("{:.1} of {allowed}", r.requests_per_s)),
+        ]),
+        Line::from(vec![
+            Span::styled("requests   ", t.key()),
+            Span::raw(format!(
+                "{} (estimate {})",
+                r.stats.requests, r.estimated_requests
+            )),
+        ]),
+        Line::from(vec![
+            Span::styled("throttled  ", t.key()),
+            Span::styled(
+                r.stats.throttled.to_string(),
+                if r.stats.throttled > 0 {
+                    t.warning()
+                } else {
+                    t.dim()
+                },
+            ),
+            Span::styled("  retries ", t.key()),
+            Span::raw(r.stats.retries.to_string()),
+        ]),
+        Line::from(vec![Span::styled("ETA        ", t.key()), Span::raw(eta)]),
+        Line::from(Span::raw(outcomes.join(" · "))),
+    ];
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .block(Block::bordered().title(Span::styled(" Rate ", t.title()))),
+        rate_area,
+    );
+
+    let h = log_area.height.saturating_sub(1) as usize;
+    let skip = r.log.len().saturating_sub(h);
+    let w = log_area.width as usize;
+    let log: Vec<Line> = r
+        .log
+        .iter()
+        .skip(skip)
+        .map(|l| {
+            let style = if l.contains(" failed") {
+                t.error()
+            } else {
+                ratatui::style::Style::new()
+            };
+            Line::from(Span::styled(super::truncate(l, w), style))
+        })
+        .collect();
+    f.render_widget(
+        Paragraph::new(log).block(
+            Block::new()
+                .borders(Borders::TOP)
+                .title(Span::styled(" Events ", t.title())),
+        ),
+        log_area,
+    );
+}

@@ -1,0 +1,216 @@
+//! Every screen, the help and the modals on ratatui's TestBackend, at 80×24 and 160×48.
+//! Plain theme (as with NO_COLOR) so the snapshots show text and layout.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod tui_fixture;
+use crossterm::event::KeyCode;
+use onboard::model::*;
+use onboard::tui::App;
+use onboard::tui::msg::Msg;
+use tui_fixture::*;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+fn snap(name: &str, build: impl Fn((u16, u16)) -> App) {
+    for size in SIZES {
+        let app = build(size);
+        let text = render(&app);
+        insta::assert_snapshot!(format!("{name}_{}x{}", size.0, size.1), text);
+    }
+}
+
+fn loaded_app(size: (u16, u16)) -> App {
+    app_with(CSV, size)
+}
+
+fn after_run(size: (u16, u16)) -> App {
+    let mut app = loaded_app(size);
+    feed(&mut app, [key('3'), key('y')]);
+    let evs = run_events(&[(1, "ana@example.com"), (5, "eve@example.com")], &[5]);
+    feed(
+        &mut app,
+        evs.into_iter().map(Msg::Engine).collect::<Vec<_>>(),
+    );
+    app
+}
+
+#[test]
+fn load_screen() {
+    snap("load_empty", |size| {
+        let mut app = App::new(onboard::tui::theme::Theme::plain(), size);
+        app.load.targets = vec![onboard::tui::app::Target {
+            label: "demo org (simulated, http://127.0.0.1:PORT)".into(),
+        }];
+        app.load.recent = vec![
+            "/home/ana/hires-june.csv".into(),
+            "/home/ana/leavers.csv".into(),
+        ];
+        type_text(&mut app, "assets/demo/hires.csv");
+        app
+    });
+    snap("load_progress", |size| {
+        let mut app = App::new(onboard::tui::theme::Theme::plain(), size);
+        app.load.targets = vec![onboard::tui::app::Target {
+            label: "profile acme (mypurecloud.ie)".into(),
+        }];
+        type_text(&mut app, "hires.csv");
+        feed(&mut app, [code(KeyCode::Enter)]);
+        for (r, l, t, d) in [
+            ("divisions", 3, Some(3), true),
+            ("roles", 12, Some(12), true),
+            ("users", 40, Some(250), false),
+        ] {
+            feed(
+                &mut app,
+                [Msg::LoadProgress(LoadProgress {
+                    resource: r.into(),
+                    loaded: l,
+                    total: t,
+                    done: d,
+                })],
+            );
+        }
+        app
+    });
+}
+
+#[test]
+fn preflight_screen() {
+    snap("preflight", loaded_app);
+    snap("preflight_error_row", |size| {
+        let mut app = loaded_app(size);
+        feed(&mut app, [key('n')]);
+        app
+    });
+    snap("preflight_filter", |size| {
+        let mut app = loaded_app(size);
+        feed(&mut app, [key('/')]);
+        type_text(&mut app, "code:unknown_skill");
+        app
+    });
+    snap("preflight_edit", |size| {
+        let mut app = loaded_app(size);
+        feed(&mut app, [key('n'), key('n'), key('e')]);
+        app
+    });
+    snap("preflight_big", |size| {
+        let mut app = app_with(&big_csv(100_000), size);
+        feed(&mut app, [key('G'), key('N')]);
+        app
+    });
+}
+
+#[test]
+fn plan_screen() {
+    snap("plan", |size| {
+        let mut app = loaded_app(size);
+        feed(&mut app, [key('3')]);
+        app
+    });
+}
+
+#[test]
+fn run_screen() {
+    snap("run_live", |size| {
+        let mut app = loaded_app(size);
+        feed(&mut app, [key('3'), key('y')]);
+        let evs = run_events(&[(1, "ana@example.com"), (5, "eve@example.com")], &[5]);
+        feed(
+            &mut app,
+            evs.into_iter().take(5).map(Msg::Engine).collect::<Vec<_>>(),
+        );
+        feed(
+            &mut app,
+            [Msg::Engine(EngineEvent::Rate {
+                stats: ApiStats {
+                    requests: 3,
+                    throttled: 1,
+                    retries: 1,
+                    bytes: 0,
+                    elapsed_s: 1.0,
+                },
+                requests_per_s: 3.0,
+                allowed_per_s: Some(5.0),
+                eta_s: Some(42.0),
+            })],
+        );
+        feed(&mut app, [key('p')]);
+        app
+    });
+    snap("run_done", after_run);
+}
+
+#[test]
+fn failures_screen() {
+    snap("failures", |size| {
+        let mut app = after_run(size);
+        feed(&mut app, [key('5')]);
+        app
+    });
+    snap("drilldown", |size| {
+        let mut app = after_run(size);
+        feed(&mut app, [key('5'), code(KeyCode::Enter)]);
+        app
+    });
+}
+
+#[test]
+fn help_and_questions() {
+    snap("help", |size| {
+        let mut app = loaded_app(size);
+        feed(&mut app, [key('?')]);
+        app
+    });
+    snap("confirm_quit_during_run", |size| {
+        let mut app = loaded_app(size);
+        feed(&mut app, [key('3'), key('y'), key('q')]);
+        app
+    });
+}
+
+#[test]
+fn tiny_and_odd_sizes_never_panic() {
+    for size in [(1, 1), (10, 3), (20, 5), (40, 10), (300, 100)] {
+        let mut app = after_run(size);
+        for k in ['1', '2', '3', '4', '5'] {
+            feed(&mut app, [key(k)]);
+            render(&app);
+        }
+        feed(&mut app, [code(KeyCode::Enter)]);
+        render(&app);
+        feed(&mut app, [code(KeyCode::Esc), key('?')]);
+        render(&app);
+        feed(&mut app, [code(KeyCode::Esc), key('2'), key('e')]);
+        render(&app);
+    }
+}
+
+#[test]
+fn no_color_theme_draws_without_colours() {
+    use ratatui::style::Color;
+    let app = after_run((100, 30));
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+    for k in ['2', '3', '4', '5'] {
+        let mut app2 = after_run((100, 30));
+        feed(&mut app2, [key(k)]);
+        t.draw(|f| onboard::tui::view::draw(f, &app2)).unwrap();
+        let buf = t.backend().buffer();
+        for cell in buf.content() {
+            assert_eq!(cell.fg, Color::Reset, "screen {k}: {:?}", cell);
+            assert_eq!(cell.bg, Color::Reset, "screen {k}: {:?}", cell);
+        }
+    }
+    // The coloured theme does use colour (so the check above can fail).
+    let mut coloured = after_run((100, 30));
+    coloured.theme = onboard::tui::theme::Theme::colored();
+    feed(&mut coloured, [key('2')]);
+    t.draw(|f| onboard::tui::view::draw(f, &coloured)).unwrap();
+    assert!(
+        t.backend()
+            .buffer()
+            .content()
+            .iter()
+            .any(|c| c.fg != Color::Reset)
+    );
+    drop(app);
+}

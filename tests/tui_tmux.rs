@@ -1,0 +1,132 @@
+//! The real binary in tmux: `onboard demo`, keys in, screen text out, a clean exit with the
+//! terminal restored (alternate screen left, mouse reporting off, cursor shown).
+//! Polls capture-pane a bounded number of times; never a fixed sleep to wait for a state.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::Command;
+use std::time::Duration;
+
+struct Session(String);
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.0])
+            .status();
+    }
+}
+
+fn tmux(args: &[&str]) -> String {
+    let out = Command::new("tmux")
+        .args(args)
+        .output()
+        .expect("tmux runs (install tmux)");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn capture(s: &Session) -> String {
+    tmux(&["capture-pane", "-p", "-t", &s.0])
+}
+
+/// Poll the pane until `pred` holds (at most `tries` × 100 ms).
+fn wait_for(s: &Session, tries: usize, what: &str, pred: impl Fn(&str) -> bool) -> String {
+    let mut last = String::new();
+    for _ in 0..tries {
+        last = capture(s);
+        if pred(&last) {
+            return last;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("timed out waiting for {what}; screen:\n{last}");
+}
+
+fn keys(s: &Session, k: &[&str]) {
+    let mut args = vec!["send-keys", "-t", s.0.as_str()];
+    args.extend_from_slice(k);
+    tmux(&args);
+}
+
+#[test]
+fn onboard_demo_in_tmux_keys_in_text_out_clean_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_onboard");
+    let name = format!("onboard-tmux-{}", std::process::id());
+    let s = Session(name.clone());
+    let cmd = format!(
+        "cd {root} && ONBOARD_DATA_DIR={data} {bin} demo; echo EXIT=$?; sleep 30",
+        root = env!("CARGO_MANIFEST_DIR"),
+        data = dir.path().join("data").display(),
+    );
+    let status = Command::new("tmux")
+        .args([
+            "new-session",
+            "-d",
+            "-s",
+            &name,
+            "-x",
+            "100",
+            "-y",
+            "30",
+            &cmd,
+        ])
+        .status()
+        .expect("tmux runs (install tmux)");
+    assert!(status.success());
+
+    // Loads the list against the simulated org and lands on Pre-flight.
+    let screen = wait_for(&s, 300, "the pre-flight table", |t| {
+        t.contains("2 Pre-flight") && t.contains("row ") && t.contains("findings")
+    });
+    assert!(screen.contains("errors"), "{screen}");
+    assert_eq!(
+        tmux(&["display", "-p", "-t", &name, "#{alternate_on}"]).trim(),
+        "1"
+    );
+
+    // Filter to rows with a typo'd skill, n jumps to one, a applies the suggestion, and the
+    // row is re-checked at once.
+    keys(&s, &["/"]);
+    wait_for(&s, 50, "the filter prompt", |t| t.contains("filter ("));
+    keys(&s, &["-l", "code:unknown_skill"]);
+    keys(&s, &["Enter"]);
+    wait_for(&s, 50, "the filtered table", |t| {
+        t.contains("match code unknown_skill")
+    });
+    keys(&s, &["n", "a"]);
+    wait_for(&s, 50, "the re-check", |t| t.contains("re-checked"));
+    // The help comes from the key table.
+    keys(&s, &["?"]);
+    wait_for(&s, 50, "the help", |t| {
+        t.contains("Keys (") && t.contains("Show this help")
+    });
+    // Esc alone (Esc followed at once by a key would read as Alt+key).
+    keys(&s, &["Escape"]);
+    wait_for(&s, 50, "the help to close", |t| !t.contains("Keys ("));
+    keys(&s, &["3"]);
+    wait_for(&s, 50, "the plan", |t| {
+        t.contains("Rows to run:") && t.contains("ETA:")
+    });
+    // q asks because of the unsaved edit; y quits.
+    keys(&s, &["q"]);
+    wait_for(&s, 50, "the quit question", |t| t.contains("not saved"));
+    keys(&s, &["y"]);
+    let end = wait_for(&s, 100, "the exit", |t| t.contains("EXIT="));
+    assert!(end.contains("EXIT=0"), "{end}");
+    assert!(
+        !end.contains("Pre-flight"),
+        "the TUI is gone from the screen:\n{end}"
+    );
+    assert_eq!(
+        tmux(&["display", "-p", "-t", &name, "#{alternate_on}"]).trim(),
+        "0"
+    );
+    assert_eq!(
+        tmux(&["display", "-p", "-t", &name, "#{mouse_any_flag}"]).trim(),
+        "0"
+    );
+    assert_eq!(
+        tmux(&["display", "-p", "-t", &name, "#{cursor_flag}"]).trim(),
+        "1"
+    );
+}

@@ -1,0 +1,695 @@
+//! `update()` for every key path of issue 6, on a real list (ingest) checked by the real
+//! pre-flight against a fixture org. Engine events are fed as messages, as the driver does.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod tui_fixture;
+use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use onboard::model::*;
+use onboard::tui::app::{Filter, Overlay, PromptKind, Question, Screen, SortKey};
+use onboard::tui::msg::{Cmd, Msg};
+use onboard::tui::update::selected_index;
+use onboard::tui::{App, update};
+use std::path::PathBuf;
+use tui_fixture::*;
+
+fn sel_row(app: &App) -> usize {
+    let s = app.session.as_ref().unwrap();
+    s.list.rows[selected_index(app).unwrap()].row
+}
+
+fn cell(app: &App, row: usize, field: Field) -> String {
+    let s = app.session.as_ref().unwrap();
+    s.cell(row - 1, field).to_string()
+}
+
+fn errors(app: &App, row: usize) -> u16 {
+    app.session.as_ref().unwrap().errors(row - 1)
+}
+
+#[test]
+fn loaded_opens_preflight_on_the_first_row() {
+    let app = app();
+    assert_eq!(app.screen, Screen::Preflight);
+    assert_eq!(app.table.view.len(), 6);
+    assert_eq!(sel_row(&app), 1);
+}
+
+#[test]
+fn navigation_keys_move_the_cursor() {
+    let mut app = app();
+    feed(&mut app, [key('j'), code(KeyCode::Down)]);
+    assert_eq!(sel_row(&app), 3);
+    feed(&mut app, [key('k')]);
+    assert_eq!(sel_row(&app), 2);
+    feed(&mut app, [key('G')]);
+    assert_eq!(sel_row(&app), 6);
+    feed(&mut app, [key('g')]);
+    assert_eq!(sel_row(&app), 1);
+    feed(&mut app, [code(KeyCode::PageDown)]);
+    assert_eq!(sel_row(&app), 6);
+    feed(
+        &mut app,
+        [
+            code(KeyCode::PageUp),
+            code(KeyCode::End),
+            code(KeyCode::Home),
+        ],
+    );
+    assert_eq!(sel_row(&app), 1);
+}
+
+#[test]
+fn n_and_shift_n_jump_between_error_rows() {
+    let mut app = app();
+    feed(&mut app, [key('n')]);
+    assert_eq!(sel_row(&app), 2);
+    feed(&mut app, [key('n'), key('n')]);
+    assert_eq!(sel_row(&app), 4);
+    feed(&mut app, [key('n'), key('n')]);
+    assert_eq!(sel_row(&app), 2, "wraps around");
+    feed(&mut app, [key('N')]);
+    assert_eq!(sel_row(&app), 6, "backwards wraps too");
+    // The cell cursor lands on the finding's field.
+    let s = app.session.as_ref().unwrap();
+    assert_eq!(s.list.headers[app.table.col], "queues");
+}
+
+#[test]
+fn filter_by_text_code_severity_and_esc_clears() {
+    let mut app = app();
+    feed(&mut app, [key('/')]);
+    assert!(matches!(
+        app.prompt.as_ref().unwrap().kind,
+        PromptKind::Filter
+    ));
+    type_text(&mut app, "park");
+    assert_eq!(app.table.view.len(), 1, "filters live while typing");
+    feed(&mut app, [code(KeyCode::Enter)]);
+    assert!(app.prompt.is_none());
+    assert_eq!(app.table.filter, Filter::Text("park".into()));
+    assert_eq!(sel_row(&app), 3);
+
+    feed(&mut app, [key('/'), ctrl('u')]);
+    type_text(&mut app, "code:unknown_skill");
+    feed(&mut app, [code(KeyCode::Enter)]);
+    assert_eq!(app.table.filter, Filter::Code(FindingCode::UnknownSkill));
+    assert_eq!(app.table.view, vec![1]);
+
+    feed(&mut app, [key('/'), ctrl('u')]);
+    type_text(&mut app, "error");
+    feed(&mut app, [code(KeyCode::Enter)]);
+    assert_eq!(app.table.view.len(), 4);
+
+    feed(&mut app, [code(KeyCode::Esc)]);
+    assert_eq!(app.table.filter, Filter::All);
+    assert_eq!(app.table.view.len(), 6);
+
+    // Esc inside the prompt cancels the filter too.
+    feed(&mut app, [key('/')]);
+    type_text(&mut app, "zzz");
+    assert_eq!(app.table.view.len(), 0);
+    feed(&mut app, [code(KeyCode::Esc)]);
+    assert!(app.prompt.is_none());
+    assert_eq!(app.table.view.len(), 6);
+}
+
+#[test]
+fn sorting_cycles_columns_and_reverses() {
+    let mut app = app();
+    feed(&mut app, [key('o')]);
+    assert_eq!(app.table.sort, SortKey::Email);
+    feed(&mut app, [key('o'), key('o'), key('o'), key('o')]);
+    assert_eq!(app.table.sort, SortKey::Findings);
+    // Rows with errors first.
+    let first = app.table.view[0] as usize;
+    assert!(app.session.as_ref().unwrap().errors(first) > 0);
+    feed(&mut app, [key('o')]);
+    assert_eq!(app.table.sort, SortKey::Row);
+    feed(&mut app, [key('O')]);
+    assert_eq!(app.table.view[0], 5, "descending by row");
+}
+
+#[test]
+fn e_edits_the_selected_cell_and_enter_rechecks_the_row() {
+    let mut app = app();
+    feed(&mut app, [key('n'), key('n')]); // row 3: division Sles
+    assert_eq!(sel_row(&app), 3);
+    assert_eq!(errors(&app, 3), 1);
+    feed(&mut app, [key('e')]);
+    let p = app.prompt.as_ref().unwrap();
+    assert_eq!(p.input.value(), "Sles");
+    feed(&mut app, [ctrl('u')]);
+    type_text(&mut app, "Home");
+    let cmds = feed(&mut app, [code(KeyCode::Enter)]);
+    assert!(cmds.is_empty(), "a recheck is pure: no command");
+    assert_eq!(cell(&app, 3, Field::Division), "Home");
+    assert_eq!(errors(&app, 3), 0);
+    assert_eq!(app.session.as_ref().unwrap().status(2), PlanAction::Create);
+    assert!(app.session.as_ref().unwrap().unsaved);
+
+    // Esc abandons an edit.
+    feed(&mut app, [key('e'), ctrl('u')]);
+    type_text(&mut app, "Nowhere");
+    feed(&mut app, [code(KeyCode::Esc)]);
+    assert_eq!(cell(&app, 3, Field::Division), "Home");
+}
+
+#[test]
+fn left_right_pick_the_cell_to_edit() {
+    let mut app = app();
+    let start = app.table.col;
+    feed(&mut app, [code(KeyCode::Right)]);
+    assert_eq!(app.table.col, start + 1);
+    feed(&mut app, [key('h'), key('h')]);
+    let n = app.session.as_ref().unwrap().list.headers.len();
+    assert_eq!(app.table.col, (start + n - 1) % n);
+    feed(&mut app, [key('l')]);
+    assert_eq!(app.table.col, start);
+}
+
+#[test]
+fn a_applies_the_suggestion_and_u_undoes() {
+    let mut app = app();
+    feed(&mut app, [key('n')]); // row 2: Biling:4; Returns:2
+    feed(&mut app, [key('a')]);
+    assert_eq!(cell(&app, 2, Field::Skills), "Billing:4; Returns:2");
+    assert_eq!(errors(&app, 2), 0);
+    feed(&mut app, [key('u')]);
+    assert_eq!(cell(&app, 2, Field::Skills), "Biling:4; Returns:2");
+    assert_eq!(errors(&app, 2), 1);
+    assert!(!app.session.as_ref().unwrap().unsaved);
+    // A row without a suggestion says so.
+    feed(&mut app, [key('n'), key('n'), key('a')]); // row 4: invalid email
+    assert_eq!(sel_row(&app), 4);
+    assert!(app.status.as_ref().unwrap().1.contains("no suggestion"));
+    feed(&mut app, [key('u')]);
+    assert!(app.status.as_ref().unwrap().1.contains("nothing to undo"));
+}
+
+#[test]
+fn s_skips_and_unskips_shift_s_skips_by_code_u_undoes() {
+    let mut app = app();
+    feed(&mut app, [key('n'), key('n'), key('n')]); // row 4
+    feed(&mut app, [key('s')]);
+    let s = app.session.as_ref().unwrap();
+    assert!(s.skipped.contains(&3));
+    assert_eq!(s.status(3), PlanAction::Skipped);
+    assert!(
+        s.result.options.skipped_rows.contains(&4),
+        "pre-flight knows"
+    );
+    feed(&mut app, [key('s')]);
+    assert!(!app.session.as_ref().unwrap().skipped.contains(&3));
+    feed(&mut app, [key('u')]);
+    assert!(
+        app.session.as_ref().unwrap().skipped.contains(&3),
+        "undo restores the skip"
+    );
+    feed(&mut app, [key('u')]);
+    assert!(app.session.as_ref().unwrap().skipped.is_empty());
+
+    // S: every row with the selected finding's code.
+    feed(&mut app, [key('g'), key('n')]); // row 2 unknown_skill
+    feed(&mut app, [key('S')]);
+    assert_eq!(app.session.as_ref().unwrap().skipped.len(), 1);
+    assert!(app.status.as_ref().unwrap().1.contains("unknown_skill"));
+    feed(&mut app, [key('u')]);
+    assert!(app.session.as_ref().unwrap().skipped.is_empty());
+}
+
+#[test]
+fn w_saves_to_a_new_file_and_asks_before_overwriting() {
+    let mut app = app();
+    feed(&mut app, [key('w')]);
+    let p = app.prompt.as_ref().unwrap();
+    assert_eq!(p.kind, PromptKind::SaveAs);
+    assert_eq!(p.input.value(), "/tmp/onboard-fixture/hires.fixed.csv");
+    let cmds = feed(&mut app, [code(KeyCode::Enter)]);
+    match &cmds[..] {
+        [
+            Cmd::Save {
+                path,
+                list,
+                overwrite,
+            },
+        ] => {
+            assert_eq!(path, &PathBuf::from("/tmp/onboard-fixture/hires.fixed.csv"));
+            assert_eq!(list.rows.len(), 6);
+            assert!(!overwrite);
+        }
+        other => panic!("expected a save, got {other:?}"),
+    }
+    // The driver found the file exists: ask, and only then overwrite.
+    feed(&mut app, [Msg::SaveExists(PathBuf::from("/tmp/x.csv"))]);
+    assert_eq!(
+        app.overlay,
+        Some(Overlay::Confirm(Question::Overwrite(PathBuf::from(
+            "/tmp/x.csv"
+        ))))
+    );
+    let cmds = feed(&mut app, [key('y')]);
+    assert!(matches!(
+        &cmds[..],
+        [Cmd::Save {
+            overwrite: true,
+            ..
+        }]
+    ));
+    // Saving over the source asks first, too.
+    feed(&mut app, [key('w'), ctrl('u')]);
+    type_text(&mut app, "/tmp/onboard-fixture/hires.csv");
+    let cmds = feed(&mut app, [code(KeyCode::Enter)]);
+    assert!(cmds.is_empty());
+    assert!(matches!(
+        app.overlay,
+        Some(Overlay::Confirm(Question::Overwrite(_)))
+    ));
+    let cmds = feed(&mut app, [key('n')]);
+    assert!(cmds.is_empty() && app.overlay.is_none());
+    feed(&mut app, [Msg::Saved(PathBuf::from("/tmp/x.csv"))]);
+    assert!(!app.session.as_ref().unwrap().unsaved);
+}
+
+#[test]
+fn tabs_digits_and_backtab_switch_screens() {
+    let mut app = app();
+    feed(&mut app, [code(KeyCode::Tab)]);
+    assert_eq!(app.screen, Screen::Plan);
+    feed(&mut app, [code(KeyCode::BackTab)]);
+    assert_eq!(app.screen, Screen::Preflight);
+    for (k, s) in [
+        ('4', Screen::Run),
+        ('5', Screen::Failures),
+        ('3', Screen::Plan),
+        ('2', Screen::Preflight),
+    ] {
+        feed(&mut app, [key(k)]);
+        assert_eq!(app.screen, s);
+    }
+    feed(&mut app, [key('1')]);
+    assert_eq!(app.screen, Screen::Load);
+    // On Load the input has the keyboard; Esc goes back to the list.
+    feed(&mut app, [key('2')]);
+    assert_eq!(app.screen, Screen::Load);
+    feed(&mut app, [code(KeyCode::Esc)]);
+    assert_eq!(app.screen, Screen::Preflight);
+}
+
+#[test]
+fn load_screen_input_completion_recent_and_profile() {
+    let mut app = App::new(onboard::tui::theme::Theme::plain(), (80, 24));
+    app.load.targets = vec![
+        onboard::tui::app::Target {
+            label: "profile a".into(),
+        },
+        onboard::tui::app::Target {
+            label: "profile b".into(),
+        },
+    ];
+    // Empty path: an error, no command.
+    let cmds = feed(&mut app, [code(KeyCode::Enter)]);
+    assert!(cmds.is_empty());
+    assert!(app.status.as_ref().unwrap().1.contains("type the path"));
+    type_text(&mut app, "assets/de");
+    let cmds = feed(&mut app, [code(KeyCode::Tab)]);
+    assert!(matches!(&cmds[..], [Cmd::Complete(p)] if p == "assets/de"));
+    feed(&mut app, [Msg::Completions(vec!["assets/demo/".into()])]);
+    assert_eq!(app.load.input.value(), "assets/demo/");
+    feed(
+        &mut app,
+        [Msg::Completions(vec![
+            "assets/demo/hires.csv".into(),
+            "assets/demo/hires2.csv".into(),
+        ])],
+    );
+    assert_eq!(app.load.input.value(), "assets/demo/hires");
+    assert_eq!(app.load.completions.len(), 2);
+    // F2 switches the org.
+    feed(&mut app, [code(KeyCode::F(2))]);
+    assert_eq!(app.load.target, 1);
+    // ↑/↓ pick recent files.
+    feed(
+        &mut app,
+        [Msg::Recent(vec![
+            PathBuf::from("/a.csv"),
+            PathBuf::from("/b.csv"),
+        ])],
+    );
+    feed(&mut app, [code(KeyCode::Down)]);
+    assert_eq!(app.load.input.value(), "/a.csv");
+    feed(&mut app, [code(KeyCode::Down)]);
+    assert_eq!(app.load.input.value(), "/b.csv");
+    feed(&mut app, [code(KeyCode::Up)]);
+    assert_eq!(app.load.input.value(), "/a.csv");
+    let cmds = feed(&mut app, [code(KeyCode::Enter)]);
+    assert!(
+        matches!(&cmds[..], [Cmd::Load { path, target: 1 }] if path == &PathBuf::from("/a.csv"))
+    );
+    assert!(app.load.loading);
+    // While loading, keys other than quit do nothing; progress arrives per resource.
+    assert!(feed(&mut app, [key('x')]).is_empty());
+    feed(
+        &mut app,
+        [Msg::LoadProgress(LoadProgress {
+            resource: "users".into(),
+            loaded: 3,
+            total: Some(9),
+            done: false,
+        })],
+    );
+    assert_eq!(app.load.progress["users"].loaded, 3);
+    feed(
+        &mut app,
+        [Msg::LoadFailed("cannot read /a.csv: not found".into())],
+    );
+    assert!(!app.load.loading);
+    assert_eq!(
+        app.load.error.as_deref(),
+        Some("cannot read /a.csv: not found")
+    );
+    // F1 opens help on Load (where ? is text).
+    feed(&mut app, [code(KeyCode::F(1))]);
+    assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
+}
+
+#[test]
+fn help_opens_scrolls_and_closes() {
+    let mut app = app();
+    feed(&mut app, [key('?')]);
+    assert_eq!(app.overlay, Some(Overlay::Help { scroll: 0 }));
+    feed(&mut app, [key('j'), key('j'), code(KeyCode::PageDown)]);
+    assert_eq!(app.overlay, Some(Overlay::Help { scroll: 12 }));
+    feed(&mut app, [key('k')]);
+    assert_eq!(app.overlay, Some(Overlay::Help { scroll: 11 }));
+    feed(&mut app, [code(KeyCode::Esc)]);
+    assert_eq!(app.overlay, None);
+    feed(&mut app, [code(KeyCode::F(1)), key('?')]);
+    assert_eq!(app.overlay, None);
+}
+
+#[test]
+fn plan_y_starts_a_run_of_the_ready_rows_only() {
+    let mut app = app();
+    feed(&mut app, [key('3')]);
+    let cmds = feed(&mut app, [key('y')]);
+    let [Cmd::StartRun { plan }] = &cmds[..] else {
+        panic!("expected StartRun, got {cmds:?}");
+    };
+    let rows: Vec<usize> = plan.rows.iter().map(|r| r.row).collect();
+    assert_eq!(rows, vec![1, 5]);
+    assert_eq!(app.screen, Screen::Run);
+    assert!(app.run.active);
+    // y again while running: refused.
+    feed(&mut app, [key('3')]);
+    assert!(feed(&mut app, [key('y')]).is_empty());
+    feed(&mut app, [code(KeyCode::Esc)]);
+    assert_eq!(app.screen, Screen::Preflight);
+}
+
+#[test]
+fn plan_with_nothing_to_run_says_so() {
+    let mut app = app();
+    feed(
+        &mut app,
+        [key('s'), key('j'), key('j'), key('j'), key('j'), key('s')],
+    ); // skip rows 1 and 5
+    feed(&mut app, [key('3')]);
+    assert!(feed(&mut app, [key('y')]).is_empty());
+    assert!(app.status.as_ref().unwrap().1.contains("nothing to run"));
+}
+
+fn run_with_failure(app: &mut App) {
+    feed(app, [key('3'), key('y')]);
+    let evs = run_events(&[(1, "ana@example.com"), (5, "eve@example.com")], &[5]);
+    feed(app, evs.into_iter().map(Msg::Engine).collect::<Vec<_>>());
+}
+
+#[test]
+fn run_screen_follows_engine_events_p_pauses_c_cancels() {
+    let mut app = app();
+    feed(&mut app, [key('3'), key('y')]);
+    let evs = run_events(&[(1, "ana@example.com"), (5, "eve@example.com")], &[5]);
+    let (head, tail) = evs.split_at(3);
+    feed(
+        &mut app,
+        head.iter().cloned().map(Msg::Engine).collect::<Vec<_>>(),
+    );
+    assert!(app.run.started);
+    assert_eq!(app.run.steps[&Step::CreateUser], (1, 0, 0));
+    assert!(matches!(&feed(&mut app, [key('p')])[..], [Cmd::Pause]));
+    assert!(app.run.paused);
+    feed(&mut app, [Msg::Engine(EngineEvent::Paused)]);
+    assert!(app.run.log.back().unwrap().contains("paused"));
+    assert!(matches!(&feed(&mut app, [key('p')])[..], [Cmd::Resume]));
+    assert!(!app.run.paused);
+    assert!(matches!(&feed(&mut app, [key('c')])[..], [Cmd::Cancel]));
+    assert!(app.run.cancelling);
+    assert!(feed(&mut app, [key('c')]).is_empty(), "cancel once");
+    feed(
+        &mut app,
+        tail.iter().cloned().map(Msg::Engine).collect::<Vec<_>>(),
+    );
+    assert!(!app.run.active && app.run.finished);
+    assert_eq!(app.run.done, 2);
+    assert_eq!(app.run.steps[&Step::Queues], (1, 1, 0));
+    assert_eq!(app.run.stats.throttled, 1);
+    assert_eq!(app.run.allowed_per_s, Some(5.0));
+    assert!(app.status.as_ref().unwrap().1.contains("1 row(s) failed"));
+    assert!(feed(&mut app, [key('p')]).is_empty(), "nothing to pause");
+    feed(&mut app, [key('f')]);
+    assert_eq!(app.screen, Screen::Failures);
+}
+
+#[test]
+fn failures_grouped_drilldown_retry_and_retry_all() {
+    let mut app = app();
+    run_with_failure(&mut app);
+    feed(&mut app, [key('5')]);
+    assert_eq!(app.failed_rows(), vec![5]);
+    let items = app.failure_items();
+    assert!(
+        matches!(&items[0], onboard::tui::app::FailureItem::Group { code, count: 1 } if code == "queue.member.limit")
+    );
+    feed(&mut app, [code(KeyCode::Enter)]);
+    assert_eq!(app.overlay, Some(Overlay::Drilldown { row: 5 }));
+    feed(&mut app, [code(KeyCode::Esc)]);
+    assert_eq!(app.overlay, None);
+    let cmds = feed(&mut app, [key('r')]);
+    let [Cmd::StartRun { plan }] = &cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(plan.rows.iter().map(|r| r.row).collect::<Vec<_>>(), vec![5]);
+    assert_eq!(app.run.runs, 2);
+    // The retry succeeds: the merged report has no failure left.
+    let evs = run_events(&[(5, "eve@example.com")], &[]);
+    feed(
+        &mut app,
+        evs.into_iter().map(Msg::Engine).collect::<Vec<_>>(),
+    );
+    assert!(app.failed_rows().is_empty());
+    let report = app.report.as_ref().unwrap();
+    assert_eq!(report.summary.succeeded, 2);
+    assert_eq!(report.summary.failed, 0);
+    // R on no failures: a message, no run.
+    feed(&mut app, [key('5')]);
+    assert!(feed(&mut app, [key('R')]).is_empty());
+}
+
+#[test]
+fn failures_retry_all_from_drilldown_and_r() {
+    let mut app = app();
+    run_with_failure(&mut app);
+    feed(&mut app, [key('5'), code(KeyCode::Enter)]);
+    let cmds = feed(&mut app, [key('r')]);
+    assert!(matches!(&cmds[..], [Cmd::StartRun { .. }]));
+    let evs = run_events(&[(5, "eve@example.com")], &[5]);
+    feed(
+        &mut app,
+        evs.into_iter().map(Msg::Engine).collect::<Vec<_>>(),
+    );
+    feed(&mut app, [key('5')]);
+    let cmds = feed(&mut app, [key('R')]);
+    assert!(matches!(&cmds[..], [Cmd::StartRun { plan }] if plan.rows.len() == 1));
+}
+
+#[test]
+fn failures_e_edits_then_retries_s_skips_x_exports() {
+    let mut app = app();
+    run_with_failure(&mut app);
+    feed(&mut app, [key('5'), key('e')]);
+    assert_eq!(app.screen, Screen::Preflight);
+    assert_eq!(sel_row(&app), 5);
+    let s = app.session.as_ref().unwrap();
+    assert_eq!(
+        s.list.headers[app.table.col], "queues",
+        "the failed step's column"
+    );
+    assert!(matches!(
+        app.prompt.as_ref().unwrap().kind,
+        PromptKind::Edit { .. }
+    ));
+    feed(&mut app, [ctrl('u')]);
+    type_text(&mut app, "Sales Inbound");
+    let cmds = feed(&mut app, [code(KeyCode::Enter)]);
+    // Sales Inbound is in another division than the user's role grant → still an error?
+    // Either the row re-checks clean and retries at once, or it says what is left.
+    if errors(&app, 5) == 0 {
+        assert!(matches!(&cmds[..], [Cmd::StartRun { plan }] if plan.rows[0].row == 5));
+    } else {
+        assert!(cmds.is_empty());
+        assert!(app.status.as_ref().unwrap().1.contains("still has"));
+    }
+
+    let mut app = tui_fixture::app();
+    run_with_failure(&mut app);
+    feed(&mut app, [key('5'), key('e'), ctrl('u')]);
+    type_text(&mut app, "General");
+    let cmds = feed(&mut app, [code(KeyCode::Enter)]);
+    assert!(matches!(&cmds[..], [Cmd::StartRun { plan }] if plan.rows[0].row == 5));
+    let evs = run_events(&[(5, "eve@example.com")], &[5]);
+    feed(
+        &mut app,
+        evs.into_iter().map(Msg::Engine).collect::<Vec<_>>(),
+    );
+
+    feed(&mut app, [key('5'), key('x')]);
+    assert_eq!(
+        app.prompt.as_ref().unwrap().input.value(),
+        "/tmp/onboard-fixture/hires.report.json"
+    );
+    let cmds = feed(&mut app, [code(KeyCode::Enter)]);
+    assert!(matches!(&cmds[..], [Cmd::Export { report, .. }] if report.rows.len() == 2));
+    feed(&mut app, [key('s')]);
+    assert!(
+        app.failed_rows().is_empty(),
+        "a skipped row leaves the failures"
+    );
+    assert!(app.session.as_ref().unwrap().skipped.contains(&4));
+}
+
+#[test]
+fn q_quits_asks_during_a_run_and_with_unsaved_edits() {
+    let mut app = app();
+    assert!(matches!(&feed(&mut app, [key('q')])[..], [Cmd::Quit]));
+    assert!(app.quit);
+
+    let mut app = tui_fixture::app();
+    feed(&mut app, [key('s')]);
+    assert!(feed(&mut app, [key('q')]).is_empty());
+    assert_eq!(app.overlay, Some(Overlay::Confirm(Question::QuitUnsaved)));
+    feed(&mut app, [key('n')]);
+    assert!(!app.quit && app.overlay.is_none());
+    assert!(matches!(
+        &feed(&mut app, [ctrl('c'), key('y')])[..],
+        [Cmd::Quit]
+    ));
+
+    let mut app = tui_fixture::app();
+    feed(&mut app, [key('3'), key('y')]);
+    assert!(feed(&mut app, [key('q')]).is_empty());
+    assert_eq!(app.overlay, Some(Overlay::Confirm(Question::QuitDuringRun)));
+    let cmds = feed(&mut app, [key('y')]);
+    assert!(matches!(&cmds[..], [Cmd::Cancel]));
+    assert!(!app.quit, "waits for in-flight steps");
+    let evs = run_events(&[(1, "ana@example.com"), (5, "eve@example.com")], &[]);
+    let cmds = feed(
+        &mut app,
+        evs.into_iter().map(Msg::Engine).collect::<Vec<_>>(),
+    );
+    assert!(matches!(&cmds[..], [Cmd::Quit]));
+    assert!(app.quit);
+}
+
+#[test]
+fn mouse_scroll_and_click_select_rows_and_tabs() {
+    let mut app = app_with(&big_csv(200), (80, 24));
+    let scroll = |kind| {
+        Msg::Mouse(MouseEvent {
+            kind,
+            column: 10,
+            row: 10,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    feed(&mut app, [scroll(MouseEventKind::ScrollDown)]);
+    assert_eq!(app.table.selected, 3);
+    feed(&mut app, [scroll(MouseEventKind::ScrollUp)]);
+    assert_eq!(app.table.selected, 0);
+    // Click on the 3rd data row of the table (tabs 1 + summary 2 + header 1 → y = 4 is row 0).
+    let click = |x, y| {
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: x,
+            row: y,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    feed(&mut app, [click(20, 6)]);
+    assert_eq!(app.table.selected, 2);
+    // Click on the "3 Plan" tab.
+    let titles = onboard::tui::view::tab_titles();
+    let x = onboard::tui::layout::tab_ranges(&titles)[2].0 + 1;
+    feed(&mut app, [click(x, 0)]);
+    assert_eq!(app.screen, Screen::Plan);
+}
+
+#[test]
+fn resize_keeps_the_cursor_visible() {
+    let mut app = app_with(&big_csv(500), (80, 24));
+    feed(&mut app, [key('G')]);
+    assert_eq!(app.table.selected, 499);
+    let h = onboard::tui::layout::table_rows((80, 24));
+    assert_eq!(app.table.offset, 500 - h);
+    feed(&mut app, [Msg::Resize(80, 12)]);
+    let h2 = onboard::tui::layout::table_rows((80, 12));
+    assert!(app.table.offset + h2 > 499 && app.table.offset <= 499);
+    assert_eq!(app.size, (80, 12));
+}
+
+#[test]
+fn run_lost_and_errors_show_in_the_status_line() {
+    let mut app = app();
+    feed(&mut app, [key('3'), key('y')]);
+    feed(&mut app, [Msg::RunLost("connection refused".into())]);
+    assert!(!app.run.active);
+    assert!(
+        app.status
+            .as_ref()
+            .unwrap()
+            .1
+            .contains("connection refused")
+    );
+    feed(&mut app, [Msg::Error("cannot write /x: denied".into())]);
+    assert_eq!(app.status.as_ref().unwrap().1, "cannot write /x: denied");
+    feed(&mut app, [Msg::Exported(PathBuf::from("/r.json"))]);
+    assert!(app.status.as_ref().unwrap().1.contains("/r.json"));
+}
+
+#[test]
+fn control_characters_never_reach_the_screen() {
+    let mut app = app();
+    feed(&mut app, [key('j'), key('j'), key('j'), key('j')]);
+    let text = render(&app);
+    assert!(!text.contains('\x1b'));
+    assert!(text.contains("Eve \\u{1b}[31m"));
+    // Engine messages are escaped too.
+    feed(
+        &mut app,
+        [
+            key('3'),
+            key('y'),
+            Msg::Engine(EngineEvent::Log {
+                message: "bad\x07bell".into(),
+            }),
+        ],
+    );
+    assert!(app.run.log.back().unwrap().contains("bad\\u{7}bell"));
+}
+
+#[test]
+fn update_marks_the_app_dirty_and_draws_only_then() {
+    let mut app = app();
+    app.dirty = false;
+    update(&mut app, key('j'));
+    assert!(app.dirty);
+}
