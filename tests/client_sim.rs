@@ -51,7 +51,6 @@ async fn rate_limit_storm_stays_just_under_the_limit() {
     let window = Duration::from_secs(2);
     let h = start_sim(Some(RateLimit { max, window }), FaultSpec::default()).await;
     let c = client_for(&h);
-    c.verify().await.unwrap();
     let n = 300usize;
     let start = Instant::now();
     let done: Vec<_> = futures::stream::iter(0..n)
@@ -426,4 +425,57 @@ async fn demo_snapshot_matches_the_seed() {
         assert!(got.version >= 1);
     }
     assert!(events.iter().filter(|e| e.done).count() >= 10);
+}
+
+/// The org's limit drops under a running client: the 429s that follow are waited out for
+/// exactly `Retry-After` (all requests of the token pause together), then pacing follows
+/// the new headers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sudden_429s_wait_retry_after_then_pace() {
+    let h = start_sim(
+        Some(RateLimit {
+            max: 1000,
+            window: Duration::from_secs(60),
+        }),
+        FaultSpec::default(),
+    )
+    .await;
+    let c = client_for(&h);
+    // 30 requests into the token's window, then the limit drops below that count.
+    for _ in 0..30 {
+        c.home_division().await.unwrap();
+    }
+    assert_eq!(c.rate().unwrap().allowed, 1000);
+    let max = 20u32;
+    h.set_rate_limit(Some(RateLimit {
+        max,
+        window: Duration::from_secs(2),
+    }));
+    let start = Instant::now();
+    let n = 100usize;
+    let done: Vec<_> = futures::stream::iter(0..n)
+        .map(|_| c.home_division())
+        .buffer_unordered(8)
+        .try_collect()
+        .await
+        .unwrap();
+    let elapsed = start.elapsed().as_secs_f64();
+    assert_eq!(done.len(), n);
+    let stats = c.stats();
+    let server = sim_stats(&h).await;
+    println!(
+        "limit drop: {n} reads in {elapsed:.2} s, 429s {} (server {}), retries {}, requests {}",
+        stats.throttled,
+        status_count(&server, "429"),
+        stats.retries,
+        stats.requests
+    );
+    assert!(stats.throttled >= 1, "the drop was noticed through a 429");
+    assert!(
+        stats.throttled <= 8,
+        "one wave of 429s at most (the requests in flight)"
+    );
+    assert_eq!(c.rate().unwrap().allowed, max);
+    // The first window is used up; 100 more requests at 20 per 2 s take at least 8 s.
+    assert!(elapsed >= 8.0);
 }

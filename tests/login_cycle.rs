@@ -191,7 +191,9 @@ fn login_snapshot_use_leaves_no_secret_on_disk() {
                 })
                 .await
                 .unwrap();
-            // (The simulator has no POST /users/{id}/password; a PATCH is the write here.)
+            c.set_password(&u.id, &Secret::new(secret.clone()))
+                .await
+                .unwrap();
             let patched = c
                 .patch_user(
                     &u.id,

@@ -73,6 +73,23 @@ pub fn connect(args: &ConnectArgs) -> Result<Connection, ConnectError> {
     connect_with(args, ConnectEnv::from_process()?)
 }
 
+/// [`connect`], then get a token so bad credentials or an unreachable org fail here, in
+/// one line, before any work starts.
+pub async fn connect_verified(args: &ConnectArgs) -> Result<Connection, ConnectError> {
+    let conn = connect(args)?;
+    conn.client.verify().await.map_err(|e| {
+        ConnectError(format!(
+            "cannot sign in to {} with the {} credentials: {e}",
+            conn.target,
+            match &conn.profile {
+                Some((name, _)) => format!("profile '{name}'"),
+                None => "given".to_string(),
+            }
+        ))
+    })?;
+    Ok(conn)
+}
+
 /// [`connect`] with an explicit environment.
 pub fn connect_with(args: &ConnectArgs, env: ConnectEnv) -> Result<Connection, ConnectError> {
     let env_id = env.client_id;
@@ -178,4 +195,77 @@ pub fn connect_with(args: &ConnectArgs, env: ConnectEnv) -> Result<Connection, C
         target,
         secret_source,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env_in(dir: &std::path::Path) -> ConnectEnv {
+        ConnectEnv {
+            paths: Paths {
+                config_dir: dir.join("config"),
+                data_dir: dir.join("data"),
+            },
+            client_id: None,
+            client_secret: None,
+            keyring_service: format!("onboard-test-{}", uuid::Uuid::new_v4().simple()),
+        }
+    }
+
+    fn args(profile: Option<&str>, region: Option<&str>, url: Option<&str>) -> ConnectArgs {
+        ConnectArgs {
+            profile: profile.map(str::to_string),
+            region: region.map(str::to_string),
+            api_url: url.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn resolution_rules_and_one_line_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        // Nothing given, no profiles.
+        let e = connect_with(&args(None, None, None), env_in(dir.path())).unwrap_err();
+        assert!(e.0.starts_with("which org?"), "{e}");
+        // Unknown profile.
+        let e = connect_with(&args(Some("prod"), None, None), env_in(dir.path())).unwrap_err();
+        assert!(e.0.contains("no profile named 'prod'"), "{e}");
+        // Env credentials with a region.
+        let mut env = env_in(dir.path());
+        env.client_id = Some("id-1".into());
+        env.client_secret = Some(Secret::new("s"));
+        let c = connect_with(&args(None, Some("mypurecloud.de"), None), env.clone()).unwrap();
+        assert_eq!(c.target, "https://api.mypurecloud.de/");
+        assert_eq!(c.secret_source, ENV_CLIENT_SECRET);
+        assert!(!format!("{c:?}").contains("Secret(\"s\")"));
+        // Plain http to a non-loopback host is refused.
+        let e = connect_with(
+            &args(None, None, Some("http://192.0.2.7:8080")),
+            env.clone(),
+        )
+        .unwrap_err();
+        assert!(e.0.contains("refusing plain http://"), "{e}");
+        assert!(!e.0.contains('\n'));
+        // A profile without a keyring secret says how to fix it.
+        let mut profiles = Profiles::default();
+        profiles.profiles.insert(
+            "eu".into(),
+            Profile {
+                region: Some("mypurecloud.ie".into()),
+                client_id: "id-2".into(),
+                ..Default::default()
+            },
+        );
+        let env = env_in(dir.path());
+        profiles.save(&env.paths).unwrap();
+        let e = connect_with(&args(Some("eu"), None, None), env.clone()).unwrap_err();
+        assert!(e.0.contains("holds no secret for profile 'eu'"), "{e}");
+        // The only profile is picked when none is named; the env secret wins over the keyring.
+        let mut env2 = env.clone();
+        env2.client_secret = Some(Secret::new("from-env"));
+        let c = connect_with(&args(None, None, None), env2).unwrap();
+        assert_eq!(c.profile.as_ref().map(|(n, _)| n.as_str()), Some("eu"));
+        assert_eq!(c.client.client_id(), "id-2");
+        assert_eq!(c.target, "https://api.mypurecloud.ie/");
+    }
 }

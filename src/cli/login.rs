@@ -93,10 +93,12 @@ async fn login(args: Args) -> Result<String, String> {
         secret.clone(),
     ))
     .map_err(|e| e.message)?;
-    client
-        .verify()
-        .await
-        .map_err(|e| format!("the credentials did not work, nothing was saved: {e}"))?;
+    client.verify().await.map_err(|e| match e.kind {
+        genesys::ErrorKind::Unauthorized => {
+            format!("the credentials did not work, nothing was saved: {e}")
+        }
+        _ => format!("could not check the credentials, nothing was saved: {e}"),
+    })?;
 
     keyring.set(&name, &secret).map_err(|e| e.0)?;
     let previous = profiles.profiles.remove(&name).unwrap_or_default();

@@ -9,7 +9,7 @@ pub mod connect;
 pub mod login;
 pub mod profiles;
 
-pub use connect::{ConnectEnv, ConnectError, Connection, connect, connect_with};
+pub use connect::{ConnectEnv, ConnectError, Connection, connect, connect_verified, connect_with};
 use std::process::ExitCode;
 
 pub mod demo;

@@ -31,10 +31,9 @@ struct State {
     used: u32,
     /// Upper-bound estimate of the current window's end; None = not known yet.
     window_end: Option<Instant>,
-    /// End of the previous window, to recognize late answers from it.
-    prev_end: Option<Instant>,
-    /// Longest reset seen (≈ the window length).
-    window_len: Option<Duration>,
+    /// Counts windows (and tokens); an answer to a request sent in an earlier window says
+    /// nothing about the current one.
+    epoch: u64,
     blocked_until: Option<Instant>,
     in_flight: u32,
     headers_seen: bool,
@@ -55,13 +54,14 @@ pub struct Limiter {
 pub struct Permit<'a> {
     limiter: &'a Limiter,
     done: bool,
+    epoch: u64,
 }
 
 impl Permit<'_> {
     /// Feed the response's rate headers (if any) back.
     pub fn observe(mut self, info: Option<RateInfo>) {
         self.done = true;
-        self.limiter.observe(info);
+        self.limiter.observe(self.epoch, info);
     }
 }
 
@@ -73,7 +73,9 @@ impl Drop for Permit<'_> {
     }
 }
 
-const STALE_MARGIN: Duration = Duration::from_millis(500);
+/// An answer whose window ends this much later than the current estimate shows that the
+/// server already started the next window.
+const AHEAD_MARGIN: Duration = Duration::from_millis(900);
 
 impl Limiter {
     pub fn new() -> Self {
@@ -100,13 +102,15 @@ impl Limiter {
                         if let Some(end) = s.window_end
                             && end <= now
                         {
-                            s.prev_end = Some(end);
+                            s.epoch += 1;
                             s.window_end = None;
                             s.used = 0;
                         }
                         let go = match s.allowed {
                             None => s.no_headers || s.in_flight == 0,
-                            Some(a) => s.used < a,
+                            // Budget spent but nothing in flight and the window end unknown:
+                            // nothing would ever tell us more, so send one probe.
+                            Some(a) => s.used < a || (s.window_end.is_none() && s.in_flight == 0),
                         };
                         if go {
                             s.used += 1;
@@ -114,6 +118,7 @@ impl Limiter {
                             return Permit {
                                 limiter: self,
                                 done: false,
+                                epoch: s.epoch,
                             };
                         }
                         match (s.allowed, s.window_end) {
@@ -141,7 +146,7 @@ impl Limiter {
         self.notify.notify_waiters();
     }
 
-    fn observe(&self, info: Option<RateInfo>) {
+    fn observe(&self, epoch: u64, info: Option<RateInfo>) {
         let mut s = self.lock();
         s.in_flight = s.in_flight.saturating_sub(1);
         let now = Instant::now();
@@ -158,28 +163,23 @@ impl Limiter {
                 if info.allowed > 0 {
                     s.allowed = Some(info.allowed);
                 }
-                let reset = Duration::from_secs(u64::from(info.reset_s));
-                s.window_len = Some(s.window_len.map_or(reset, |w| w.max(reset)));
-                let end = now + reset;
-                let margin = s
-                    .window_len
-                    .map_or(STALE_MARGIN, |w| (w / 2).max(STALE_MARGIN));
-                match s.window_end {
-                    None => {
-                        if s.prev_end.is_none_or(|p| end > p + margin) {
+                if epoch == s.epoch {
+                    let end = now + Duration::from_secs(u64::from(info.reset_s));
+                    match s.window_end {
+                        None => {
                             s.window_end = Some(end);
                             s.used = s.used.max(info.count);
                         }
-                    }
-                    Some(cur) if end > cur + margin => {
-                        // The server is already in the next window.
-                        s.prev_end = Some(cur.min(now));
-                        s.window_end = Some(end);
-                        s.used = info.count + s.in_flight;
-                    }
-                    Some(cur) => {
-                        s.window_end = Some(cur.min(end));
-                        s.used = s.used.max(info.count);
+                        Some(cur) if end > cur + AHEAD_MARGIN => {
+                            // The server is already in the next window.
+                            s.epoch += 1;
+                            s.window_end = Some(end);
+                            s.used = info.count + s.in_flight;
+                        }
+                        Some(cur) => {
+                            s.window_end = Some(cur.min(end));
+                            s.used = s.used.max(info.count);
+                        }
                     }
                 }
             }
@@ -204,9 +204,9 @@ impl Limiter {
     /// A new token has its own window.
     pub fn reset_for_new_token(&self) {
         let mut s = self.lock();
-        s.used = s.in_flight;
+        s.used = 0;
         s.window_end = None;
-        s.prev_end = None;
+        s.epoch += 1;
         drop(s);
         self.notify.notify_waiters();
     }

@@ -1,7 +1,7 @@
 //! Users (genesys-api.md §2).
 
 use super::client::{Client, Req, Safety, seg};
-use super::dto::{ExternalIdDto, Listing, SearchCriteria, SearchRequest, SearchResponse, User};
+use super::dto::{ExternalIdDto, SearchCriteria, SearchRequest, SearchResponse, User};
 use super::error::{ApiError, ErrorKind};
 use super::secret::Secret;
 use crate::model::{ExternalId, UserState};
@@ -98,18 +98,16 @@ impl Client {
     }
 
     async fn get_users_page(&self, ids: &[String], expand: &[&str]) -> Result<Vec<User>, ApiError> {
-        let mut r = Req::get("/api/v2/users", "/api/v2/users".into())
-            .q("pageSize", ids.len().max(1))
-            .q("pageNumber", 1)
-            .q("state", "any");
+        let mut r = Req::get("/api/v2/users", "/api/v2/users".into()).q("state", "any");
         for id in ids {
             r = r.q("id", id);
         }
         for e in expand {
             r = r.q("expand", e);
         }
-        let l: Listing<User> = self.call(r).await?;
-        Ok(l.entities)
+        // One page holds them all unless the API caps pageSize lower: then read on.
+        self.all_pages(r, ids.len().clamp(1, USER_IDS_PER_GET) as u32)
+            .await
     }
 
     /// `PATCH /api/v2/users/{userId}` (with `version`). A stale version is
