@@ -98,6 +98,16 @@ impl HireList {
         self.columns.iter().position(|c| *c == Some(field))
     }
 
+    /// The same list without its rows (header, columns and source kept).
+    pub fn clone_header(&self) -> HireList {
+        HireList {
+            source: self.source.clone(),
+            headers: self.headers.clone(),
+            columns: self.columns.clone(),
+            rows: Vec::new(),
+        }
+    }
+
     /// The raw (trimmed) cell of `field` in `row`, or "" when absent.
     pub fn cell<'a>(&self, row: &'a HireRow, field: Field) -> &'a str {
         self.column_of(field)

@@ -43,18 +43,17 @@ pub fn write_json(report: &Report, path: &Path) -> std::io::Result<()> {
 /// Writes the rows of `list` whose row numbers are in `rows` as a hire list (same header,
 /// same columns, same order), so the admin can fix them and run just those again.
 pub fn write_rows_csv(list: &HireList, rows: &[usize], path: &Path) -> std::io::Result<()> {
+    let subset = HireList {
+        rows: list
+            .rows
+            .iter()
+            .filter(|r| rows.contains(&r.row))
+            .cloned()
+            .collect(),
+        ..list.clone_header()
+    };
     let mut out = Vec::new();
-    {
-        let mut w = csv::WriterBuilder::new()
-            .flexible(true)
-            .from_writer(&mut out);
-        w.write_record(&list.headers)
-            .map_err(std::io::Error::other)?;
-        for r in list.rows.iter().filter(|r| rows.contains(&r.row)) {
-            w.write_record(&r.cells).map_err(std::io::Error::other)?;
-        }
-        w.flush()?;
-    }
+    crate::ingest::write(&subset, &mut out)?;
     write_private(path, &out)
 }
 
