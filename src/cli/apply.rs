@@ -316,10 +316,10 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
     }
     match args.format {
         Format::Json => match serde_json::to_string_pretty(&report) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => super::out(&format!("{s}\n")),
             Err(e) => return Err(format!("cannot encode the report: {e}")),
         },
-        Format::Text => print!("{}", crate::report::render_text(&report)),
+        Format::Text => super::out(&crate::report::render_text(&report)),
     }
     if cancelled {
         eprintln!(

@@ -81,8 +81,8 @@ pub async fn run(args: Args) -> Exit {
     };
     let result = preflight::check_all(&list, &snapshot, &CheckOptions::default());
     match args.format {
-        Format::Json => println!("{}", result.to_json(&list.source)),
-        Format::Text => print!("{}", render_text(&list.source, &result)),
+        Format::Json => super::out(&format!("{}\n", result.to_json(&list.source))),
+        Format::Text => super::out(&render_text(&list.source, &result)),
     }
     if result.has_errors() {
         Exit::Findings

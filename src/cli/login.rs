@@ -39,7 +39,7 @@ fn read_secret(client_id: &str) -> Result<Secret, String> {
 pub async fn run(args: Args) -> Exit {
     match login(args).await {
         Ok(msg) => {
-            println!("{msg}");
+            super::out(&format!("{msg}\n"));
             Exit::Ok
         }
         Err(msg) => {

@@ -16,6 +16,16 @@ pub mod demo;
 pub mod sim;
 pub mod tui;
 
+/// Writes command output to stdout. A closed pipe (`onboard check … | head`) is not an
+/// error worth a panic: the reader has what it wanted.
+pub fn out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+}
+
 /// Exit codes shared by every command (contract §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {

@@ -15,7 +15,7 @@ pub struct Args {
 pub async fn run(args: Args) -> Exit {
     match profiles(args) {
         Ok(out) => {
-            print!("{out}");
+            super::out(&out);
             Exit::Ok
         }
         Err(msg) => {
