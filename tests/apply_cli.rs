@@ -269,3 +269,63 @@ async fn ctrl_c_stops_cleanly_and_the_same_command_resumes() {
     assert_provisioned(&sim, 60, "c");
     assert_eq!(sim.stats().await.duplicate_emails, 0);
 }
+
+/// The admin's loop with the real binary: a row fails at run time (a queue at its member
+/// limit), the cause is fixed, the list is edited, and `--only-failed` retries just that
+/// row — found in the journal of the list as it was before the edit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_failed_retries_the_failed_row_even_after_the_list_was_edited() {
+    let sim = sim_with("seed=4").await;
+    let dir = tempfile::tempdir().unwrap();
+    let hires = dir.path().join("hires.csv");
+    let mut csv = String::from("email,name,division,roles,queues,title\n");
+    for i in 0..3 {
+        csv.push_str(&format!(
+            "q{i}@hires.example.com,Queue Hire {i},Billing,Agent,Billing Tier 2,Agent\n"
+        ));
+    }
+    std::fs::write(&hires, &csv).unwrap();
+    let url = sim.url();
+    let run = |extra: &[&str]| {
+        let mut c = onboard(dir.path());
+        c.args(["apply", hires.to_str().unwrap(), "--api-url", &url, "--yes"])
+            .args(["--format", "json"])
+            .args(extra);
+        c.output().unwrap()
+    };
+    let out = run(&[]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["summary"]["failed"], 1);
+
+    sim.with_state_mut(|org| {
+        org.queues
+            .iter_mut()
+            .find(|q| q.name == "Billing Tier 2")
+            .unwrap()
+            .member_limit = Some(50);
+    });
+    // The admin also touches the list (a title), so its content and journal name change.
+    std::fs::write(&hires, csv.replace(",Agent\n", ",Senior Agent\n")).unwrap();
+    let out = run(&["--only-failed"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("this list changed since"), "{stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["summary"]["total"], 1, "{report:#}");
+    assert_eq!(report["summary"]["failed"], 0);
+    assert_eq!(report["rows"][0]["outcome"], "created");
+    sim.with_state(|org| {
+        let q = org
+            .queues
+            .iter()
+            .find(|q| q.name == "Billing Tier 2")
+            .unwrap();
+        assert_eq!(q.members.len(), 21);
+    });
+}

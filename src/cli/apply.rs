@@ -87,26 +87,24 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
         .await
         .map_err(|e| format!("cannot connect to {}: {e}", conn.target))?;
 
-    let journal_path = match &args.journal {
+    let mut journal_path = match &args.journal {
         Some(p) => p.clone(),
         None => engine::default_journal_path(
             &crate::config::Paths::resolve().map_err(|e| e.0)?.data_dir,
             &bytes,
         ),
     };
-    let failed_before: Option<BTreeSet<String>> = if args.only_failed {
-        let journal = Journal::open(&journal_path).map_err(|e| e.to_string())?;
-        let failed = journal.failed_identities();
-        if failed.is_empty() {
-            eprintln!(
-                "onboard apply: the journal {} records no failed rows for this list; nothing to retry",
-                journal_path.display()
-            );
-            return Ok(Exit::Ok);
+    // `--only-failed`: the failures recorded for this list. When the list was edited since
+    // (to fix a failed row), its content — and so its journal — changed: then the newest
+    // journal that recorded failures for rows of this list is used.
+    let candidates: Vec<std::path::PathBuf> = if args.only_failed {
+        if args.journal.is_some() || journal_path.exists() {
+            vec![journal_path.clone()]
+        } else {
+            journals_newest_first(&journal_path)
         }
-        Some(failed)
     } else {
-        None
+        Vec::new()
     };
 
     let progress_tty = std::io::stderr().is_terminal();
@@ -122,15 +120,45 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
     .map_err(|e| format!("cannot load the org: {e}"))?;
     let opts = crate::preflight::CheckOptions::new();
     let checked = crate::preflight::check_all(&list, &snapshot, &opts);
-    let only_rows: Option<BTreeSet<usize>> = failed_before.map(|failed| {
-        checked
-            .plan
-            .rows
-            .iter()
-            .filter(|r| failed.contains(&r.identity))
-            .map(|r| r.row)
-            .collect()
-    });
+    let only_rows: Option<BTreeSet<usize>> = if args.only_failed {
+        let mut found = None;
+        for path in &candidates {
+            let journal = Journal::open(path).map_err(|e| e.to_string())?;
+            let failed = journal.failed_identities();
+            let rows: BTreeSet<usize> = checked
+                .plan
+                .rows
+                .iter()
+                .filter(|r| failed.contains(&r.identity))
+                .map(|r| r.row)
+                .collect();
+            if !rows.is_empty() {
+                found = Some((path.clone(), rows));
+                break;
+            }
+        }
+        match found {
+            Some((path, rows)) => {
+                if path != journal_path {
+                    eprintln!(
+                        "onboard apply: retrying the rows that failed in {} (this list changed since)",
+                        path.display()
+                    );
+                    journal_path = path;
+                }
+                Some(rows)
+            }
+            None => {
+                eprintln!(
+                    "onboard apply: no failed rows of this list are recorded in {}; nothing to retry",
+                    journal_path.display()
+                );
+                return Ok(Exit::Ok);
+            }
+        }
+    } else {
+        None
+    };
     let errors: Vec<_> = checked
         .findings()
         .filter(|f| f.severity == Severity::Error)
@@ -332,6 +360,27 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
     } else {
         Exit::Ok
     })
+}
+
+/// The journals beside `path` (same directory, `.jsonl`), newest first.
+fn journals_newest_first(path: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let Some(dir) = path.parent() else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(std::time::SystemTime, std::path::PathBuf)> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .filter_map(|p| {
+            let t = std::fs::metadata(&p).and_then(|m| m.modified()).ok()?;
+            Some((t, p))
+        })
+        .collect();
+    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.into_iter().map(|(_, p)| p).collect()
 }
 
 fn fmt_secs(s: f64) -> String {
