@@ -379,7 +379,7 @@ fn journals_newest_first(path: &std::path::Path) -> Vec<std::path::PathBuf> {
             Some((t, p))
         })
         .collect();
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.sort_by_key(|e| std::cmp::Reverse(e.0));
     found.into_iter().map(|(_, p)| p).collect()
 }
 
