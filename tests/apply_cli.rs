@@ -302,6 +302,19 @@ async fn only_failed_retries_the_failed_row_even_after_the_list_was_edited() {
     );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["summary"]["failed"], 1);
+    // The failed row is written as a hire list that loads back.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let csv_path = stderr
+        .lines()
+        .find_map(|l| l.split(" written to ").nth(1))
+        .and_then(|rest| rest.split(" (fix").next())
+        .unwrap_or_else(|| panic!("no failed-rows file named in: {stderr}"));
+    let failed_list = onboard::ingest::read_path(Path::new(csv_path)).unwrap();
+    assert_eq!(failed_list.rows.len(), 1);
+    assert_eq!(
+        failed_list.headers,
+        vec!["email", "name", "division", "roles", "queues", "title"]
+    );
 
     sim.with_state_mut(|org| {
         org.queues
