@@ -411,6 +411,8 @@ pub struct ExistingUser {
     pub languages: Vec<Proficiency>,
     pub queue_ids: Vec<String>,
     pub licenses: Vec<String>,
+    /// In a snapshot: the hire list's external ids that this user holds (each was looked up
+    /// once, so no per-user read is needed); other ids the user may hold are not listed.
     pub external_ids: Vec<ExternalId>,
 }
 

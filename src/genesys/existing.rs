@@ -43,16 +43,21 @@ impl Client {
         &self,
         ids: &[String],
     ) -> Result<Vec<ExistingUser>, ApiError> {
-        self.fetch_existing_users_with(ids, None).await
+        self.fetch_existing_users_with(ids, None, None).await
     }
 
     /// [`Client::fetch_existing_users`], given the org's queues (with member counts): when
     /// reading every queue's member list costs fewer requests than one
     /// `/users/{id}/queues` per user, queue membership is read from the queue side.
+    ///
+    /// `known_ext`: when the caller already looked up every external id it cares about
+    /// (user id → the ones that user holds), those stand in for one
+    /// `GET /users/{id}/externalid` per user.
     pub async fn fetch_existing_users_with(
         &self,
         ids: &[String],
         queues: Option<&[Queue]>,
+        known_ext: Option<&BTreeMap<String, Vec<ExternalId>>>,
     ) -> Result<Vec<ExistingUser>, ApiError> {
         if ids.is_empty() {
             return Ok(Vec::new());
@@ -121,7 +126,8 @@ impl Client {
                 let queues = by_queue
                     .as_ref()
                     .map(|m| m.get(&u.id).cloned().unwrap_or_default());
-                self.existing_user_detail(u, licenses, queues).await
+                let ext = known_ext.map(|m| m.get(&u.id).cloned().unwrap_or_default());
+                self.existing_user_detail(u, licenses, queues, ext).await
             })
             .buffered(DETAIL_CONCURRENCY)
             .try_collect()
@@ -134,6 +140,7 @@ impl Client {
         u: User,
         licenses: &BTreeMap<String, Vec<String>>,
         queues: Option<Vec<String>>,
+        known_ext: Option<Vec<ExternalId>>,
     ) -> Result<ExistingUser, ApiError> {
         let (grants, mut queues, ext) = futures::try_join!(
             async { or_empty(self.subject_grants(&u.id).await) },
@@ -143,7 +150,12 @@ impl Client {
                     None => or_empty(self.user_queues(&u.id).await),
                 }
             },
-            async { or_empty(self.list_external_ids(&u.id).await) },
+            async {
+                match known_ext {
+                    Some(x) => Ok(x),
+                    None => or_empty(self.list_external_ids(&u.id).await),
+                }
+            },
         )?;
         queues.sort();
         queues.dedup();
@@ -216,18 +228,29 @@ impl Client {
         let (by_email, by_ext) = futures::try_join!(
             self.search_users_exact("email", emails, &[]),
             futures::stream::iter(todo)
-                .map(|e| async move { self.user_by_external_id(&e.authority, &e.key).await })
+                .map(|e| async move {
+                    let u = self.user_by_external_id(&e.authority, &e.key).await?;
+                    Ok::<_, ApiError>(u.map(|u| (u, e)))
+                })
                 .buffered(DETAIL_CONCURRENCY)
-                .try_collect::<Vec<Option<User>>>()
+                .try_collect::<Vec<Option<(User, ExternalId)>>>()
         )?;
+        // Every external id of the list was looked up, so who holds which is known: no
+        // per-user external-id read is needed.
+        let mut known_ext: BTreeMap<String, Vec<ExternalId>> = BTreeMap::new();
+        for (u, e) in by_ext.iter().flatten() {
+            known_ext.entry(u.id.clone()).or_default().push(e.clone());
+        }
         let ids: Vec<String> = by_email
             .into_iter()
-            .chain(by_ext.into_iter().flatten())
+            .chain(by_ext.into_iter().flatten().map(|(u, _)| u))
             .map(|u| u.id)
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        let mut out = self.fetch_existing_users_with(&ids, queues).await?;
+        let mut out = self
+            .fetch_existing_users_with(&ids, queues, Some(&known_ext))
+            .await?;
         out.sort_by(|a, b| {
             a.email
                 .to_ascii_lowercase()
