@@ -441,13 +441,81 @@ pub fn groups_for(work: &RowWork) -> Vec<GroupKey> {
     g
 }
 
+/// A bulk group named by borrowed ids (the estimate counts without cloning).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum GroupRef<'a> {
+    Division(&'a str),
+    Role(&'a str, Vec<&'a str>),
+    QueueAdd(&'a str),
+    QueueRemove(&'a str),
+    Licenses,
+}
+
+impl GroupRef<'_> {
+    fn capacity(&self) -> usize {
+        match self {
+            GroupRef::Division(_) => DIVISION_BATCH,
+            GroupRef::Role(..) => GRANT_BATCH,
+            GroupRef::QueueAdd(_) | GroupRef::QueueRemove(_) => QUEUE_BATCH,
+            GroupRef::Licenses => LICENSE_BATCH,
+        }
+    }
+
+    fn of(key: &GroupKey) -> Option<GroupRef<'_>> {
+        Some(match key {
+            GroupKey::Division(d) => GroupRef::Division(d),
+            GroupKey::Role { role_id, divisions } => {
+                GroupRef::Role(role_id, divisions.iter().map(String::as_str).collect())
+            }
+            GroupKey::QueueAdd(q) => GroupRef::QueueAdd(q),
+            GroupKey::QueueRemove(q) => GroupRef::QueueRemove(q),
+            GroupKey::Licenses => GroupRef::Licenses,
+            GroupKey::Verify => return None,
+        })
+    }
+}
+
 /// Requests the plan will cost when nothing fails: per-user calls plus bulk calls divided
 /// across the rows that share them. The plan screen and `apply`'s confirmation show it.
+/// Creates (the bulk of a big list) are counted straight from the desired state without
+/// building their work; the test `fast_estimate_equals_the_work_based_count` keeps the two
+/// ways equal.
 pub fn estimate_requests(plans: &[RowPlan], replace: Replace) -> u64 {
     let mut per_user = 0u64;
-    let mut groups: BTreeMap<GroupKey, usize> = BTreeMap::new();
+    let mut owned: BTreeMap<GroupKey, usize> = BTreeMap::new();
     let mut verify = 0usize;
+    let mut groups: std::collections::HashMap<GroupRef<'_>, usize> = Default::default();
     for p in plans {
+        if let (PlanAction::Create, Some(d)) = (p.action, p.desired.as_ref()) {
+            per_user += 1
+                + u64::from(d.manager.is_some())
+                + u64::from(!d.skills.is_empty())
+                + u64::from(!d.languages.is_empty())
+                + u64::from(d.external_id.is_some())
+                + u64::from(replace.roles && !d.grants.is_empty());
+            if !replace.roles {
+                let mut roles: Vec<(&str, Vec<&str>)> = Vec::new();
+                for g in &d.grants {
+                    match roles.iter_mut().find(|(r, _)| *r == g.role_id) {
+                        Some((_, divs)) => divs.push(&g.division_id),
+                        None => roles.push((&g.role_id, vec![&g.division_id])),
+                    }
+                }
+                for (role, mut divs) in roles {
+                    divs.sort_unstable();
+                    divs.dedup();
+                    *groups.entry(GroupRef::Role(role, divs)).or_default() += 1;
+                }
+            }
+            for q in &d.queue_ids {
+                *groups.entry(GroupRef::QueueAdd(q)).or_default() += 1;
+            }
+            if !d.licenses.is_empty() {
+                *groups.entry(GroupRef::Licenses).or_default() += 1;
+            }
+            verify += 1;
+            continue;
+        }
         let Some(w) = work_for(p, replace) else {
             continue;
         };
@@ -461,6 +529,49 @@ pub fn estimate_requests(plans: &[RowPlan], replace: Replace) -> u64 {
         per_user += u64::from(!w.languages.is_empty());
         per_user += u64::from(w.external_id);
         per_user += u64::from(w.replace.roles && !w.grants.is_empty());
+        if let Some(d) = &w.division {
+            *owned.entry(GroupKey::Division(d.clone())).or_default() += 1;
+        }
+        for g in groups_for(&w) {
+            *owned.entry(g).or_default() += 1;
+        }
+        if w.steps(p.desired.as_ref()).contains(&Step::Verify) {
+            verify += 1;
+        }
+    }
+    for (k, n) in &owned {
+        if let Some(r) = GroupRef::of(k) {
+            *groups.entry(r).or_default() += n;
+        }
+    }
+    let bulk: u64 = groups
+        .iter()
+        .map(|(k, n)| n.div_ceil(k.capacity()) as u64)
+        .sum();
+    per_user + bulk + verify.div_ceil(VERIFY_BATCH) as u64
+}
+
+/// The estimate the slow, obvious way (every row's work built): the reference the fast
+/// path is tested against.
+#[cfg(test)]
+fn estimate_by_work(plans: &[RowPlan], replace: Replace) -> u64 {
+    let mut per_user = 0u64;
+    let mut groups: BTreeMap<GroupKey, usize> = BTreeMap::new();
+    let mut verify = 0usize;
+    for p in plans {
+        let Some(w) = work_for(p, replace) else {
+            continue;
+        };
+        per_user += match &w.primary {
+            Primary::Create | Primary::Update(_) | Primary::Deactivate => 1,
+            Primary::SetState { then, .. } => 1 + u64::from(then.is_some()),
+            Primary::None => 0,
+        };
+        per_user += u64::from(w.manager.is_some())
+            + u64::from(!w.skills.is_empty())
+            + u64::from(!w.languages.is_empty())
+            + u64::from(w.external_id)
+            + u64::from(w.replace.roles && !w.grants.is_empty());
         if let Some(d) = &w.division {
             *groups.entry(GroupKey::Division(d.clone())).or_default() += 1;
         }
@@ -644,6 +755,46 @@ mod tests {
         assert_eq!(w.skills.len(), 2);
         assert_eq!(w.queues_add.len(), 3);
         assert_eq!(w.division.as_deref(), Some("d1"));
+    }
+
+    #[test]
+    fn fast_estimate_equals_the_work_based_count() {
+        let d = desired();
+        let mut plans = Vec::new();
+        for i in 0..250 {
+            let mut p = plan(PlanAction::Create, None);
+            let mut dd = d.clone();
+            dd.queue_ids.truncate(i % 4);
+            if i % 3 == 0 {
+                dd.grants.push(Grant {
+                    role_id: "agent".into(),
+                    division_id: format!("d{}", i % 5),
+                });
+                dd.licenses = vec!["wem".into()];
+            }
+            if i % 7 == 0 {
+                dd.manager = Some(ManagerRef::Row(1));
+                dd.skills.clear();
+            }
+            p.desired = Some(dd);
+            plans.push(p);
+        }
+        let mut e = existing_from(&d);
+        e.queue_ids.clear();
+        e.division_id = "d9".into();
+        for _ in 0..120 {
+            plans.push(plan(PlanAction::Update, Some(e.clone())));
+        }
+        let mut gone = existing_from(&d);
+        gone.state = UserState::Deleted;
+        plans.push(plan(PlanAction::Restore, Some(gone)));
+        plans.push(plan(PlanAction::Deactivate, Some(existing_from(&d))));
+        for replace in [Replace::default(), Replace::parse("all").unwrap()] {
+            assert_eq!(
+                estimate_requests(&plans, replace),
+                estimate_by_work(&plans, replace)
+            );
+        }
     }
 
     #[test]
