@@ -1211,6 +1211,10 @@ async fn primary_job(
     }
 }
 
+/// Creates sent for one row at most. Each one after an unknown outcome follows a lookup
+/// that found no user, so repeating is safe; five rides out a run of server errors.
+const CREATE_ATTEMPTS: u32 = 5;
+
 /// Create a user, never twice: an unknown outcome or a conflict is answered by looking the
 /// email up (any state) before anything else is written.
 async fn create_job(
@@ -1223,7 +1227,9 @@ async fn create_job(
     let mut look_first = in_doubt;
     let mut attempts = 0u32;
     let mut last_err: Option<OpError> = None;
-    while attempts < 3 {
+    loop {
+        // Look before every create after one whose outcome is unknown — also after the
+        // last attempt, so a create that landed is never reported as failed.
         if look_first {
             match api.find_by_email(email).await {
                 Ok(Some(u)) => return adopt(api, u, attempts).await,
@@ -1237,6 +1243,9 @@ async fn create_job(
                     return (vec![r], None);
                 }
             }
+        }
+        if attempts >= CREATE_ATTEMPTS {
+            break;
         }
         attempts += 1;
         match api.create_user(d, password).await {
