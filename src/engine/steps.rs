@@ -516,28 +516,7 @@ pub fn estimate_requests(plans: &[RowPlan], replace: Replace) -> u64 {
             verify += 1;
             continue;
         }
-        let Some(w) = work_for(p, replace) else {
-            continue;
-        };
-        per_user += match &w.primary {
-            Primary::Create | Primary::Update(_) | Primary::Deactivate => 1,
-            Primary::SetState { then, .. } => 1 + u64::from(then.is_some()),
-            Primary::None => 0,
-        };
-        per_user += u64::from(w.manager.is_some());
-        per_user += u64::from(!w.skills.is_empty());
-        per_user += u64::from(!w.languages.is_empty());
-        per_user += u64::from(w.external_id);
-        per_user += u64::from(w.replace.roles && !w.grants.is_empty());
-        if let Some(d) = &w.division {
-            *owned.entry(GroupKey::Division(d.clone())).or_default() += 1;
-        }
-        for g in groups_for(&w) {
-            *owned.entry(g).or_default() += 1;
-        }
-        if w.steps(p.desired.as_ref()).contains(&Step::Verify) {
-            verify += 1;
-        }
+        count_work(p, replace, &mut per_user, &mut owned, &mut verify);
     }
     for (k, n) in &owned {
         if let Some(r) = GroupRef::of(k) {
@@ -551,6 +530,39 @@ pub fn estimate_requests(plans: &[RowPlan], replace: Replace) -> u64 {
     per_user + bulk + verify.div_ceil(VERIFY_BATCH) as u64
 }
 
+/// Counts one row's requests from its work: per-user calls into `per_user`, bulk groups into
+/// `groups`, and whether it is read back into `verify`.
+fn count_work(
+    p: &RowPlan,
+    replace: Replace,
+    per_user: &mut u64,
+    groups: &mut BTreeMap<GroupKey, usize>,
+    verify: &mut usize,
+) {
+    let Some(w) = work_for(p, replace) else {
+        return;
+    };
+    *per_user += match &w.primary {
+        Primary::Create | Primary::Update(_) | Primary::Deactivate => 1,
+        Primary::SetState { then, .. } => 1 + u64::from(then.is_some()),
+        Primary::None => 0,
+    };
+    *per_user += u64::from(w.manager.is_some())
+        + u64::from(!w.skills.is_empty())
+        + u64::from(!w.languages.is_empty())
+        + u64::from(w.external_id)
+        + u64::from(w.replace.roles && !w.grants.is_empty());
+    if let Some(d) = &w.division {
+        *groups.entry(GroupKey::Division(d.clone())).or_default() += 1;
+    }
+    for g in groups_for(&w) {
+        *groups.entry(g).or_default() += 1;
+    }
+    if w.steps(p.desired.as_ref()).contains(&Step::Verify) {
+        *verify += 1;
+    }
+}
+
 /// The estimate the slow, obvious way (every row's work built): the reference the fast
 /// path is tested against.
 #[cfg(test)]
@@ -559,28 +571,7 @@ fn estimate_by_work(plans: &[RowPlan], replace: Replace) -> u64 {
     let mut groups: BTreeMap<GroupKey, usize> = BTreeMap::new();
     let mut verify = 0usize;
     for p in plans {
-        let Some(w) = work_for(p, replace) else {
-            continue;
-        };
-        per_user += match &w.primary {
-            Primary::Create | Primary::Update(_) | Primary::Deactivate => 1,
-            Primary::SetState { then, .. } => 1 + u64::from(then.is_some()),
-            Primary::None => 0,
-        };
-        per_user += u64::from(w.manager.is_some())
-            + u64::from(!w.skills.is_empty())
-            + u64::from(!w.languages.is_empty())
-            + u64::from(w.external_id)
-            + u64::from(w.replace.roles && !w.grants.is_empty());
-        if let Some(d) = &w.division {
-            *groups.entry(GroupKey::Division(d.clone())).or_default() += 1;
-        }
-        for g in groups_for(&w) {
-            *groups.entry(g).or_default() += 1;
-        }
-        if w.steps(p.desired.as_ref()).contains(&Step::Verify) {
-            verify += 1;
-        }
+        count_work(p, replace, &mut per_user, &mut groups, &mut verify);
     }
     let bulk: u64 = groups
         .iter()
