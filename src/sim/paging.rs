@@ -93,6 +93,19 @@ impl Page {
     }
 }
 
+/// One page of `items` as a listing body, each entity made by `entity`.
+pub fn page_listing<T>(
+    items: &[T],
+    page: Page,
+    path: &str,
+    query: &Query,
+    with_total_entities: bool,
+    entity: impl FnMut(&T) -> Value,
+) -> Value {
+    let e = items[page.range(items.len())].iter().map(entity).collect();
+    listing(e, items.len(), page, path, query, with_total_entities)
+}
+
 /// A page-number listing body: entities + pageSize/pageNumber/total/pageCount and the URIs.
 /// `path` is the request path; `query` the other query parameters (kept in the URIs).
 pub fn listing(

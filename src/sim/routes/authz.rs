@@ -3,7 +3,7 @@
 use super::{division_ref, no_content, ok};
 use crate::model::UserState;
 use crate::sim::error::{ApiError, ApiResult, parse_body};
-use crate::sim::paging::{Query, listing, name_filter};
+use crate::sim::paging::{Query, name_filter, page_listing};
 use crate::sim::server::AppState;
 use crate::sim::state::{Division, Org, Role};
 use axum::Router;
@@ -86,9 +86,9 @@ async fn list_divisions(
             .filter(|d| name.is_none_or(|n| d.name.eq_ignore_ascii_case(n)))
             .filter(|d| ids.is_empty() || ids.contains(&d.id))
             .collect();
-        let r = page.range(m.len());
-        let e = m[r].iter().map(|d| division_json(org, d, counts)).collect();
-        Ok(ok(listing(e, m.len(), page, uri.path(), &q, false)))
+        Ok(ok(page_listing(&m, page, uri.path(), &q, false, |d| {
+            division_json(org, d, counts)
+        })))
     })
 }
 
@@ -191,9 +191,9 @@ async fn list_roles(
             .filter(|r| name_filter(&r.name, name))
             .filter(|r| ids.is_empty() || ids.contains(&r.id))
             .collect();
-        let r = page.range(m.len());
-        let e = m[r].iter().map(|x| role_json(org, x, counts)).collect();
-        Ok(ok(listing(e, m.len(), page, uri.path(), &q, false)))
+        Ok(ok(page_listing(&m, page, uri.path(), &q, false, |x| {
+            role_json(org, x, counts)
+        })))
     })
 }
 

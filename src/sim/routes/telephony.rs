@@ -3,7 +3,7 @@
 
 use super::{division_ref, ok, user_ref};
 use crate::sim::error::{ApiError, ApiResult};
-use crate::sim::paging::{Query, listing};
+use crate::sim::paging::{Query, listing, page_listing};
 use crate::sim::server::AppState;
 use crate::sim::state::{Org, Pool, Trunk};
 use axum::Router;
@@ -114,9 +114,9 @@ async fn trunks(
             .filter(|t| base.as_deref().is_none_or(|b| b == t.base_id))
             .filter(|_| typ.as_deref().is_none_or(|t| t == "EXTERNAL"))
             .collect();
-        let r = page.range(m.len());
-        let e = m[r].iter().map(|t| trunk_json(org, t)).collect();
-        Ok(ok(listing(e, m.len(), page, uri.path(), &q, true)))
+        Ok(ok(page_listing(&m, page, uri.path(), &q, true, |t| {
+            trunk_json(org, t)
+        })))
     })
 }
 
@@ -138,9 +138,14 @@ async fn bases(
     let q = Query::parse(raw.as_deref());
     let page = q.page(500)?;
     s.read(|org| {
-        let r = page.range(org.trunks.len());
-        let e = org.trunks[r].iter().map(|t| base_json(org, t)).collect();
-        Ok(ok(listing(e, org.trunks.len(), page, uri.path(), &q, true)))
+        Ok(ok(page_listing(
+            &org.trunks,
+            page,
+            uri.path(),
+            &q,
+            true,
+            |t| base_json(org, t),
+        )))
     })
 }
 
@@ -176,18 +181,13 @@ async fn did_pools(
     let q = Query::parse(raw.as_deref());
     let page = q.page(500)?;
     s.read(|org| {
-        let r = page.range(org.did_pools.len());
-        let e = org.did_pools[r]
-            .iter()
-            .map(|p| did_pool_json(org, p))
-            .collect();
-        Ok(ok(listing(
-            e,
-            org.did_pools.len(),
+        Ok(ok(page_listing(
+            &org.did_pools,
             page,
             uri.path(),
             &q,
             true,
+            |p| did_pool_json(org, p),
         )))
     })
 }
@@ -210,18 +210,13 @@ async fn ext_pools(
     let q = Query::parse(raw.as_deref());
     let page = q.page(500)?;
     s.read(|org| {
-        let r = page.range(org.extension_pools.len());
-        let e = org.extension_pools[r]
-            .iter()
-            .map(|p| ext_pool_json(org, p))
-            .collect();
-        Ok(ok(listing(
-            e,
-            org.extension_pools.len(),
+        Ok(ok(page_listing(
+            &org.extension_pools,
             page,
             uri.path(),
             &q,
             true,
+            |p| ext_pool_json(org, p),
         )))
     })
 }
@@ -384,9 +379,14 @@ async fn list_dids(
                     || ids.contains(&crate::sim::state::stable_id(&format!("did:{n}"), 0))
             })
             .collect();
-        let r = page.range(rows.len());
-        let e = rows[r].iter().map(|(n, i)| did_json(org, n, *i)).collect();
-        Ok(ok(listing(e, rows.len(), page, uri.path(), &q, true)))
+        Ok(ok(page_listing(
+            &rows,
+            page,
+            uri.path(),
+            &q,
+            true,
+            |(n, i)| did_json(org, n, *i),
+        )))
     })
 }
 
