@@ -87,7 +87,7 @@ fn snapshot() -> OrgSnapshot {
     let mut users = Vec::with_capacity(EXISTING);
     for i in 0..EXISTING {
         users.push(ExistingUser {
-            id: format!("u-{i}"),
+            id: format!("u-{i}").into(),
             name: format!("User {i}"),
             email: format!("user{i}@example.com"),
             state: if i % 50 == 0 {
@@ -115,7 +115,7 @@ fn snapshot() -> OrgSnapshot {
             licenses: vec!["cx2".into()],
             external_ids: vec![ExternalId {
                 authority: "workday".into(),
-                key: format!("E{i}"),
+                key: format!("E{i}").into(),
             }],
         });
     }
@@ -254,107 +254,6 @@ fn hire_list(rng: &mut Lcg) -> String {
     s
 }
 
-/// Bytes a heap block of `cap` bytes costs under glibc malloc (8-byte header, 16-byte
-/// granularity, 32-byte minimum); 0 for no allocation.
-fn block(cap: usize) -> usize {
-    if cap == 0 {
-        0
-    } else {
-        (cap + 8).max(32).div_ceil(16) * 16
-    }
-}
-fn s_(s: &str, cap: usize) -> usize {
-    let _ = s;
-    block(cap)
-}
-fn os(s: &Option<String>) -> usize {
-    s.as_ref().map_or(0, |s| s_(s, s.capacity()))
-}
-fn existing_heap(u: &ExistingUser) -> usize {
-    [&u.id, &u.name, &u.email, &u.division_id]
-        .iter()
-        .map(|s| s_(s, s.capacity()))
-        .sum::<usize>()
-        + [
-            &u.department,
-            &u.title,
-            &u.manager_id,
-            &u.phone,
-            &u.extension,
-        ]
-        .iter()
-        .map(|s| os(s))
-        .sum::<usize>()
-        + block(u.grants.capacity() * std::mem::size_of::<Grant>())
-        + u.grants
-            .iter()
-            .map(|g| block(g.role_id.capacity()) + block(g.division_id.capacity()))
-            .sum::<usize>()
-        + block(u.skills.capacity() * 32)
-        + u.skills
-            .iter()
-            .map(|p| block(p.id.capacity()))
-            .sum::<usize>()
-        + block(u.languages.capacity() * 32)
-        + u.languages
-            .iter()
-            .map(|p| block(p.id.capacity()))
-            .sum::<usize>()
-        + block(u.queue_ids.capacity() * 24)
-        + u.queue_ids
-            .iter()
-            .map(|q| block(q.capacity()))
-            .sum::<usize>()
-        + block(u.licenses.capacity() * 24)
-        + u.licenses
-            .iter()
-            .map(|q| block(q.capacity()))
-            .sum::<usize>()
-        + block(u.external_ids.capacity() * 48)
-        + u.external_ids
-            .iter()
-            .map(|e| block(e.authority.capacity()) + block(e.key.capacity()))
-            .sum::<usize>()
-}
-fn desired_heap(d: &DesiredUser) -> usize {
-    [&d.email, &d.name, &d.division_id]
-        .iter()
-        .map(|s| block(s.capacity()))
-        .sum::<usize>()
-        + [&d.department, &d.title, &d.phone, &d.extension]
-            .iter()
-            .map(|s| os(s))
-            .sum::<usize>()
-        + block(d.grants.capacity() * std::mem::size_of::<Grant>())
-        + d.grants
-            .iter()
-            .map(|g| block(g.role_id.capacity()) + block(g.division_id.capacity()))
-            .sum::<usize>()
-        + block(d.skills.capacity() * 32)
-        + d.skills
-            .iter()
-            .map(|p| block(p.id.capacity()))
-            .sum::<usize>()
-        + block(d.languages.capacity() * 32)
-        + d.languages
-            .iter()
-            .map(|p| block(p.id.capacity()))
-            .sum::<usize>()
-        + block(d.queue_ids.capacity() * 24)
-        + d.queue_ids
-            .iter()
-            .map(|q| block(q.capacity()))
-            .sum::<usize>()
-        + block(d.licenses.capacity() * 24)
-        + d.licenses
-            .iter()
-            .map(|q| block(q.capacity()))
-            .sum::<usize>()
-        + d.external_id.as_ref().map_or(0, |e| {
-            block(e.authority.capacity()) + block(e.key.capacity())
-        })
-}
-
 fn main() {
     let rss0 = vm("VmRSS:");
     let snap = snapshot();
@@ -383,48 +282,6 @@ fn main() {
         *by_code.entry(f.code.as_str()).or_insert(0usize) += 1;
     }
 
-    // Where the memory is (estimated from sizes and capacities).
-    let list_bytes: usize = list
-        .rows
-        .iter()
-        .map(|r| {
-            std::mem::size_of::<HireRow>()
-                + block(r.cells.capacity() * 24)
-                + r.cells.iter().map(|c| block(c.capacity())).sum::<usize>()
-        })
-        .sum();
-    let plan_inline = result.plan.rows.capacity() * std::mem::size_of::<RowPlan>();
-    let plan_heap: usize = result
-        .plan
-        .rows
-        .iter()
-        .map(|p| {
-            block(p.email.capacity())
-                + block(p.identity.capacity())
-                + p.desired.as_ref().map_or(0, desired_heap)
-                + p.existing.as_ref().map_or(0, existing_heap)
-        })
-        .sum();
-    let finding_bytes: usize = result
-        .findings()
-        .map(|f| {
-            std::mem::size_of::<Finding>()
-                + block(f.message.capacity())
-                + os(&f.email)
-                + os(&f.field)
-                + os(&f.suggestion)
-        })
-        .sum::<usize>()
-        + result.row_findings.capacity() * 24;
-    let mb = |b: usize| b as f64 / 1e6;
-    println!(
-        "  estimated: list {:.0} MB; plan inline {:.0} MB + heap {:.0} MB; findings {:.0} MB",
-        mb(list_bytes),
-        mb(plan_inline),
-        mb(plan_heap),
-        mb(finding_bytes)
-    );
-
     // recheck_row: edit cells that touch the cross-row indexes
     let mut list = list;
     let email = list.column_of(Field::Email).unwrap();
@@ -436,7 +293,7 @@ fn main() {
         match k % 3 {
             0 => list.rows[i].cells[skills] = "Billing:4; Retuns:2".into(),
             1 => list.rows[i].cells[roles] = "Supervisor".into(),
-            _ => list.rows[i].cells[email] = format!("hire{}@example.com", rng.below(ROWS)),
+            _ => list.rows[i].cells[email] = format!("hire{}@example.com", rng.below(ROWS)).into(),
         }
         let t = Instant::now();
         recheck_row(&list, &snap, &mut result, i);

@@ -6,6 +6,16 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// An org object's id (division, role, skill, language, queue, licence, user). Ids come from
+/// the org snapshot and are shared, not copied: a 100,000-row plan names the same few
+/// hundred ids over and over, and an `Arc<str>` clone costs no allocation.
+pub type Id = Arc<str>;
+
+/// A short per-row text (a cell, an email, a name): stored inline up to 24 bytes, so a large
+/// hire list does not cost one heap block per cell.
+pub type Text = compact_str::CompactString;
 
 // ---------------------------------------------------------------------------------------------
 // Hire list
@@ -124,7 +134,7 @@ pub struct HireRow {
     pub row: usize,
     /// 1-based physical line in the file where the row starts.
     pub line: usize,
-    pub cells: Vec<String>,
+    pub cells: Vec<Text>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -375,42 +385,42 @@ pub enum UserState {
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Grant {
-    pub role_id: String,
-    pub division_id: String,
+    pub role_id: Id,
+    pub division_id: Id,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Proficiency {
-    pub id: String,
+    pub id: Id,
     pub proficiency: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ExternalId {
-    pub authority: String,
-    pub key: String,
+    pub authority: Text,
+    pub key: Text,
 }
 
 /// A user that exists in the org, as far as provisioning cares.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExistingUser {
-    pub id: String,
+    pub id: Id,
     pub name: String,
     pub email: String,
     pub state: UserState,
     pub version: i64,
-    pub division_id: String,
+    pub division_id: Id,
     pub department: Option<String>,
     pub title: Option<String>,
-    pub manager_id: Option<String>,
+    pub manager_id: Option<Id>,
     /// Work phone (E.164) from `addresses`.
     pub phone: Option<String>,
     pub extension: Option<String>,
     pub grants: Vec<Grant>,
     pub skills: Vec<Proficiency>,
     pub languages: Vec<Proficiency>,
-    pub queue_ids: Vec<String>,
-    pub licenses: Vec<String>,
+    pub queue_ids: Vec<Id>,
+    pub licenses: Vec<Id>,
     /// In a snapshot: the hire list's external ids that this user holds (each was looked up
     /// once, so no per-user read is needed); other ids the user may hold are not listed.
     pub external_ids: Vec<ExternalId>,
@@ -440,28 +450,28 @@ pub enum PlanAction {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ManagerRef {
-    UserId(String),
+    UserId(Id),
     Row(usize),
 }
 
 /// The state a row asks for, with every name resolved to an org id.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DesiredUser {
-    pub email: String,
-    pub name: String,
-    pub division_id: String,
-    pub department: Option<String>,
-    pub title: Option<String>,
+    pub email: Text,
+    pub name: Text,
+    pub division_id: Id,
+    pub department: Option<Text>,
+    pub title: Option<Text>,
     pub manager: Option<ManagerRef>,
     pub grants: Vec<Grant>,
     pub skills: Vec<Proficiency>,
     pub languages: Vec<Proficiency>,
-    pub queue_ids: Vec<String>,
-    pub phone: Option<String>,
-    pub extension: Option<String>,
+    pub queue_ids: Vec<Id>,
+    pub phone: Option<Text>,
+    pub extension: Option<Text>,
     /// Licences to assign explicitly (from the `licenses` column; role base licences are
     /// inferred by Genesys and are only counted against seats).
-    pub licenses: Vec<String>,
+    pub licenses: Vec<Id>,
     pub external_id: Option<ExternalId>,
 }
 
@@ -477,13 +487,13 @@ pub struct FieldDiff {
 pub struct RowPlan {
     pub row: usize,
     pub line: usize,
-    pub email: String,
+    pub email: Text,
     /// The row's stable identity: `ext:authority:key` when it has an external id, else
     /// `email:<lowercased email>`. The journal keys on it.
-    pub identity: String,
+    pub identity: Text,
     pub action: PlanAction,
-    /// The matching org user, if any.
-    pub existing: Option<ExistingUser>,
+    /// The matching org user, if any (shared with the snapshot's index, not copied).
+    pub existing: Option<Arc<ExistingUser>>,
     /// Resolved desired state; None when the row is blocked or a deactivation.
     pub desired: Option<DesiredUser>,
     pub diff: Vec<FieldDiff>,

@@ -383,7 +383,7 @@ async fn demo_snapshot_matches_the_seed() {
         let got = snap
             .users
             .iter()
-            .find(|x| x.id == u["id"].as_str().unwrap())
+            .find(|x| x.id == u["id"].as_str().unwrap().into())
             .unwrap();
         assert!(got.email.eq_ignore_ascii_case(u["email"].as_str().unwrap()));
         let state = match u["state"].as_str().unwrap_or("active") {
@@ -395,7 +395,7 @@ async fn demo_snapshot_matches_the_seed() {
         if state == UserState::Deleted {
             continue;
         }
-        assert_eq!(got.division_id, u["divisionId"].as_str().unwrap());
+        assert_eq!(got.division_id, u["divisionId"].as_str().unwrap().into());
         let roles = u["roles"].as_array().map_or(0, Vec::len);
         assert_eq!(got.grants.len(), roles, "grants of {}", got.email);
         assert_eq!(
@@ -412,12 +412,14 @@ async fn demo_snapshot_matches_the_seed() {
             a.iter().map(|q| q.as_str().unwrap()).collect()
         });
         queues.sort();
-        assert_eq!(got.queue_ids, queues, "queues of {}", got.email);
+        let got_queues: Vec<&str> = got.queue_ids.iter().map(|q| &**q).collect();
+        assert_eq!(got_queues, queues, "queues of {}", got.email);
         let mut lic: Vec<&str> = u["licenses"].as_array().map_or(Vec::new(), |a| {
             a.iter().map(|q| q.as_str().unwrap()).collect()
         });
         lic.sort();
-        assert_eq!(got.licenses, lic, "licences of {}", got.email);
+        let got_lic: Vec<&str> = got.licenses.iter().map(|l| &**l).collect();
+        assert_eq!(got_lic, lic, "licences of {}", got.email);
         // A snapshot knows the external ids the list asked about (each looked up once),
         // not every id a user holds: those the user holds of the looked-up ones.
         let held: Vec<ExternalId> = u["externalIds"]

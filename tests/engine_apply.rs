@@ -173,7 +173,7 @@ async fn runtime_failures_fail_alone_and_only_failed_completes_them() {
         .plan
         .rows
         .iter()
-        .filter(|r| failed_ids.contains(&r.identity))
+        .filter(|r| failed_ids.contains(r.identity.as_str()))
         .map(|r| r.row)
         .collect();
     let mut cfg = onboard::engine::EngineConfig::new(journal.clone());
@@ -206,7 +206,9 @@ async fn a_create_with_a_lost_answer_is_found_not_repeated() {
     let d = onboard::model::DesiredUser {
         email: "lost.answer@hires.example.com".into(),
         name: "Lost Answer".into(),
-        division_id: sim.with_state(|o| o.divisions.iter().find(|d| d.home).unwrap().id.clone()),
+        division_id: sim
+            .with_state(|o| o.divisions.iter().find(|d| d.home).unwrap().id.clone())
+            .into(),
         department: None,
         title: None,
         manager: None,

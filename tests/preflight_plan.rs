@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod preflight_fixture;
-use onboard::model::{FindingCode as C, Grant, ManagerRef, PlanAction, Proficiency};
+use onboard::model::{FindingCode as C, Grant, Id, ManagerRef, PlanAction, Proficiency};
 use onboard::preflight::{CheckOptions, CheckResult, check_all, recheck_row, set_skipped};
 use preflight_fixture::*;
 
@@ -28,7 +28,7 @@ fn unchanged_when_nothing_differs_and_merge_semantics() {
     assert_eq!(p.action, PlanAction::Unchanged, "{:?}", p.diff);
     assert!(p.diff.is_empty());
     assert_eq!(p.identity, "ext:workday:E1");
-    assert_eq!(p.existing.as_ref().unwrap().id, "u-liam");
+    assert_eq!(p.existing.as_ref().unwrap().id, "u-liam".into());
     assert!(r.findings().next().is_none(), "{:?}", codes(&r));
     // a row listing less than the user has (no languages, no Employee role) is unchanged too
     let r = check(&[&[("email", "liam@example.com"), ("skills", "Billing:3")]]);
@@ -85,7 +85,7 @@ fn create_resolves_every_name_to_ids() {
     assert_eq!(p.action, PlanAction::Create);
     assert_eq!(p.identity, "ext:workday:E42");
     let d = p.desired.as_ref().unwrap();
-    assert_eq!(d.division_id, "d-sales");
+    assert_eq!(d.division_id, "d-sales".into());
     assert_eq!(
         d.grants,
         vec![
@@ -112,10 +112,13 @@ fn create_resolves_every_name_to_ids() {
             },
         ]
     );
-    assert_eq!(d.queue_ids, vec!["q-sales", "q-general"]);
+    assert_eq!(
+        d.queue_ids,
+        vec![Id::from("q-sales"), Id::from("q-general")]
+    );
     assert_eq!(d.phone.as_deref(), Some("+13175550150"));
     assert_eq!(d.extension.as_deref(), Some("1042"));
-    assert_eq!(d.licenses, vec!["wem"]);
+    assert_eq!(d.licenses, vec![Id::from("wem")]);
     assert_eq!(d.manager, Some(ManagerRef::UserId("u-boss".into())));
     assert_eq!(d.department.as_deref(), Some("Support"));
 }
@@ -132,11 +135,11 @@ fn empty_division_is_home_for_new_users_and_kept_for_existing() {
     ]);
     assert_eq!(
         r.plan.rows[0].desired.as_ref().unwrap().division_id,
-        "d-home"
+        "d-home".into()
     );
     assert_eq!(
         r.plan.rows[0].desired.as_ref().unwrap().grants[0].division_id,
-        "d-home"
+        "d-home".into()
     );
     assert_eq!(r.plan.rows[0].identity, "email:new@example.com");
 }
@@ -179,7 +182,7 @@ fn external_id_matches_before_email() {
         ("external_id", "workday:E1"),
     ]]);
     let p = &r.plan.rows[0];
-    assert_eq!(p.existing.as_ref().unwrap().id, "u-liam");
+    assert_eq!(p.existing.as_ref().unwrap().id, "u-liam".into());
     assert_eq!(p.action, PlanAction::Update);
     assert!(p.diff.iter().any(|d| d.field == "email"));
 }
@@ -296,7 +299,7 @@ fn recheck_row_matches_a_full_check_after_edits() {
         (0, roles, "Supervisor; Agnet"),
     ];
     for (i, (row, col, value)) in edits.into_iter().enumerate() {
-        l.rows[row].cells[col] = value.to_string();
+        l.rows[row].cells[col] = value.to_string().into();
         recheck_row(&l, &org, &mut r, row);
         assert_same(&l, &r, &opts, &format!("edit {i} ({row},{col}={value})"));
     }

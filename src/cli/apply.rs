@@ -129,7 +129,7 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
                 .plan
                 .rows
                 .iter()
-                .filter(|r| failed.contains(&r.identity))
+                .filter(|r| failed.contains(r.identity.as_str()))
                 .map(|r| r.row)
                 .collect();
             if !rows.is_empty() {

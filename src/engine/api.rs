@@ -88,7 +88,7 @@ fn profs(v: &Option<Vec<genesys::dto::UserRouting>>) -> Vec<Proficiency> {
     v.iter()
         .flatten()
         .map(|s| Proficiency {
-            id: s.id.clone(),
+            id: s.id.clone().into(),
             proficiency: s.proficiency,
         })
         .collect()
@@ -132,11 +132,19 @@ impl Api {
             addresses.push(genesys::dto::Contact::work_extension(x));
         }
         let body = genesys::dto::CreateUser {
-            name: d.name.clone(),
-            email: d.email.clone(),
-            division_id: d.division_id.clone(),
-            department: d.department.clone().filter(|s| !s.is_empty()),
-            title: d.title.clone().filter(|s| !s.is_empty()),
+            name: d.name.to_string(),
+            email: d.email.to_string(),
+            division_id: d.division_id.to_string(),
+            department: d
+                .department
+                .as_ref()
+                .filter(|s| !s.is_empty())
+                .map(|s| s.to_string()),
+            title: d
+                .title
+                .as_ref()
+                .filter(|s| !s.is_empty())
+                .map(|s| s.to_string()),
             password: password.map(genesys::Secret::new),
             addresses,
             state: Some("active".into()),
@@ -228,7 +236,7 @@ impl Api {
         &self,
         role: &str,
         ids: &[String],
-        divisions: &[String],
+        divisions: &[crate::model::Id],
     ) -> Result<(), OpError> {
         Ok(self.client.grant_role_bulk(role, ids, divisions).await?)
     }
@@ -269,12 +277,15 @@ impl Api {
     /// Assigns each user its licences in one call; the answer is per user, in order.
     pub async fn assign_licenses(
         &self,
-        wanted: &[(String, Vec<String>)],
+        wanted: &[(String, Vec<crate::model::Id>)],
     ) -> Result<Vec<Result<(), String>>, OpError> {
         let mut by_license: std::collections::BTreeMap<String, Vec<String>> = Default::default();
         for (user, lics) in wanted {
             for l in lics {
-                by_license.entry(l.clone()).or_default().push(user.clone());
+                by_license
+                    .entry(l.to_string())
+                    .or_default()
+                    .push(user.clone());
             }
         }
         let assignments: Vec<genesys::LicenseChange> = by_license

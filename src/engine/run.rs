@@ -238,9 +238,9 @@ impl Scheduler {
             };
             self.idle.push(RowReport {
                 row: plan.row,
-                email: plan.email.clone(),
+                email: plan.email.to_string(),
                 outcome,
-                user_id: plan.existing.as_ref().map(|e| e.id.clone()),
+                user_id: plan.existing.as_ref().map(|e| e.id.to_string()),
                 steps: vec![],
             });
             return;
@@ -257,12 +257,12 @@ impl Scheduler {
                 .unwrap_or(Outcome::Unchanged);
             self.idle.push(RowReport {
                 row: plan.row,
-                email: plan.email.clone(),
+                email: plan.email.to_string(),
                 outcome,
                 user_id: plan
                     .existing
                     .as_ref()
-                    .map(|e| e.id.clone())
+                    .map(|e| e.id.to_string())
                     .or_else(|| history.as_ref().and_then(|h| h.user_id.clone())),
                 steps: vec![],
             });
@@ -285,7 +285,7 @@ impl Scheduler {
         }
         let existing = plan.existing.as_ref();
         self.rows.push(Row {
-            user_id: existing.map(|e| e.id.clone()),
+            user_id: existing.map(|e| e.id.to_string()),
             version: existing.map(|e| e.version),
             history,
             phase: Phase::Waiting,
@@ -499,7 +499,7 @@ impl Scheduler {
 
     fn manager_id(&self, idx: usize) -> Option<String> {
         match &self.rows[idx].work.manager {
-            Some(ManagerRef::UserId(id)) => Some(id.clone()),
+            Some(ManagerRef::UserId(id)) => Some(id.to_string()),
             Some(ManagerRef::Row(m)) => match self.by_row.get(m) {
                 Some(midx) => self.rows[*midx].user_id.clone(),
                 // The manager row is not in this run (done earlier, or unchanged): the plan
@@ -765,7 +765,7 @@ impl Scheduler {
         let mut keys = groups_for(&row.work);
         if let Some(d) = row.work.division.clone() {
             let key = GroupKey::Division(d.clone());
-            if user.division_id.as_deref() != Some(d.as_str()) {
+            if user.division_id.as_deref() != Some(&*d) {
                 keys.push(key);
             } else {
                 // Already there (a restore that came back in the right division).
@@ -876,7 +876,7 @@ impl Scheduler {
         self.rows[idx].phase = Phase::Done;
         let report = self.row_report(&self.rows[idx]);
         let rec = Record {
-            id: self.rows[idx].plan.identity.clone(),
+            id: self.rows[idx].plan.identity.to_string(),
             row: self.rows[idx].plan.row,
             step: Step::Verify,
             status: if report.outcome == Outcome::Failed {
@@ -939,7 +939,7 @@ impl Scheduler {
         };
         RowReport {
             row: row.plan.row,
-            email: row.plan.email.clone(),
+            email: row.plan.email.to_string(),
             outcome,
             user_id: row.user_id.clone(),
             steps,
@@ -972,7 +972,7 @@ impl Scheduler {
         user_id: Option<String>,
     ) {
         let rec = Record {
-            id: self.rows[idx].plan.identity.clone(),
+            id: self.rows[idx].plan.identity.to_string(),
             row: self.rows[idx].plan.row,
             step,
             status,
@@ -1078,7 +1078,7 @@ fn bisectable(e: &OpError) -> bool {
 
 struct GroupMember {
     user_id: String,
-    licenses: Vec<String>,
+    licenses: Vec<crate::model::Id>,
     desired: Option<crate::model::DesiredUser>,
 }
 
@@ -1402,7 +1402,7 @@ async fn group_job(api: &Api, key: &GroupKey, members: &[GroupMember]) -> GroupR
         GroupKey::QueueAdd(q) => GroupResult::All(idempotent!(api.queue_members(q, &ids, false))),
         GroupKey::QueueRemove(q) => GroupResult::All(idempotent!(api.queue_members(q, &ids, true))),
         GroupKey::Licenses => {
-            let wanted: Vec<(String, Vec<String>)> = members
+            let wanted: Vec<(String, Vec<crate::model::Id>)> = members
                 .iter()
                 .map(|m| (m.user_id.clone(), m.licenses.clone()))
                 .collect();
@@ -1433,7 +1433,7 @@ fn verify_one(m: &GroupMember, got: Option<&ReadBack>) -> Result<(), String> {
     if got.state != Some(UserState::Active) {
         diffs.push(format!("state is {:?}, expected active", got.state));
     }
-    if got.division_id.as_deref() != Some(d.division_id.as_str()) {
+    if got.division_id.as_deref() != Some(&*d.division_id) {
         diffs.push("division differs".to_string());
     }
     for s in &d.skills {

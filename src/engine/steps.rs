@@ -3,7 +3,8 @@
 //! plan screen's estimate and the engine can never disagree.
 
 use crate::model::{
-    DesiredUser, ExistingUser, Grant, ManagerRef, PlanAction, Proficiency, RowPlan, Step, UserState,
+    DesiredUser, ExistingUser, Grant, Id, ManagerRef, PlanAction, Proficiency, RowPlan, Step, Text,
+    UserState,
 };
 use std::collections::BTreeMap;
 
@@ -90,13 +91,13 @@ pub struct RowWork {
     pub primary: Primary,
     /// A manager to set after the user exists (when it could not go in the primary PATCH).
     pub manager: Option<ManagerRef>,
-    pub division: Option<String>,
+    pub division: Option<Id>,
     pub grants: Vec<Grant>,
     pub skills: Vec<Proficiency>,
     pub languages: Vec<Proficiency>,
-    pub queues_add: Vec<String>,
-    pub queues_remove: Vec<String>,
-    pub licenses: Vec<String>,
+    pub queues_add: Vec<Id>,
+    pub queues_remove: Vec<Id>,
+    pub licenses: Vec<Id>,
     pub external_id: bool,
     /// Skills/languages/roles are written as a full replacement.
     pub replace: Replace,
@@ -156,8 +157,12 @@ impl RowWork {
     }
 }
 
-fn norm(s: &Option<String>) -> &str {
-    s.as_deref().map(str::trim).unwrap_or("")
+fn norm<S: AsRef<str>>(s: &Option<S>) -> &str {
+    s.as_ref().map(|s| s.as_ref().trim()).unwrap_or("")
+}
+
+fn owned(s: &Option<Text>) -> Option<String> {
+    s.as_ref().map(|s| s.to_string())
 }
 
 fn prof_missing(want: &[Proficiency], have: &[Proficiency]) -> Vec<Proficiency> {
@@ -225,7 +230,7 @@ pub fn work_for(plan: &RowPlan, replace: Replace) -> Option<RowWork> {
                     external_ids: vec![],
                     phone: None,
                     extension: None,
-                    ..e.clone()
+                    ..ExistingUser::clone(e)
                 };
                 &blank
             } else {
@@ -274,13 +279,13 @@ pub fn work_for(plan: &RowPlan, replace: Replace) -> Option<RowWork> {
                 prof_missing(&d.skills, &have.skills)
             };
             let languages = prof_missing(&d.languages, &have.languages);
-            let queues_add: Vec<String> = d
+            let queues_add: Vec<Id> = d
                 .queue_ids
                 .iter()
                 .filter(|q| !have.queue_ids.contains(q))
                 .cloned()
                 .collect();
-            let queues_remove: Vec<String> = if replace.queues {
+            let queues_remove: Vec<Id> = if replace.queues {
                 have.queue_ids
                     .iter()
                     .filter(|q| !d.queue_ids.contains(q))
@@ -325,18 +330,18 @@ pub fn work_for(plan: &RowPlan, replace: Replace) -> Option<RowWork> {
 fn user_patch(d: &DesiredUser, e: &ExistingUser) -> (UserPatch, Option<ManagerRef>) {
     let mut p = UserPatch::default();
     if d.name.trim() != e.name.trim() {
-        p.name = Some(d.name.clone());
+        p.name = Some(d.name.to_string());
     }
     if !norm(&d.department).is_empty() && norm(&d.department) != norm(&e.department) {
-        p.department = d.department.clone();
+        p.department = owned(&d.department);
     }
     if !norm(&d.title).is_empty() && norm(&d.title) != norm(&e.title) {
-        p.title = d.title.clone();
+        p.title = owned(&d.title);
     }
     let mut manager = None;
     match &d.manager {
-        Some(ManagerRef::UserId(id)) if e.manager_id.as_deref() != Some(id.as_str()) => {
-            p.manager_id = Some(id.clone())
+        Some(ManagerRef::UserId(id)) if e.manager_id.as_deref() != Some(&**id) => {
+            p.manager_id = Some(id.to_string())
         }
         Some(ManagerRef::Row(n)) => manager = Some(ManagerRef::Row(*n)),
         _ => {}
@@ -345,8 +350,8 @@ fn user_patch(d: &DesiredUser, e: &ExistingUser) -> (UserPatch, Option<ManagerRe
     let ext_differs = d.extension.is_some() && norm(&d.extension) != norm(&e.extension);
     if phone_differs || ext_differs {
         p.phone = Some(PhoneContacts {
-            phone: d.phone.clone().or_else(|| e.phone.clone()),
-            extension: d.extension.clone().or_else(|| e.extension.clone()),
+            phone: owned(&d.phone).or_else(|| e.phone.clone()),
+            extension: owned(&d.extension).or_else(|| e.extension.clone()),
         });
     }
     (p, manager)
@@ -362,14 +367,14 @@ pub const VERIFY_BATCH: usize = 100;
 /// A bulk call that several rows share.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum GroupKey {
-    Division(String),
+    Division(Id),
     /// One role granted in a set of divisions.
     Role {
-        role_id: String,
-        divisions: Vec<String>,
+        role_id: Id,
+        divisions: Vec<Id>,
     },
-    QueueAdd(String),
-    QueueRemove(String),
+    QueueAdd(Id),
+    QueueRemove(Id),
     Licenses,
     Verify,
 }
@@ -399,12 +404,12 @@ impl GroupKey {
 /// Role grants grouped so each (role, divisions) pair is one call for many users. With
 /// `replace.roles` the grants are set per user instead (bulkreplace), not grouped.
 pub fn grant_groups(grants: &[Grant]) -> Vec<GroupKey> {
-    let mut by_role: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut by_role: BTreeMap<&Id, Vec<Id>> = BTreeMap::new();
     for g in grants {
         by_role
-            .entry(g.role_id.as_str())
+            .entry(&g.role_id)
             .or_default()
-            .push(g.division_id.clone());
+            .push(Id::clone(&g.division_id));
     }
     by_role
         .into_iter()
@@ -412,7 +417,7 @@ pub fn grant_groups(grants: &[Grant]) -> Vec<GroupKey> {
             divisions.sort();
             divisions.dedup();
             GroupKey::Role {
-                role_id: role.to_string(),
+                role_id: Id::clone(role),
                 divisions,
             }
         })
@@ -465,7 +470,7 @@ impl GroupRef<'_> {
         Some(match key {
             GroupKey::Division(d) => GroupRef::Division(d),
             GroupKey::Role { role_id, divisions } => {
-                GroupRef::Role(role_id, divisions.iter().map(String::as_str).collect())
+                GroupRef::Role(role_id, divisions.iter().map(|d| &**d).collect())
             }
             GroupKey::QueueAdd(q) => GroupRef::QueueAdd(q),
             GroupKey::QueueRemove(q) => GroupRef::QueueRemove(q),
@@ -496,7 +501,7 @@ pub fn estimate_requests(plans: &[RowPlan], replace: Replace) -> u64 {
             if !replace.roles {
                 let mut roles: Vec<(&str, Vec<&str>)> = Vec::new();
                 for g in &d.grants {
-                    match roles.iter_mut().find(|(r, _)| *r == g.role_id) {
+                    match roles.iter_mut().find(|(r, _)| *r == &*g.role_id) {
                         Some((_, divs)) => divs.push(&g.division_id),
                         None => roles.push((&g.role_id, vec![&g.division_id])),
                     }
@@ -625,12 +630,12 @@ mod tests {
     fn existing_from(d: &DesiredUser) -> ExistingUser {
         ExistingUser {
             id: "u1".into(),
-            name: d.name.clone(),
-            email: d.email.clone(),
+            name: d.name.to_string(),
+            email: d.email.to_string(),
             state: UserState::Active,
             version: 3,
             division_id: d.division_id.clone(),
-            department: d.department.clone(),
+            department: d.department.as_ref().map(|s| s.to_string()),
             title: None,
             manager_id: None,
             phone: None,
@@ -651,7 +656,7 @@ mod tests {
             email: "a@x.com".into(),
             identity: "email:a@x.com".into(),
             action,
-            existing,
+            existing: existing.map(std::sync::Arc::new),
             desired: Some(desired()),
             diff: vec![],
         }
@@ -692,7 +697,7 @@ mod tests {
         e.queue_ids.push("q9".into());
         // One skill at another proficiency, one queue missing.
         e.skills[0].proficiency = 1.0;
-        e.queue_ids.retain(|q| q != "q3");
+        e.queue_ids.retain(|q| &**q != "q3");
         let w = work_for(
             &plan(PlanAction::Update, Some(e.clone())),
             Replace::default(),
@@ -700,14 +705,14 @@ mod tests {
         .unwrap();
         assert_eq!(w.primary, Primary::None);
         assert_eq!(w.skills.len(), 1);
-        assert_eq!(w.skills[0].id, "s1");
-        assert_eq!(w.queues_add, vec!["q3".to_string()]);
+        assert_eq!(w.skills[0].id, "s1".into());
+        assert_eq!(w.queues_add, vec![Id::from("q3")]);
         assert!(w.queues_remove.is_empty());
         assert!(w.grants.is_empty() && w.languages.is_empty() && !w.external_id);
 
         let r = Replace::parse("queues,skills").unwrap();
         let w = work_for(&plan(PlanAction::Update, Some(e)), r).unwrap();
-        assert_eq!(w.queues_remove, vec!["q9".to_string()]);
+        assert_eq!(w.queues_remove, vec![Id::from("q9")]);
         assert_eq!(w.skills.len(), 2, "replace sends the whole desired set");
     }
 
@@ -759,7 +764,7 @@ mod tests {
             if i % 3 == 0 {
                 dd.grants.push(Grant {
                     role_id: "agent".into(),
-                    division_id: format!("d{}", i % 5),
+                    division_id: format!("d{}", i % 5).into(),
                 });
                 dd.licenses = vec!["wem".into()];
             }

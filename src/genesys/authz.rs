@@ -84,12 +84,15 @@ impl Client {
         &self,
         role_id: &str,
         subject_ids: &[String],
-        division_ids: &[String],
+        division_ids: &[impl AsRef<str>],
     ) -> Result<(), ApiError> {
         for chunk in subject_ids.chunks(100) {
             let body = RoleGrantBody {
                 subject_ids: chunk.to_vec(),
-                division_ids: division_ids.to_vec(),
+                division_ids: division_ids
+                    .iter()
+                    .map(|d| d.as_ref().to_string())
+                    .collect(),
             };
             let r = Req::new(
                 Method::POST,
@@ -117,8 +120,8 @@ impl Client {
             .into_iter()
             .filter_map(|g| {
                 Some(Grant {
-                    role_id: g.role?.id,
-                    division_id: g.division?.id,
+                    role_id: g.role?.id.into(),
+                    division_id: g.division?.id.into(),
                 })
             })
             .collect();
@@ -138,8 +141,8 @@ impl Client {
             grants: grants
                 .iter()
                 .map(|g| GrantItem {
-                    role_id: g.role_id.clone(),
-                    division_id: g.division_id.clone(),
+                    role_id: g.role_id.to_string(),
+                    division_id: g.division_id.to_string(),
                 })
                 .collect(),
         };

@@ -27,7 +27,7 @@ fn to_prof(v: &[super::dto::UserRouting]) -> Vec<Proficiency> {
                 .is_none_or(|s| !s.eq_ignore_ascii_case("deleted"))
         })
         .map(|s| Proficiency {
-            id: s.id.clone(),
+            id: s.id.clone().into(),
             proficiency: s.proficiency,
         })
         .collect()
@@ -179,23 +179,24 @@ impl Client {
                 .division
                 .as_ref()
                 .map(|d| d.id.clone())
-                .unwrap_or_default(),
+                .unwrap_or_default()
+                .into(),
             department: u.department.clone().filter(|s| !s.is_empty()),
             title: u.title.clone().filter(|s| !s.is_empty()),
             manager_id: u
                 .manager
                 .as_ref()
-                .map(|m| m.id.clone())
-                .filter(|s| !s.is_empty()),
+                .filter(|m| !m.id.is_empty())
+                .map(|m| m.id.as_str().into()),
             phone,
             extension,
             grants,
             skills,
             languages,
-            queue_ids: queues,
-            licenses: lic,
+            queue_ids: queues.into_iter().map(Into::into).collect(),
+            licenses: lic.into_iter().map(Into::into).collect(),
             external_ids: ext,
-            id: u.id,
+            id: u.id.into(),
             name: u.name,
         })
     }

@@ -37,7 +37,7 @@ fn prof(v: Vec<UserRouting>) -> Vec<Proficiency> {
                 .is_none_or(|s| !s.eq_ignore_ascii_case("deleted"))
         })
         .map(|s| Proficiency {
-            id: s.id,
+            id: s.id.into(),
             proficiency: s.proficiency,
         })
         .collect()
@@ -47,7 +47,7 @@ fn posts(items: &[Proficiency]) -> Vec<RoutingPost> {
     items
         .iter()
         .map(|p| RoutingPost {
-            id: p.id.clone(),
+            id: p.id.to_string(),
             proficiency: p.proficiency,
         })
         .collect()

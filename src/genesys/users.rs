@@ -252,8 +252,8 @@ impl Client {
         ext: &ExternalId,
     ) -> Result<Vec<ExternalId>, ApiError> {
         let body = ExternalIdDto {
-            authority_name: ext.authority.clone(),
-            external_key: ext.key.clone(),
+            authority_name: ext.authority.to_string(),
+            external_key: ext.key.to_string(),
         };
         let r = Req::new(
             Method::POST,
@@ -329,7 +329,7 @@ impl Client {
 
 fn to_ext(d: ExternalIdDto) -> ExternalId {
     ExternalId {
-        authority: d.authority_name,
-        key: d.external_key,
+        authority: d.authority_name.into(),
+        key: d.external_key.into(),
     }
 }

@@ -6,7 +6,7 @@
 //! and pre-flight reports them), blank lines and all-empty rows (`,,,,`) anywhere. Bytes that
 //! are not UTF-8 are an error naming the line. Never panics on any input.
 
-use crate::model::{Field, HireList, HireRow};
+use crate::model::{Field, HireList, HireRow, Text};
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -124,9 +124,10 @@ pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<HireList, IngestError> {
         match &headers {
             None => headers = Some(record.iter().map(|h| h.trim().to_string()).collect()),
             Some(h) => {
-                let mut cells: Vec<String> = record.iter().map(str::to_string).collect();
+                let mut cells: Vec<Text> = Vec::with_capacity(h.len().max(record.len()));
+                cells.extend(record.iter().map(Text::from));
                 if cells.len() < h.len() {
-                    cells.resize(h.len(), String::new());
+                    cells.resize(h.len(), Text::default());
                 } else {
                     // Trailing empty cells beyond the header carry nothing: drop them.
                     while cells.len() > h.len() && cells.last().is_some_and(|c| c.is_empty()) {

@@ -15,7 +15,7 @@ pub use org::{norm as normalize_name, suggest};
 
 use crate::model::{
     ExistingUser, FieldDiff, Finding, FindingCode, HireList, ManagerRef, OrgSnapshot, Plan,
-    PlanAction, RowPlan, Seats, Severity, UserState,
+    PlanAction, RowPlan, Seats, Severity, Text, UserState,
 };
 use org::OrgIndex;
 use rules::{KeyKind, Local, RowKeys, analyze_local, fmt_prof, key_string};
@@ -403,7 +403,7 @@ fn finish(list: &HireList, state: &State, i: usize, local: Local) -> (Vec<Findin
         |field: &str, code: FindingCode, message: String, suggestion: Option<String>| Finding {
             row: Some(row.row),
             line: Some(row.line),
-            email: (!email.is_empty()).then(|| email.clone()),
+            email: (!email.is_empty()).then(|| email.to_string()),
             field: Some(field.to_string()),
             code,
             severity: code.severity(),
@@ -665,10 +665,10 @@ fn diff(
         })
     };
     if !d.email.is_empty() && !d.email.eq_ignore_ascii_case(&u.email) {
-        push("email", u.email.clone(), d.email.clone());
+        push("email", u.email.clone(), d.email.to_string());
     }
     if !d.name.is_empty() && d.name != u.name {
-        push("name", u.name.clone(), d.name.clone());
+        push("name", u.name.clone(), d.name.to_string());
     }
     if !d.division_id.is_empty() && d.division_id != u.division_id {
         push(
@@ -682,9 +682,9 @@ fn diff(
         ("title", &d.title, &u.title),
     ] {
         if let Some(w) = want
-            && Some(w) != have.as_ref()
+            && Some(w.as_str()) != have.as_deref()
         {
-            push(field, have.clone().unwrap_or_default(), w.clone());
+            push(field, have.clone().unwrap_or_default(), w.to_string());
         }
     }
     if let Some(m) = &d.manager {
@@ -694,7 +694,7 @@ fn diff(
                 .keys
                 .get(n.wrapping_sub(1))
                 .and_then(|k| k.existing)
-                .map(|u| org.users[u as usize].id.as_str())
+                .map(|u| &*org.users[u as usize].id)
                 .is_some_and(|id| u.manager_id.as_deref() == Some(id)),
         };
         if !same {
@@ -702,7 +702,7 @@ fn diff(
                 ManagerRef::UserId(id) => org
                     .user_by_id(id)
                     .map(|x| x.email.clone())
-                    .unwrap_or_else(|| id.clone()),
+                    .unwrap_or_else(|| id.to_string()),
                 ManagerRef::Row(n) => format!("row {n}"),
             };
             let from = u
@@ -711,7 +711,7 @@ fn diff(
                 .map(|id| {
                     org.user_by_id(id)
                         .map(|x| x.email.clone())
-                        .unwrap_or_else(|| id.clone())
+                        .unwrap_or_else(|| id.to_string())
                 })
                 .unwrap_or_default();
             push("manager", from, to);
@@ -774,9 +774,9 @@ fn diff(
         ("extension", &d.extension, &u.extension),
     ] {
         if let Some(w) = want
-            && Some(w) != have.as_ref()
+            && Some(w.as_str()) != have.as_deref()
         {
-            push(field, have.clone().unwrap_or_default(), w.clone());
+            push(field, have.clone().unwrap_or_default(), w.to_string());
         }
     }
     let held: Vec<String> = u.licenses.iter().map(|l| l.to_lowercase()).collect();
@@ -813,7 +813,7 @@ fn unknown_seats(state: &State) -> Vec<String> {
         .iter()
         .zip(&state.org.licenses)
         .filter(|(rows, info)| !rows.is_empty() && info.seats == Seats::Unknown)
-        .map(|(_, info)| info.id.clone())
+        .map(|(_, info)| info.id.to_string())
         .collect();
     v.sort();
     v
@@ -942,8 +942,8 @@ pub fn recheck_row(
         result.plan.rows.push(RowPlan {
             row: list.rows[j].row,
             line: list.rows[j].line,
-            email: String::new(),
-            identity: String::new(),
+            email: Text::default(),
+            identity: Text::default(),
             action: PlanAction::Skipped,
             existing: None,
             desired: None,

@@ -1,8 +1,9 @@
 //! The org snapshot indexed for pre-flight: name lookups (exact, then case- and
 //! space-insensitive), fuzzy suggestions, users by email / external id, number pools.
 
-use crate::model::{ExistingUser, OrgSnapshot, Seats, UserState};
+use crate::model::{ExistingUser, Id, OrgSnapshot, Seats, UserState};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Lowercase and drop whitespace: how names are compared when not exactly equal.
 pub fn norm(s: &str) -> String {
@@ -16,14 +17,14 @@ pub fn norm(s: &str) -> String {
 #[derive(Debug, Clone, Default)]
 pub struct Names {
     /// (id, display name) in snapshot order.
-    pub items: Vec<(String, String)>,
+    pub items: Vec<(Id, String)>,
     exact: HashMap<String, usize>,
     normalized: HashMap<String, Vec<usize>>,
     by_id: HashMap<String, usize>,
 }
 
 pub enum Lookup<'a> {
-    Found(&'a str),
+    Found(&'a Id),
     /// Not found; the nearest name, if one is close.
     Missing(Option<String>),
 }
@@ -33,7 +34,7 @@ impl Names {
         let mut n = Names::default();
         for (id, name) in items {
             let i = n.items.len();
-            n.items.push((id.to_string(), name.to_string()));
+            n.items.push((Id::from(id), name.to_string()));
             n.exact.entry(name.to_string()).or_insert(i);
             n.normalized.entry(norm(name)).or_default().push(i);
             n.by_id.entry(id.to_string()).or_insert(i);
@@ -130,7 +131,7 @@ impl Range {
 
 #[derive(Debug, Clone)]
 pub struct LicenseInfo {
-    pub id: String,
+    pub id: Id,
     pub free: Option<u32>,
     pub seats: Seats,
 }
@@ -138,7 +139,7 @@ pub struct LicenseInfo {
 /// Everything pre-flight needs from the snapshot, indexed once.
 #[derive(Debug, Clone, Default)]
 pub struct OrgIndex {
-    pub home_division: Option<String>,
+    pub home_division: Option<Id>,
     pub divisions: Names,
     pub roles: Names,
     /// role id → base licence (index into `licenses`); roles whose base licence the org
@@ -148,7 +149,7 @@ pub struct OrgIndex {
     pub languages: Names,
     pub queues: Names,
     /// queue id → division id
-    pub queue_division: HashMap<String, String>,
+    pub queue_division: HashMap<String, Id>,
     /// licence ids and descriptions; resolves to the licence id
     pub license_names: Names,
     pub licenses: Vec<LicenseInfo>,
@@ -159,7 +160,8 @@ pub struct OrgIndex {
     /// normalized number → (owner id, owner type)
     pub assigned_dids: HashMap<String, (Option<String>, Option<String>)>,
     pub used_extensions: HashMap<String, (Option<String>, Option<String>)>,
-    pub users: Vec<ExistingUser>,
+    /// Shared: a plan row that matches a user holds the same `Arc`.
+    pub users: Vec<Arc<ExistingUser>>,
     /// lowercased email → user indexes, best state first (active, inactive, deleted)
     pub users_by_email: HashMap<String, Vec<usize>>,
     /// `authority:key` → user index
@@ -181,7 +183,11 @@ fn state_rank(s: UserState) -> u8 {
 impl OrgIndex {
     pub fn new(s: &OrgSnapshot) -> OrgIndex {
         let mut ix = OrgIndex {
-            home_division: s.divisions.iter().find(|d| d.home).map(|d| d.id.clone()),
+            home_division: s
+                .divisions
+                .iter()
+                .find(|d| d.home)
+                .map(|d| Id::from(d.id.as_str())),
             divisions: Names::new(s.divisions.iter().map(|d| (d.id.as_str(), d.name.as_str()))),
             roles: Names::new(s.roles.iter().map(|r| (r.id.as_str(), r.name.as_str()))),
             skills: Names::new(s.skills.iter().map(|r| (r.id.as_str(), r.name.as_str()))),
@@ -205,7 +211,7 @@ impl OrgIndex {
             } else {
                 1.0
             },
-            users: s.users.clone(),
+            users: s.users.iter().cloned().map(Arc::new).collect(),
             ..OrgIndex::default()
         };
         for l in s.licenses.iter().take(u16::MAX as usize) {
@@ -215,7 +221,7 @@ impl OrgIndex {
             }
             ix.license_ix.insert(key, ix.licenses.len() as u16);
             ix.licenses.push(LicenseInfo {
-                id: l.id.clone(),
+                id: Id::from(l.id.as_str()),
                 free: l.seats.free(),
                 seats: l.seats,
             });
@@ -230,8 +236,12 @@ impl OrgIndex {
             }
         }
         for q in &s.queues {
-            ix.queue_division
-                .insert(q.id.clone(), q.division_id.clone());
+            // The division's shared id when the snapshot lists it.
+            let div = match ix.divisions.by_id.get(q.division_id.as_str()) {
+                Some(&i) => Id::clone(&ix.divisions.items[i].0),
+                None => Id::from(q.division_id.as_str()),
+            };
+            ix.queue_division.insert(q.id.clone(), div);
         }
         ix.did_pools = s
             .did_pools
@@ -255,7 +265,7 @@ impl OrgIndex {
             );
         }
         for (i, u) in ix.users.iter().enumerate() {
-            ix.users_by_id.entry(u.id.clone()).or_insert(i);
+            ix.users_by_id.entry(u.id.to_string()).or_insert(i);
             ix.users_by_email
                 .entry(u.email.trim().to_lowercase())
                 .or_default()
@@ -282,7 +292,7 @@ impl OrgIndex {
         self.users_by_email
             .get(email_lower)
             .and_then(|v| v.first())
-            .map(|&i| &self.users[i])
+            .map(|&i| &*self.users[i])
     }
 
     pub fn license(&self, id: &str) -> Option<&LicenseInfo> {
@@ -292,7 +302,7 @@ impl OrgIndex {
     }
 
     pub fn user_by_id(&self, id: &str) -> Option<&ExistingUser> {
-        self.users_by_id.get(id).map(|&i| &self.users[i])
+        self.users_by_id.get(id).map(|&i| &*self.users[i])
     }
 
     pub fn division_label<'a>(&'a self, id: &'a str) -> &'a str {

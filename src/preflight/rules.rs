@@ -4,8 +4,8 @@
 
 use super::org::{Lookup, OrgIndex, suggest};
 use crate::model::{
-    DesiredUser, ExternalId, Field, Finding, FindingCode, Grant, HireList, HireRow, Proficiency,
-    UserState,
+    DesiredUser, ExternalId, Field, Finding, FindingCode, Grant, HireList, HireRow, Id,
+    Proficiency, Text, UserState,
 };
 
 /// What a row contributes to the cross-row indexes.
@@ -38,8 +38,8 @@ pub struct Local {
     /// Index into `OrgIndex::users`.
     pub existing: Option<usize>,
     pub desired: Option<DesiredUser>,
-    pub email: String,
-    pub identity: String,
+    pub email: Text,
+    pub identity: Text,
     /// Display labels of the grants / skills (for diffs and messages).
     pub manager_raw: String,
 }
@@ -176,15 +176,15 @@ pub fn parse_external_id(s: &str) -> Option<ExternalId> {
         return None;
     }
     Some(ExternalId {
-        authority: a.to_string(),
-        key: k.to_string(),
+        authority: a.into(),
+        key: k.into(),
     })
 }
 
-pub fn identity(ext: Option<&ExternalId>, email: &str) -> String {
+pub fn identity(ext: Option<&ExternalId>, email: &str) -> Text {
     match ext {
-        Some(e) => format!("ext:{}:{}", e.authority, e.key),
-        None => format!("email:{}", email.to_lowercase()),
+        Some(e) => compact_str::format_compact!("ext:{}:{}", e.authority, e.key),
+        None => compact_str::format_compact!("email:{}", email.to_lowercase()),
     }
 }
 
@@ -253,11 +253,11 @@ fn proficiencies(
         match names.resolve(name) {
             Lookup::Found(id) => {
                 if let Some(p) = prof {
-                    if let Some(existing) = out.iter_mut().find(|x| x.id == id) {
+                    if let Some(existing) = out.iter_mut().find(|x| x.id == *id) {
                         existing.proficiency = p;
                     } else {
                         out.push(Proficiency {
-                            id: id.to_string(),
+                            id: Id::clone(id),
                             proficiency: p,
                         });
                     }
@@ -284,11 +284,11 @@ fn proficiencies(
 pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool) -> Local {
     let row = &list.rows[idx];
     let cell = |f: Field| list.cell(row, f);
-    let email_raw = cell(Field::Email).to_string();
+    let email_raw = Text::from(cell(Field::Email));
     let email_lower = email_raw.to_lowercase();
     let mut cx = Ctx {
         row,
-        email: (!email_raw.is_empty()).then(|| email_raw.clone()),
+        email: (!email_raw.is_empty()).then(|| email_raw.to_string()),
         findings: Vec::new(),
     };
     let ext_cell = cell(Field::ExternalId);
@@ -381,7 +381,7 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
         .copied();
     let by_email = keys
         .email
-        .and_then(|_| org.users_by_email.get(&email_lower))
+        .and_then(|_| org.users_by_email.get(email_lower.as_str()))
         .and_then(|v| v.first())
         .copied();
     if let (Some(a), Some(b)) = (
@@ -472,7 +472,7 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
         }
     } else {
         match org.divisions.resolve(div_cell) {
-            Lookup::Found(id) => id.to_string(),
+            Lookup::Found(id) => Id::clone(id),
             Lookup::Missing(sugg) => {
                 let hint = match &sugg {
                     Some(s) => format!(" — did you mean '{s}'?"),
@@ -513,7 +513,7 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
             continue;
         }
         let role_id = match org.roles.resolve(role_name) {
-            Lookup::Found(id) => Some(id.to_string()),
+            Lookup::Found(id) => Some(Id::clone(id)),
             Lookup::Missing(sugg) => {
                 let hint = match &sugg {
                     Some(s) => format!(" — did you mean '{s}'?"),
@@ -531,7 +531,7 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
         let div = match scope {
             None => Some(division_id.clone()),
             Some(d) => match org.divisions.resolve(d) {
-                Lookup::Found(id) => Some(id.to_string()),
+                Lookup::Found(id) => Some(Id::clone(id)),
                 Lookup::Missing(sugg) => {
                     let hint = match &sugg {
                         Some(s) => format!(" — did you mean '{role_name}@{s}'?"),
@@ -574,9 +574,9 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
     let keeps_grants = existing
         .as_ref()
         .is_some_and(|u| u.state != UserState::Deleted);
-    let mut granted: Vec<&str> = grants.iter().map(|g| g.division_id.as_str()).collect();
+    let mut granted: Vec<&str> = grants.iter().map(|g| &*g.division_id).collect();
     if keeps_grants && let Some(u) = &existing {
-        granted.extend(u.grants.iter().map(|g| g.division_id.as_str()));
+        granted.extend(u.grants.iter().map(|g| &*g.division_id));
     }
     let own_granted = grants.iter().any(|g| g.division_id == division_id)
         || (keeps_grants
@@ -600,17 +600,17 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
             }
         }
     }
-    granted.push(division_id.as_str());
+    granted.push(&division_id);
 
     // queues
-    let mut queue_ids: Vec<String> = Vec::new();
+    let mut queue_ids: Vec<Id> = Vec::new();
     for q in split_list(cell(Field::Queues)) {
         match org.queues.resolve(q) {
             Lookup::Found(id) => {
-                if let Some(qd) = org.queue_division.get(id)
+                if let Some(qd) = org.queue_division.get(&**id)
                     && division_known
                     && !qd.is_empty()
-                    && !granted.contains(&qd.as_str())
+                    && !granted.contains(&&**qd)
                 {
                     let qdl = org.division_label(qd);
                     cx.push(
@@ -623,8 +623,8 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
                         None,
                     );
                 }
-                if !queue_ids.iter().any(|x| x == id) {
-                    queue_ids.push(id.to_string());
+                if !queue_ids.contains(id) {
+                    queue_ids.push(Id::clone(id));
                 }
             }
             Lookup::Missing(sugg) => {
@@ -643,7 +643,7 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
     }
     drop(granted);
 
-    let existing_id = existing.as_ref().map(|u| u.id.as_str());
+    let existing_id = existing.as_ref().map(|u| &*u.id);
 
     // phone
     let phone_cell = cell(Field::Phone);
@@ -690,7 +690,7 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
                 );
             }
             keys.phone = Some(key_hash(&p));
-            phone = Some(p);
+            phone = Some(Text::from(p));
         }
     }
 
@@ -733,18 +733,18 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
                 );
             }
             keys.extension = Some(key_hash(&x));
-            extension = Some(x);
+            extension = Some(Text::from(x));
         }
     }
 
     // licences: explicit ones must exist; count new seats for explicit + role base licences
-    let mut licenses: Vec<String> = Vec::new();
+    let mut licenses: Vec<Id> = Vec::new();
     for l in split_list(cell(Field::Licenses)) {
         let found =
             org.license(l)
                 .map(|i| i.id.clone())
                 .or_else(|| match org.license_names.resolve(l) {
-                    Lookup::Found(id) => Some(id.to_string()),
+                    Lookup::Found(id) => Some(Id::clone(id)),
                     Lookup::Missing(_) => None,
                 });
         match found {
@@ -761,7 +761,7 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
                         Lookup::Missing(_) => s,
                     }
                 });
-                let known: Vec<&str> = org.licenses.iter().map(|i| i.id.as_str()).collect();
+                let known: Vec<&str> = org.licenses.iter().map(|i| &*i.id).collect();
                 let hint = match &sugg {
                     Some(s) => format!(" — did you mean '{s}'?"),
                     None if known.is_empty() => {
@@ -794,7 +794,7 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
         .filter_map(|l| org.license_ix.get(&l.to_lowercase()).copied())
         .collect();
     for g in &grants {
-        if let Some(&l) = org.role_license.get(&g.role_id)
+        if let Some(&l) = org.role_license.get(&*g.role_id)
             && !need.contains(&l)
         {
             need.push(l);
@@ -818,7 +818,7 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
         keys.manager = Some(key_hash(&manager_raw.to_lowercase()));
     }
 
-    let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    let opt = |s: &str| (!s.is_empty()).then(|| Text::from(s));
     // Exact capacities: the plan holds one of these per row.
     grants.shrink_to_fit();
     let (mut skills, mut languages, mut queue_ids, mut licenses) =
@@ -829,7 +829,7 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
     licenses.shrink_to_fit();
     local.desired = Some(DesiredUser {
         email: email_raw,
-        name,
+        name: name.into(),
         division_id,
         department: opt(cell(Field::Department)),
         title: opt(cell(Field::Title)),

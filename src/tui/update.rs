@@ -699,7 +699,7 @@ fn open_edit(app: &mut App, index: usize) {
         .unwrap_or_default();
     app.prompt = Some(Prompt {
         kind: PromptKind::Edit { index, col },
-        input: Input::new(value),
+        input: Input::new(value.to_string()),
     });
 }
 
@@ -712,12 +712,16 @@ fn commit_edit(app: &mut App, index: usize, col: usize, value: String) -> Vec<Cm
         return Vec::new();
     };
     if row.cells.len() <= col {
-        row.cells.resize(col + 1, String::new());
+        row.cells.resize(col + 1, crate::model::Text::default());
     }
     let rownum = row.row;
     if row.cells[col] != value {
-        let old = std::mem::replace(&mut row.cells[col], value);
-        s.undo.push(Undo::Cell { index, col, old });
+        let old = std::mem::replace(&mut row.cells[col], value.into());
+        s.undo.push(Undo::Cell {
+            index,
+            col,
+            old: old.to_string(),
+        });
         s.unsaved = true;
         s.recheck(index);
     }
@@ -826,7 +830,7 @@ fn undo(app: &mut App) {
                 .get_mut(index)
                 .and_then(|r| r.cells.get_mut(col))
             {
-                *cell = old;
+                *cell = old.into();
             }
             s.recheck(index);
             let row = s.list.rows.get(index).map(|r| r.row).unwrap_or(0);

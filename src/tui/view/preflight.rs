@@ -141,7 +141,10 @@ fn draw_table(f: &mut Frame, app: &App, s: &Session, area: Rect) {
                 cell(div_col, s.cell(i, Field::Division).to_string()),
             ];
             if let Some(c) = extra {
-                cells.push(cell(Some(c), r.cells.get(c).cloned().unwrap_or_default()));
+                cells.push(cell(
+                    Some(c),
+                    r.cells.get(c).cloned().unwrap_or_default().to_string(),
+                ));
             }
             // After a run, the row's outcome replaces what the plan said it would do.
             let status_cell = match app.report_row(r.row) {
