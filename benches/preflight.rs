@@ -59,6 +59,20 @@ impl Lcg {
     }
 }
 
+/// Genesys ids are UUIDs (36 characters); so are the bench's, so that id strings cost what
+/// they cost in a real org.
+fn uid(i: usize) -> String {
+    format!("{i:08x}-0000-4000-8000-{i:012x}")
+}
+
+/// An org object's UUID: `kind` (d, r, s, l, q) and index.
+fn oid(kind: &str, i: usize) -> String {
+    let k = kind
+        .bytes()
+        .fold(0u32, |a, b| a.wrapping_mul(31) + u32::from(b));
+    format!("{k:08x}-{i:04x}-4000-8000-{i:012x}")
+}
+
 const DIVS: [&str; 5] = ["Home", "Sales", "Support", "Billing", "Collections"];
 const SKILLS: [&str; 10] = [
     "Billing",
@@ -79,45 +93,48 @@ fn snapshot() -> OrgSnapshot {
             .iter()
             .enumerate()
             .map(|(i, n)| Named {
-                id: format!("{p}-{i}"),
+                id: oid(p, i),
                 name: n.to_string(),
             })
             .collect::<Vec<_>>()
     };
     let mut users = Vec::with_capacity(EXISTING);
     for i in 0..EXISTING {
-        users.push(ExistingUser {
-            id: format!("u-{i}").into(),
-            name: format!("User {i}"),
-            email: format!("user{i}@example.com"),
-            state: if i % 50 == 0 {
-                UserState::Inactive
-            } else {
-                UserState::Active
-            },
-            version: 1,
-            division_id: "d-0".into(),
-            department: None,
-            title: Some("Agent".into()),
-            manager_id: None,
-            phone: None,
-            extension: Some(format!("{}", 10000 + i)),
-            grants: vec![Grant {
-                role_id: "r-0".into(),
-                division_id: "d-0".into(),
-            }],
-            skills: vec![Proficiency {
-                id: "s-0".into(),
-                proficiency: 3.0,
-            }],
-            languages: vec![],
-            queue_ids: vec!["q-0".into()],
-            licenses: vec!["cx2".into()],
-            external_ids: vec![ExternalId {
-                authority: "workday".into(),
-                key: format!("E{i}").into(),
-            }],
-        });
+        users.push(
+            ExistingUser {
+                id: uid(i).into(),
+                name: format!("Existing Person {i}"),
+                email: format!("user{i}.lastname@contoso-corp.com"),
+                state: if i % 50 == 0 {
+                    UserState::Inactive
+                } else {
+                    UserState::Active
+                },
+                version: 1,
+                division_id: oid("d", 0).into(),
+                department: None,
+                title: Some("Agent".into()),
+                manager_id: None,
+                phone: None,
+                extension: Some(format!("{}", 10000 + i)),
+                grants: vec![Grant {
+                    role_id: "r-0".into(),
+                    division_id: oid("d", 0).into(),
+                }],
+                skills: vec![Proficiency {
+                    id: oid("s", 0).into(),
+                    proficiency: 3.0,
+                }],
+                languages: vec![],
+                queue_ids: vec![oid("q", 0).into()],
+                licenses: vec!["cx2".into()],
+                external_ids: vec![ExternalId {
+                    authority: "workday".into(),
+                    key: format!("E{i}").into(),
+                }],
+            }
+            .into(),
+        );
     }
     OrgSnapshot {
         org_name: Some("Bench".into()),
@@ -125,7 +142,7 @@ fn snapshot() -> OrgSnapshot {
             .iter()
             .enumerate()
             .map(|(i, n)| Division {
-                id: format!("d-{i}"),
+                id: oid("d", i),
                 name: n.to_string(),
                 home: i == 0,
             })
@@ -134,7 +151,7 @@ fn snapshot() -> OrgSnapshot {
             .iter()
             .enumerate()
             .map(|(i, n)| Role {
-                id: format!("r-{i}"),
+                id: oid("r", i),
                 name: n.to_string(),
                 base_license: [Some("cx2"), Some("cx3"), None, Some("cx3")][i].map(String::from),
             })
@@ -143,9 +160,9 @@ fn snapshot() -> OrgSnapshot {
         languages: named("l", &["English", "Spanish", "French"]),
         queues: (0..30)
             .map(|i| Queue {
-                id: format!("q-{i}"),
+                id: oid("q", i),
                 name: format!("Queue {i}"),
-                division_id: format!("d-{}", i % 5),
+                division_id: oid("d", i % 5),
                 member_count: Some(10),
             })
             .collect(),
@@ -181,7 +198,7 @@ fn snapshot() -> OrgSnapshot {
         assigned_dids: (0..5_000)
             .map(|i| AssignedNumber {
                 number: format!("+1317{:07}", i),
-                owner_id: Some(format!("u-{i}")),
+                owner_id: Some(uid(i)),
                 owner_type: Some("USER".into()),
             })
             .collect(),
@@ -193,7 +210,7 @@ fn snapshot() -> OrgSnapshot {
         used_extensions: (0..EXISTING)
             .map(|i| AssignedNumber {
                 number: format!("{}", 10000 + i),
-                owner_id: Some(format!("u-{i}")),
+                owner_id: Some(uid(i)),
                 owner_type: Some("USER".into()),
             })
             .collect(),
@@ -209,9 +226,9 @@ fn hire_list(rng: &mut Lcg) -> String {
     for i in 0..ROWS {
         let existing = i % 10 == 0;
         let email = if existing {
-            format!("user{}@example.com", i / 10)
+            format!("user{}.lastname@contoso-corp.com", i / 10)
         } else {
-            format!("hire{i}@example.com")
+            format!("hire{i}.lastname@contoso-corp.com")
         };
         let d = rng.below(5);
         let typo = rng.below(100) < 3;
@@ -231,13 +248,13 @@ fn hire_list(rng: &mut Lcg) -> String {
             String::new()
         };
         let manager = if i > 0 && rng.below(100) < 20 {
-            format!("user{}@example.com", rng.below(EXISTING))
+            format!("user{}.lastname@contoso-corp.com", rng.below(EXISTING))
         } else {
             String::new()
         };
         let _ = writeln!(
             s,
-            "{email},Person {i},{},Agent,{manager},{role},{skill}:{}; Returns:2,English:5,Queue {}; Queue {},{phone},{},workday:H{i},CC{}",
+            "{email},Firstname Lastname {i},{},Agent,{manager},{role},{skill}:{}; Returns:2,English:5,Queue {}; Queue {},{phone},{},workday:H{i},CC{}",
             DIVS[d],
             rng.below(6),
             d,
@@ -291,9 +308,12 @@ fn main() {
     for k in 0..2_000 {
         let i = rng.below(ROWS);
         match k % 3 {
-            0 => list.rows[i].cells[skills] = "Billing:4; Retuns:2".into(),
-            1 => list.rows[i].cells[roles] = "Supervisor".into(),
-            _ => list.rows[i].cells[email] = format!("hire{}@example.com", rng.below(ROWS)).into(),
+            0 => list.rows[i].cells.set(skills, "Billing:4; Retuns:2"),
+            1 => list.rows[i].cells.set(roles, "Supervisor"),
+            _ => list.rows[i].cells.set(
+                email,
+                &format!("hire{}.lastname@contoso-corp.com", rng.below(ROWS)),
+            ),
         }
         let t = Instant::now();
         recheck_row(&list, &snap, &mut result, i);
@@ -333,8 +353,10 @@ fn main() {
         vm("VmRSS:")
     );
     println!(
-        "  sizes: RowPlan {} B, Finding {} B, HireRow {} B (inline, per row)",
+        "  sizes: RowPlan {} B (DesiredUser {} B), pre-flight keys {} B, Finding {} B, HireRow {} B (inline, per row)",
         std::mem::size_of::<RowPlan>(),
+        std::mem::size_of::<DesiredUser>(),
+        std::mem::size_of::<onboard::preflight::rules::RowKeys>(),
         std::mem::size_of::<Finding>(),
         std::mem::size_of::<HireRow>()
     );

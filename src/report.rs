@@ -124,7 +124,7 @@ pub fn render_text(report: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Step, StepResult};
+    use crate::model::{Cells, Step, StepResult};
 
     fn row(n: usize, outcome: Outcome) -> RowReport {
         RowReport {
@@ -193,12 +193,12 @@ mod tests {
                 crate::model::HireRow {
                     row: 1,
                     line: 2,
-                    cells: vec!["a@x".into(), "A".into(), "k1".into()],
+                    cells: Cells::new(["a@x", "A", "k1"]),
                 },
                 crate::model::HireRow {
                     row: 2,
                     line: 3,
-                    cells: vec!["b@x".into(), "B, Jr".into(), "k2".into()],
+                    cells: Cells::new(["b@x", "B, Jr", "k2"]),
                 },
             ],
         };

@@ -299,7 +299,7 @@ fn recheck_row_matches_a_full_check_after_edits() {
         (0, roles, "Supervisor; Agnet"),
     ];
     for (i, (row, col, value)) in edits.into_iter().enumerate() {
-        l.rows[row].cells[col] = value.to_string().into();
+        l.rows[row].cells.set(col, value);
         recheck_row(&l, &org, &mut r, row);
         assert_same(&l, &r, &opts, &format!("edit {i} ({row},{col}={value})"));
     }

@@ -201,7 +201,7 @@ pub async fn load_snapshot(
         } else {
             1.0
         },
-        users,
+        users: users.into_iter().map(std::sync::Arc::new).collect(),
     })
 }
 

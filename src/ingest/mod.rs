@@ -6,7 +6,7 @@
 //! and pre-flight reports them), blank lines and all-empty rows (`,,,,`) anywhere. Bytes that
 //! are not UTF-8 are an error naming the line. Never panics on any input.
 
-use crate::model::{Field, HireList, HireRow, Text};
+use crate::model::{Cells, Field, HireList, HireRow};
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -124,10 +124,9 @@ pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<HireList, IngestError> {
         match &headers {
             None => headers = Some(record.iter().map(|h| h.trim().to_string()).collect()),
             Some(h) => {
-                let mut cells: Vec<Text> = Vec::with_capacity(h.len().max(record.len()));
-                cells.extend(record.iter().map(Text::from));
+                let mut cells: Vec<&str> = record.iter().collect();
                 if cells.len() < h.len() {
-                    cells.resize(h.len(), Text::default());
+                    cells.resize(h.len(), "");
                 } else {
                     // Trailing empty cells beyond the header carry nothing: drop them.
                     while cells.len() > h.len() && cells.last().is_some_and(|c| c.is_empty()) {
@@ -137,7 +136,7 @@ pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<HireList, IngestError> {
                 rows.push(HireRow {
                     row: rows.len() + 1,
                     line,
-                    cells,
+                    cells: Cells::new(cells),
                 });
             }
         }
@@ -162,7 +161,7 @@ pub fn write(list: &HireList, out: impl Write) -> io::Result<()> {
     let mut w = csv::WriterBuilder::new().flexible(true).from_writer(out);
     w.write_record(&list.headers).map_err(io::Error::other)?;
     for row in &list.rows {
-        w.write_record(&row.cells).map_err(io::Error::other)?;
+        w.write_record(row.cells.iter()).map_err(io::Error::other)?;
     }
     w.flush()
 }

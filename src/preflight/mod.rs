@@ -18,7 +18,7 @@ use crate::model::{
     PlanAction, RowPlan, Seats, Severity, Text, UserState,
 };
 use org::OrgIndex;
-use rules::{KeyKind, Local, RowKeys, analyze_local, fmt_prof, key_string};
+use rules::{KeyHash, KeyKind, Local, RowKeys, analyze_local, fmt_prof, key_string};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 
@@ -107,9 +107,9 @@ impl Rows {
     }
 }
 
-type KeyMap = HashMap<u64, Rows, std::hash::BuildHasherDefault<IdHasher>>;
+type KeyMap = HashMap<KeyHash, Rows, std::hash::BuildHasherDefault<IdHasher>>;
 
-fn map_insert(map: &mut KeyMap, key: Option<u64>, i: usize) {
+fn map_insert(map: &mut KeyMap, key: Option<KeyHash>, i: usize) {
     let Some(k) = key else { return };
     let i = i as u32;
     match map.entry(k) {
@@ -135,7 +135,7 @@ fn map_insert(map: &mut KeyMap, key: Option<u64>, i: usize) {
     }
 }
 
-fn map_remove(map: &mut KeyMap, key: Option<u64>, i: usize) {
+fn map_remove(map: &mut KeyMap, key: Option<KeyHash>, i: usize) {
     let Some(k) = key else { return };
     let i = i as u32;
     let drop_key = match map.get_mut(&k) {
@@ -372,8 +372,16 @@ fn join_names<'a>(it: impl Iterator<Item = String> + 'a) -> String {
     it.collect::<Vec<_>>().join("; ")
 }
 
-/// Finish a row: cross-row findings, manager, action and diff.
+/// Finish a row: cross-row findings, manager, action and diff. The result is kept for every
+/// row of the list, so it holds no spare capacity.
 fn finish(list: &HireList, state: &State, i: usize, local: Local) -> (Vec<Finding>, RowPlan) {
+    let (mut findings, mut plan) = finish_row(list, state, i, local);
+    findings.shrink_to_fit();
+    plan.diff.shrink_to_fit();
+    (findings, plan)
+}
+
+fn finish_row(list: &HireList, state: &State, i: usize, local: Local) -> (Vec<Finding>, RowPlan) {
     let row = &list.rows[i];
     let keys = &state.keys[i];
     let Local {

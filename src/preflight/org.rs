@@ -211,7 +211,7 @@ impl OrgIndex {
             } else {
                 1.0
             },
-            users: s.users.iter().cloned().map(Arc::new).collect(),
+            users: s.users.clone(),
             ..OrgIndex::default()
         };
         for l in s.licenses.iter().take(u16::MAX as usize) {

@@ -15,16 +15,16 @@ pub struct RowKeys {
     pub counted: bool,
     /// Hashes ([`key_hash`]) of the lowercased email, `authority:key`, E.164 phone and
     /// extension; equality is confirmed from the cells ([`key_string`]) when hashes meet.
-    pub email: Option<u64>,
-    pub ext_id: Option<u64>,
-    pub phone: Option<u64>,
-    pub extension: Option<u64>,
+    pub email: Option<KeyHash>,
+    pub ext_id: Option<KeyHash>,
+    pub phone: Option<KeyHash>,
+    pub extension: Option<KeyHash>,
     /// Licences (indexes into `OrgIndex::licenses`) the row needs a new seat of.
-    pub licenses: Vec<u16>,
+    pub licenses: smallvec::SmallVec<[u16; 4]>,
     /// Change in phone-enabled users this row causes (−1, 0, 1).
     pub phone_delta: i8,
     /// Hash of the lowercased manager email.
-    pub manager: Option<u64>,
+    pub manager: Option<KeyHash>,
     pub deactivate: bool,
     /// Index into `OrgIndex::users` of the matched user.
     pub existing: Option<u32>,
@@ -72,12 +72,15 @@ impl Ctx<'_> {
 }
 
 /// A stable 64-bit hash of an index key.
-pub fn key_hash(s: &str) -> u64 {
+pub fn key_hash(s: &str) -> KeyHash {
     use std::hash::{Hash, Hasher};
     let mut h = std::hash::DefaultHasher::new();
     s.hash(&mut h);
-    h.finish()
+    KeyHash::new(h.finish()).unwrap_or(KeyHash::MIN)
 }
+
+/// A key's hash; never zero, so an `Option` of it takes 8 bytes.
+pub type KeyHash = std::num::NonZeroU64;
 
 /// Which cross-row key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -789,7 +792,7 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
         }
         _ => Vec::new(),
     };
-    let mut need: Vec<u16> = licenses
+    let mut need: smallvec::SmallVec<[u16; 4]> = licenses
         .iter()
         .filter_map(|l| org.license_ix.get(&l.to_lowercase()).copied())
         .collect();
@@ -800,7 +803,7 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
             need.push(l);
         }
     }
-    need.retain(|&l| !held.contains(&org.licenses[l as usize].id.to_lowercase()));
+    need.retain(|l| !held.contains(&org.licenses[*l as usize].id.to_lowercase()));
     keys.licenses = need;
 
     // phone-enabled delta (trunk capacity)

@@ -695,11 +695,11 @@ fn open_edit(app: &mut App, index: usize) {
         .rows
         .get(index)
         .and_then(|r| r.cells.get(col))
-        .cloned()
-        .unwrap_or_default();
+        .unwrap_or_default()
+        .to_string();
     app.prompt = Some(Prompt {
         kind: PromptKind::Edit { index, col },
-        input: Input::new(value.to_string()),
+        input: Input::new(value),
     });
 }
 
@@ -711,17 +711,11 @@ fn commit_edit(app: &mut App, index: usize, col: usize, value: String) -> Vec<Cm
     let Some(row) = s.list.rows.get_mut(index) else {
         return Vec::new();
     };
-    if row.cells.len() <= col {
-        row.cells.resize(col + 1, crate::model::Text::default());
-    }
     let rownum = row.row;
-    if row.cells[col] != value {
-        let old = std::mem::replace(&mut row.cells[col], value.into());
-        s.undo.push(Undo::Cell {
-            index,
-            col,
-            old: old.to_string(),
-        });
+    if row.cells.get(col) != Some(value.as_str()) {
+        let old = row.cells[col].to_string();
+        row.cells.set(col, &value);
+        s.undo.push(Undo::Cell { index, col, old });
         s.unsaved = true;
         s.recheck(index);
     }
@@ -778,8 +772,8 @@ fn apply_fix(app: &mut App) {
         .rows
         .get(index)
         .and_then(|r| r.cells.get(col))
-        .cloned()
-        .unwrap_or_default();
+        .unwrap_or_default()
+        .to_string();
     let sugg = f.suggestion.unwrap_or_default();
     match apply_suggestion(&cell, &sugg) {
         Some(new) => {
@@ -824,13 +818,8 @@ fn undo(app: &mut App) {
     let Some(s) = &mut app.session else { return };
     match s.undo.pop() {
         Some(Undo::Cell { index, col, old }) => {
-            if let Some(cell) = s
-                .list
-                .rows
-                .get_mut(index)
-                .and_then(|r| r.cells.get_mut(col))
-            {
-                *cell = old.into();
+            if let Some(r) = s.list.rows.get_mut(index) {
+                r.cells.set(col, &old);
             }
             s.recheck(index);
             let row = s.list.rows.get(index).map(|r| r.row).unwrap_or(0);

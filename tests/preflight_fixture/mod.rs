@@ -171,10 +171,10 @@ pub fn org() -> OrgSnapshot {
         phone_enabled_users: 5,
         agents_per_channel: 1.0,
         users: vec![
-            liam,
-            boss,
-            user("u-ivy", "ivy@example.com", UserState::Inactive),
-            user("u-dan", "dan@example.com", UserState::Deleted),
+            liam.into(),
+            boss.into(),
+            user("u-ivy", "ivy@example.com", UserState::Inactive).into(),
+            user("u-dan", "dan@example.com", UserState::Deleted).into(),
         ],
     }
 }

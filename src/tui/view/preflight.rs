@@ -143,7 +143,7 @@ fn draw_table(f: &mut Frame, app: &App, s: &Session, area: Rect) {
             if let Some(c) = extra {
                 cells.push(cell(
                     Some(c),
-                    r.cells.get(c).cloned().unwrap_or_default().to_string(),
+                    r.cells.get(c).unwrap_or_default().to_string(),
                 ));
             }
             // After a run, the row's outcome replaces what the plan said it would do.
