@@ -586,8 +586,9 @@ pub struct RowPlan {
     pub action: PlanAction,
     /// The matching org user, if any (shared with the snapshot's index, not copied).
     pub existing: Option<Arc<ExistingUser>>,
-    /// Resolved desired state; None when the row is blocked or a deactivation.
-    pub desired: Option<DesiredUser>,
+    /// Resolved desired state; None when the row is blocked or a deactivation. Boxed: a
+    /// plan row moves through pre-flight a few times, and 100,000 of them are kept.
+    pub desired: Option<Box<DesiredUser>>,
     pub diff: Vec<FieldDiff>,
 }
 

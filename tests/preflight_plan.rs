@@ -4,7 +4,9 @@
 
 mod preflight_fixture;
 use onboard::model::{FindingCode as C, Grant, Id, ManagerRef, PlanAction, Proficiency};
-use onboard::preflight::{CheckOptions, CheckResult, check_all, recheck_row, set_skipped};
+use onboard::preflight::{
+    CheckOptions, CheckResult, check_all, check_all_one_thread, recheck_row, set_skipped,
+};
 use preflight_fixture::*;
 
 const LIAM_SAME: &[(&str, &str)] = &[
@@ -84,7 +86,7 @@ fn create_resolves_every_name_to_ids() {
     let p = &r.plan.rows[0];
     assert_eq!(p.action, PlanAction::Create);
     assert_eq!(p.identity, "ext:workday:E42");
-    let d = p.desired.as_ref().unwrap();
+    let d = p.desired.as_deref().unwrap();
     assert_eq!(d.division_id, "d-sales".into());
     assert_eq!(
         d.grants,
@@ -134,11 +136,11 @@ fn empty_division_is_home_for_new_users_and_kept_for_existing() {
         &[("email", "liam@example.com")],
     ]);
     assert_eq!(
-        r.plan.rows[0].desired.as_ref().unwrap().division_id,
+        r.plan.rows[0].desired.as_deref().unwrap().division_id,
         "d-home".into()
     );
     assert_eq!(
-        r.plan.rows[0].desired.as_ref().unwrap().grants[0].division_id,
+        r.plan.rows[0].desired.as_deref().unwrap().grants[0].division_id,
         "d-home".into()
     );
     assert_eq!(r.plan.rows[0].identity, "email:new@example.com");
@@ -198,7 +200,7 @@ fn manager_earlier_in_file_is_a_row_ref() {
         ],
     ]);
     assert_eq!(
-        r.plan.rows[1].desired.as_ref().unwrap().manager,
+        r.plan.rows[1].desired.as_deref().unwrap().manager,
         Some(ManagerRef::Row(1))
     );
 }
@@ -350,7 +352,7 @@ fn genesys_import_template_loads_and_checks() {
         "{:?}",
         r.findings().collect::<Vec<_>>()
     );
-    let d = r.plan.rows[0].desired.as_ref().unwrap();
+    let d = r.plan.rows[0].desired.as_deref().unwrap();
     assert_eq!(d.skills.len(), 2);
     assert_eq!(d.phone.as_deref(), Some("+13175550150"));
     assert_eq!(d.manager, Some(ManagerRef::UserId("u-boss".into())));
@@ -396,9 +398,16 @@ fn large_list_threaded_check_agrees_with_per_row_recheck() {
             .any(|f| f.code == C::LicenseShortfall)
     );
     assert_eq!(
-        r.plan.rows[7].desired.as_ref().unwrap().manager,
+        r.plan.rows[7].desired.as_deref().unwrap().manager,
         Some(ManagerRef::Row(7))
     );
+    // The two threads share batches in whatever order they get to them; the answer is the
+    // one a single thread gives.
+    let one = check_all_one_thread(&l, &org(), &CheckOptions::default());
+    assert_eq!(one.row_findings, r.row_findings);
+    assert_eq!(one.file_findings, r.file_findings);
+    assert_eq!(one.plan, r.plan);
+    assert_eq!(one.summary(), r.summary());
     let mut again = r.clone();
     for i in [0, 5, 6, 7, 97, 511, 512, 513, 1000, 2047, 2048, 2500, 2999] {
         recheck_row(&l, &org(), &mut again, i);

@@ -248,7 +248,7 @@ impl Scheduler {
         if let Some(h) = &history {
             drop_done(&mut work, h);
         }
-        let steps = work.steps(plan.desired.as_ref());
+        let steps = work.steps(plan.desired.as_deref());
         if steps.is_empty() {
             // Everything this row needs was done by an earlier run of the same list.
             let outcome = history
@@ -1079,7 +1079,7 @@ fn bisectable(e: &OpError) -> bool {
 struct GroupMember {
     user_id: String,
     licenses: Vec<crate::model::Id>,
-    desired: Option<crate::model::DesiredUser>,
+    desired: Option<Box<crate::model::DesiredUser>>,
 }
 
 // --- jobs (API calls only) -------------------------------------------------------------
@@ -1119,7 +1119,7 @@ async fn primary_job(
     api: &Api,
     email: &str,
     primary: Primary,
-    desired: Option<crate::model::DesiredUser>,
+    desired: Option<Box<crate::model::DesiredUser>>,
     user: Option<(String, i64)>,
     in_doubt: bool,
     password: Option<String>,
@@ -1314,7 +1314,7 @@ async fn user_step_job(
     step: Step,
     user_id: &str,
     version: Option<i64>,
-    desired: Option<crate::model::DesiredUser>,
+    desired: Option<Box<crate::model::DesiredUser>>,
     work: RowWork,
     manager: Result<String, String>,
 ) -> (StepResult, Option<i64>) {
@@ -1354,7 +1354,7 @@ async fn user_step_job(
                 .unwrap_or_default();
             idempotent!(api.replace_grants(user_id, &grants)).map(|_| None)
         }
-        Step::ExternalId => match desired.as_ref().and_then(|d| d.external_id.clone()) {
+        Step::ExternalId => match desired.as_deref().and_then(|d| d.external_id.clone()) {
             Some(x) => add_external_id(api, user_id, &x).await.map(|_| None),
             None => Ok(None),
         },

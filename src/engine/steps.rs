@@ -199,7 +199,7 @@ pub fn work_for(plan: &RowPlan, replace: Replace) -> Option<RowWork> {
             ..empty
         }),
         PlanAction::Create => {
-            let d = plan.desired.as_ref()?;
+            let d = plan.desired.as_deref()?;
             Some(RowWork {
                 primary: Primary::Create,
                 manager: d.manager.clone(),
@@ -215,7 +215,7 @@ pub fn work_for(plan: &RowPlan, replace: Replace) -> Option<RowWork> {
             })
         }
         PlanAction::Update | PlanAction::Restore | PlanAction::Reactivate => {
-            let d = plan.desired.as_ref()?;
+            let d = plan.desired.as_deref()?;
             let e = plan.existing.as_ref()?;
             let restore = plan.action == PlanAction::Restore;
             // After a restore the user holds nothing: compare against an empty user.
@@ -491,7 +491,7 @@ pub fn estimate_requests(plans: &[RowPlan], replace: Replace) -> u64 {
     let mut verify = 0usize;
     let mut groups: std::collections::HashMap<GroupRef<'_>, usize> = Default::default();
     for p in plans {
-        if let (PlanAction::Create, Some(d)) = (p.action, p.desired.as_ref()) {
+        if let (PlanAction::Create, Some(d)) = (p.action, p.desired.as_deref()) {
             per_user += 1
                 + u64::from(d.manager.is_some())
                 + u64::from(!d.skills.is_empty())
@@ -563,7 +563,7 @@ fn count_work(
     for g in groups_for(&w) {
         *groups.entry(g).or_default() += 1;
     }
-    if w.steps(p.desired.as_ref()).contains(&Step::Verify) {
+    if w.steps(p.desired.as_deref()).contains(&Step::Verify) {
         *verify += 1;
     }
 }
@@ -657,7 +657,7 @@ mod tests {
             identity: "email:a@x.com".into(),
             action,
             existing: existing.map(std::sync::Arc::new),
-            desired: Some(desired()),
+            desired: Some(Box::new(desired())),
             diff: vec![],
         }
     }
@@ -667,7 +667,7 @@ mod tests {
         let p = plan(PlanAction::Create, None);
         let w = work_for(&p, Replace::default()).unwrap();
         assert_eq!(
-            w.steps(p.desired.as_ref()),
+            w.steps(p.desired.as_deref()),
             vec![
                 Step::CreateUser,
                 Step::Roles,
@@ -772,7 +772,7 @@ mod tests {
                 dd.manager = Some(ManagerRef::Row(1));
                 dd.skills.clear();
             }
-            p.desired = Some(dd);
+            p.desired = Some(Box::new(dd));
             plans.push(p);
         }
         let mut e = existing_from(&d);

@@ -2,7 +2,7 @@
 //! space-insensitive), fuzzy suggestions, users by email / external id, number pools.
 
 use crate::model::{ExistingUser, Id, OrgSnapshot, Seats, UserState};
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::Arc;
 
 /// Lowercase and drop whitespace: how names are compared when not exactly equal.

@@ -37,7 +37,7 @@ pub struct Local {
     pub findings: Vec<Finding>,
     /// Index into `OrgIndex::users`.
     pub existing: Option<usize>,
-    pub desired: Option<DesiredUser>,
+    pub desired: Option<Box<DesiredUser>>,
     pub email: Text,
     pub identity: Text,
     /// Display labels of the grants / skills (for diffs and messages).
@@ -73,10 +73,10 @@ impl Ctx<'_> {
 
 /// A stable 64-bit hash of an index key.
 pub fn key_hash(s: &str) -> KeyHash {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    s.hash(&mut h);
-    KeyHash::new(h.finish()).unwrap_or(KeyHash::MIN)
+    use std::hash::BuildHasher;
+    // Fixed seed: the same key hashes the same in `check_all` and every later `recheck_row`.
+    let h = foldhash::fast::FixedState::with_seed(0x6f6e_626f_6172_6421).hash_one(s);
+    KeyHash::new(h).unwrap_or(KeyHash::MIN)
 }
 
 /// A key's hash; never zero, so an `Option` of it takes 8 bytes.
@@ -365,9 +365,13 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
     }
 
     // external id
+    let mut ext_key = Text::default();
     if !ext_cell.is_empty() {
         match &ext {
-            Some(e) => keys.ext_id = Some(key_hash(&format!("{}:{}", e.authority, e.key))),
+            Some(e) => {
+                ext_key = compact_str::format_compact!("{}:{}", e.authority, e.key);
+                keys.ext_id = Some(key_hash(&ext_key));
+            }
             None => cx.push(
                 Some("external_id"),
                 FindingCode::InvalidValue,
@@ -380,7 +384,7 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
     // existing user: external id first, then email
     let by_ext = ext
         .as_ref()
-        .and_then(|e| org.users_by_ext.get(&format!("{}:{}", e.authority, e.key)))
+        .and_then(|_| org.users_by_ext.get(ext_key.as_str()))
         .copied();
     let by_email = keys
         .email
@@ -830,7 +834,7 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
     languages.shrink_to_fit();
     queue_ids.shrink_to_fit();
     licenses.shrink_to_fit();
-    local.desired = Some(DesiredUser {
+    local.desired = Some(Box::new(DesiredUser {
         email: email_raw,
         name: name.into(),
         division_id,
@@ -845,7 +849,7 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
         extension,
         licenses,
         external_id: ext,
-    });
+    }));
     local.keys = keys;
     local.existing = existing_ix;
     local.manager_raw = manager_raw;
