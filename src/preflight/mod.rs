@@ -228,7 +228,6 @@ impl State {
             (&self.by_ext, k.ext_id),
             (&self.by_phone, k.phone),
             (&self.by_extension, k.extension),
-            (&self.by_manager, k.email),
         ] {
             if let Some(v) = key.and_then(|k| map.get(&k)) {
                 out.extend(v.as_slice().iter().map(|&r| r as usize));
@@ -545,14 +544,9 @@ fn finish_row(list: &HireList, state: &State, i: usize, local: Local) -> (Vec<Fi
             ));
         } else {
             let deleted = in_org.is_some();
-            let org_emails = org
-                .users
-                .iter()
-                .filter(|u| u.state != UserState::Deleted)
-                .map(|u| u.email.as_str());
             // Suggestions come from the org's users only (not from other rows), so that a
             // row's findings never depend on unrelated rows.
-            let sugg = suggest(m, org_emails);
+            let sugg = org.suggest_manager(m);
             let hint = match &sugg {
                 Some(s) => format!(" — did you mean '{s}'?"),
                 None => "; use the email of a user in the org or of an earlier row".to_string(),
@@ -1025,10 +1019,15 @@ pub fn recheck_row(
     result
         .state
         .related(row_index, &new_local.keys, &mut affected);
-    // Rows that named this row's old/new email as their manager.
-    for k in [old_keys.email, new_local.keys.email].into_iter().flatten() {
-        if let Some(v) = result.state.by_manager.get(&k) {
-            affected.extend(v.as_slice().iter().map(|&r| r as usize));
+    // Rows that name this row's old/new email as their manager: only when what they read
+    // of it changed (a lead with hundreds of reports re-checks them on an email edit, not on
+    // a fix to their own skills).
+    let as_manager = |k: &RowKeys| (k.counted, k.email, k.deactivate, k.existing);
+    if as_manager(&old_keys) != as_manager(&new_local.keys) {
+        for k in [old_keys.email, new_local.keys.email].into_iter().flatten() {
+            if let Some(v) = result.state.by_manager.get(&k) {
+                affected.extend(v.as_slice().iter().map(|&r| r as usize));
+            }
         }
     }
 

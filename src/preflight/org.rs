@@ -75,25 +75,76 @@ impl Names {
 /// enough to be a plausible typo.
 pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     let key = norm(name);
+    nearest(&key, candidates.into_iter().map(|c| (norm(c), c))).map(str::to_string)
+}
+
+/// [`suggest`] over candidates already normalized (`(norm(c), c)`). The score is the better
+/// of Damerau–Levenshtein and Jaro–Winkler − 0.1 (0.8 for a prefix); Damerau–Levenshtein,
+/// the costly one, is only computed when a cheap upper bound says it could decide.
+fn nearest<'a, N: AsRef<str>>(
+    key: &str,
+    candidates: impl Iterator<Item = (N, &'a str)>,
+) -> Option<&'a str> {
+    const THRESHOLD: f64 = 0.7;
     if key.is_empty() {
         return None;
     }
+    let key_len = key.chars().count();
+    let key_bag = char_bag(key);
     let mut best: Option<(f64, &str)> = None;
-    for c in candidates {
-        let ck = norm(c);
-        let lev = strsim::normalized_damerau_levenshtein(&key, &ck);
-        let jw = strsim::jaro_winkler(&key, &ck);
-        let prefix = ck.len() >= 3 && (ck.starts_with(&key) || key.starts_with(&ck));
-        let score = if prefix {
-            lev.max(0.8)
+    for (ck, c) in candidates {
+        let ck = ck.as_ref();
+        let prefix = ck.len() >= 3 && (ck.starts_with(key) || key.starts_with(ck));
+        let base = if prefix {
+            0.8
         } else {
-            lev.max(jw - 0.1)
+            strsim::jaro_winkler(key, ck) - 0.1
         };
-        if score >= 0.7 && best.is_none_or(|(s, _)| score > s) {
+        // Edits needed are at least the length difference and half the characters the two
+        // do not share; so the normalized distance is at most this.
+        let len = ck.chars().count();
+        let bag = char_bag(ck);
+        let unshared: u32 = key_bag
+            .iter()
+            .zip(&bag)
+            .map(|(a, b)| u32::from(a.abs_diff(*b)))
+            .sum();
+        let edits = key_len.abs_diff(len).max(unshared.div_ceil(2) as usize);
+        let lev_max = 1.0 - edits as f64 / key_len.max(len) as f64;
+        let bar = best.map_or(THRESHOLD, |(s, _)| s.max(THRESHOLD));
+        let score = if lev_max <= base || lev_max < bar {
+            base
+        } else {
+            strsim::normalized_damerau_levenshtein(key, ck).max(base)
+        };
+        if score >= THRESHOLD && best.is_none_or(|(s, _)| score > s) {
             best = Some((score, c));
         }
     }
-    best.map(|(_, c)| c.to_string())
+    best.map(|(_, c)| c)
+}
+
+/// How many of each character a string has (non-ASCII characters share one bucket, which
+/// only makes [`nearest`]'s bound looser, never wrong).
+fn char_bag(s: &str) -> [u8; 128] {
+    let mut bag = [0u8; 128];
+    for c in s.chars() {
+        let i = if c.is_ascii() { c as usize } else { 127 };
+        bag[i] = bag[i].saturating_add(1);
+    }
+    bag
+}
+
+/// Manager suggestions already worked out, by lowercased email: each one is a scan of every
+/// user in the org, and a list often names the same unknown manager on many rows.
+#[derive(Debug, Default)]
+pub struct SuggestMemo(std::sync::Mutex<HashMap<String, Option<String>>>);
+
+impl Clone for SuggestMemo {
+    /// A clone starts empty: the memo is only a cache.
+    fn clone(&self) -> Self {
+        SuggestMemo::default()
+    }
 }
 
 /// A numeric range of equal-length digit strings (a DID pool without its `+`, or an
@@ -167,6 +218,9 @@ pub struct OrgIndex {
     /// `authority:key` → user index
     pub users_by_ext: HashMap<String, usize>,
     pub users_by_id: HashMap<String, usize>,
+    /// Current (not deleted) users' emails, normalized once, for manager suggestions.
+    manager_candidates: Vec<(String, usize)>,
+    manager_memo: SuggestMemo,
     pub trunks: Vec<crate::model::Trunk>,
     pub phone_enabled_users: u32,
     pub agents_per_channel: f64,
@@ -285,7 +339,34 @@ impl OrgIndex {
         for v in ix.users_by_email.values_mut() {
             v.sort_by_key(|&i| state_rank(users[i].state));
         }
+        ix.manager_candidates = users
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| u.state != UserState::Deleted)
+            .map(|(i, u)| (norm(&u.email), i))
+            .collect();
         ix
+    }
+
+    /// The current user whose email is nearest to `email_lower` (an unknown manager), if one
+    /// is close enough to be a typo.
+    pub fn suggest_manager(&self, email_lower: &str) -> Option<String> {
+        if let Ok(memo) = self.manager_memo.0.lock()
+            && let Some(s) = memo.get(email_lower)
+        {
+            return s.clone();
+        }
+        let found = nearest(
+            &norm(email_lower),
+            self.manager_candidates
+                .iter()
+                .map(|(n, i)| (n.as_str(), self.users[*i].email.as_str())),
+        )
+        .map(str::to_string);
+        if let Ok(mut memo) = self.manager_memo.0.lock() {
+            memo.insert(email_lower.to_string(), found.clone());
+        }
+        found
     }
 
     pub fn user_by_email(&self, email_lower: &str) -> Option<&ExistingUser> {
@@ -307,5 +388,82 @@ impl OrgIndex {
 
     pub fn division_label<'a>(&'a self, id: &'a str) -> &'a str {
         self.divisions.label(id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The scoring without the shortcut: Damerau–Levenshtein for every candidate.
+    fn nearest_naive<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+        let key = norm(name);
+        if key.is_empty() {
+            return None;
+        }
+        let mut best: Option<(f64, &str)> = None;
+        for &c in candidates {
+            let ck = norm(c);
+            let lev = strsim::normalized_damerau_levenshtein(&key, &ck);
+            let jw = strsim::jaro_winkler(&key, &ck);
+            let prefix = ck.len() >= 3 && (ck.starts_with(&key) || key.starts_with(&ck));
+            let score = if prefix {
+                lev.max(0.8)
+            } else {
+                lev.max(jw - 0.1)
+            };
+            if score >= 0.7 && best.is_none_or(|(s, _)| score > s) {
+                best = Some((score, c));
+            }
+        }
+        best.map(|(_, c)| c)
+    }
+
+    #[test]
+    fn typical_typos_find_their_name() {
+        let names = [
+            "Billing",
+            "Technical Support",
+            "Sales Inbound",
+            "Agent",
+            "Supervisor",
+        ];
+        assert_eq!(suggest("Biling", names).as_deref(), Some("Billing"));
+        assert_eq!(suggest("Agnet", names).as_deref(), Some("Agent"));
+        assert_eq!(
+            suggest("technical suport", names).as_deref(),
+            Some("Technical Support")
+        );
+        assert_eq!(suggest("Payroll", names), None);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+        /// The bound only skips work: the answer is the full scoring's, typos and all.
+        #[test]
+        fn nearest_equals_scoring_every_candidate(
+            candidates in proptest::collection::vec("[a-e.@ é]{0,12}", 1..30),
+            pick in any::<prop::sample::Index>(),
+            edit in 0usize..4,
+            at in any::<prop::sample::Index>(),
+        ) {
+            let refs: Vec<&str> = candidates.iter().map(String::as_str).collect();
+            // A typo of one candidate (drop, double, swap or replace a character), or noise.
+            let mut name: Vec<char> = pick.get(&candidates).chars().collect();
+            if !name.is_empty() {
+                let i = at.index(name.len());
+                match edit {
+                    0 => { name.remove(i); }
+                    1 => { let ch = name[i]; name.insert(i, ch); }
+                    2 if i + 1 < name.len() => name.swap(i, i + 1),
+                    _ => name[i] = 'x',
+                }
+            }
+            let name: String = name.into_iter().collect();
+            let got = suggest(&name, refs.iter().copied());
+            prop_assert_eq!(got.as_deref(), nearest_naive(&name, &refs));
+        }
     }
 }
