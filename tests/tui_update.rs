@@ -700,3 +700,85 @@ fn update_marks_the_app_dirty_and_draws_only_then() {
     update(&mut app, key('j'));
     assert!(app.dirty);
 }
+
+/// Select row `row` (1-based), column `field`, and edit the cell to `value` with `e`.
+fn edit_cell(app: &mut App, row: usize, field: Field, value: &str) {
+    let col = app.session.as_ref().unwrap().col_of(field).unwrap();
+    let pos = app
+        .table
+        .view
+        .iter()
+        .position(|v| *v as usize == row - 1)
+        .unwrap();
+    app.table.selected = pos;
+    app.table.col = col;
+    feed(app, [key('e'), ctrl('u')]);
+    type_text(app, value);
+    feed(app, [code(KeyCode::Enter)]);
+    assert_eq!(cell(app, row, field), value);
+}
+
+fn estimate(app: &App) -> (u64, u64) {
+    let s = app.session.as_ref().unwrap();
+    (
+        s.estimate(),
+        onboard::engine::estimate_requests(&s.result.plan.rows, Default::default()),
+    )
+}
+
+#[test]
+fn the_plan_estimate_follows_edits_skips_and_undos() {
+    // Rows that affect each other: a manager named by email, an email that an edit makes a
+    // duplicate, queues and roles that move rows between bulk groups.
+    let csv = "email,name,division,roles,queues,manager_email\n\
+        ana@example.com,Ana Silva,Home,Agent,General,\n\
+        ben@example.com,Ben Okoro,Home,Agent,General,ana@example.com\n\
+        cy@example.com,Cy Park,Sales,Supervisor,Sales Inbound,ana@example.com\n\
+        dee@example.com,Dee Moss,Home,Agent,General,ben@example.com\n\
+        eve@example.com,Eve Red,Home,Agent,Genral,\n";
+    // Enough other rows that the estimate follows the changed rows one by one (a change to
+    // most of the list counts everything afresh).
+    let mut csv = csv.to_string();
+    for i in 0..30 {
+        csv.push_str(&format!(
+            "fill{i}@example.com,Fill {i},Home,Agent,General,\n"
+        ));
+    }
+    let mut app = app_with(&csv, (120, 40));
+    let (start, full) = estimate(&app);
+    assert_eq!(start, full);
+    let mut seen = vec![start];
+    let mut check = |app: &App, what: &str| {
+        let (e, full) = estimate(app);
+        assert_eq!(e, full, "after {what}");
+        seen.push(e);
+    };
+    edit_cell(&mut app, 5, Field::Queues, "General");
+    check(&app, "fixing a queue");
+    edit_cell(&mut app, 2, Field::Email, "ana@example.com");
+    check(&app, "a duplicate email");
+    edit_cell(&mut app, 1, Field::Email, "anna@example.com");
+    check(&app, "renaming a manager");
+    edit_cell(&mut app, 3, Field::Queues, "General; Sales Inbound");
+    check(&app, "another queue");
+    edit_cell(&mut app, 4, Field::Roles, "Agent; Supervisor");
+    check(&app, "another role");
+    app.table.selected = 0;
+    feed(&mut app, [key('s')]);
+    check(&app, "a skip");
+    feed(&mut app, [key('S')]);
+    check(&app, "skipping by code");
+    // The Plan screen shows the same figure.
+    feed(&mut app, [key('3')]);
+    assert_eq!(app.screen, Screen::Plan);
+    check(&app, "opening the plan");
+    feed(&mut app, [key('2')]);
+    for i in 0..8 {
+        feed(&mut app, [key('u')]);
+        check(&app, &format!("undo {i}"));
+    }
+    assert_eq!(estimate(&app).0, start, "everything undone");
+    seen.sort_unstable();
+    seen.dedup();
+    assert!(seen.len() >= 3, "the edits moved the estimate: {seen:?}");
+}

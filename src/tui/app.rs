@@ -1,6 +1,7 @@
 //! The TUI's state. Views only read it; `update` is the only writer.
 
 use super::theme::Theme;
+use crate::engine::{Estimator, Replace};
 use crate::model::OrgSnapshot;
 use crate::model::{
     ApiStats, EngineEvent, Field, Finding, FindingCode, HireList, LoadProgress, Outcome,
@@ -222,9 +223,9 @@ pub struct Session {
     /// Rows per plan action and finding totals (errors, warnings).
     pub action_counts: BTreeMap<PlanAction, usize>,
     pub totals: (usize, usize),
-    /// Request estimate of the runnable rows (engine's estimate), computed when the Plan
-    /// screen opens and dropped by any change to the plan.
-    pub estimate: Option<u64>,
+    /// The engine's request estimate of the plan, kept up to date row by row as re-checks
+    /// rewrite rows (see [`Session::estimate`]).
+    estimator: Estimator,
 }
 
 impl std::fmt::Debug for Session {
@@ -265,15 +266,17 @@ impl Session {
             allowed_per_s,
             action_counts: BTreeMap::new(),
             totals: (0, 0),
-            estimate: None,
+            estimator: Estimator::default(),
         };
+        s.estimator = Estimator::new(&s.result.plan.rows, Replace::default());
         s.reindex();
         s
     }
 
     /// Re-check row `index` after an edit (and the rows it affects). Pure and fast.
     pub fn recheck(&mut self, index: usize) {
-        preflight::recheck_row(&self.list, &self.snapshot, &mut self.result, index);
+        let rewritten = preflight::recheck_row(&self.list, &self.snapshot, &mut self.result, index);
+        self.reestimate(&rewritten);
         self.reindex();
     }
 
@@ -284,11 +287,37 @@ impl Session {
             .symmetric_difference(&want)
             .map(|i| (*i, want.contains(i)))
             .collect();
+        let mut rewritten = Vec::new();
         for (i, skip) in changed {
-            preflight::set_skipped(&self.list, &self.snapshot, &mut self.result, i, skip);
+            rewritten.extend(preflight::set_skipped(
+                &self.list,
+                &self.snapshot,
+                &mut self.result,
+                i,
+                skip,
+            ));
         }
+        rewritten.sort_unstable();
+        rewritten.dedup();
+        self.reestimate(&rewritten);
         self.skipped = want;
         self.reindex();
+    }
+
+    /// Brings the estimate up to date after pre-flight rewrote the plan of the rows
+    /// `rewritten`: row by row, or counted afresh when most rows changed (a full re-check)
+    /// or the plan shrank.
+    fn reestimate(&mut self, rewritten: &[usize]) {
+        let rows = &self.result.plan.rows;
+        if rows.len() < self.estimator.len() || rewritten.len() * 2 > rows.len() {
+            self.estimator = Estimator::new(rows, Replace::default());
+            return;
+        }
+        for &i in rewritten {
+            if let Some(p) = rows.get(i) {
+                self.estimator.update(i, p);
+            }
+        }
     }
 
     /// Position of data row number `row` (1-based) in `list.rows`.
@@ -345,7 +374,6 @@ impl Session {
         for a in &actions {
             *action_counts.entry(*a).or_insert(0) += 1;
         }
-        self.estimate = None;
         self.counts = counts;
         self.by_code = by_code;
         self.actions = actions;
@@ -377,14 +405,10 @@ impl Session {
         self.counts.get(index).map(|c| c.0).unwrap_or(0)
     }
 
-    /// The request estimate of the runnable rows (cached until the plan changes).
-    pub fn estimate(&mut self) -> u64 {
-        if let Some(e) = self.estimate {
-            return e;
-        }
-        let e = crate::engine::estimate_requests(&self.result.plan.rows, Default::default());
-        self.estimate = Some(e);
-        e
+    /// The request estimate of the plan: `engine::estimate_requests` over its rows, kept up
+    /// to date incrementally (O(bulk groups) to read).
+    pub fn estimate(&self) -> u64 {
+        self.estimator.total()
     }
 
     /// Rows that will run: runnable actions (from the cached counts).

@@ -210,11 +210,6 @@ fn on_key(app: &mut App, ev: KeyEvent) -> Vec<Cmd> {
 
 fn goto(app: &mut App, s: Screen) {
     app.screen = s;
-    if s == Screen::Plan
-        && let Some(session) = &mut app.session
-    {
-        session.estimate();
-    }
     if s == Screen::Failures {
         clamp_failures(app);
     }
