@@ -446,13 +446,28 @@ impl Session {
 
     /// Display name: `name`, or `first_name last_name`.
     pub fn display_name(&self, index: usize) -> String {
+        let mut out = String::new();
+        self.push_display_name(index, &mut out);
+        out
+    }
+
+    /// Appends the [`display_name`](Session::display_name) of row `index` to `out`.
+    pub fn push_display_name(&self, index: usize, out: &mut String) {
         let n = self.cell(index, Field::Name);
         if !n.is_empty() {
-            return n.to_string();
+            out.push_str(n);
+            return;
         }
-        let first = self.cell(index, Field::FirstName);
-        let last = self.cell(index, Field::LastName);
-        format!("{first} {last}").trim().to_string()
+        let start = out.len();
+        out.push_str(self.cell(index, Field::FirstName));
+        out.push(' ');
+        out.push_str(self.cell(index, Field::LastName));
+        // Trim what was appended, as a whole.
+        let added = &out[start..];
+        let lead = added.len() - added.trim_start().len();
+        let kept = added.trim().len();
+        out.drain(start..start + lead);
+        out.truncate(start + kept);
     }
 
     /// The rows that would run now: runnable plan actions, not skipped.
