@@ -83,6 +83,35 @@ fn key_to_redraw(
     );
 }
 
+/// Like [`key_to_redraw`], but `prep(i)` runs first, untimed (and undrawn): times what
+/// `msgs(i)` costs right after it, e.g. the first Plan visit after an edit.
+fn key_to_redraw_after(
+    name: &str,
+    app: &mut App,
+    t: &mut Terminal<TestBackend>,
+    prep: impl Fn(usize) -> Vec<Msg>,
+    msgs: impl Fn(usize) -> Vec<Msg>,
+    n: usize,
+) {
+    let mut times = Vec::new();
+    for i in 0..n {
+        for msg in prep(i) {
+            update(app, msg);
+        }
+        let m = msgs(i);
+        let start = Instant::now();
+        for msg in m {
+            update(app, msg);
+        }
+        t.draw(|f| view::draw(f, app)).unwrap();
+        times.push(start.elapsed());
+    }
+    let (med, p95, max) = stats(times);
+    println!(
+        "key-to-redraw {name:<28} median {med:.3} ms, p95 {p95:.3} ms, max {max:.3} ms (target ≤ 16 ms)"
+    );
+}
+
 fn main() {
     let mb = |kb: u64| kb as f64 / 1024.0;
     let rss0 = status_kb("VmRSS:");
@@ -209,6 +238,20 @@ fn main() {
         &mut t,
         |i| vec![key(if i % 2 == 0 { '3' } else { '2' })],
         100,
+    );
+    // The Plan screen right after an edit (the estimate of the whole plan must be current).
+    key_to_redraw_after(
+        "3 after an edit (Plan)",
+        &mut app,
+        &mut t,
+        |i| {
+            let mut v = vec![key('2'), key('e'), ctrl('u')];
+            v.extend(format!("Billing:{}", i % 5).chars().map(key));
+            v.push(code(KeyCode::Enter));
+            v
+        },
+        |_| vec![key('3')],
+        60,
     );
     println!(
         "RSS at the end {:.1} MB, peak {:.1} MB",
