@@ -232,6 +232,30 @@ fn main() {
         |_| vec![key('o')],
         24,
     );
+    // The same key by the column it sorts by (the cost depends on the keys).
+    let mut by_col: Vec<(&str, Vec<Duration>)> = Vec::new();
+    for _ in 0..5 * 6 {
+        let start = Instant::now();
+        update(&mut app, key('o'));
+        t.draw(|f| view::draw(f, &app)).unwrap();
+        let took = start.elapsed();
+        let label = app.table.sort.label();
+        match by_col.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, v)) => v.push(took),
+            None => by_col.push((label, vec![took])),
+        }
+    }
+    let cols: Vec<String> = by_col
+        .into_iter()
+        .map(|(l, v)| {
+            let (med, _, max) = stats(v);
+            format!("{l} {med:.1}/{max:.1}")
+        })
+        .collect();
+    println!(
+        "key-to-redraw o by column (median/max ms of 5): {}",
+        cols.join(", ")
+    );
     key_to_redraw(
         "3 / 2 (switch screens)",
         &mut app,
