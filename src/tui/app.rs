@@ -1,5 +1,6 @@
 //! The TUI's state. Views only read it; `update` is the only writer.
 
+use super::sort::SortBuffers;
 use super::theme::Theme;
 use crate::engine::{Estimator, Replace};
 use crate::model::OrgSnapshot;
@@ -516,6 +517,8 @@ pub struct TableState {
     pub filter: Filter,
     /// Selected column (index into `list.headers`) for edits and suggestions.
     pub col: usize,
+    /// Kept between sorts (see [`SortBuffers`]).
+    pub sort_buffers: SortBuffers,
 }
 
 /// The live run.

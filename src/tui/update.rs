@@ -621,7 +621,7 @@ pub fn rebuild_view(app: &mut App) {
         .filter(|i| matches_filter(s, *i, &filter, &cols))
         .map(|i| i as u32)
         .collect();
-    sort_view(s, &mut view, app.table.sort);
+    sort_view(s, &mut view, app.table.sort, &mut app.table.sort_buffers);
     if app.table.descending {
         view.reverse();
     }
