@@ -6,6 +6,7 @@ use crate::model::{
     DesiredUser, ExistingUser, Grant, ManagerRef, PlanAction, Proficiency, RowPlan, Step, UserState,
 };
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasher, RandomState};
 
 /// Which groups `--replace` makes authoritative (the default is merge: never remove).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -452,15 +453,6 @@ enum GroupRef<'a> {
 }
 
 impl GroupRef<'_> {
-    fn capacity(&self) -> usize {
-        match self {
-            GroupRef::Division(_) => DIVISION_BATCH,
-            GroupRef::Role(..) => GRANT_BATCH,
-            GroupRef::QueueAdd(_) | GroupRef::QueueRemove(_) => QUEUE_BATCH,
-            GroupRef::Licenses => LICENSE_BATCH,
-        }
-    }
-
     fn of(key: &GroupKey) -> Option<GroupRef<'_>> {
         Some(match key {
             GroupKey::Division(d) => GroupRef::Division(d),
@@ -472,6 +464,35 @@ impl GroupRef<'_> {
             GroupKey::Licenses => GroupRef::Licenses,
             GroupKey::Verify => return None,
         })
+    }
+
+    /// Whether this names the group `key`.
+    fn is(&self, key: &GroupKey) -> bool {
+        match (self, key) {
+            (GroupRef::Division(a), GroupKey::Division(b))
+            | (GroupRef::QueueAdd(a), GroupKey::QueueAdd(b))
+            | (GroupRef::QueueRemove(a), GroupKey::QueueRemove(b)) => *a == b,
+            (GroupRef::Role(r, ds), GroupKey::Role { role_id, divisions }) => {
+                *r == role_id
+                    && ds.len() == divisions.len()
+                    && ds.iter().zip(divisions).all(|(a, b)| *a == b)
+            }
+            (GroupRef::Licenses, GroupKey::Licenses) => true,
+            _ => false,
+        }
+    }
+
+    fn to_key(&self) -> GroupKey {
+        match self {
+            GroupRef::Division(d) => GroupKey::Division((*d).to_owned()),
+            GroupRef::Role(r, ds) => GroupKey::Role {
+                role_id: (*r).to_owned(),
+                divisions: ds.iter().map(|d| (*d).to_owned()).collect(),
+            },
+            GroupRef::QueueAdd(q) => GroupKey::QueueAdd((*q).to_owned()),
+            GroupRef::QueueRemove(q) => GroupKey::QueueRemove((*q).to_owned()),
+            GroupRef::Licenses => GroupKey::Licenses,
+        }
     }
 }
 
@@ -548,75 +569,37 @@ fn work_requests(
     )
 }
 
-/// A bulk group by interned ids (owned and `Copy`, so it outlives the plan it came from).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum GroupId {
-    Division(usize),
-    /// Role name id and division-set id.
-    Role(usize, usize),
-    QueueAdd(usize),
-    QueueRemove(usize),
-    Licenses,
-}
-
 /// The running sums of the estimate: per-user calls, rows read back, and members per bulk
-/// group (groups get dense ids, never freed: an edit adds at most a few).
+/// group. Groups get dense ids (never freed: an edit adds at most a few), found by the hash
+/// of their borrowed name, so counting a row clones nothing.
 #[derive(Debug, Clone, Default)]
 struct Tally {
     per_user: u64,
     verify: usize,
-    names: HashMap<String, usize>,
-    division_sets: HashMap<Vec<usize>, usize>,
-    ids: HashMap<GroupId, usize>,
-    /// Per dense group id: rows in it now, and how many one call carries.
+    hasher: RandomState,
+    /// Group ids by the hash of the group.
+    by_hash: HashMap<u64, Vec<usize>>,
+    /// Per dense group id: the group, and the rows in it now.
+    keys: Vec<GroupKey>,
     members: Vec<usize>,
-    capacity: Vec<usize>,
-    scratch: Vec<usize>,
 }
 
 impl Tally {
-    fn name(&mut self, s: &str) -> usize {
-        if let Some(id) = self.names.get(s) {
-            return *id;
-        }
-        let id = self.names.len();
-        self.names.insert(s.to_owned(), id);
-        id
-    }
-
     /// The dense id of `g`, making one if it is new.
     fn id(&mut self, g: &GroupRef<'_>) -> usize {
-        let key = match g {
-            GroupRef::Division(d) => GroupId::Division(self.name(d)),
-            GroupRef::Role(role, divisions) => {
-                let role = self.name(role);
-                let mut set = std::mem::take(&mut self.scratch);
-                set.clear();
-                for d in divisions {
-                    set.push(self.name(d));
-                }
-                let set_id = match self.division_sets.get(set.as_slice()) {
-                    Some(id) => *id,
-                    None => {
-                        let id = self.division_sets.len();
-                        self.division_sets.insert(set.clone(), id);
-                        id
-                    }
-                };
-                self.scratch = set;
-                GroupId::Role(role, set_id)
-            }
-            GroupRef::QueueAdd(q) => GroupId::QueueAdd(self.name(q)),
-            GroupRef::QueueRemove(q) => GroupId::QueueRemove(self.name(q)),
-            GroupRef::Licenses => GroupId::Licenses,
-        };
-        if let Some(id) = self.ids.get(&key) {
-            return *id;
+        let ids = self.by_hash.entry(self.hasher.hash_one(g)).or_default();
+        let keys = &mut self.keys;
+        if let Some(id) = ids
+            .iter()
+            .copied()
+            .find(|id| keys.get(*id).is_some_and(|k| g.is(k)))
+        {
+            return id;
         }
-        let id = self.members.len();
-        self.ids.insert(key, id);
+        let id = keys.len();
+        ids.push(id);
+        keys.push(g.to_key());
         self.members.push(0);
-        self.capacity.push(g.capacity());
         id
     }
 
@@ -651,8 +634,8 @@ impl Tally {
         let bulk: u64 = self
             .members
             .iter()
-            .zip(&self.capacity)
-            .map(|(n, cap)| n.div_ceil(*cap) as u64)
+            .zip(&self.keys)
+            .map(|(n, k)| n.div_ceil(k.capacity()) as u64)
             .sum();
         self.per_user + bulk + self.verify.div_ceil(VERIFY_BATCH) as u64
     }
