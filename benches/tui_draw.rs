@@ -83,6 +83,35 @@ fn key_to_redraw(
     );
 }
 
+/// Like [`key_to_redraw`], but `prep(i)` runs first, untimed (and undrawn): times what
+/// `msgs(i)` costs right after it, e.g. the first Plan visit after an edit.
+fn key_to_redraw_after(
+    name: &str,
+    app: &mut App,
+    t: &mut Terminal<TestBackend>,
+    prep: impl Fn(usize) -> Vec<Msg>,
+    msgs: impl Fn(usize) -> Vec<Msg>,
+    n: usize,
+) {
+    let mut times = Vec::new();
+    for i in 0..n {
+        for msg in prep(i) {
+            update(app, msg);
+        }
+        let m = msgs(i);
+        let start = Instant::now();
+        for msg in m {
+            update(app, msg);
+        }
+        t.draw(|f| view::draw(f, app)).unwrap();
+        times.push(start.elapsed());
+    }
+    let (med, p95, max) = stats(times);
+    println!(
+        "key-to-redraw {name:<28} median {med:.3} ms, p95 {p95:.3} ms, max {max:.3} ms (target ≤ 16 ms)"
+    );
+}
+
 fn main() {
     let mb = |kb: u64| kb as f64 / 1024.0;
     let rss0 = status_kb("VmRSS:");
@@ -203,12 +232,50 @@ fn main() {
         |_| vec![key('o')],
         24,
     );
+    // The same key by the column it sorts by (the cost depends on the keys).
+    let mut by_col: Vec<(&str, Vec<Duration>)> = Vec::new();
+    for _ in 0..5 * 6 {
+        let start = Instant::now();
+        update(&mut app, key('o'));
+        t.draw(|f| view::draw(f, &app)).unwrap();
+        let took = start.elapsed();
+        let label = app.table.sort.label();
+        match by_col.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, v)) => v.push(took),
+            None => by_col.push((label, vec![took])),
+        }
+    }
+    let cols: Vec<String> = by_col
+        .into_iter()
+        .map(|(l, v)| {
+            let (med, _, max) = stats(v);
+            format!("{l} {med:.1}/{max:.1}")
+        })
+        .collect();
+    println!(
+        "key-to-redraw o by column (median/max ms of 5): {}",
+        cols.join(", ")
+    );
     key_to_redraw(
         "3 / 2 (switch screens)",
         &mut app,
         &mut t,
         |i| vec![key(if i % 2 == 0 { '3' } else { '2' })],
         100,
+    );
+    // The Plan screen right after an edit (the estimate of the whole plan must be current).
+    key_to_redraw_after(
+        "3 after an edit (Plan)",
+        &mut app,
+        &mut t,
+        |i| {
+            let mut v = vec![key('2'), key('e'), ctrl('u')];
+            v.extend(format!("Billing:{}", i % 5).chars().map(key));
+            v.push(code(KeyCode::Enter));
+            v
+        },
+        |_| vec![key('3')],
+        60,
     );
     println!(
         "RSS at the end {:.1} MB, peak {:.1} MB",

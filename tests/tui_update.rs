@@ -700,3 +700,175 @@ fn update_marks_the_app_dirty_and_draws_only_then() {
     update(&mut app, key('j'));
     assert!(app.dirty);
 }
+
+/// The table order as it was computed before sorting went through `tui::sort`: a stable
+/// sort by an owned lowercase `String` per row (or the status / finding counts), reversed
+/// when descending.
+fn reference_view(app: &App) -> Vec<u32> {
+    let s = app.session.as_ref().unwrap();
+    let mut v: Vec<u32> = app.table.view.clone();
+    v.sort_unstable();
+    match app.table.sort {
+        SortKey::Row => {}
+        SortKey::Email => {
+            v.sort_by_cached_key(|i| s.cell(*i as usize, Field::Email).to_lowercase())
+        }
+        SortKey::Name => v.sort_by_cached_key(|i| s.display_name(*i as usize).to_lowercase()),
+        SortKey::Division => {
+            v.sort_by_cached_key(|i| s.cell(*i as usize, Field::Division).to_lowercase())
+        }
+        SortKey::Status => v.sort_by_key(|i| s.status(*i as usize)),
+        SortKey::Findings => v.sort_by_key(|i| {
+            let c = s.counts[*i as usize];
+            (std::cmp::Reverse(c.0), std::cmp::Reverse(c.1))
+        }),
+    }
+    if app.table.descending {
+        v.reverse();
+    }
+    v
+}
+
+const MIXED_CSV: &str = "email,first_name,last_name,name,division,roles,queues\n\
+zoe@example.com,Zoë,Brandt,,Home,Agent,General\n\
+ABE@example.com,,,Abe Lincoln,home,Agent,General\n\
+abe@example.com,Abe,Zed,,Sales,Agent,Sales Inbound\n\
+émile@example.com,Émile,Ajar,,Sles,Agent,General\n\
+Emile@example.com,,,émile ajar,Home,Agent,General\n\
+user0001@example.com,,,User Number 1,Home,Agent,General\n\
+user0001@Example.com,,,user number 1,HOME,Agent,General\n\
+user00010@example.com,  ,  ,,Sales,Agent,Genral\n\
+ΣΟΦΙΑ@example.com,Σοφία,Σ,,Home,Agent,General\n\
+σοφια@example.com,,,ΟΔΟΣ,Home,Agent,General\n";
+
+#[test]
+fn every_sort_equals_the_stable_string_sort_in_both_directions() {
+    let mut app = app_with(MIXED_CSV, (120, 40));
+    let s = app.session.as_ref().unwrap();
+    for i in 0..s.list.rows.len() {
+        let (name, first, last) = (
+            s.cell(i, Field::Name),
+            s.cell(i, Field::FirstName),
+            s.cell(i, Field::LastName),
+        );
+        let want = if name.is_empty() {
+            format!("{first} {last}").trim().to_string()
+        } else {
+            name.to_string()
+        };
+        assert_eq!(s.display_name(i), want);
+    }
+    // A skipped row, so the status sort has more than one kind of tie.
+    app.table.selected = 2;
+    feed(&mut app, [key('s')]);
+    for filter in ["", "example"] {
+        feed(&mut app, [key('/'), ctrl('u')]);
+        type_text(&mut app, filter);
+        feed(&mut app, [code(KeyCode::Enter)]);
+        assert_eq!(app.table.view.len(), 10);
+        for _ in 0..6 {
+            feed(&mut app, [key('o')]);
+            assert_eq!(app.table.view, reference_view(&app), "{:?}", app.table.sort);
+            feed(&mut app, [key('O')]);
+            assert!(app.table.descending);
+            assert_eq!(
+                app.table.view,
+                reference_view(&app),
+                "{:?} ↓",
+                app.table.sort
+            );
+            feed(&mut app, [key('O')]);
+        }
+    }
+    // Under a filter that keeps a subset.
+    feed(&mut app, [key('/'), ctrl('u')]);
+    type_text(&mut app, "abe");
+    feed(&mut app, [code(KeyCode::Enter)]);
+    assert_eq!(app.table.view.len(), 2);
+    for _ in 0..6 {
+        feed(&mut app, [key('o')]);
+        assert_eq!(app.table.view, reference_view(&app), "{:?}", app.table.sort);
+    }
+}
+
+/// Select row `row` (1-based), column `field`, and edit the cell to `value` with `e`.
+fn edit_cell(app: &mut App, row: usize, field: Field, value: &str) {
+    let col = app.session.as_ref().unwrap().col_of(field).unwrap();
+    let pos = app
+        .table
+        .view
+        .iter()
+        .position(|v| *v as usize == row - 1)
+        .unwrap();
+    app.table.selected = pos;
+    app.table.col = col;
+    feed(app, [key('e'), ctrl('u')]);
+    type_text(app, value);
+    feed(app, [code(KeyCode::Enter)]);
+    assert_eq!(cell(app, row, field), value);
+}
+
+fn estimate(app: &App) -> (u64, u64) {
+    let s = app.session.as_ref().unwrap();
+    (
+        s.estimate(),
+        onboard::engine::estimate_requests(&s.result.plan.rows, Default::default()),
+    )
+}
+
+#[test]
+fn the_plan_estimate_follows_edits_skips_and_undos() {
+    // Rows that affect each other: a manager named by email, an email that an edit makes a
+    // duplicate, queues and roles that move rows between bulk groups.
+    let csv = "email,name,division,roles,queues,manager_email\n\
+        ana@example.com,Ana Silva,Home,Agent,General,\n\
+        ben@example.com,Ben Okoro,Home,Agent,General,ana@example.com\n\
+        cy@example.com,Cy Park,Sales,Supervisor,Sales Inbound,ana@example.com\n\
+        dee@example.com,Dee Moss,Home,Agent,General,ben@example.com\n\
+        eve@example.com,Eve Red,Home,Agent,Genral,\n";
+    // Enough other rows that the estimate follows the changed rows one by one (a change to
+    // most of the list counts everything afresh).
+    let mut csv = csv.to_string();
+    for i in 0..30 {
+        csv.push_str(&format!(
+            "fill{i}@example.com,Fill {i},Home,Agent,General,\n"
+        ));
+    }
+    let mut app = app_with(&csv, (120, 40));
+    let (start, full) = estimate(&app);
+    assert_eq!(start, full);
+    let mut seen = vec![start];
+    let mut check = |app: &App, what: &str| {
+        let (e, full) = estimate(app);
+        assert_eq!(e, full, "after {what}");
+        seen.push(e);
+    };
+    edit_cell(&mut app, 5, Field::Queues, "General");
+    check(&app, "fixing a queue");
+    edit_cell(&mut app, 2, Field::Email, "ana@example.com");
+    check(&app, "a duplicate email");
+    edit_cell(&mut app, 1, Field::Email, "anna@example.com");
+    check(&app, "renaming a manager");
+    edit_cell(&mut app, 3, Field::Queues, "General; Sales Inbound");
+    check(&app, "another queue");
+    edit_cell(&mut app, 4, Field::Roles, "Agent; Supervisor");
+    check(&app, "another role");
+    app.table.selected = 0;
+    feed(&mut app, [key('s')]);
+    check(&app, "a skip");
+    feed(&mut app, [key('S')]);
+    check(&app, "skipping by code");
+    // The Plan screen shows the same figure.
+    feed(&mut app, [key('3')]);
+    assert_eq!(app.screen, Screen::Plan);
+    check(&app, "opening the plan");
+    feed(&mut app, [key('2')]);
+    for i in 0..8 {
+        feed(&mut app, [key('u')]);
+        check(&app, &format!("undo {i}"));
+    }
+    assert_eq!(estimate(&app).0, start, "everything undone");
+    seen.sort_unstable();
+    seen.dedup();
+    assert!(seen.len() >= 3, "the edits moved the estimate: {seen:?}");
+}

@@ -16,7 +16,7 @@ pub mod steps;
 
 pub use api::{Api, OpError, OpKind};
 pub use journal::{Journal, JournalError, content_key};
-pub use steps::{Replace, estimate_requests};
+pub use steps::{Estimator, Replace, estimate_requests};
 
 use crate::model::{EngineEvent, Plan, Report};
 use std::collections::BTreeSet;

@@ -972,23 +972,25 @@ fn check_all_in(
 /// Re-validate row `row_index` (0-based) after an edit, and every row it can affect.
 /// `snapshot` must be the one `check_all` used (its index is kept in `result`). Rows
 /// appended at the end are picked up; if rows were removed or the columns changed, this
-/// falls back to a full [`check_all`].
+/// falls back to a full [`check_all`]. Returns the (0-based, ascending) indexes of the rows
+/// whose plan it rewrote: every row after a full check.
 pub fn recheck_row(
     list: &HireList,
     snapshot: &OrgSnapshot,
     result: &mut CheckResult,
     row_index: usize,
-) {
+) -> Vec<usize> {
     if row_index >= list.rows.len() {
-        return;
+        return Vec::new();
     }
     // Rows were removed (or the columns changed): indexes no longer line up, start over.
     if list.rows.len() < result.row_findings.len() || result.state.columns != list.columns {
         let options = result.options.clone();
         *result = check_all(list, snapshot, &options);
-        return;
+        return (0..result.plan.rows.len()).collect();
     }
     // The list may have grown (a row added in the TUI): extend everything.
+    let grown_from = result.plan.rows.len();
     while result.row_findings.len() < list.rows.len() {
         let j = result.row_findings.len();
         result.row_findings.push(Vec::new());
@@ -1032,10 +1034,12 @@ pub fn recheck_row(
     }
 
     let mut new_local = Some(new_local);
+    let mut rewritten = Vec::with_capacity(affected.len());
     for j in affected {
         if j >= list.rows.len() {
             continue;
         }
+        rewritten.push(j);
         let local = if j == row_index {
             new_local.take().unwrap_or_default()
         } else {
@@ -1090,25 +1094,30 @@ pub fn recheck_row(
         });
         result.file_findings.extend(new_trunk);
     }
+    rewritten.extend(grown_from..result.plan.rows.len());
+    rewritten.sort_unstable();
+    rewritten.dedup();
+    rewritten
 }
 
-/// Skip (or un-skip) row `row_index` (0-based) and re-check what that changes.
+/// Skip (or un-skip) row `row_index` (0-based) and re-check what that changes. Returns the
+/// indexes of the rows whose plan it rewrote, as [`recheck_row`].
 pub fn set_skipped(
     list: &HireList,
     snapshot: &OrgSnapshot,
     result: &mut CheckResult,
     row_index: usize,
     skipped: bool,
-) {
+) -> Vec<usize> {
     let Some(row) = list.rows.get(row_index) else {
-        return;
+        return Vec::new();
     };
     if skipped {
         result.options.skipped_rows.insert(row.row);
     } else {
         result.options.skipped_rows.remove(&row.row);
     }
-    recheck_row(list, snapshot, result, row_index);
+    recheck_row(list, snapshot, result, row_index)
 }
 
 /// The JSON object of `onboard check --format json` (contract §3).

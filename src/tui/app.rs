@@ -1,6 +1,8 @@
 //! The TUI's state. Views only read it; `update` is the only writer.
 
+use super::sort::SortBuffers;
 use super::theme::Theme;
+use crate::engine::{Estimator, Replace};
 use crate::model::OrgSnapshot;
 use crate::model::{
     ApiStats, EngineEvent, Field, Finding, FindingCode, HireList, LoadProgress, Outcome,
@@ -222,9 +224,9 @@ pub struct Session {
     /// Rows per plan action and finding totals (errors, warnings).
     pub action_counts: BTreeMap<PlanAction, usize>,
     pub totals: (usize, usize),
-    /// Request estimate of the runnable rows (engine's estimate), computed when the Plan
-    /// screen opens and dropped by any change to the plan.
-    pub estimate: Option<u64>,
+    /// The engine's request estimate of the plan, kept up to date row by row as re-checks
+    /// rewrite rows (see [`Session::estimate`]).
+    estimator: Estimator,
 }
 
 impl std::fmt::Debug for Session {
@@ -265,15 +267,17 @@ impl Session {
             allowed_per_s,
             action_counts: BTreeMap::new(),
             totals: (0, 0),
-            estimate: None,
+            estimator: Estimator::default(),
         };
+        s.estimator = Estimator::new(&s.result.plan.rows, Replace::default());
         s.reindex();
         s
     }
 
     /// Re-check row `index` after an edit (and the rows it affects). Pure and fast.
     pub fn recheck(&mut self, index: usize) {
-        preflight::recheck_row(&self.list, &self.snapshot, &mut self.result, index);
+        let rewritten = preflight::recheck_row(&self.list, &self.snapshot, &mut self.result, index);
+        self.reestimate(&rewritten);
         self.reindex();
     }
 
@@ -284,11 +288,37 @@ impl Session {
             .symmetric_difference(&want)
             .map(|i| (*i, want.contains(i)))
             .collect();
+        let mut rewritten = Vec::new();
         for (i, skip) in changed {
-            preflight::set_skipped(&self.list, &self.snapshot, &mut self.result, i, skip);
+            rewritten.extend(preflight::set_skipped(
+                &self.list,
+                &self.snapshot,
+                &mut self.result,
+                i,
+                skip,
+            ));
         }
+        rewritten.sort_unstable();
+        rewritten.dedup();
+        self.reestimate(&rewritten);
         self.skipped = want;
         self.reindex();
+    }
+
+    /// Brings the estimate up to date after pre-flight rewrote the plan of the rows
+    /// `rewritten`: row by row, or counted afresh when most rows changed (a full re-check)
+    /// or the plan shrank.
+    fn reestimate(&mut self, rewritten: &[usize]) {
+        let rows = &self.result.plan.rows;
+        if rows.len() < self.estimator.len() || rewritten.len() * 2 > rows.len() {
+            self.estimator = Estimator::new(rows, Replace::default());
+            return;
+        }
+        for &i in rewritten {
+            if let Some(p) = rows.get(i) {
+                self.estimator.update(i, p);
+            }
+        }
     }
 
     /// Position of data row number `row` (1-based) in `list.rows`.
@@ -345,7 +375,6 @@ impl Session {
         for a in &actions {
             *action_counts.entry(*a).or_insert(0) += 1;
         }
-        self.estimate = None;
         self.counts = counts;
         self.by_code = by_code;
         self.actions = actions;
@@ -377,14 +406,10 @@ impl Session {
         self.counts.get(index).map(|c| c.0).unwrap_or(0)
     }
 
-    /// The request estimate of the runnable rows (cached until the plan changes).
-    pub fn estimate(&mut self) -> u64 {
-        if let Some(e) = self.estimate {
-            return e;
-        }
-        let e = crate::engine::estimate_requests(&self.result.plan.rows, Default::default());
-        self.estimate = Some(e);
-        e
+    /// The request estimate of the plan: `engine::estimate_requests` over its rows, kept up
+    /// to date incrementally (O(bulk groups) to read).
+    pub fn estimate(&self) -> u64 {
+        self.estimator.total()
     }
 
     /// Rows that will run: runnable actions (from the cached counts).
@@ -422,13 +447,28 @@ impl Session {
 
     /// Display name: `name`, or `first_name last_name`.
     pub fn display_name(&self, index: usize) -> String {
+        let mut out = String::new();
+        self.push_display_name(index, &mut out);
+        out
+    }
+
+    /// Appends the [`display_name`](Session::display_name) of row `index` to `out`.
+    pub fn push_display_name(&self, index: usize, out: &mut String) {
         let n = self.cell(index, Field::Name);
         if !n.is_empty() {
-            return n.to_string();
+            out.push_str(n);
+            return;
         }
-        let first = self.cell(index, Field::FirstName);
-        let last = self.cell(index, Field::LastName);
-        format!("{first} {last}").trim().to_string()
+        let start = out.len();
+        out.push_str(self.cell(index, Field::FirstName));
+        out.push(' ');
+        out.push_str(self.cell(index, Field::LastName));
+        // Trim what was appended, as a whole.
+        let added = &out[start..];
+        let lead = added.len() - added.trim_start().len();
+        let kept = added.trim().len();
+        out.drain(start..start + lead);
+        out.truncate(start + kept);
     }
 
     /// The rows that would run now: runnable plan actions, not skipped.
@@ -477,6 +517,8 @@ pub struct TableState {
     pub filter: Filter,
     /// Selected column (index into `list.headers`) for edits and suggestions.
     pub col: usize,
+    /// Kept between sorts (see [`SortBuffers`]).
+    pub sort_buffers: SortBuffers,
 }
 
 /// The live run.

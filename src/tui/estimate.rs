@@ -1,5 +1,6 @@
-//! Time helpers for the Plan and Run screens (the request estimate itself is the engine's,
-//! `engine::estimate_requests`, so the Plan screen and `apply` agree).
+//! Time helpers for the Plan and Run screens (the request estimate itself is the engine's:
+//! `engine::Estimator`, always equal to `engine::estimate_requests`, so the Plan screen and
+//! `apply` agree).
 
 /// Seconds to send `requests` at `per_s` (None when the rate is unknown or zero).
 pub fn eta_seconds(requests: u64, per_s: Option<f64>) -> Option<f64> {

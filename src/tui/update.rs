@@ -2,12 +2,13 @@
 //! anything that touches the disk or the network is returned as a [`Cmd`].
 
 use super::app::{
-    App, FailureItem, Filter, Overlay, Prompt, PromptKind, Question, Screen, Session, SortKey, Undo,
+    App, FailureItem, Filter, Overlay, Prompt, PromptKind, Question, Screen, Session, Undo,
 };
 use super::fix::apply_suggestion;
 use super::keys::{Action, Ctx, lookup};
 use super::layout;
 use super::msg::{Cmd, Msg};
+use super::sort::sort_view;
 use crate::model::{EngineEvent, Field, Finding, PlanAction, Severity, Step};
 use crossterm::event::{Event, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
@@ -210,11 +211,6 @@ fn on_key(app: &mut App, ev: KeyEvent) -> Vec<Cmd> {
 
 fn goto(app: &mut App, s: Screen) {
     app.screen = s;
-    if s == Screen::Plan
-        && let Some(session) = &mut app.session
-    {
-        session.estimate();
-    }
     if s == Screen::Failures {
         clamp_failures(app);
     }
@@ -625,21 +621,7 @@ pub fn rebuild_view(app: &mut App) {
         .filter(|i| matches_filter(s, *i, &filter, &cols))
         .map(|i| i as u32)
         .collect();
-    match app.table.sort {
-        SortKey::Row => {}
-        SortKey::Email => {
-            view.sort_by_cached_key(|i| s.cell(*i as usize, Field::Email).to_lowercase())
-        }
-        SortKey::Name => view.sort_by_cached_key(|i| s.display_name(*i as usize).to_lowercase()),
-        SortKey::Division => {
-            view.sort_by_cached_key(|i| s.cell(*i as usize, Field::Division).to_lowercase())
-        }
-        SortKey::Status => view.sort_by_key(|i| s.status(*i as usize)),
-        SortKey::Findings => view.sort_by_key(|i| {
-            let c = s.counts[*i as usize];
-            (std::cmp::Reverse(c.0), std::cmp::Reverse(c.1))
-        }),
-    }
+    sort_view(s, &mut view, app.table.sort, &mut app.table.sort_buffers);
     if app.table.descending {
         view.reverse();
     }

@@ -49,9 +49,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         })
         .collect();
     let runnable = s.runnable_count();
-    let requests = s.estimate.unwrap_or_else(|| {
-        crate::engine::estimate_requests(&s.result.plan.rows, Default::default())
-    });
+    let requests = s.estimate();
     let (rate, assumed) = match s.allowed_per_s {
         Some(r) => (r, false),
         None => (DEFAULT_RATE_PER_S, true),
