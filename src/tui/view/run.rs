@@ -96,10 +96,12 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         steps_area,
     );
 
+    // The org's limit is a budget per window (Genesys: per minute); a run may spend a window's
+    // budget in a burst, so the rate is shown beside the limit's average, not "of" it.
     let allowed = r
         .allowed_per_s
-        .map(|a| format!("{a:.1}/s allowed"))
-        .unwrap_or_else(|| "allowed rate unknown".into());
+        .map(|a| format!("limit avg {a:.1}/s"))
+        .unwrap_or_else(|| "limit unknown".into());
     let eta = match (r.finished, r.eta_s) {
         (true, _) => format!("took {}", human_duration(r.stats.elapsed_s)),
         (false, Some(e)) => human_duration(e),
@@ -113,7 +115,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let lines = vec![
         Line::from(vec![
             Span::styled("requests/s ", t.key()),
-            Span::raw(format!("{:.1} of {allowed}", r.requests_per_s)),
+            Span::raw(format!("{:.1} ({allowed})", r.requests_per_s)),
         ]),
         Line::from(vec![
             Span::styled("requests   ", t.key()),
