@@ -67,20 +67,7 @@ fn key_to_redraw(
     msgs: impl Fn(usize) -> Vec<Msg>,
     n: usize,
 ) {
-    let mut times = Vec::new();
-    for i in 0..n {
-        let m = msgs(i);
-        let start = Instant::now();
-        for msg in m {
-            update(app, msg);
-        }
-        t.draw(|f| view::draw(f, app)).unwrap();
-        times.push(start.elapsed());
-    }
-    let (med, p95, max) = stats(times);
-    println!(
-        "key-to-redraw {name:<28} median {med:.3} ms, p95 {p95:.3} ms, max {max:.3} ms (target ≤ 16 ms)"
-    );
+    key_to_redraw_after(name, app, t, |_| Vec::new(), msgs, n);
 }
 
 /// Like [`key_to_redraw`], but `prep(i)` runs first, untimed (and undrawn): times what
