@@ -24,6 +24,21 @@ fn journal_lines(p: &Path) -> usize {
         .unwrap_or(0)
 }
 
+/// Waits (bounded, polling the file) until `journal` holds at least `lines` records; false if
+/// `child` exited first or the bound ran out.
+async fn await_journal(child: &mut std::process::Child, journal: &Path, lines: usize) -> bool {
+    for _ in 0..20_000 {
+        if journal_lines(journal) >= lines {
+            return true;
+        }
+        if child.try_wait().unwrap().is_some() {
+            return false;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    false
+}
+
 /// Killed with SIGKILL at several points and re-run: every row ends provisioned exactly
 /// once — nothing lost, nothing duplicated — and the final run's report says so.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -45,18 +60,10 @@ async fn sigkill_at_several_points_then_resume() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        // Wait (bounded) until the run has journaled `delta` more records, then kill it.
-        let mut killed = false;
-        for _ in 0..20_000 {
-            if child.try_wait().unwrap().is_some() {
-                break;
-            }
-            if journal_lines(&journal) >= start + delta {
-                child.kill().unwrap();
-                killed = true;
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        // Wait until the run has journaled `delta` more records, then kill it.
+        let killed = await_journal(&mut child, &journal, start + delta).await;
+        if killed {
+            child.kill().unwrap();
         }
         let _ = child.wait();
         assert!(
@@ -225,7 +232,7 @@ async fn ctrl_c_stops_cleanly_and_the_same_command_resumes() {
     std::fs::write(&hires, hire_csv(60, "c")).unwrap();
     let journal = dir.path().join("journal.jsonl");
     let url = sim.url();
-    let child = onboard(dir.path())
+    let mut child = onboard(dir.path())
         .args(["apply", hires.to_str().unwrap(), "--api-url", &url, "--yes"])
         .args(["--journal", journal.to_str().unwrap(), "--format", "json"])
         .stdout(Stdio::piped())
@@ -233,15 +240,10 @@ async fn ctrl_c_stops_cleanly_and_the_same_command_resumes() {
         .spawn()
         .unwrap();
     let pid = child.id().to_string();
-    let mut interrupted = false;
-    for _ in 0..20_000 {
-        if journal_lines(&journal) >= 40 {
-            let st = Command::new("kill").args(["-INT", &pid]).status().unwrap();
-            assert!(st.success());
-            interrupted = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    let interrupted = await_journal(&mut child, &journal, 40).await;
+    if interrupted {
+        let st = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+        assert!(st.success());
     }
     let out = child.wait_with_output().unwrap();
     assert!(interrupted, "the run ended before it could be interrupted");
