@@ -120,14 +120,48 @@ async fn trunks(
     })
 }
 
-async fn trunk(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
+/// `GET` of a whole collection: paged (up to 500 a page), with totals.
+fn list_all<T>(
+    s: &AppState,
+    uri: &Uri,
+    raw: Option<&str>,
+    items: impl FnOnce(&Org) -> &[T],
+    json: fn(&Org, &T) -> Value,
+) -> ApiResult<Response> {
+    let q = Query::parse(raw);
+    let page = q.page(500)?;
     s.read(|org| {
-        org.trunks
-            .iter()
-            .find(|t| t.id == id)
-            .map(|t| ok(trunk_json(org, t)))
-            .ok_or_else(|| ApiError::not_found("trunk", &id))
+        Ok(ok(page_listing(
+            items(org),
+            page,
+            uri.path(),
+            &q,
+            true,
+            |t| json(org, t),
+        )))
     })
+}
+
+/// `GET …/{id}` of one item of a collection: its body, or the API's 404 naming `what`.
+fn get_one<T>(
+    s: &AppState,
+    what: &str,
+    id: &str,
+    items: impl FnOnce(&Org) -> &[T],
+    is: impl Fn(&T) -> bool,
+    json: fn(&Org, &T) -> Value,
+) -> ApiResult<Response> {
+    s.read(|org| {
+        items(org)
+            .iter()
+            .find(|t| is(t))
+            .map(|t| ok(json(org, t)))
+            .ok_or_else(|| ApiError::not_found(what, id))
+    })
+}
+
+async fn trunk(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
+    get_one(&s, "trunk", &id, |o| &o.trunks, |t| t.id == id, trunk_json)
 }
 
 async fn bases(
@@ -135,28 +169,12 @@ async fn bases(
     uri: Uri,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
-    let q = Query::parse(raw.as_deref());
-    let page = q.page(500)?;
-    s.read(|org| {
-        Ok(ok(page_listing(
-            &org.trunks,
-            page,
-            uri.path(),
-            &q,
-            true,
-            |t| base_json(org, t),
-        )))
-    })
+    list_all(&s, &uri, raw.as_deref(), |o| &o.trunks, base_json)
 }
 
 async fn base(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
-    s.read(|org| {
-        org.trunks
-            .iter()
-            .find(|t| t.base_id == id)
-            .map(|t| ok(base_json(org, t)))
-            .ok_or_else(|| ApiError::not_found("trunk base settings", &id))
-    })
+    let is = |t: &Trunk| t.base_id == id;
+    get_one(&s, "trunk base settings", &id, |o| &o.trunks, is, base_json)
 }
 
 fn did_pool_json(org: &Org, p: &Pool) -> Value {
@@ -178,28 +196,12 @@ async fn did_pools(
     uri: Uri,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
-    let q = Query::parse(raw.as_deref());
-    let page = q.page(500)?;
-    s.read(|org| {
-        Ok(ok(page_listing(
-            &org.did_pools,
-            page,
-            uri.path(),
-            &q,
-            true,
-            |p| did_pool_json(org, p),
-        )))
-    })
+    list_all(&s, &uri, raw.as_deref(), |o| &o.did_pools, did_pool_json)
 }
 
 async fn did_pool(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
-    s.read(|org| {
-        org.did_pools
-            .iter()
-            .find(|p| p.id == id)
-            .map(|p| ok(did_pool_json(org, p)))
-            .ok_or_else(|| ApiError::not_found("DID pool", &id))
-    })
+    let is = |p: &Pool| p.id == id;
+    get_one(&s, "DID pool", &id, |o| &o.did_pools, is, did_pool_json)
 }
 
 async fn ext_pools(
@@ -207,28 +209,25 @@ async fn ext_pools(
     uri: Uri,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
-    let q = Query::parse(raw.as_deref());
-    let page = q.page(500)?;
-    s.read(|org| {
-        Ok(ok(page_listing(
-            &org.extension_pools,
-            page,
-            uri.path(),
-            &q,
-            true,
-            |p| ext_pool_json(org, p),
-        )))
-    })
+    list_all(
+        &s,
+        &uri,
+        raw.as_deref(),
+        |o| &o.extension_pools,
+        ext_pool_json,
+    )
 }
 
 async fn ext_pool(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
-    s.read(|org| {
-        org.extension_pools
-            .iter()
-            .find(|p| p.id == id)
-            .map(|p| ok(ext_pool_json(org, p)))
-            .ok_or_else(|| ApiError::not_found("extension pool", &id))
-    })
+    let is = |p: &Pool| p.id == id;
+    get_one(
+        &s,
+        "extension pool",
+        &id,
+        |o| &o.extension_pools,
+        is,
+        ext_pool_json,
+    )
 }
 
 /// `GET …/didpools/dids?type=ASSIGNED_AND_UNASSIGNED|UNASSIGNED&id=POOL&numberMatch=…`
