@@ -137,6 +137,7 @@ fn snapshot() -> OrgSnapshot {
         );
     }
     OrgSnapshot {
+        org_id: Some("bench-org".into()),
         org_name: Some("Bench".into()),
         divisions: DIVS
             .iter()

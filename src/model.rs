@@ -361,6 +361,9 @@ pub struct Finding {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OrgSnapshot {
+    /// The org's id (`GET /api/v2/organizations/me`): binds journals and locks to it.
+    #[serde(default)]
+    pub org_id: Option<String>,
     pub org_name: Option<String>,
     pub divisions: Vec<Division>,
     pub roles: Vec<Role>,
@@ -698,7 +701,38 @@ pub enum Outcome {
     Deactivated,
     Unchanged,
     Failed,
+    /// The admin chose not to run the row (a skip, or a row blocked by its findings).
     Skipped,
+    /// The run stopped after the row had begun: some of its steps ran (its user may exist).
+    Interrupted,
+    /// The run stopped before anything of the row was attempted.
+    NotReached,
+}
+
+impl Outcome {
+    /// The row still needs a run: it failed, or a stopped run left it unfinished.
+    pub fn needs_retry(self) -> bool {
+        matches!(
+            self,
+            Outcome::Failed | Outcome::Interrupted | Outcome::NotReached
+        )
+    }
+
+    /// The stable name used in reports (contract §3).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Created => "created",
+            Outcome::Updated => "updated",
+            Outcome::Restored => "restored",
+            Outcome::Reactivated => "reactivated",
+            Outcome::Deactivated => "deactivated",
+            Outcome::Unchanged => "unchanged",
+            Outcome::Failed => "failed",
+            Outcome::Skipped => "skipped",
+            Outcome::Interrupted => "interrupted",
+            Outcome::NotReached => "not_reached",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -718,6 +752,12 @@ pub struct ReportSummary {
     pub failed: usize,
     pub skipped: usize,
     pub unchanged: usize,
+    /// Rows a stopped run left begun but unfinished.
+    #[serde(default)]
+    pub interrupted: usize,
+    /// Rows a stopped run never attempted.
+    #[serde(default)]
+    pub not_reached: usize,
 }
 
 /// Counters the client keeps (requests made, 429s, retries, bytes) plus elapsed time.

@@ -24,6 +24,8 @@ pub fn summarize(rows: &[RowReport]) -> ReportSummary {
             Outcome::Failed => s.failed += 1,
             Outcome::Skipped => s.skipped += 1,
             Outcome::Unchanged => s.unchanged += 1,
+            Outcome::Interrupted => s.interrupted += 1,
+            Outcome::NotReached => s.not_reached += 1,
             Outcome::Created
             | Outcome::Updated
             | Outcome::Restored
@@ -74,9 +76,16 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 pub fn render_text(report: &Report) -> String {
     let s = &report.summary;
     let mut out = format!(
-        "{} rows: {} succeeded, {} failed, {} skipped, {} unchanged\n",
+        "{} rows: {} succeeded, {} failed, {} skipped, {} unchanged",
         s.total, s.succeeded, s.failed, s.skipped, s.unchanged
     );
+    if s.interrupted + s.not_reached > 0 {
+        out.push_str(&format!(
+            ", {} interrupted, {} not reached (the run stopped; run it again to finish them)",
+            s.interrupted, s.not_reached
+        ));
+    }
+    out.push('\n');
     let a = &report.api;
     out.push_str(&format!(
         "API: {} requests, {} throttled (429), {} retries, {:.1} s\n",

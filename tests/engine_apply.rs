@@ -164,7 +164,7 @@ async fn runtime_failures_fail_alone_and_only_failed_completes_them() {
             .unwrap()
             .seats += 10;
     });
-    let j = onboard::engine::Journal::open(&journal).unwrap();
+    let j = onboard::engine::Journal::open(&journal, &binding(&client).await).unwrap();
     let failed_ids = j.failed_identities();
     assert_eq!(failed_ids.len(), 3);
     drop(j);
@@ -176,7 +176,7 @@ async fn runtime_failures_fail_alone_and_only_failed_completes_them() {
         .filter(|r| failed_ids.contains(r.identity.as_str()))
         .map(|r| r.row)
         .collect();
-    let mut cfg = onboard::engine::EngineConfig::new(journal.clone());
+    let mut cfg = onboard::engine::EngineConfig::new(journal.clone(), binding(&client).await);
     cfg.only_rows = Some(only);
     let retry = onboard::engine::run_to_end(client.clone(), again.plan.clone(), cfg)
         .await

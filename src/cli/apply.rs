@@ -2,7 +2,7 @@
 //! progress line, the report (contract §3) and a CSV of the failed rows.
 
 use super::{ConnectArgs, Exit};
-use crate::engine::{self, EngineConfig, Journal, Replace};
+use crate::engine::{self, EngineConfig, Journal, JournalBinding, Replace};
 use crate::model::{EngineEvent, Outcome, PlanAction, Report, Severity, sanitize};
 use clap::{Args, ValueEnum};
 use std::collections::BTreeSet;
@@ -87,26 +87,6 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
         .await
         .map_err(|e| format!("cannot connect to {}: {e}", conn.target))?;
 
-    let mut journal_path = match &args.journal {
-        Some(p) => p.clone(),
-        None => engine::default_journal_path(
-            &crate::config::Paths::resolve().map_err(|e| e.0)?.data_dir,
-            &bytes,
-        ),
-    };
-    // `--only-failed`: the failures recorded for this list. When the list was edited since
-    // (to fix a failed row), its content — and so its journal — changed: then the newest
-    // journal that recorded failures for rows of this list is used.
-    let candidates: Vec<std::path::PathBuf> = if args.only_failed {
-        if args.journal.is_some() || journal_path.exists() {
-            vec![journal_path.clone()]
-        } else {
-            journals_newest_first(&journal_path)
-        }
-    } else {
-        Vec::new()
-    };
-
     let progress_tty = std::io::stderr().is_terminal();
     let (emails, external_ids) = super::check::lookups(&list);
     let snapshot = crate::genesys::snapshot::load_snapshot(
@@ -118,12 +98,44 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
     )
     .await
     .map_err(|e| format!("cannot load the org: {e}"))?;
+    let org = OrgRef::of(&snapshot)?;
+    eprintln!(
+        "Org: {} ({}) at {}",
+        sanitize(&org.name),
+        sanitize(&org.id),
+        conn.target
+    );
+    let data_dir = crate::config::Paths::resolve().map_err(|e| e.0)?.data_dir;
+    let binding = JournalBinding {
+        org_id: org.id.clone(),
+        org_name: org.name.clone(),
+        list_key: engine::content_key(&bytes),
+    };
+    let mut journal_path = match &args.journal {
+        Some(p) => p.clone(),
+        None => engine::default_journal_path(&data_dir, &org.id, &bytes),
+    };
+    check_outputs(&args, &journal_path)?;
+    // `--only-failed`: the failures recorded for this list in this org. When the list was
+    // edited since (to fix a failed row), its content — and so its journal — changed: then
+    // the newest journal of this org that recorded failures for rows of this list is used.
+    let candidates: Vec<std::path::PathBuf> = if args.only_failed {
+        if args.journal.is_some() || journal_path.exists() {
+            vec![journal_path.clone()]
+        } else {
+            journals_newest_first(&journal_path)
+        }
+    } else {
+        Vec::new()
+    };
     let opts = crate::preflight::CheckOptions::new();
     let checked = crate::preflight::check_all(&list, &snapshot, &opts);
     let only_rows: Option<BTreeSet<usize>> = if args.only_failed {
         let mut found = None;
         for path in &candidates {
-            let journal = Journal::open(path).map_err(|e| e.to_string())?;
+            let Some(journal) = Journal::read(path, &binding).map_err(|e| e.to_string())? else {
+                continue;
+            };
             let failed = journal.failed_identities();
             let rows: BTreeSet<usize> = checked
                 .plan
@@ -232,7 +244,8 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
         }
     }
 
-    let mut cfg = EngineConfig::new(journal_path.clone());
+    let mut cfg = EngineConfig::new(journal_path.clone(), binding);
+    cfg.lock_path = Some(engine::default_lock_path(&data_dir, &org.id, &bytes));
     cfg.concurrency = args.concurrency.max(1);
     cfg.replace = replace;
     cfg.passwords_file = args.passwords.clone();
@@ -266,10 +279,7 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
                         "row {} {}: {}",
                         report.row,
                         sanitize(&report.email),
-                        serde_json::to_value(report.outcome)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_string))
-                            .unwrap_or_default()
+                        report.outcome.as_str()
                     );
                 }
             }
@@ -322,10 +332,11 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
         crate::report::write_json(&report, path)
             .map_err(|e| format!("cannot write the report {}: {e}", path.display()))?;
     }
+    // Rows to run again: failed, and those a stopped run left unfinished.
     let failed: Vec<usize> = report
         .rows
         .iter()
-        .filter(|r| r.outcome == Outcome::Failed)
+        .filter(|r| r.outcome.needs_retry())
         .map(|r| r.row)
         .collect();
     if !failed.is_empty() {
@@ -335,7 +346,7 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
         };
         match crate::report::write_rows_csv(&list, &failed, &csv_path) {
             Ok(()) => eprintln!(
-                "{} failed row(s) written to {} (fix and run it, or re-run with --only-failed)",
+                "{} failed or unfinished row(s) written to {} (fix and run it, or re-run with --only-failed)",
                 failed.len(),
                 csv_path.display()
             ),
@@ -360,6 +371,41 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
     } else {
         Exit::Ok
     })
+}
+
+/// The org a run writes to, as the snapshot named it.
+struct OrgRef {
+    id: String,
+    name: String,
+}
+
+impl OrgRef {
+    fn of(snapshot: &crate::model::OrgSnapshot) -> Result<OrgRef, String> {
+        let id = snapshot.org_id.clone().ok_or_else(|| {
+            "the org did not say who it is (GET /api/v2/organizations/me); check the client's permissions".to_string()
+        })?;
+        Ok(OrgRef {
+            name: snapshot.org_name.clone().unwrap_or_else(|| id.clone()),
+            id,
+        })
+    }
+}
+
+/// Refuses outputs that would overwrite the hire list or each other.
+fn check_outputs(args: &ApplyArgs, journal: &std::path::Path) -> Result<(), String> {
+    let mut files: Vec<(&str, &std::path::Path)> = vec![("the hire list", &args.file)];
+    if let Some(p) = &args.passwords {
+        files.push(("--passwords", p));
+    }
+    let failed_csv = args.report.as_ref().map(|p| p.with_extension("failed.csv"));
+    if let Some(p) = &args.report {
+        files.push(("--report", p));
+    }
+    if let Some(p) = &failed_csv {
+        files.push(("the failed-rows CSV beside --report", p));
+    }
+    files.push(("the journal", journal));
+    super::outputs::check_distinct(&files)
 }
 
 /// The journals beside `path` (same directory, `.jsonl`), newest first.

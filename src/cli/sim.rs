@@ -48,6 +48,12 @@ async fn serve(args: Args) -> Result<(), crate::sim::SimError> {
         faults: FaultSpec::parse(&args.faults)?,
         state_file: args.state,
     };
+    if !args.addr.ip().is_loopback() {
+        eprintln!(
+            "onboard sim: warning: listening on {}, which other machines can reach; the simulator has no real security (its client secret is in the seed). Use 127.0.0.1 unless you mean it",
+            args.addr
+        );
+    }
     let handle = crate::sim::start(cfg).await?;
     {
         let mut out = std::io::stdout().lock();

@@ -52,7 +52,8 @@ pub struct LiveServices {
 #[derive(Clone)]
 struct Current {
     client: Client,
-    journal: Option<PathBuf>,
+    /// The run's journal and lock for this (org, list), and the binding the journal checks.
+    journal: Option<(PathBuf, PathBuf, engine::JournalBinding)>,
 }
 
 impl LiveServices {
@@ -149,7 +150,7 @@ impl Services for LiveServices {
                 "no org to load against: pass --profile, --region or --api-url".to_string()
             })?;
             let p = path.clone();
-            let (list, journal) = tokio::task::spawn_blocking(move || {
+            let (list, bytes) = tokio::task::spawn_blocking(move || {
                 let bytes =
                     std::fs::read(&p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
                 let name = p
@@ -157,8 +158,7 @@ impl Services for LiveServices {
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_else(|| p.display().to_string());
                 let list = crate::ingest::read_bytes(&name, &bytes).map_err(|e| e.to_string())?;
-                let journal = data_dir.map(|d| engine::default_journal_path(&d, &bytes));
-                Ok::<_, String>((list, journal))
+                Ok::<_, String>((list, bytes))
             })
             .await
             .map_err(|e| format!("reading {} failed: {e}", path.display()))??;
@@ -174,6 +174,18 @@ impl Services for LiveServices {
             })
             .await
             .map_err(|e| format!("pre-flight failed: {e}"))?;
+            let journal = match (&data_dir, &snapshot.org_id) {
+                (Some(d), Some(org_id)) => Some((
+                    engine::default_journal_path(d, org_id, &bytes),
+                    engine::default_lock_path(d, org_id, &bytes),
+                    engine::JournalBinding {
+                        org_id: org_id.clone(),
+                        org_name: snapshot.org_name.clone().unwrap_or_else(|| org_id.clone()),
+                        list_key: engine::content_key(&bytes),
+                    },
+                )),
+                _ => None,
+            };
             let allowed = allowed_per_s(&client);
             if let Ok(mut c) = current.lock() {
                 *c = Some(Current { client, journal });
@@ -193,10 +205,11 @@ impl Services for LiveServices {
         let current = self.current.lock().ok().and_then(|c| c.clone());
         async move {
             let cur = current.ok_or_else(|| "load a list against an org first".to_string())?;
-            let journal = cur.journal.ok_or_else(|| {
-                "no data directory for the run journal: set ONBOARD_DATA_DIR".to_string()
+            let (journal, lock, binding) = cur.journal.ok_or_else(|| {
+                "no data directory for the run journal, or the org did not say who it is: set ONBOARD_DATA_DIR and reload".to_string()
             })?;
-            let cfg = EngineConfig::new(journal);
+            let mut cfg = EngineConfig::new(journal, binding);
+            cfg.lock_path = Some(lock);
             let handle = engine::start(cur.client, plan, cfg).map_err(|e| e.to_string())?;
             Ok(StartedRun {
                 events: handle.events,

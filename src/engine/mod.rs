@@ -11,16 +11,18 @@
 
 mod api;
 pub mod journal;
+pub mod lock;
 mod run;
 pub mod steps;
 
 pub use api::{Api, OpError, OpKind};
-pub use journal::{Journal, JournalError, content_key};
+pub use journal::{Journal, JournalBinding, JournalError, content_key};
+pub use lock::{LockError, RunLock};
 pub use steps::{Estimator, Replace, estimate_requests};
 
 use crate::model::{EngineEvent, Plan, Report};
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
@@ -30,8 +32,12 @@ use tokio_util::sync::CancellationToken;
 pub struct EngineConfig {
     /// Jobs in flight at once (the client's limiter paces them to the org's rate limit).
     pub concurrency: usize,
-    /// The journal file (one per hire-list content; see [`default_journal_path`]).
+    /// The journal file (one per org and hire-list content; see [`default_journal_path`]).
     pub journal_path: PathBuf,
+    /// The org (and list) the run belongs to; the journal must be this org's.
+    pub binding: JournalBinding,
+    /// The run lock (one run at a time per org and list); default: beside the journal.
+    pub lock_path: Option<PathBuf>,
     /// Generate temporary passwords for created users and write them (only) to this file,
     /// mode 0600. Without it, users get Genesys's welcome invite or SSO.
     pub passwords_file: Option<PathBuf>,
@@ -47,10 +53,12 @@ pub struct EngineConfig {
 }
 
 impl EngineConfig {
-    pub fn new(journal_path: PathBuf) -> EngineConfig {
+    pub fn new(journal_path: PathBuf, binding: JournalBinding) -> EngineConfig {
         EngineConfig {
             concurrency: 8,
             journal_path,
+            binding,
+            lock_path: None,
             passwords_file: None,
             invite: false,
             replace: Replace::default(),
@@ -60,17 +68,43 @@ impl EngineConfig {
     }
 }
 
-/// The journal path for a hire list's content, in the data directory.
-pub fn default_journal_path(data_dir: &std::path::Path, list_bytes: &[u8]) -> PathBuf {
-    data_dir
-        .join("journals")
-        .join(format!("{}.jsonl", content_key(list_bytes)))
+/// The journal path for a hire list's content in one org, in the data directory:
+/// `journals/<org id>/<content key>.jsonl`. Journals of different orgs never share a folder.
+pub fn default_journal_path(data_dir: &Path, org_id: &str, list_bytes: &[u8]) -> PathBuf {
+    org_journal_dir(data_dir, org_id).join(format!("{}.jsonl", content_key(list_bytes)))
+}
+
+/// The folder that holds one org's journals.
+pub fn org_journal_dir(data_dir: &Path, org_id: &str) -> PathBuf {
+    data_dir.join("journals").join(path_safe(org_id))
+}
+
+/// The run lock of one (org, list): keyed by the list's content, whatever `--journal` says,
+/// so two runs of one list in one org always meet at the same lock.
+pub fn default_lock_path(data_dir: &Path, org_id: &str, list_bytes: &[u8]) -> PathBuf {
+    org_journal_dir(data_dir, org_id).join(format!("{}.lock", content_key(list_bytes)))
+}
+
+/// An org id as one path component: kept when it is plain (a UUID), hashed otherwise.
+fn path_safe(org_id: &str) -> String {
+    let plain = !org_id.is_empty()
+        && org_id.len() <= 64
+        && org_id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if plain {
+        org_id.to_string()
+    } else {
+        format!("org-{}", content_key(org_id.as_bytes()))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
     #[error(transparent)]
     Journal(#[from] JournalError),
+    #[error(transparent)]
+    Locked(#[from] LockError),
     #[error(
         "the run stopped unexpectedly: {0}. Re-run the same command to resume from the journal"
     )]
@@ -136,7 +170,13 @@ pub fn start(
     plan: Plan,
     cfg: EngineConfig,
 ) -> Result<RunHandle, EngineError> {
-    let journal = Journal::open(&cfg.journal_path)?;
+    let lock_path = cfg
+        .lock_path
+        .clone()
+        .unwrap_or_else(|| cfg.journal_path.with_extension("lock"));
+    // The lock first: a second run must not even read a journal the first is writing.
+    let lock = RunLock::acquire(&lock_path)?;
+    let journal = Journal::open(&cfg.journal_path, &cfg.binding)?;
     let passwords = match &cfg.passwords_file {
         Some(path) => {
             Some(
@@ -153,9 +193,11 @@ pub fn start(
     let ctl = control.clone();
     let api = Api::new(client);
     let task = tokio::spawn(async move {
-        run::Scheduler::new(api, plan, cfg, journal, passwords, tx, ctl)
+        let report = run::Scheduler::new(api, plan, cfg, journal, passwords, tx, ctl)
             .run()
-            .await
+            .await;
+        drop(lock);
+        report
     });
     Ok(RunHandle {
         events: rx,

@@ -227,34 +227,16 @@ impl Scheduler {
         s
     }
 
-    /// Adds one row: works out what it needs, drops what the journal says is done.
+    /// Adds one row: works out what it needs from the plan — which comes from a fresh
+    /// snapshot of the org, so the journal never removes a step the org still lacks.
     fn admit(&mut self, plan: RowPlan) {
         let history = self.journal.history(&plan.identity).cloned();
         let work = work_for(&plan, self.cfg.replace);
-        let Some(mut work) = work else {
+        let Some(work) = work.filter(|w| !w.steps(plan.desired.as_deref()).is_empty()) else {
             let outcome = match plan.action {
                 PlanAction::Skipped | PlanAction::Blocked => Outcome::Skipped,
-                _ => Outcome::Unchanged,
+                _ => finished_earlier(history.as_ref()),
             };
-            self.idle.push(RowReport {
-                row: plan.row,
-                email: plan.email.to_string(),
-                outcome,
-                user_id: plan.existing.as_ref().map(|e| e.id.to_string()),
-                steps: vec![],
-            });
-            return;
-        };
-        if let Some(h) = &history {
-            drop_done(&mut work, h);
-        }
-        let steps = work.steps(plan.desired.as_deref());
-        if steps.is_empty() {
-            // Everything this row needs was done by an earlier run of the same list.
-            let outcome = history
-                .as_ref()
-                .and_then(|h| h.first_change)
-                .unwrap_or(Outcome::Unchanged);
             self.idle.push(RowReport {
                 row: plan.row,
                 email: plan.email.to_string(),
@@ -267,7 +249,8 @@ impl Scheduler {
                 steps: vec![],
             });
             return;
-        }
+        };
+        let steps = work.steps(plan.desired.as_deref());
         let idx = self.rows.len();
         self.by_row.insert(plan.row, idx);
         for key in groups_for(&work) {
@@ -334,8 +317,7 @@ impl Scheduler {
             }
             let stopping = self.control.is_cancelled() || self.journal_broken.is_some();
             if !paused && !stopping {
-                while in_flight.len() < self.cfg.concurrency.max(1) {
-                    let Some(job) = self.next_job() else { break };
+                for job in self.next_jobs(in_flight.len()) {
                     in_flight.push(self.launch(job));
                 }
             }
@@ -360,6 +342,9 @@ impl Scheduler {
             }
         }
         let cancelled = self.control.is_cancelled() || self.journal_broken.is_some();
+        if cancelled {
+            self.journal_unfinished();
+        }
         if let Some(msg) = &self.journal_broken {
             self.emit(EngineEvent::Log {
                 message: msg.clone(),
@@ -439,6 +424,67 @@ impl Scheduler {
     }
 
     // --- choosing work -----------------------------------------------------------------
+
+    /// The jobs to launch now (up to the free concurrency), each of whose writes has its
+    /// `started` record durable in the journal first — one write and one fsync for all of
+    /// them. If the journal cannot take the records, no job goes out and the run stops.
+    fn next_jobs(&mut self, in_flight: usize) -> Vec<Job> {
+        let mut jobs = Vec::new();
+        while in_flight + jobs.len() < self.cfg.concurrency.max(1) {
+            let Some(job) = self.next_job() else { break };
+            jobs.push(job);
+        }
+        let records: Vec<Record> = jobs.iter().flat_map(|j| self.started_records(j)).collect();
+        if let Err(e) = self.journal.append_all(&records) {
+            self.journal_broken = Some(e.to_string());
+            for job in jobs.into_iter().rev() {
+                self.put_back(job);
+            }
+            return Vec::new();
+        }
+        jobs
+    }
+
+    /// The `started` records of a job's writes (none for reads).
+    fn started_records(&self, job: &Job) -> Vec<Record> {
+        let started = |idx: usize, step: Step| {
+            let row = &self.rows[idx];
+            Record {
+                id: row.plan.identity.to_string(),
+                row: row.plan.row,
+                step,
+                status: RecordStatus::Started,
+                user_id: row.user_id.clone(),
+                outcome: None,
+            }
+        };
+        match job {
+            Job::Primary(idx) => match primary_step(&self.rows[*idx].work.primary) {
+                Some(step) => vec![started(*idx, step)],
+                None => Vec::new(),
+            },
+            Job::UserStep(idx, step) => vec![started(*idx, *step)],
+            Job::Group(GroupKey::Verify, _) => Vec::new(),
+            Job::Group(key, members) => members.iter().map(|&i| started(i, key.step())).collect(),
+        }
+    }
+
+    /// Undoes [`Self::next_job`] for a job that will not be launched, so the row's outcome
+    /// says truly how far it got.
+    fn put_back(&mut self, job: Job) {
+        match job {
+            Job::Primary(idx) => {
+                self.rows[idx].phase = Phase::Waiting;
+                self.waiting_primary.push_front(idx);
+            }
+            Job::UserStep(idx, step) => {
+                let row = &mut self.rows[idx];
+                row.pending.push_front(step);
+                row.busy = false;
+            }
+            Job::Group(key, members) => self.ready_groups.push_front((key, members)),
+        }
+    }
 
     fn next_job(&mut self) -> Option<Job> {
         if let Some((key, members)) = self.ready_groups.pop_front() {
@@ -547,9 +593,6 @@ impl Scheduler {
                             ))
                         }
                     }
-                }
-                if primary == Primary::Create {
-                    self.journal_write(idx, Step::CreateUser, RecordStatus::Started, None);
                 }
                 let email_for_pw = email.clone();
                 let pw = password.clone();
@@ -918,8 +961,12 @@ impl Scheduler {
         {
             Outcome::Failed
         } else if row.phase != Phase::Done {
-            // Cancelled before it finished: not failed, not done — it resumes next time.
-            Outcome::Skipped
+            // The run stopped before the row finished: it resumes next time.
+            if row.phase == Phase::Waiting && row.results.is_empty() {
+                Outcome::NotReached
+            } else {
+                Outcome::Interrupted
+            }
         } else {
             let earlier = row.history.as_ref().and_then(|h| h.first_change);
             let now = match &row.work.primary {
@@ -982,6 +1029,37 @@ impl Scheduler {
         self.append(&rec);
     }
 
+    /// A stopped run records how far each unfinished row got, so `--only-failed` and the
+    /// next report know (one write for all of them).
+    fn journal_unfinished(&mut self) {
+        if self.journal_broken.is_some() {
+            return;
+        }
+        let records: Vec<Record> = self
+            .rows
+            .iter()
+            .filter(|r| r.phase != Phase::Done)
+            .map(|r| {
+                let report = self.row_report(r);
+                Record {
+                    id: r.plan.identity.to_string(),
+                    row: r.plan.row,
+                    step: Step::Lookup,
+                    status: if report.outcome == Outcome::Failed {
+                        RecordStatus::Failed
+                    } else {
+                        RecordStatus::Skipped
+                    },
+                    user_id: report.user_id,
+                    outcome: Some(report.outcome),
+                }
+            })
+            .collect();
+        if let Err(e) = self.journal.append_all(&records) {
+            self.journal_broken = Some(e.to_string());
+        }
+    }
+
     fn append(&mut self, rec: &Record) {
         if let Err(e) = self.journal.append(rec) {
             // Stop starting new work: an unrecorded step could be repeated on resume.
@@ -990,45 +1068,27 @@ impl Scheduler {
     }
 }
 
-/// Removes the steps an earlier run of the same list completed.
-fn drop_done(work: &mut RowWork, h: &RowHistory) {
-    let d = &h.done;
-    if d.contains(&Step::Manager) {
-        work.manager = None;
-    }
-    if d.contains(&Step::Division) {
-        work.division = None;
-    }
-    if d.contains(&Step::Roles) {
-        work.grants.clear();
-    }
-    if d.contains(&Step::Skills) {
-        work.skills.clear();
-        work.replace.skills = false;
-    }
-    if d.contains(&Step::Languages) {
-        work.languages.clear();
-    }
-    if d.contains(&Step::Queues) {
-        work.queues_add.clear();
-        work.queues_remove.clear();
-    }
-    if d.contains(&Step::Licenses) {
-        work.licenses.clear();
-    }
-    if d.contains(&Step::ExternalId) {
-        work.external_id = false;
-    }
-    let primary_done = match &work.primary {
-        Primary::SetState { step, .. } => d.contains(step),
-        Primary::Update(_) => d.contains(&Step::UpdateUser),
-        Primary::Deactivate => d.contains(&Step::DeactivateUser),
-        // A create is never skipped on the journal's word: the lookup-before-create in the
-        // job finds the user if it exists.
-        Primary::Create | Primary::None => false,
+/// The outcome of a row the org shows needs nothing: `unchanged`, unless an unfinished run
+/// of this list in this org made the change (a resumed run still reports it `created`).
+fn finished_earlier(history: Option<&RowHistory>) -> Outcome {
+    let Some(h) = history else {
+        return Outcome::Unchanged;
     };
-    if primary_done {
-        work.primary = Primary::None;
+    let unfinished = h.last_outcome.is_none_or(|o| o.needs_retry());
+    match h.first_change {
+        Some(change) if unfinished => change,
+        _ => Outcome::Unchanged,
+    }
+}
+
+/// The step a primary write records, or None when it writes nothing.
+fn primary_step(p: &Primary) -> Option<Step> {
+    match p {
+        Primary::Create => Some(Step::CreateUser),
+        Primary::SetState { step, .. } => Some(*step),
+        Primary::Update(_) => Some(Step::UpdateUser),
+        Primary::Deactivate => Some(Step::DeactivateUser),
+        Primary::None => None,
     }
 }
 

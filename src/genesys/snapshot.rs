@@ -79,7 +79,8 @@ pub async fn load_snapshot(
     }
     let p = &progress;
     let queues_once = client.list_queues().shared();
-    let (divisions, roles, skills, languages, queues, licenses, trunks, dids, exts, users) = futures::try_join!(
+    let (org, divisions, roles, skills, languages, queues, licenses, trunks, dids, exts, users) = futures::try_join!(
+        client.org_identity(),
         async {
             let v = client.list_divisions().await?;
             done(p, "divisions", v.len());
@@ -169,7 +170,8 @@ pub async fn load_snapshot(
         .collect();
     let phone_enabled_users = phone_users.len() as u32;
     Ok(OrgSnapshot {
-        org_name: None,
+        org_id: Some(org.id),
+        org_name: Some(org.name),
         divisions,
         roles,
         skills,

@@ -153,6 +153,17 @@ pub async fn start(cfg: SimConfig) -> Result<SimHandle, SimError> {
         None => cfg.seed.clone(),
     };
     let org = Org::from_seed(&seed)?;
+    if let Some(path) = &cfg.state_file {
+        // Refuse to start rather than run with a state that silently never saves.
+        let bytes = serde_json::to_vec_pretty(&org.to_seed())
+            .map_err(|e| SimError::State(format!("cannot encode the org state: {e}")))?;
+        persist::write_atomic(path, &bytes).map_err(|e| {
+            SimError::State(format!(
+                "cannot write the state file {}: {e}; choose a writable path for --state",
+                path.display()
+            ))
+        })?;
+    }
     let listener = tokio::net::TcpListener::bind(cfg.addr)
         .await
         .map_err(|source| SimError::Bind {

@@ -10,6 +10,10 @@ use std::path::Path;
 #[serde(rename_all = "camelCase")]
 pub struct Seed {
     pub name: String,
+    /// The org's id, served by `GET /api/v2/organizations/me`. Absent: a fresh random id at
+    /// each start (kept by `--state`), so two simulators are always two different orgs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     pub oauth_clients: Vec<SeedClient>,
     pub divisions: Vec<SeedDivision>,
     #[serde(default)]
@@ -36,6 +40,14 @@ pub struct Seed {
     /// persistence so a restarted simulator keeps serving the tokens it issued.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sim_tokens: Vec<SeedToken>,
+    /// The id counter, written only by `--state` persistence so a restarted simulator never
+    /// hands out an id it gave before.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub sim_next_id: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -152,6 +152,8 @@ pub struct Token {
 /// The whole simulated org. Fields are public so tests can inspect and adjust it.
 #[derive(Debug, Clone)]
 pub struct Org {
+    /// The org's id (`GET /api/v2/organizations/me`).
+    pub id: String,
     pub name: String,
     pub clients: Vec<SeedClient>,
     pub divisions: Vec<Division>,
@@ -337,6 +339,10 @@ impl Org {
             })
             .collect::<Vec<_>>();
         let mut org = Org {
+            id: match &seed.id {
+                Some(id) if !id.is_empty() => id.clone(),
+                _ => uuid::Uuid::new_v4().to_string(),
+            },
             name: seed.name.clone(),
             clients: seed.oauth_clients.clone(),
             contract_id: stable_id(&format!("contract:{}", seed.name), 0),
@@ -449,7 +455,8 @@ impl Org {
                 );
             }
         }
-        org.next_id = g.0;
+        // A restored state carries the counter of the run that saved it: ids are never reused.
+        org.next_id = g.0.max(seed.sim_next_id);
         Ok(org)
     }
 
@@ -458,6 +465,8 @@ impl Org {
         let home = self.home_division().id.clone();
         Seed {
             name: self.name.clone(),
+            id: Some(self.id.clone()),
+            sim_next_id: self.next_id,
             oauth_clients: self.clients.clone(),
             divisions: self
                 .divisions

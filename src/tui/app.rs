@@ -664,6 +664,8 @@ pub fn outcome_label(o: Outcome) -> &'static str {
         Outcome::Unchanged => "unchanged",
         Outcome::Failed => "failed",
         Outcome::Skipped => "skipped",
+        Outcome::Interrupted => "interrupted",
+        Outcome::NotReached => "not reached",
     }
 }
 
@@ -694,6 +696,8 @@ pub fn failure_code(r: &RowReport) -> String {
             (None, Some(h)) => format!("http {h}"),
             (None, None) => format!("{} {}", s.step.as_str(), status_label(s.status)),
         },
+        // A stopped run: the row is unfinished, not broken.
+        None if r.outcome != Outcome::Failed => outcome_label(r.outcome).into(),
         None => "unknown".into(),
     }
 }
@@ -777,7 +781,7 @@ impl App {
         };
         let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for r in &report.rows {
-            if r.outcome == Outcome::Failed && !skipped.contains(&r.row) {
+            if r.outcome.needs_retry() && !skipped.contains(&r.row) {
                 groups.entry(failure_code(r)).or_default().push(r.row);
             }
         }
@@ -824,6 +828,8 @@ impl App {
             Some(acc) => {
                 for r in &new.rows {
                     match acc.rows.iter_mut().find(|x| x.row == r.row) {
+                        // A stopped retry never hides what an earlier run learned.
+                        Some(x) if r.outcome == Outcome::NotReached && x.outcome.needs_retry() => {}
                         Some(x) => *x = r.clone(),
                         None => acc.rows.push(r.clone()),
                     }
@@ -834,19 +840,7 @@ impl App {
                 acc.api.retries += new.api.retries;
                 acc.api.bytes += new.api.bytes;
                 acc.api.elapsed_s += new.api.elapsed_s;
-                let mut s = crate::model::ReportSummary {
-                    total: acc.rows.len(),
-                    ..Default::default()
-                };
-                for r in &acc.rows {
-                    match r.outcome {
-                        Outcome::Failed => s.failed += 1,
-                        Outcome::Skipped => s.skipped += 1,
-                        Outcome::Unchanged => s.unchanged += 1,
-                        _ => s.succeeded += 1,
-                    }
-                }
-                acc.summary = s;
+                acc.summary = crate::report::summarize(&acc.rows);
             }
         }
     }

@@ -111,8 +111,18 @@ pub async fn check(client: &Client, list: &HireList) -> CheckResult {
     onboard::preflight::check_all(list, &snap, &CheckOptions::new())
 }
 
+/// The org the client talks to, as a journal binding (the list key is the tests' own).
+pub async fn binding(client: &Client) -> onboard::engine::JournalBinding {
+    let org = client.org_identity().await.unwrap();
+    onboard::engine::JournalBinding {
+        org_id: org.id,
+        org_name: org.name,
+        list_key: "test-list".into(),
+    }
+}
+
 pub async fn run(client: &Client, checked: &CheckResult, journal: &Path) -> Report {
-    let cfg = EngineConfig::new(journal.to_path_buf());
+    let cfg = EngineConfig::new(journal.to_path_buf(), binding(client).await);
     engine::run_to_end(client.clone(), checked.plan.clone(), cfg)
         .await
         .unwrap()

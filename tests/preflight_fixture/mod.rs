@@ -67,6 +67,7 @@ pub fn org() -> OrgSnapshot {
     let mut boss = user("u-boss", "boss@example.com", UserState::Active);
     boss.name = "Big Boss".into();
     OrgSnapshot {
+        org_id: Some("fixture-org".into()),
         org_name: Some("Fixture".into()),
         divisions: vec![
             Division {

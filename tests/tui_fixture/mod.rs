@@ -244,6 +244,7 @@ pub fn run_events(rows: &[(usize, &str)], failed: &[usize]) -> Vec<EngineEvent> 
                 failed: failed_n,
                 skipped: 0,
                 unchanged: 0,
+                ..ReportSummary::default()
             },
             api: stats,
             rows: reports,

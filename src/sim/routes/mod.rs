@@ -3,6 +3,7 @@
 
 pub mod authz;
 pub mod license;
+pub mod org;
 pub mod routing;
 pub mod telephony;
 pub mod users;
@@ -21,6 +22,7 @@ pub fn api_routes() -> Router<AppState> {
         .merge(routing::routes())
         .merge(license::routes())
         .merge(telephony::routes())
+        .merge(org::routes())
 }
 
 pub fn ok(v: Value) -> Response {

@@ -150,10 +150,10 @@ fn draw_table(f: &mut Frame, app: &App, s: &Session, area: Rect) {
             let status_cell = match app.report_row(r.row) {
                 Some(rep) => Span::styled(
                     crate::tui::app::outcome_label(rep.outcome),
-                    if rep.outcome == crate::model::Outcome::Failed {
-                        t.error()
-                    } else {
-                        t.ok()
+                    match rep.outcome {
+                        crate::model::Outcome::Failed => t.error(),
+                        o if o.needs_retry() => t.warning(),
+                        _ => t.ok(),
                     },
                 ),
                 None => Span::styled(action_label(status), status_style(app, status, e)),
