@@ -322,6 +322,8 @@ impl Scheduler {
                 }
             }
             if in_flight.is_empty() {
+                // The journal may have just refused the next jobs' records.
+                let stopping = stopping || self.journal_broken.is_some();
                 if stopping || self.all_done() {
                     break;
                 }

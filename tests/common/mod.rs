@@ -231,3 +231,38 @@ pub fn assert_provisioned(sim: &SimHandle, n: usize, tag: &str) {
         }
     });
 }
+
+// --- the real binary ---------------------------------------------------------------------
+
+/// The `onboard` binary with the simulator's credentials and its own data and config dirs.
+pub fn onboard(dir: &Path) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_onboard"));
+    c.env("ONBOARD_CLIENT_ID", CLIENT_ID)
+        .env("ONBOARD_CLIENT_SECRET", CLIENT_SECRET)
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("HOME", dir)
+        .env_remove("NO_COLOR");
+    c
+}
+
+pub fn journal_lines(p: &Path) -> usize {
+    std::fs::read_to_string(p)
+        .map(|s| s.lines().count())
+        .unwrap_or(0)
+}
+
+/// Waits (bounded, polling the file) until `journal` holds at least `lines` records; false if
+/// `child` exited first or the bound ran out.
+pub async fn await_journal(child: &mut std::process::Child, journal: &Path, lines: usize) -> bool {
+    for _ in 0..20_000 {
+        if journal_lines(journal) >= lines {
+            return true;
+        }
+        if child.try_wait().unwrap().is_some() {
+            return false;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    false
+}
