@@ -218,7 +218,7 @@ fn s_skips_and_unskips_shift_s_skips_by_code_u_undoes() {
 }
 
 #[test]
-fn w_saves_to_a_new_file_and_asks_before_overwriting() {
+fn w_saves_to_a_new_file_asks_before_overwriting_and_never_overwrites_the_input() {
     let mut app = app();
     feed(&mut app, [key('w')]);
     let p = app.prompt.as_ref().unwrap();
@@ -229,11 +229,13 @@ fn w_saves_to_a_new_file_and_asks_before_overwriting() {
         [
             Cmd::Save {
                 path,
+                source,
                 list,
                 overwrite,
             },
         ] => {
             assert_eq!(path, &PathBuf::from("/tmp/onboard-fixture/hires.fixed.csv"));
+            assert_eq!(source, &PathBuf::from("/tmp/onboard-fixture/hires.csv"));
             assert_eq!(list.rows.len(), 6);
             assert!(!overwrite);
         }
@@ -255,17 +257,19 @@ fn w_saves_to_a_new_file_and_asks_before_overwriting() {
             ..
         }]
     ));
-    // Saving over the source asks first, too.
+    // Saving over the loaded list is refused: the original stays as it was.
     feed(&mut app, [key('w'), ctrl('u')]);
-    type_text(&mut app, "/tmp/onboard-fixture/hires.csv");
+    type_text(&mut app, "/tmp/onboard-fixture/./hires.csv");
     let cmds = feed(&mut app, [code(KeyCode::Enter)]);
-    assert!(cmds.is_empty());
-    assert!(matches!(
-        app.overlay,
-        Some(Overlay::Confirm(Question::Overwrite(_)))
-    ));
-    let cmds = feed(&mut app, [key('n')]);
-    assert!(cmds.is_empty() && app.overlay.is_none());
+    assert!(cmds.is_empty(), "{cmds:?}");
+    assert!(app.overlay.is_none());
+    assert!(
+        app.status
+            .as_ref()
+            .is_some_and(|(_, m)| m.contains("the list you loaded")),
+        "{:?}",
+        app.status
+    );
     feed(&mut app, [Msg::Saved(PathBuf::from("/tmp/x.csv"))]);
     assert!(!app.session.as_ref().unwrap().unsaved);
 }
@@ -871,4 +875,70 @@ fn the_plan_estimate_follows_edits_skips_and_undos() {
     seen.sort_unstable();
     seen.dedup();
     assert!(seen.len() >= 3, "the edits moved the estimate: {seen:?}");
+}
+
+/// Cancelling a "retry all" before it reached the failed rows keeps them failed: they stay
+/// on Failures, in the summary and in the exported report, never turned into `skipped`.
+#[test]
+fn a_cancelled_retry_keeps_the_failures_it_never_reached() {
+    let mut app = app();
+    run_with_failure(&mut app);
+    assert_eq!(app.failed_rows(), vec![5]);
+    feed(&mut app, [key('5')]);
+    let cmds = feed(&mut app, [key('R')]);
+    assert!(matches!(&cmds[..], [Cmd::StartRun { .. }]), "{cmds:?}");
+    let not_reached = row_report(5, "eve@example.com", Outcome::NotReached, vec![]);
+    let report = Report {
+        summary: onboard::report::summarize(std::slice::from_ref(&not_reached)),
+        api: ApiStats::default(),
+        rows: vec![not_reached.clone()],
+    };
+    feed(
+        &mut app,
+        [
+            Msg::Engine(EngineEvent::Started {
+                rows: 1,
+                estimated_requests: 5,
+            }),
+            Msg::Engine(EngineEvent::RowDone {
+                report: not_reached,
+            }),
+            Msg::Engine(EngineEvent::Finished {
+                report,
+                cancelled: true,
+            }),
+        ],
+    );
+    assert_eq!(app.failed_rows(), vec![5]);
+    let r = app.report.as_ref().unwrap();
+    assert_eq!(r.summary.failed, 1, "{:?}", r.summary);
+    assert_eq!(r.summary.skipped, 0);
+    assert_eq!(
+        r.rows.iter().find(|x| x.row == 5).unwrap().outcome,
+        Outcome::Failed
+    );
+
+    // A cancelled first run: the unfinished row is on Failures too, to run again.
+    let mut app = tui_fixture::app();
+    feed(&mut app, [key('3'), key('y')]);
+    let interrupted = row_report(1, "ana@example.com", Outcome::Interrupted, vec![]);
+    let report = Report {
+        summary: onboard::report::summarize(std::slice::from_ref(&interrupted)),
+        api: ApiStats::default(),
+        rows: vec![interrupted.clone()],
+    };
+    feed(
+        &mut app,
+        [
+            Msg::Engine(EngineEvent::Started {
+                rows: 1,
+                estimated_requests: 5,
+            }),
+            Msg::Engine(EngineEvent::Finished {
+                report,
+                cancelled: true,
+            }),
+        ],
+    );
+    assert_eq!(app.failed_rows(), vec![1]);
 }

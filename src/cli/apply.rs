@@ -405,7 +405,7 @@ fn check_outputs(args: &ApplyArgs, journal: &std::path::Path) -> Result<(), Stri
         files.push(("the failed-rows CSV beside --report", p));
     }
     files.push(("the journal", journal));
-    super::outputs::check_distinct(&files)
+    crate::config::outputs::check_distinct(&files)
 }
 
 /// The journals beside `path` (same directory, `.jsonl`), newest first.

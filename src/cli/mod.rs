@@ -7,7 +7,6 @@ pub mod apply;
 pub mod check;
 pub mod connect;
 pub mod login;
-pub mod outputs;
 pub mod profiles;
 
 pub use connect::{ConnectEnv, ConnectError, Connection, connect, connect_verified, connect_with};

@@ -6,6 +6,7 @@
 //! service name is `onboard` (`ONBOARD_KEYRING_SERVICE` overrides, e.g. for tests).
 
 pub mod keyring;
+pub mod outputs;
 pub mod paths;
 pub mod profiles;
 

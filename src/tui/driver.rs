@@ -251,11 +251,18 @@ impl<B: Backend> Driver<B> {
             }
             Cmd::Save {
                 path,
+                source,
                 list,
                 overwrite,
             } => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
+                    // The same file by another name (a link, `..`): never over the input.
+                    if crate::config::outputs::same_file(&path, &source) {
+                        let msg = Msg::Error(crate::tui::update::REFUSE_SAVE_OVER_INPUT.into());
+                        let _ = tx.blocking_send(msg);
+                        return;
+                    }
                     let msg = match save_list(&path, &list, overwrite) {
                         Ok(()) => Msg::Saved(path),
                         Err(SaveError::Exists) => Msg::SaveExists(path),

@@ -61,6 +61,8 @@ pub enum Cmd {
     /// Write the edited list (never silently over the source: `update` asks first).
     Save {
         path: PathBuf,
+        /// The loaded list's file: never overwritten.
+        source: PathBuf,
         list: HireList,
         overwrite: bool,
     },

@@ -278,6 +278,7 @@ fn on_overlay(app: &mut App, o: Overlay, a: Action) -> Vec<Cmd> {
                 Question::Overwrite(path) => match &app.session {
                     Some(s) => vec![Cmd::Save {
                         path,
+                        source: s.path.clone(),
                         list: s.list.clone(),
                         overwrite: true,
                     }],
@@ -853,11 +854,12 @@ fn submit_prompt(app: &mut App) -> Vec<Cmd> {
                 return Vec::new();
             }
             if same_file(&path, &s.path) {
-                app.overlay = Some(Overlay::Confirm(Question::Overwrite(path)));
+                app.set_error(REFUSE_SAVE_OVER_INPUT);
                 return Vec::new();
             }
             vec![Cmd::Save {
                 path,
+                source: s.path.clone(),
                 list: s.list.clone(),
                 overwrite: false,
             }]
@@ -874,6 +876,9 @@ fn submit_prompt(app: &mut App) -> Vec<Cmd> {
         },
     }
 }
+
+/// Saving over the loaded list would lose the original the journal and reports refer to.
+pub const REFUSE_SAVE_OVER_INPUT: &str = "that is the list you loaded: save the edited list to a new file (the original stays as it was)";
 
 fn same_file(a: &Path, b: &Path) -> bool {
     let norm = |p: &Path| p.components().collect::<PathBuf>();
