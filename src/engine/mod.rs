@@ -6,8 +6,10 @@
 //! never panics. Per-user calls (create, skills, languages, external id) run per row; calls
 //! the API lets many users share (role grants per role and division set, queue members per
 //! queue, licences, division moves, the read-back) are collected into bulk groups and sent
-//! when a group is full or no further row can join it. Every step's outcome is appended to
-//! the journal (fsync) before it is reported, so a killed run resumes where it stopped.
+//! when a group is full or no further row can join it. A write goes out only after its
+//! `started` record is durable in the journal, and every outcome is journaled (fsync) before
+//! it is reported; the plan itself always comes from a fresh snapshot of the org, so a killed
+//! run resumes with exactly what the org still lacks. A run holds its (org, list) lock.
 
 mod api;
 pub mod journal;
