@@ -250,6 +250,7 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
     cfg.replace = replace;
     cfg.passwords_file = args.passwords.clone();
     cfg.invite = args.invite;
+    let pool = client.clone();
     let mut handle = engine::start(client, plan, cfg).map_err(|e| e.to_string())?;
     let control = handle.control.clone();
     let ctrl_c = tokio::spawn(async move {
@@ -289,8 +290,9 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
                 eta_s,
                 stats,
             } => {
+                let (live, size) = pool.tokens();
                 last_rate = format!(
-                    "{:.1} req/s{} | {} requests, {} throttled, {} retries{}",
+                    "{:.1} req/s{} | {live}/{size} tokens | {} requests, {} throttled, {} retries{}",
                     requests_per_s,
                     allowed_per_s
                         .map(|a| format!(" of {a:.1} allowed"))

@@ -187,7 +187,13 @@ pub fn connect_with(args: &ConnectArgs, env: ConnectEnv) -> Result<Connection, C
     };
 
     let target = endpoints.api_base.to_string();
-    let cfg = ClientConfig::new(endpoints.api_base, endpoints.login_base, client_id, secret);
+    let mut cfg = ClientConfig::new(endpoints.api_base, endpoints.login_base, client_id, secret);
+    cfg.tokens = args
+        .tokens
+        .map(usize::from)
+        .or_else(|| profile.as_ref().and_then(|(_, p)| p.tokens))
+        .unwrap_or(genesys::pool::DEFAULT_TOKENS)
+        .clamp(1, genesys::pool::MAX_TOKENS);
     let client = Client::new(cfg).map_err(|e| ConnectError(e.message))?;
     Ok(Connection {
         client,
@@ -218,6 +224,7 @@ mod tests {
             profile: profile.map(str::to_string),
             region: region.map(str::to_string),
             api_url: url.map(str::to_string),
+            tokens: None,
         }
     }
 

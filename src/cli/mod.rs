@@ -88,6 +88,11 @@ pub struct ConnectArgs {
     /// Explicit base URL, e.g. the simulator's http://127.0.0.1:PORT.
     #[arg(long)]
     pub api_url: Option<String>,
+    /// Access tokens of the client to spread the work over, 1–50 (default 10, or the
+    /// profile's `tokens`): the org's rate limit is per token, so N tokens give N budgets.
+    /// Further tokens are minted only when the live ones are out of budget.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=50))]
+    pub tokens: Option<u16>,
 }
 
 pub fn main() -> ExitCode {

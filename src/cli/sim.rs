@@ -24,6 +24,10 @@ pub struct Args {
     /// Load the org state from FILE if present and save it on every change.
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
+    /// Tokens one OAuth client may mint per window: N/SECONDS (429 with Retry-After on
+    /// /oauth/token beyond it), or `off` (the default).
+    #[arg(long, value_name = "N/SECONDS", default_value = "off")]
+    pub token_rate: String,
 }
 
 pub async fn run(args: Args) -> Exit {
@@ -47,6 +51,7 @@ async fn serve(args: Args) -> Result<(), crate::sim::SimError> {
         rate_limit: RateLimit::parse(&args.rate_limit)?,
         faults: FaultSpec::parse(&args.faults)?,
         state_file: args.state,
+        token_rate: RateLimit::parse(&args.token_rate)?,
     };
     if !args.addr.ip().is_loopback() {
         eprintln!(

@@ -125,13 +125,19 @@ async fn snapshot(
         .map_err(|e| format!("cannot load the org: {e}"))
 }
 
-/// Allowed requests per second from the client's last rate-limit headers (Genesys counts
-/// per minute).
-fn allowed_per_s(client: &Client) -> Option<f64> {
-    client
-        .rate()
-        .filter(|r| r.allowed > 0)
-        .map(|r| r.allowed as f64 / 60.0)
+/// Requests per second the whole token pool may make: the per-token limit (the org's limits
+/// endpoint, else the last rate-limit headers; Genesys counts per minute) times the pool's
+/// size, since further tokens are minted as the run needs them.
+async fn allowed_per_s(client: &Client) -> Option<f64> {
+    let (live, size) = client.tokens();
+    let per_token = match client.token_rate_per_minute().await {
+        Ok(Some(n)) => Some(f64::from(n)),
+        _ => client
+            .rate()
+            .filter(|r| r.allowed > 0)
+            .map(|r| f64::from(r.allowed) / live.max(1) as f64),
+    };
+    per_token.map(|n| n / 60.0 * size as f64)
 }
 
 impl Services for LiveServices {
@@ -186,7 +192,7 @@ impl Services for LiveServices {
                 )),
                 _ => None,
             };
-            let allowed = allowed_per_s(&client);
+            let allowed = allowed_per_s(&client).await;
             if let Ok(mut c) = current.lock() {
                 *c = Some(Current { client, journal });
             }
@@ -267,6 +273,7 @@ fn targets(args: &ConnectArgs) -> Result<(Vec<Target>, Vec<OrgSpec>), String> {
                 profile: Some(name.clone()),
                 region: None,
                 api_url: None,
+                tokens: args.tokens,
             }));
         }
     }

@@ -33,6 +33,9 @@ pub struct Profile {
     /// Agents per trunk channel (default 1).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agents_per_channel: Option<f64>,
+    /// Access tokens to spread the work over (1–50; default 10): the rate limit is per token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tokens: Option<usize>,
 }
 
 impl Profile {

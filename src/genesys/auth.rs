@@ -38,6 +38,9 @@ pub(crate) struct Auth {
     current: Mutex<Option<Token>>,
     renewal: tokio::sync::Mutex<()>,
     generation: std::sync::atomic::AtomicU64,
+    /// The `Retry-After` of the token endpoint's last 429 (it limits how fast a client may
+    /// mint tokens), so a token pool knows how long to wait before minting another.
+    last_retry_after: Mutex<Option<Duration>>,
 }
 
 impl std::fmt::Debug for Auth {
@@ -67,7 +70,16 @@ impl Auth {
             current: Mutex::new(None),
             renewal: tokio::sync::Mutex::new(()),
             generation: std::sync::atomic::AtomicU64::new(0),
+            last_retry_after: Mutex::new(None),
         })
+    }
+
+    /// The `Retry-After` of the last 429 from the token endpoint, taken (once).
+    pub fn take_retry_after(&self) -> Option<Duration> {
+        self.last_retry_after
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
     }
 
     fn cached(&self) -> Option<Token> {
@@ -134,7 +146,9 @@ impl Auth {
                             ErrorKind::Network | ErrorKind::Server | ErrorKind::RateLimited
                         ) =>
                 {
-                    tokio::time::sleep(Duration::from_millis(250 * u64::from(attempt))).await;
+                    let backoff = Duration::from_millis(250 * u64::from(attempt));
+                    let told = self.take_retry_after().unwrap_or_default();
+                    tokio::time::sleep(backoff.max(told)).await;
                 }
                 Err(e) => return Err(e),
             }
@@ -173,6 +187,7 @@ impl Auth {
             })?;
         let status = resp.status().as_u16();
         let correlation = super::client::correlation_id(resp.headers());
+        let headers = resp.headers().clone();
         let body = resp.bytes().await.map_err(|e| {
             let mut err = ApiError::new(
                 ErrorKind::Network,
@@ -185,6 +200,13 @@ impl Auth {
             err.attempts = attempt;
             err
         })?;
+        if status == 429 {
+            let wait = super::client::retry_after(&headers, &body);
+            *self
+                .last_retry_after
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()) = Some(wait);
+        }
         if !(200..300).contains(&status) {
             let mut err =
                 ApiError::from_response(status, &body, correlation, TOKEN_REQUEST, attempt);

@@ -1,9 +1,9 @@
 //! The HTTP core: [`Client`], its configuration, counters, and the one request loop every
 //! endpoint goes through (token, pacing, retries, error mapping).
 
-use super::auth::Auth;
 use super::error::{ApiError, ErrorKind};
-use super::limiter::{Limiter, RateInfo, rate_info};
+use super::limiter::{RateInfo, rate_info};
+use super::pool::TokenPool;
 use super::secret::Secret;
 use crate::model::ApiStats;
 use reqwest::Method;
@@ -38,6 +38,9 @@ pub struct ClientConfig {
     pub max_retry_after: Duration,
     /// Seed for the backoff jitter (default: from the clock).
     pub jitter_seed: Option<u64>,
+    /// Access tokens of this client to spread the work over (1–50; the rate limit is per
+    /// token). Default 1 here; the command line's default is [`super::pool::DEFAULT_TOKENS`].
+    pub tokens: usize,
 }
 
 impl ClientConfig {
@@ -59,6 +62,7 @@ impl ClientConfig {
             backoff_max: Duration::from_secs(30),
             max_retry_after: Duration::from_secs(180),
             jitter_seed: None,
+            tokens: 1,
         }
     }
 }
@@ -153,8 +157,7 @@ struct Counters {
 struct Inner {
     http: reqwest::Client,
     cfg: ClientConfig,
-    auth: Auth,
-    limiter: Limiter,
+    pool: TokenPool,
     counters: Counters,
     started: Instant,
     rng: std::sync::Mutex<u64>,
@@ -197,7 +200,7 @@ impl Client {
             .pool_idle_timeout(Duration::from_secs(30))
             .build()
             .map_err(|e| ApiError::config(format!("cannot build the HTTP client: {e}")))?;
-        let auth = Auth::new(&cfg.login_base, cfg.client_id.clone(), cfg.secret.clone())?;
+        let pool = TokenPool::new(&cfg.login_base, &cfg.client_id, &cfg.secret, cfg.tokens)?;
         let seed = cfg.jitter_seed.unwrap_or_else(|| {
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -207,8 +210,7 @@ impl Client {
             inner: Arc::new(Inner {
                 http,
                 cfg,
-                auth,
-                limiter: Limiter::new(),
+                pool,
                 counters: Counters::default(),
                 started: Instant::now(),
                 rng: std::sync::Mutex::new(seed | 1),
@@ -218,7 +220,15 @@ impl Client {
 
     /// Get a token now (checks the credentials and the URL).
     pub async fn verify(&self) -> Result<(), ApiError> {
-        self.token().await.map(|_| ())
+        self.inner
+            .pool
+            .first_token(&self.inner.http, self.inner.cfg.max_attempts)
+            .await
+    }
+
+    /// Tokens minted so far, and the pool's size.
+    pub fn tokens(&self) -> (usize, usize) {
+        (self.inner.pool.live(), self.inner.pool.size())
     }
 
     pub fn api_base(&self) -> &Url {
@@ -242,22 +252,10 @@ impl Client {
         }
     }
 
-    /// The last `inin-ratelimit-*` values seen.
+    /// The last `inin-ratelimit-*` values seen, summed over the live tokens (the budget of
+    /// the whole pool per window).
     pub fn rate(&self) -> Option<RateInfo> {
-        self.inner.limiter.last()
-    }
-
-    async fn token(&self) -> Result<super::auth::Token, ApiError> {
-        let (t, fresh) = self
-            .inner
-            .auth
-            .token(&self.inner.http, self.inner.cfg.max_attempts)
-            .await?;
-        if fresh {
-            tracing::debug!(client_id = %self.inner.cfg.client_id, "new access token");
-            self.inner.limiter.reset_for_new_token();
-        }
-        Ok(t)
+        self.inner.pool.combined_rate()
     }
 
     fn jitter(&self, cap: Duration) -> Duration {
@@ -305,11 +303,16 @@ impl Client {
                 c.retries.fetch_add(1, Ordering::Relaxed);
             }
             attempts += 1;
-            let token = self.token().await.map_err(|mut e| {
-                e.attempts = e.attempts.max(attempts);
-                e
-            })?;
-            let permit = self.inner.limiter.acquire().await;
+            let lease = self
+                .inner
+                .pool
+                .lease(&self.inner.http, cfg.max_attempts)
+                .await
+                .map_err(|mut e| {
+                    e.attempts = e.attempts.max(attempts);
+                    e
+                })?;
+            let (slot, token, permit) = (lease.slot, lease.token, lease.permit);
             c.requests.fetch_add(1, Ordering::Relaxed);
             let mut rb = self
                 .inner
@@ -346,7 +349,7 @@ impl Client {
                             match status {
                                 401 if !renewed => {
                                     renewed = true;
-                                    self.inner.auth.invalidate(token.generation);
+                                    self.inner.pool.slot(slot).auth.invalidate(token.generation);
                                     continue;
                                 }
                                 429 => {
@@ -358,7 +361,7 @@ impl Client {
                                     {
                                         return Err(err);
                                     }
-                                    self.inner.limiter.block_for(wait);
+                                    self.inner.pool.slot(slot).limiter.block_for(wait);
                                     tracing::debug!(request = %what, wait_s = wait.as_secs_f64(), "429, waiting Retry-After");
                                     continue;
                                 }
@@ -459,7 +462,7 @@ pub(crate) fn decode<T: DeserializeOwned>(req: &Req, body: &[u8]) -> Result<T, A
 }
 
 /// `Retry-After` in seconds (header; else the `[N]` of the normalized 429 message; else 1 s).
-fn retry_after(headers: &reqwest::header::HeaderMap, body: &[u8]) -> Duration {
+pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap, body: &[u8]) -> Duration {
     if let Some(v) = headers
         .get(reqwest::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())

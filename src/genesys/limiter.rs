@@ -49,6 +49,15 @@ pub struct Limiter {
     notify: Notify,
 }
 
+/// What [`Limiter::gate`] decided.
+enum Gate<'a> {
+    Go(Permit<'a>),
+    /// Nothing may go before this time.
+    Until(Instant),
+    /// Wait for an answer in flight (or poll briefly).
+    Answer,
+}
+
 /// Held while a request is in flight.
 #[derive(Debug)]
 pub struct Permit<'a> {
@@ -91,51 +100,75 @@ impl Limiter {
     /// Wait until a request may be sent.
     pub async fn acquire(&self) -> Permit<'_> {
         loop {
+            // Registered before the state is read, so no wake-up between the two is lost.
             let notified = self.notify.notified();
-            let wait = {
-                let mut s = self.lock();
-                let now = Instant::now();
-                match s.blocked_until {
-                    Some(b) if b > now => Some(b),
-                    _ => {
-                        s.blocked_until = None;
-                        if let Some(end) = s.window_end
-                            && end <= now
-                        {
-                            s.epoch += 1;
-                            s.window_end = None;
-                            s.used = 0;
-                        }
-                        let go = match s.allowed {
-                            None => s.no_headers || s.in_flight == 0,
-                            // Budget spent but nothing in flight and the window end unknown:
-                            // nothing would ever tell us more, so send one probe.
-                            Some(a) => s.used < a || (s.window_end.is_none() && s.in_flight == 0),
-                        };
-                        if go {
-                            s.used += 1;
-                            s.in_flight += 1;
-                            return Permit {
-                                limiter: self,
-                                done: false,
-                                epoch: s.epoch,
-                            };
-                        }
-                        match (s.allowed, s.window_end) {
-                            (Some(_), Some(end)) => Some(end),
-                            // Budget spent and the end unknown, or a probe in flight:
-                            // wait for an answer (or poll briefly).
-                            _ => None,
-                        }
-                    }
-                }
-            };
-            match wait {
-                Some(t) => tokio::time::sleep_until(t).await,
-                None => {
+            match self.gate() {
+                Gate::Go(p) => return p,
+                Gate::Until(t) => tokio::time::sleep_until(t).await,
+                Gate::Answer => {
                     let _ = tokio::time::timeout(Duration::from_millis(100), notified).await;
                 }
             }
+        }
+    }
+
+    /// A permit now, if the budget allows one (a token pool picks the token that has budget).
+    pub fn try_acquire(&self) -> Option<Permit<'_>> {
+        match self.gate() {
+            Gate::Go(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// Whether this token's budget is spent until a known time (the window's end or a
+    /// 429's `Retry-After`): only then is another token worth minting. A token still
+    /// probing for its limit is not spent.
+    pub fn spent(&self) -> bool {
+        let s = self.lock();
+        let now = Instant::now();
+        if s.blocked_until.is_some_and(|b| b > now) {
+            return true;
+        }
+        match (s.allowed, s.window_end) {
+            (Some(a), Some(end)) => end > now && s.used >= a,
+            _ => false,
+        }
+    }
+
+    /// Decides whether a request may go now, and takes the permit if so.
+    fn gate(&self) -> Gate<'_> {
+        let mut s = self.lock();
+        let now = Instant::now();
+        if let Some(b) = s.blocked_until.filter(|b| *b > now) {
+            return Gate::Until(b);
+        }
+        s.blocked_until = None;
+        if let Some(end) = s.window_end
+            && end <= now
+        {
+            s.epoch += 1;
+            s.window_end = None;
+            s.used = 0;
+        }
+        let go = match s.allowed {
+            None => s.no_headers || s.in_flight == 0,
+            // Budget spent but nothing in flight and the window end unknown: nothing would
+            // ever tell us more, so send one probe.
+            Some(a) => s.used < a || (s.window_end.is_none() && s.in_flight == 0),
+        };
+        if go {
+            s.used += 1;
+            s.in_flight += 1;
+            return Gate::Go(Permit {
+                limiter: self,
+                done: false,
+                epoch: s.epoch,
+            });
+        }
+        match (s.allowed, s.window_end) {
+            (Some(_), Some(end)) => Gate::Until(end),
+            // Budget spent and the end unknown, or a probe in flight: wait for an answer.
+            _ => Gate::Answer,
         }
     }
 

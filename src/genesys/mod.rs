@@ -23,6 +23,7 @@ pub mod licensing;
 pub mod limiter;
 pub mod org;
 pub mod pagination;
+pub mod pool;
 pub mod region;
 pub mod routing;
 pub mod secret;

@@ -19,7 +19,40 @@ struct OrganizationDto {
     name: Option<String>,
 }
 
+#[derive(Debug, Deserialize)]
+struct LimitsListing {
+    #[serde(default)]
+    entities: Vec<LimitDto>,
+}
+
+#[derive(Debug, Deserialize)]
+struct LimitDto {
+    key: Option<String>,
+    value: Option<f64>,
+}
+
+/// The limit key of requests per minute per client-credentials token (genesys-api.md §7.3).
+pub const TOKEN_RATE_KEY: &str = "client.credentials.token.rate.per.minute";
+
 impl Client {
+    /// Requests per minute one token may make, from
+    /// `GET /api/v2/organizations/limits/namespaces/platform.api` (no permission needed);
+    /// None when the org does not say.
+    pub async fn token_rate_per_minute(&self) -> Result<Option<u32>, ApiError> {
+        let l: LimitsListing = self
+            .call(Req::get(
+                "/api/v2/organizations/limits/namespaces/{namespaceName}",
+                "/api/v2/organizations/limits/namespaces/platform.api".into(),
+            ))
+            .await?;
+        Ok(l.entities
+            .into_iter()
+            .find(|e| e.key.as_deref() == Some(TOKEN_RATE_KEY))
+            .and_then(|e| e.value)
+            .filter(|v| *v >= 1.0)
+            .map(|v| v.min(f64::from(u32::MAX)) as u32))
+    }
+
     /// `GET /api/v2/organizations/me`.
     pub async fn org_identity(&self) -> Result<OrgIdentity, ApiError> {
         let o: OrganizationDto = self

@@ -53,6 +53,8 @@ pub struct SimConfig {
     pub faults: FaultSpec,
     /// Load the org from this file if it exists; save it after every change.
     pub state_file: Option<PathBuf>,
+    /// Tokens one OAuth client may mint per window (`--token-rate`); None = unlimited.
+    pub token_rate: Option<RateLimit>,
 }
 
 impl Default for SimConfig {
@@ -63,6 +65,7 @@ impl Default for SimConfig {
             rate_limit: Some(RateLimit::default()),
             faults: FaultSpec::default(),
             state_file: None,
+            token_rate: None,
         }
     }
 }
@@ -85,11 +88,49 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// How many tokens each OAuth client may mint per window, and how many it has (fixed
+/// windows per client, like the per-token request limit).
+#[derive(Debug, Default)]
+pub struct TokenRate {
+    limit: Option<RateLimit>,
+    windows: std::collections::HashMap<String, (std::time::Instant, u32)>,
+}
+
+impl TokenRate {
+    pub fn new(limit: Option<RateLimit>) -> TokenRate {
+        TokenRate {
+            limit,
+            windows: Default::default(),
+        }
+    }
+
+    /// Counts a mint for `client_id`; Err(seconds to wait) when the window's budget is spent.
+    pub fn admit(&mut self, client_id: &str) -> Result<(), u64> {
+        let Some(l) = self.limit else { return Ok(()) };
+        let now = std::time::Instant::now();
+        let w = self
+            .windows
+            .entry(client_id.to_string())
+            .or_insert((now, 0));
+        if now.duration_since(w.0) >= l.window {
+            *w = (now, 0);
+        }
+        if w.1 >= l.max {
+            let left = l.window.saturating_sub(now.duration_since(w.0));
+            return Err((left.as_secs() + u64::from(left.subsec_nanos() > 0)).max(1));
+        }
+        w.1 += 1;
+        Ok(())
+    }
+}
+
 /// State shared by every request.
 pub struct Shared {
     pub org: Mutex<Org>,
     pub faults: Mutex<faults::FaultState>,
     pub rate_limit: Mutex<Option<RateLimit>>,
+    /// `--token-rate` and the mints counted per OAuth client in the current window.
+    pub token_rate: Mutex<TokenRate>,
     pub counters: Mutex<stats::Counters>,
     pub persist: Option<Arc<persist::Persister>>,
 }
@@ -201,6 +242,7 @@ pub async fn start(cfg: SimConfig) -> Result<SimHandle, SimError> {
             org: Mutex::new(org),
             faults: Mutex::new(faults::FaultState::new(cfg.faults.clone())),
             rate_limit: Mutex::new(cfg.rate_limit),
+            token_rate: Mutex::new(TokenRate::new(cfg.token_rate)),
             counters: Mutex::new(stats::Counters::default()),
             persist,
         }
@@ -265,6 +307,10 @@ impl SimHandle {
     /// Replaces the fault settings at runtime.
     pub fn set_faults(&self, faults: FaultSpec) {
         lock(&self.shared.faults).set(faults);
+    }
+    /// Replaces the token mint limit at runtime (None = unlimited).
+    pub fn set_token_rate(&self, limit: Option<RateLimit>) {
+        *lock(&self.shared.token_rate) = TokenRate::new(limit);
     }
     /// Replaces the rate limit at runtime (None = off). Counting windows carry on.
     pub fn set_rate_limit(&self, limit: Option<RateLimit>) {

@@ -359,6 +359,22 @@ async fn oauth_token(State(s): State<AppState>, headers: HeaderMap, body: Bytes)
             );
         }
     }
+    let known = lock(&s.org)
+        .clients
+        .iter()
+        .any(|c| c.client_id == id && c.client_secret == secret);
+    if known && let Err(wait) = lock(&s.token_rate).admit(&id) {
+        // The OAuth service's own limit on minting tokens (a token pool filling too fast).
+        let e = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too.many.requests.retry.after",
+            format!("Rate limit exceeded the maximum. Retry the request in [{wait}] seconds"),
+        );
+        let mut r = e.into_response();
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        return r;
+    }
     let ttl_override = lock(&s.faults).spec.token_ttl;
     let issued = s.write(|org| {
         let Some(client) = org

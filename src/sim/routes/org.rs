@@ -12,7 +12,41 @@ use axum::routing::get;
 use serde_json::json;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v2/organizations/me", get(me))
+    Router::new()
+        .route("/api/v2/organizations/me", get(me))
+        .route(
+            "/api/v2/organizations/limits/namespaces/{namespaceName}",
+            get(limits),
+        )
+}
+
+/// `GET /api/v2/organizations/limits/namespaces/{namespaceName}` (SDK `LimitsEntityListing`
+/// of `Limit {key, namespace, value}`): the per-token request limit the simulator enforces,
+/// as requests per minute, under the real key name (genesys-api.md §7.3).
+async fn limits(
+    State(s): State<AppState>,
+    axum::extract::Path(namespace): axum::extract::Path<String>,
+) -> ApiResult<Response> {
+    let limit = *crate::sim::lock(&s.rate_limit);
+    let mut entities = Vec::new();
+    if namespace == "platform.api"
+        && let Some(l) = limit
+    {
+        let per_minute = (f64::from(l.max) * 60.0 / l.window.as_secs_f64().max(0.001)).floor();
+        entities.push(json!({
+            "key": "client.credentials.token.rate.per.minute",
+            "namespace": "platform.api",
+            "value": per_minute as u64,
+        }));
+    }
+    let n = entities.len();
+    Ok(ok(json!({
+        "entities": entities,
+        "pageSize": n.max(1),
+        "pageNumber": 1,
+        "total": n,
+        "pageCount": 1,
+    })))
 }
 
 async fn me(State(s): State<AppState>) -> ApiResult<Response> {
