@@ -132,6 +132,7 @@ fn snapshot() -> OrgSnapshot {
                     authority: "workday".into(),
                     key: format!("E{i}").into(),
                 }],
+                addresses: vec![],
             }
             .into(),
         );

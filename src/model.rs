@@ -516,7 +516,17 @@ pub struct ExistingUser {
     /// In a snapshot: the hire list's external ids that this user holds (each was looked up
     /// once, so no per-user read is needed); other ids the user may hold are not listed.
     pub external_ids: Vec<ExternalId>,
+    /// Every entry of the user's `addresses` exactly as the org returned it. A PATCH that
+    /// sets `addresses` replaces the whole list, so an update of the work phone sends the
+    /// other contacts (mobile, home, SMS, e-mails…) back from here, unchanged.
+    #[serde(default)]
+    pub addresses: Vec<RawContact>,
 }
+
+/// One `addresses` entry as the org returned it: every field, known to onboard or not.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RawContact(pub serde_json::Map<String, serde_json::Value>);
 
 // ---------------------------------------------------------------------------------------------
 // The plan (made by `preflight`, executed by `engine`)

@@ -81,7 +81,7 @@ pub async fn load_snapshot(
     let queues_once = client.list_queues().shared();
     let (divisions, roles, skills, languages, queues, licenses, trunks, dids, exts, users) = futures::try_join!(
         async {
-            let v = client.list_divisions().await?;
+            let v = client.divisions_with_home().await?;
             done(p, "divisions", v.len());
             Ok::<_, ApiError>(v)
         },

@@ -33,6 +33,7 @@ fn user(id: &str, email: &str, state: UserState) -> ExistingUser {
         queue_ids: vec![],
         licenses: vec![],
         external_ids: vec![],
+        addresses: vec![],
     }
 }
 
