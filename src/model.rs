@@ -326,7 +326,8 @@ impl FindingCode {
         }
     }
 
-    /// Severity is fixed per code (contract §3).
+    /// The code's usual severity (contract §3). One finding may differ: `division_mismatch`
+    /// is an error on a role scope but a warning on a queue (genesys-api.md §11.10).
     pub fn severity(self) -> Severity {
         match self {
             FindingCode::TrunkCapacity

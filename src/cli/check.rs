@@ -146,9 +146,15 @@ pub fn render_text(source: &str, r: &CheckResult) -> String {
         if group.is_empty() {
             continue;
         }
-        let sev = match code.severity() {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+        // Findings of one code may differ in severity (division_mismatch on a queue).
+        let errors = group
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
+        let sev = match errors {
+            0 => "warning",
+            n if n == group.len() => "error",
+            _ => "error/warning",
         };
         let _ = writeln!(out, "\n{} ({sev}, {})", code.as_str(), group.len());
         for f in group {
