@@ -135,7 +135,7 @@ pub fn render_text(source: &str, r: &CheckResult) -> String {
     if !r.unknown_seats.is_empty() {
         let _ = writeln!(
             out,
-            "note: the org does not show free seats for {}; licence availability for them was not checked",
+            "note: seat count unknown for {}: no billing product matches and the profile sets no license_seats, so licence availability for them was not checked",
             sanitize(&r.unknown_seats.join(", "))
         );
     }
