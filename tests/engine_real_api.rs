@@ -147,6 +147,55 @@ async fn a_phone_update_keeps_every_other_contact_byte_for_byte() {
     assert!(sim.with_state(|o| o.owner_of_number(&old, false).is_none()));
 }
 
+/// A demo user holds a WORK number and a WORK2 extension (read back as a pool extension,
+/// `address` beside it): a new number lands on WORK, the WORK2 extension stays as it was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_update_keeps_an_extension_held_on_another_type() {
+    let sim = sim_with("seed=14").await;
+    let new = free_dids(&sim, 1).remove(0);
+    let (id, email, name, div, ext) = sim.with_state(|o| {
+        let u = o
+            .users
+            .iter()
+            .find(|u| {
+                u.state == onboard::model::UserState::Active
+                    && u.addresses.iter().any(|a| a.r#type == "WORK2")
+                    && u.addresses.iter().any(|a| a.r#type == "WORK")
+            })
+            .unwrap();
+        let ext = u.extensions().next().unwrap().to_string();
+        let div = o.division(&u.division_id).unwrap().name.clone();
+        (u.id.clone(), u.email.clone(), u.name.clone(), div, ext)
+    });
+    let before = addresses(&sim, &id).await;
+    let work2_before = before
+        .iter()
+        .find(|c| kind(c) == ("PHONE", "WORK2"))
+        .unwrap()
+        .clone();
+    let client = client(&sim.url());
+    let list = ingest(&format!(
+        "email,name,division,phone,extension\n{email},{name},{div},{new},{ext}\n"
+    ));
+    let checked = check(&client, &list).await;
+    assert!(!checked.has_errors(), "{}", checked.to_json("hires.csv"));
+    let dir = tempfile::tempdir().unwrap();
+    let report = run(&client, &checked, &dir.path().join("j.jsonl")).await;
+    assert_eq!(
+        report.rows[0].outcome,
+        Outcome::Updated,
+        "{:?}",
+        report.rows[0]
+    );
+    let after = addresses(&sim, &id).await;
+    assert_eq!(
+        after.iter().find(|c| kind(c) == ("PHONE", "WORK2")),
+        Some(&work2_before)
+    );
+    let work = after.iter().find(|c| kind(c) == ("PHONE", "WORK")).unwrap();
+    assert_eq!(work["address"], json!(new));
+}
+
 /// A new hire with a phone and an extension is created with ONE work contact holding both.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_hire_gets_number_and_extension_on_one_work_contact() {

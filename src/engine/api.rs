@@ -116,17 +116,26 @@ pub struct Api {
 
 /// The addresses a PATCH sends: `base` with its work phone entries (one, or two from older
 /// onboard versions) replaced by ONE `PHONE`/`WORK` contact holding the number and the
-/// extension, at the place the first one was; every other contact as it was read.
+/// extension, at the place the first one was; every other contact as it was read. A number
+/// or extension that another kept contact already carries (e.g. an extension on `WORK2`)
+/// stays there and is not repeated on the work entry.
 pub fn merged_addresses(
     base: &[RawContact],
     phone: Option<&str>,
     ext: Option<&str>,
 ) -> Vec<Contact> {
+    let contacts: Vec<Contact> = base.iter().map(Contact::from_raw).collect();
+    let kept: Vec<(Option<String>, Option<String>)> = contacts
+        .iter()
+        .filter(|c| c.is_phone() && !c.is_work_phone())
+        .map(Contact::phone_parts)
+        .collect();
+    let phone = phone.filter(|p| !kept.iter().any(|(n, _)| n.as_deref() == Some(*p)));
+    let ext = ext.filter(|x| !kept.iter().any(|(_, e)| e.as_deref() == Some(*x)));
     let new = Contact::work_phone(phone, ext);
-    let mut out = Vec::with_capacity(base.len() + 1);
+    let mut out = Vec::with_capacity(contacts.len() + 1);
     let mut placed = false;
-    for raw in base {
-        let c = Contact::from_raw(raw);
+    for c in contacts {
         if c.is_work_phone() {
             if !placed {
                 out.extend(new.clone());
@@ -440,5 +449,56 @@ impl Api {
                 languages: profs(&u.languages),
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(v: serde_json::Value) -> RawContact {
+        match v {
+            serde_json::Value::Object(m) => RawContact(m),
+            _ => RawContact::default(),
+        }
+    }
+
+    #[test]
+    fn merged_addresses_replace_only_the_work_phone() {
+        let base = vec![
+            raw(
+                serde_json::json!({"address": "+13175550100", "display": "+13175550100", "mediaType": "PHONE", "type": "WORK", "countryCode": "US"}),
+            ),
+            raw(
+                serde_json::json!({"address": "1000", "extension": "1000", "display": "1000", "mediaType": "PHONE", "type": "WORK2"}),
+            ),
+            raw(serde_json::json!({"display": "7777", "mediaType": "PHONE", "type": "WORK3"})),
+            raw(
+                serde_json::json!({"address": "a@b.example", "mediaType": "EMAIL", "type": "HOME", "integration": "x"}),
+            ),
+        ];
+        // The extension lives on WORK2 already: the new WORK entry carries only the number.
+        let out = merged_addresses(&base, Some("+13175550101"), Some("1000"));
+        let v: Vec<serde_json::Value> = out
+            .iter()
+            .map(|c| serde_json::to_value(c).unwrap())
+            .collect();
+        assert_eq!(
+            v[0],
+            serde_json::json!({"address": "+13175550101", "mediaType": "PHONE", "type": "WORK"})
+        );
+        // A pool extension goes back without the pool's `address` beside it.
+        assert_eq!(
+            v[1],
+            serde_json::json!({"extension": "1000", "display": "1000", "mediaType": "PHONE", "type": "WORK2"})
+        );
+        // Shape 4 goes back named as the extension it is.
+        assert_eq!(v[2]["extension"], "7777");
+        // Unknown fields survive.
+        assert_eq!(v[3], serde_json::to_value(&base[3]).unwrap());
+        // No work entry before: it is added at the end, with both parts.
+        let out = merged_addresses(&base[3..], Some("+13175550101"), Some("1201"));
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[1].extension.as_deref(), Some("1201"));
     }
 }

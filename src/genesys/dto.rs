@@ -184,9 +184,14 @@ impl Contact {
 
     /// The contact as it should be sent back in a PATCH that replaces `addresses`: as read,
     /// except that an extension read as `display` only (shape 4) is named as an extension,
-    /// which is how it was written.
+    /// which is how it was written, and the `address` read beside a pool extension (shape 2:
+    /// the pool's, not the user's number) is left out.
     pub fn for_resend(&self) -> Contact {
         let mut c = self.clone();
+        let ext = non_empty(&c.extension).map(strip_parens);
+        if ext.is_some() && ext == non_empty(&c.display).map(strip_parens) {
+            c.address = None;
+        }
         if non_empty(&c.address).is_none()
             && non_empty(&c.extension).is_none()
             && let Some(d) = non_empty(&c.display)
