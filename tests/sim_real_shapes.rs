@@ -358,7 +358,7 @@ async fn expand_drop_omits_expansions_and_the_client_fetches_them() {
         .unwrap();
     assert_eq!(one.skills.as_ref().map(Vec::len), Some(want_skills));
     let many = c
-        .get_users_by_ids(&[id.clone()], &["skills", "languages"])
+        .get_users_by_ids(std::slice::from_ref(&id), &["skills", "languages"])
         .await
         .unwrap();
     assert_eq!(many[0].skills.as_ref().map(Vec::len), Some(want_skills));

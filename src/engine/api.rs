@@ -111,8 +111,11 @@ pub struct Api {
     /// Each user's `addresses` as last read, with the version they were read at: a PATCH
     /// that replaces `addresses` re-sends the other contacts from here (see
     /// [`Api::patch_user`]). Filled by every user read and PATCH answer this Api sees.
-    contacts: Arc<Mutex<HashMap<String, (i64, Vec<RawContact>)>>>,
+    contacts: Arc<Mutex<HashMap<String, SeenContacts>>>,
 }
+
+/// A user's `addresses` and the version they were read at.
+type SeenContacts = (i64, Vec<RawContact>);
 
 /// The addresses a PATCH sends: `base` with its work phone entries (one, or two from older
 /// onboard versions) replaced by ONE `PHONE`/`WORK` contact holding the number and the
