@@ -132,6 +132,7 @@ fn snapshot() -> OrgSnapshot {
                     authority: "workday".into(),
                     key: format!("E{i}").into(),
                 }],
+                addresses: vec![],
             }
             .into(),
         );
@@ -174,6 +175,7 @@ fn snapshot() -> OrgSnapshot {
                 seats: Seats::Known {
                     total: 150_000,
                     used: 10_000,
+                    from: FigureSource::Org,
                 },
             },
             License {
@@ -182,6 +184,7 @@ fn snapshot() -> OrgSnapshot {
                 seats: Seats::Known {
                     total: 1_000,
                     used: 900,
+                    from: FigureSource::Org,
                 },
             },
         ],
@@ -190,6 +193,7 @@ fn snapshot() -> OrgSnapshot {
             name: "Carrier".into(),
             in_service: true,
             channels: Some(20_000),
+            channels_from: FigureSource::Org,
         }],
         did_pools: vec![NumberPool {
             id: "p".into(),

@@ -326,7 +326,8 @@ impl FindingCode {
         }
     }
 
-    /// Severity is fixed per code (contract §3).
+    /// The code's usual severity (contract §3). One finding may differ: `division_mismatch`
+    /// is an error on a role scope but a warning on a queue (genesys-api.md §11.10).
     pub fn severity(self) -> Severity {
         match self {
             FindingCode::TrunkCapacity
@@ -424,14 +425,16 @@ pub struct License {
     pub seats: Seats,
 }
 
-/// Where a seat count came from; `Unknown` makes the check say so instead of guessing.
+/// A seat count; `Unknown` makes the check say so instead of guessing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "source", rename_all = "snake_case")]
 pub enum Seats {
-    /// From billing (prepaid − actual) or profile config.
     Known {
         total: u32,
         used: u32,
+        /// Where the count came from (the check says so).
+        #[serde(default)]
+        from: FigureSource,
     },
     Unknown,
 }
@@ -439,10 +442,24 @@ pub enum Seats {
 impl Seats {
     pub fn free(self) -> Option<u32> {
         match self {
-            Seats::Known { total, used } => Some(total.saturating_sub(used)),
+            Seats::Known { total, used, .. } => Some(total.saturating_sub(used)),
             Seats::Unknown => None,
         }
     }
+}
+
+/// Where a figure that the API does not type came from. The org's figure rests on an
+/// assumption the real API may not share (licence seats from billing products matched to
+/// licence ids; trunk channels from a trunk-base property: genesys-api.md §10), so the
+/// profile's setting, when there is one, overrides it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FigureSource {
+    /// Read from the org (billing contract products, trunk base settings).
+    #[default]
+    Org,
+    /// Set in the profile (`license_seats`, `trunk_channels`).
+    Profile,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -450,8 +467,12 @@ pub struct Trunk {
     pub id: String,
     pub name: String,
     pub in_service: bool,
-    /// Channel count from the trunk base settings' properties (or config); None = unknown.
+    /// Channel count from the profile, else the trunk base settings' properties; None =
+    /// unknown.
     pub channels: Option<u32>,
+    /// Where `channels` came from.
+    #[serde(default)]
+    pub channels_from: FigureSource,
 }
 
 /// A DID pool (E.164 numbers) or an extension pool (digits); inclusive range.
@@ -519,7 +540,17 @@ pub struct ExistingUser {
     /// In a snapshot: the hire list's external ids that this user holds (each was looked up
     /// once, so no per-user read is needed); other ids the user may hold are not listed.
     pub external_ids: Vec<ExternalId>,
+    /// Every entry of the user's `addresses` exactly as the org returned it. A PATCH that
+    /// sets `addresses` replaces the whole list, so an update of the work phone sends the
+    /// other contacts (mobile, home, SMS, e-mails…) back from here, unchanged.
+    #[serde(default)]
+    pub addresses: Vec<RawContact>,
 }
+
+/// One `addresses` entry as the org returned it: every field, known to onboard or not.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RawContact(pub serde_json::Map<String, serde_json::Value>);
 
 // ---------------------------------------------------------------------------------------------
 // The plan (made by `preflight`, executed by `engine`)
@@ -889,8 +920,13 @@ mod tests {
 
     #[test]
     fn seats_free_never_underflows() {
-        assert_eq!(Seats::Known { total: 5, used: 7 }.free(), Some(0));
-        assert_eq!(Seats::Known { total: 9, used: 7 }.free(), Some(2));
+        let known = |total, used| Seats::Known {
+            total,
+            used,
+            from: FigureSource::Org,
+        };
+        assert_eq!(known(5, 7).free(), Some(0));
+        assert_eq!(known(9, 7).free(), Some(2));
         assert_eq!(Seats::Unknown.free(), None);
     }
 }

@@ -354,7 +354,7 @@ async fn demo_snapshot_matches_the_seed() {
                     .is_some_and(|a| a.iter().any(|x| x == id))
             })
             .count() as u32;
-        let Seats::Known { total, used } = got.seats else {
+        let Seats::Known { total, used, .. } = got.seats else {
             panic!("seats of {id} unknown")
         };
         assert_eq!(total, l["seats"].as_u64().unwrap() as u32, "{id}");

@@ -217,7 +217,11 @@ async fn provisioning_writes_round_trip() {
             &u.id,
             &UpdateUser {
                 version: cur.version.unwrap(),
-                addresses: Some(vec![Contact::work_phone("+13175550999")]),
+                addresses: Some(
+                    Contact::work_phone(Some("+13175550999"), None)
+                        .into_iter()
+                        .collect(),
+                ),
                 ..Default::default()
             },
         )

@@ -157,19 +157,16 @@ const CASES: &[Case] = &[
         suggestion: Some("cx2"),
         says: "did you mean",
     },
+    // On a role scope it is an error; on a queue a warning (see
+    // queue_in_another_division_is_a_warning_that_says_how_to_see_it).
     Case {
         code: C::DivisionMismatch,
         org: same,
-        pos: &[&[NEW, NAME, ("roles", "Agent"), ("queues", "Sales Inbound")]],
-        neg: &[&[
-            NEW,
-            NAME,
-            ("roles", "Agent; Agent@Sales"),
-            ("queues", "Sales Inbound"),
-        ]],
-        field: Some("queues"),
+        pos: &[&[NEW, NAME, ("roles", "Supervisor@Sales")]],
+        neg: &[&[NEW, NAME, ("roles", "Agent; Supervisor@Sales")]],
+        field: Some("roles"),
         suggestion: None,
-        says: "Agent@Sales",
+        says: "Agent; Supervisor@Sales",
     },
     Case {
         code: C::LicenseShortfall,
@@ -429,6 +426,34 @@ fn manager_rules() {
         "{}",
         m.message
     );
+}
+
+#[test]
+fn queue_in_another_division_is_a_warning_that_says_how_to_see_it() {
+    let r = check(&[&[NEW, NAME, ("roles", "Agent"), ("queues", "Sales Inbound")]]);
+    let f = r
+        .findings()
+        .find(|f| f.code == C::DivisionMismatch)
+        .unwrap();
+    assert_eq!(f.field.as_deref(), Some("queues"));
+    assert_eq!(f.severity, Severity::Warning);
+    assert!(
+        f.message.contains("will receive the queue's interactions"),
+        "{}",
+        f.message
+    );
+    assert!(f.message.contains("won't see the queue"), "{}", f.message);
+    assert!(f.message.contains("Agent@Sales"), "{}", f.message);
+    // A warning never blocks the row.
+    assert_eq!(r.summary().errors, 0);
+    assert_eq!(r.summary().blocked, 0);
+    let ok = check(&[&[
+        NEW,
+        NAME,
+        ("roles", "Agent; Agent@Sales"),
+        ("queues", "Sales Inbound"),
+    ]]);
+    assert!(!codes(&ok).contains(&C::DivisionMismatch));
 }
 
 #[test]

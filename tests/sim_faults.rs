@@ -5,6 +5,10 @@ use onboard::sim::{self, FaultSpec, RateLimit, SimConfig};
 use serde_json::{Value, json};
 use std::time::Duration;
 
+fn home_id(h: &onboard::sim::SimHandle) -> String {
+    h.with_state(|o| o.home_division().id.clone())
+}
+
 async fn token(base: &str) -> String {
     let r = reqwest::Client::new()
         .post(format!("{base}/oauth/token"))
@@ -112,7 +116,7 @@ async fn error_rate_answers_5xx_with_error_bodies_then_recovers() {
         let r = c
             .post(format!("{base}/api/v2/users"))
             .bearer_auth(&t)
-            .json(&json!({"name": "E", "email": "e@example.com"}))
+            .json(&json!({"name": "E", "email": "e@example.com", "divisionId": home_id(&h)}))
             .send()
             .await
             .unwrap();
@@ -127,7 +131,7 @@ async fn error_rate_answers_5xx_with_error_bodies_then_recovers() {
     let r = c
         .post(format!("{base}/api/v2/users"))
         .bearer_auth(&t)
-        .json(&json!({"name": "E", "email": "e@example.com"}))
+        .json(&json!({"name": "E", "email": "e@example.com", "divisionId": home_id(&h)}))
         .send()
         .await
         .unwrap();
@@ -188,7 +192,7 @@ async fn drop_after_commit_applies_the_write_and_drops_the_connection() {
     let sent = c
         .post(format!("{base}/api/v2/users"))
         .bearer_auth(&t)
-        .json(&json!({"name": "D", "email": "d@example.com"}))
+        .json(&json!({"name": "D", "email": "d@example.com", "divisionId": home_id(&h)}))
         .send()
         .await;
     let outcome = match sent {
@@ -202,7 +206,7 @@ async fn drop_after_commit_applies_the_write_and_drops_the_connection() {
     let r = c
         .post(format!("{base}/api/v2/users"))
         .bearer_auth(&t)
-        .json(&json!({"name": "D", "email": "d@example.com"}))
+        .json(&json!({"name": "D", "email": "d@example.com", "divisionId": home_id(&h)}))
         .send()
         .await
         .unwrap();
@@ -273,7 +277,7 @@ async fn state_file_survives_a_restart() {
     let r: Value = c
         .post(format!("{base}/api/v2/users"))
         .bearer_auth(&t)
-        .json(&json!({"name": "S", "email": "s@example.com"}))
+        .json(&json!({"name": "S", "email": "s@example.com", "divisionId": home_id(&h)}))
         .send()
         .await
         .unwrap()

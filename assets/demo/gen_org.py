@@ -381,20 +381,69 @@ SEMANTICS = """
 
 - `POST /api/v2/users` → 200 with the `User`; `state` omitted = active. Email taken by any user
   (any state, case-insensitive) → 409 `general.conflict`, `details[0].entityId` = that user's id.
-- `PATCH /api/v2/users/{id}` needs `version`; stale → 409 `general.conflict` ("…does not match the
-  current version…"); missing → 400 `required.field.missing`. With `state`, only the state changes.
+  `divisionId` missing or empty → 400 `required.field.missing` (see below).
+- `PATCH /api/v2/users/{id}` needs `version` (missing → 400 `required.field.missing`); a stale one
+  is answered in one of four wordings (see below). With `state`, only the state changes.
 - `DELETE /api/v2/users/{id}` → 200 `{}`. Deleting drops the user's queues, licences, grants and
   phone/extension addresses; restoring (`PATCH {state, version}`) brings the user back in Home.
 - A DID or extension held by another user → 400 `bad.request` (details errorCode
-  `phone.number.in.use` / `extension.in.use`); an extension outside every pool → 400 `invalid.value`.
+  `phone.number.in.use` / `extension.in.use`); an extension outside every pool → 400 `invalid.value`,
+  unless the user already holds it (so a client can send the user's contacts back unchanged).
 - Queue members `POST` → 204; over the member limit → 400 `queue.size.limit` and nothing is added.
   `GET …/members` pages by `nextUri` (its listing has no `total`).
 - Grants (`bulkadd`/`bulkremove`/`bulkreplace`, `POST /authorization/roles/{id}`, division moves) → 204.
 - `POST /api/v2/license/organization` → 200 `[{userId, licenseId, result}]`; `result` is `Success` or
   starts with `Failure:` (e.g. no seats left); an unknown licence id → 400 `invalid.value`.
 - `GET /users/{id}/externalid/{authority}` → one `UserExternalIdentifier` (as the SDK models it).
+- `POST /users/{id}/externalid` → 200 with ONE `UserExternalIdentifier` (see below).
 - Search without a `state` criterion returns active and inactive users, never deleted ones.
 - `/__sim/stats` counts a `drop_after_commit` response under status `"0"`.
+
+## Where the simulator follows the real API rather than the SDK (genesys-api.md §11)
+
+The SDK's declarations are not the authority; Genesys's Terraform provider
+(`MyPureCloud/terraform-provider-genesyscloud` v1.84.1, code that runs against real orgs) is.
+
+- **External-id POST answers one object.** `POST /users/{id}/externalid` → 200
+  `{authorityName, externalKey, selfUri}` for the id just added, although the SDK declares a list.
+  Evidence: TF bypasses the SDK for this call and decodes a single `UserExternalIdentifier`
+  (`external_user/genesyscloud_externalusers_identity_proxy.go`, `custom_api_client.go`).
+- **A DID and its extension are one contact.** `{"address": "+1…", "extension": "2001",
+  "mediaType": "PHONE", "type": "WORK"}` is accepted; two entries with the same `mediaType` and
+  `type` → 400 `invalid.value` ("Only one PHONE contact of type WORK is allowed."), and so is one
+  number or extension on two entries. An `EMAIL` contact cannot carry an extension. `display` sent
+  in is ignored (it is read-only). Evidence: TF `user/resource_genesyscloud_user_utils.go`
+  (`buildSdkPhoneNumbers` sets `Address` and `Extension` on one `Contact`) and its acceptance test
+  `TestAccResourceUserAddresses` expecting both on one entry; the SDK's "one entry per media type"
+  text is read as one entry per media type *and type*, since TF writes WORK, WORK2, HOME… side by side.
+- **Phones read back in four shapes** (TF `flattenUserAddresses` comments):
+  1. a number: `address` + `display` (the number) + `countryCode` (US/GB by prefix);
+  2. an extension inside a pool: `extension` = `display`, and `address` filled as well (TF: "some
+     orgs also populate Address for these"; the simulator puts the extension digits there — it is
+     not the user's number);
+  3. a number with its extension: `address` + `extension`, `display` = the number;
+  4. an extension outside every pool (e.g. given before its pool existed): `display` only.
+  `primaryContactInfo` lists the e-mail and the first number.
+- **`PATCH` with `addresses` replaces the whole list** (TF test "removing all addresses" in
+  `resource_genesyscloud_user_test.go`): contacts not sent are gone.
+- **`CreateUser.divisionId` is required** (SDK `CreateUser.md`): missing, empty or blank → 400
+  `required.field.missing`, `details[0].fieldName` = `divisionId`. The home division is never assumed.
+- **Stale versions.** A PATCH with a stale `version` is answered, by a wording drawn from the
+  fault seed (its own random stream, so it never shifts a seeded run's faults), with one of:
+  409 `general.conflict` "The version supplied (V) does not match the current version of the
+  user (C)."; 409 `general.conflict` "The user was modified by another request. Read it again and
+  retry."; 400 `bad.request` "The version supplied does not match the current version of the
+  user."; 409 `general.conflict` "Unable to save the user: it changed since it was read." The real
+  text is UNVERIFIED; TF's `IsVersionMismatch` (`util/util_retries.go`) retries ANY 409 on an
+  update and a 400 containing "does not match the current version", so a client must not read the
+  message.
+- **`expand` is best effort** (SDK parameter doc on `expand`): the fault `expand_drop=RATE` leaves
+  every requested expansion (`skills`, `languages`, `authorization`, …) out of that share of reads.
+- **Answers too large**: the fault `entity_too_large=N` answers a `GET` asking for `pageSize` > N
+  with 400 `response.entity.too.large` (gc CLI: "reduce pageSize or expand").
+- **Assumptions kept** (the client says where such figures came from, and a profile setting
+  overrides them): licence seats = `prepaidQuantity − actualQuantity` of the billing product whose
+  `id`/`sku` is the licence id; trunk channels from the trunk base property `trunk_max_calls`.
 """
 with open("assets/demo/ORG.md", "a") as fh:
     fh.write(SEMANTICS)

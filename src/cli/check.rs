@@ -135,7 +135,7 @@ pub fn render_text(source: &str, r: &CheckResult) -> String {
     if !r.unknown_seats.is_empty() {
         let _ = writeln!(
             out,
-            "note: the org does not show free seats for {}; licence availability for them was not checked",
+            "note: seat count unknown for {}: no billing product matches and the profile sets no license_seats, so licence availability for them was not checked",
             sanitize(&r.unknown_seats.join(", "))
         );
     }
@@ -146,9 +146,15 @@ pub fn render_text(source: &str, r: &CheckResult) -> String {
         if group.is_empty() {
             continue;
         }
-        let sev = match code.severity() {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+        // Findings of one code may differ in severity (division_mismatch on a queue).
+        let errors = group
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
+        let sev = match errors {
+            0 => "warning",
+            n if n == group.len() => "error",
+            _ => "error/warning",
         };
         let _ = writeln!(out, "\n{} ({sev}, {})", code.as_str(), group.len());
         for f in group {

@@ -1,9 +1,14 @@
 //! The engine's view of the client: the operations provisioning needs, with errors reduced
 //! to what the scheduler decides on. Everything network-related stays in `genesys`.
 
-use super::steps::UserPatch;
+use super::steps::{PhoneContacts, UserPatch};
+use crate::genesys::dto::Contact;
 use crate::genesys::{self, ApiError, Client, ErrorKind};
-use crate::model::{ApiStats, DesiredUser, ExternalId, Proficiency, StepResult, UserState};
+use crate::model::{
+    ApiStats, DesiredUser, ExternalId, Proficiency, RawContact, StepResult, UserState,
+};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// What the scheduler decides on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +52,23 @@ impl OpError {
     }
 }
 
+/// Sends a versionless update again when it meets a version conflict (any 409 on a
+/// PATCH/PUT): the body carries the whole change, so sending it again re-applies it.
+async fn resend_on_conflict<F, Fut>(mut send: F) -> Result<(), OpError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<(), ApiError>>,
+{
+    let mut sent = 0;
+    loop {
+        sent += 1;
+        match send().await {
+            Err(e) if e.kind == ErrorKind::VersionConflict && sent < CONFLICT_SENDS => {}
+            other => return other.map_err(OpError::from),
+        }
+    }
+}
+
 /// The bits of a user the scheduler tracks after a write.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserRef {
@@ -77,11 +99,59 @@ pub struct ReadBack {
     pub languages: Vec<Proficiency>,
 }
 
+/// Writes without a version that may still meet a 409 (bulk skill/language writes): sent
+/// again this many times in all, as Terraform does.
+const CONFLICT_SENDS: u32 = 4;
+
 #[derive(Debug, Clone)]
 pub struct Api {
     client: Client,
     /// Longest `inin-ratelimit-reset` seen: the length of the org's rate window.
-    window_s: std::sync::Arc<std::sync::atomic::AtomicU32>,
+    window_s: Arc<std::sync::atomic::AtomicU32>,
+    /// Each user's `addresses` as last read, with the version they were read at: a PATCH
+    /// that replaces `addresses` re-sends the other contacts from here (see
+    /// [`Api::patch_user`]). Filled by every user read and PATCH answer this Api sees.
+    contacts: Arc<Mutex<HashMap<String, SeenContacts>>>,
+}
+
+/// A user's `addresses` and the version they were read at.
+type SeenContacts = (i64, Vec<RawContact>);
+
+/// The addresses a PATCH sends: `base` with its work phone entries (one, or two from older
+/// onboard versions) replaced by ONE `PHONE`/`WORK` contact holding the number and the
+/// extension, at the place the first one was; every other contact as it was read. A number
+/// or extension that another kept contact already carries (e.g. an extension on `WORK2`)
+/// stays there and is not repeated on the work entry.
+pub fn merged_addresses(
+    base: &[RawContact],
+    phone: Option<&str>,
+    ext: Option<&str>,
+) -> Vec<Contact> {
+    let contacts: Vec<Contact> = base.iter().map(Contact::from_raw).collect();
+    let kept: Vec<(Option<String>, Option<String>)> = contacts
+        .iter()
+        .filter(|c| c.is_phone() && !c.is_work_phone())
+        .map(Contact::phone_parts)
+        .collect();
+    let phone = phone.filter(|p| !kept.iter().any(|(n, _)| n.as_deref() == Some(*p)));
+    let ext = ext.filter(|x| !kept.iter().any(|(_, e)| e.as_deref() == Some(*x)));
+    let new = Contact::work_phone(phone, ext);
+    let mut out = Vec::with_capacity(contacts.len() + 1);
+    let mut placed = false;
+    for c in contacts {
+        if c.is_work_phone() {
+            if !placed {
+                out.extend(new.clone());
+                placed = true;
+            }
+        } else {
+            out.push(c.for_resend());
+        }
+    }
+    if !placed {
+        out.extend(new);
+    }
+    out
 }
 
 fn profs(v: &Option<Vec<genesys::dto::UserRouting>>) -> Vec<Proficiency> {
@@ -99,6 +169,7 @@ impl Api {
         Api {
             client,
             window_s: Default::default(),
+            contacts: Default::default(),
         }
     }
 
@@ -124,13 +195,10 @@ impl Api {
         d: &DesiredUser,
         password: Option<&str>,
     ) -> Result<UserRef, OpError> {
-        let mut addresses = Vec::new();
-        if let Some(p) = d.phone.as_deref().filter(|p| !p.is_empty()) {
-            addresses.push(genesys::dto::Contact::work_phone(p));
-        }
-        if let Some(x) = d.extension.as_deref().filter(|x| !x.is_empty()) {
-            addresses.push(genesys::dto::Contact::work_extension(x));
-        }
+        let addresses: Vec<Contact> =
+            Contact::work_phone(d.phone.as_deref(), d.extension.as_deref())
+                .into_iter()
+                .collect();
         let body = genesys::dto::CreateUser {
             name: d.name.to_string(),
             email: d.email.to_string(),
@@ -176,14 +244,47 @@ impl Api {
     }
 
     pub async fn get_user(&self, id: &str) -> Result<UserRef, OpError> {
-        match self.client.get_user(id, &[], false).await {
-            Ok(u) => Ok(UserRef::from(&u)),
-            Err(e) if e.kind == ErrorKind::NotFound => {
-                let u = self.client.get_user(id, &[], true).await?;
-                Ok(UserRef::from(&u))
-            }
-            Err(e) => Err(e.into()),
+        let u = match self.client.get_user(id, &[], false).await {
+            Ok(u) => u,
+            Err(e) if e.kind == ErrorKind::NotFound => self.client.get_user(id, &[], true).await?,
+            Err(e) => return Err(e.into()),
+        };
+        self.remember_contacts(&u);
+        Ok(UserRef::from(&u))
+    }
+
+    fn remember_contacts(&self, u: &genesys::dto::User) {
+        let Some(version) = u.version else { return };
+        let raw = u.addresses.iter().map(Contact::to_raw).collect();
+        let mut m = self.contacts.lock().unwrap_or_else(|p| p.into_inner());
+        m.insert(u.id.clone(), (version, raw));
+    }
+
+    /// The user's addresses as they are at `version`, and the version to send: the last
+    /// answer seen for this user, else the snapshot's (when still current), else a fresh
+    /// read (the user changed since: its version and addresses both come from that read).
+    async fn contacts_at(
+        &self,
+        id: &str,
+        version: i64,
+        pc: &PhoneContacts,
+    ) -> Result<(i64, Vec<RawContact>), OpError> {
+        let seen = {
+            let m = self.contacts.lock().unwrap_or_else(|p| p.into_inner());
+            m.get(id).filter(|(v, _)| *v == version).cloned()
+        };
+        if let Some(hit) = seen {
+            return Ok(hit);
         }
+        if pc.base_version == version {
+            return Ok((version, pc.base.clone()));
+        }
+        let u = self.client.get_user(id, &[], false).await?;
+        self.remember_contacts(&u);
+        Ok((
+            u.version.unwrap_or(version),
+            u.addresses.iter().map(Contact::to_raw).collect(),
+        ))
     }
 
     /// PATCH the user. With `state`, only the state is sent (the API then changes nothing
@@ -214,17 +315,18 @@ impl Api {
             body.title = p.title.clone();
             body.manager = p.manager_id.clone();
             if let Some(pc) = &p.phone {
-                let mut addresses = Vec::new();
-                if let Some(n) = pc.phone.as_deref().filter(|s| !s.is_empty()) {
-                    addresses.push(genesys::dto::Contact::work_phone(n));
-                }
-                if let Some(x) = pc.extension.as_deref().filter(|s| !s.is_empty()) {
-                    addresses.push(genesys::dto::Contact::work_extension(x));
-                }
-                body.addresses = Some(addresses);
+                // `addresses` replaces the whole list: send the other contacts back.
+                let (v, base) = self.contacts_at(id, version, pc).await?;
+                body.version = v;
+                body.addresses = Some(merged_addresses(
+                    &base,
+                    pc.phone.as_deref(),
+                    pc.extension.as_deref(),
+                ));
             }
         }
         let u = self.client.patch_user(id, &body).await?;
+        self.remember_contacts(&u);
         Ok(UserRef::from(&u))
     }
 
@@ -250,15 +352,15 @@ impl Api {
     }
 
     pub async fn patch_skills(&self, id: &str, s: &[Proficiency]) -> Result<(), OpError> {
-        Ok(self.client.patch_user_skills(id, s).await?)
+        resend_on_conflict(|| self.client.patch_user_skills(id, s)).await
     }
 
     pub async fn put_skills(&self, id: &str, s: &[Proficiency]) -> Result<(), OpError> {
-        Ok(self.client.put_user_skills(id, s).await?)
+        resend_on_conflict(|| self.client.put_user_skills(id, s)).await
     }
 
     pub async fn patch_languages(&self, id: &str, l: &[Proficiency]) -> Result<(), OpError> {
-        Ok(self.client.patch_user_languages(id, l).await?)
+        resend_on_conflict(|| self.client.patch_user_languages(id, l)).await
     }
 
     pub async fn queue_members(
@@ -350,5 +452,56 @@ impl Api {
                 languages: profs(&u.languages),
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(v: serde_json::Value) -> RawContact {
+        match v {
+            serde_json::Value::Object(m) => RawContact(m),
+            _ => RawContact::default(),
+        }
+    }
+
+    #[test]
+    fn merged_addresses_replace_only_the_work_phone() {
+        let base = vec![
+            raw(
+                serde_json::json!({"address": "+13175550100", "display": "+13175550100", "mediaType": "PHONE", "type": "WORK", "countryCode": "US"}),
+            ),
+            raw(
+                serde_json::json!({"address": "1000", "extension": "1000", "display": "1000", "mediaType": "PHONE", "type": "WORK2"}),
+            ),
+            raw(serde_json::json!({"display": "7777", "mediaType": "PHONE", "type": "WORK3"})),
+            raw(
+                serde_json::json!({"address": "a@b.example", "mediaType": "EMAIL", "type": "HOME", "integration": "x"}),
+            ),
+        ];
+        // The extension lives on WORK2 already: the new WORK entry carries only the number.
+        let out = merged_addresses(&base, Some("+13175550101"), Some("1000"));
+        let v: Vec<serde_json::Value> = out
+            .iter()
+            .map(|c| serde_json::to_value(c).unwrap())
+            .collect();
+        assert_eq!(
+            v[0],
+            serde_json::json!({"address": "+13175550101", "mediaType": "PHONE", "type": "WORK"})
+        );
+        // A pool extension goes back without the pool's `address` beside it.
+        assert_eq!(
+            v[1],
+            serde_json::json!({"extension": "1000", "display": "1000", "mediaType": "PHONE", "type": "WORK2"})
+        );
+        // Shape 4 goes back named as the extension it is.
+        assert_eq!(v[2]["extension"], "7777");
+        // Unknown fields survive.
+        assert_eq!(v[3], serde_json::to_value(&base[3]).unwrap());
+        // No work entry before: it is added at the end, with both parts.
+        let out = merged_addresses(&base[3..], Some("+13175550101"), Some("1201"));
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[1].extension.as_deref(), Some("1201"));
     }
 }

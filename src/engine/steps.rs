@@ -3,8 +3,8 @@
 //! plan screen's estimate and the engine can never disagree.
 
 use crate::model::{
-    DesiredUser, ExistingUser, Grant, Id, ManagerRef, PlanAction, Proficiency, RowPlan, Step, Text,
-    UserState,
+    DesiredUser, ExistingUser, Grant, Id, ManagerRef, PlanAction, Proficiency, RawContact, RowPlan,
+    Step, Text, UserState,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, RandomState};
@@ -80,10 +80,15 @@ impl UserPatch {
     }
 }
 
+/// The work phone a PATCH sets, and the user's `addresses` as last read (with the version
+/// they were read at): a PATCH with `addresses` replaces the whole list, so every other
+/// contact must go back with it unchanged (genesys-api.md §11.4).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PhoneContacts {
     pub phone: Option<String>,
     pub extension: Option<String>,
+    pub base: Vec<RawContact>,
+    pub base_version: i64,
 }
 
 /// Work for one row, before any request is made.
@@ -353,6 +358,8 @@ fn user_patch(d: &DesiredUser, e: &ExistingUser) -> (UserPatch, Option<ManagerRe
         p.phone = Some(PhoneContacts {
             phone: owned(&d.phone).or_else(|| e.phone.clone()),
             extension: owned(&d.extension).or_else(|| e.extension.clone()),
+            base: e.addresses.clone(),
+            base_version: e.version,
         });
     }
     (p, manager)
@@ -825,6 +832,7 @@ mod tests {
             queue_ids: d.queue_ids.clone(),
             licenses: vec![],
             external_ids: d.external_id.clone().into_iter().collect(),
+            addresses: vec![],
         }
     }
 

@@ -24,6 +24,23 @@ impl Client {
             .collect())
     }
 
+    /// Every division, with the home division marked: when the listing marks none,
+    /// `GET /api/v2/authorization/divisions/home` says which it is (genesys-api.md §11.7: a
+    /// create needs a `divisionId`, so "home" must be known).
+    pub async fn divisions_with_home(&self) -> Result<Vec<Division>, ApiError> {
+        let mut all = self.list_divisions().await?;
+        if all.iter().any(|d| d.home) {
+            return Ok(all);
+        }
+        let home = self.home_division().await?;
+        match all.iter_mut().find(|d| d.id == home.id) {
+            Some(d) => d.home = true,
+            None if !home.id.is_empty() => all.push(home),
+            None => {}
+        }
+        Ok(all)
+    }
+
     /// `GET /api/v2/authorization/divisions/home`.
     pub async fn home_division(&self) -> Result<Division, ApiError> {
         let d: DivisionDto = self
@@ -146,14 +163,16 @@ impl Client {
                 })
                 .collect(),
         };
-        let r = Req::new(
+        let mut r = Req::new(
             Method::POST,
             template,
             format!("/api/v2/authorization/subjects/{}/{op}", seg(user_id)),
-        )
-        .q("subjectType", "PC_USER")
-        .json(&body)?
-        .safety(Safety::Idempotent);
+        );
+        // `bulkremove` takes no subjectType (SDK v269, genesys-api.md §11).
+        if op != "bulkremove" {
+            r = r.q("subjectType", "PC_USER");
+        }
+        let r = r.json(&body)?.safety(Safety::Idempotent);
         self.call_unit(r).await.map(|_| ())
     }
 

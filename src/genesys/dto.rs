@@ -2,7 +2,17 @@
 //! tolerantly: every field has a default, unknown fields are ignored.
 
 use super::secret::Secret;
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// `null` reads as the field's default: the API may answer `null` for any field it has no
+/// value for, and that must mean "absent", not a decode error.
+pub(crate) fn nullable<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
 
 fn ser_secret<S: Serializer>(s: &Option<Secret>, ser: S) -> Result<S::Ok, S::Error> {
     match s {
@@ -15,6 +25,7 @@ fn ser_secret<S: Serializer>(s: &Option<Secret>, ser: S) -> Result<S::Ok, S::Err
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Ref {
+    #[serde(deserialize_with = "nullable")]
     pub id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -24,6 +35,10 @@ pub struct Ref {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Listing<T> {
+    #[serde(
+        deserialize_with = "nullable",
+        bound(deserialize = "T: Deserialize<'de>")
+    )]
     pub entities: Vec<T>,
     pub page_size: Option<u32>,
     pub page_number: Option<u32>,
@@ -49,7 +64,8 @@ impl<T> Default for Listing<T> {
 // Users
 // ------------------------------------------------------------------------------------------
 
-/// `Contact` — an entry of a user's `addresses`.
+/// `Contact` — an entry of a user's `addresses`. Fields this client does not know are kept
+/// in `extra`, so a contact read from the org can be sent back exactly as it came.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Contact {
@@ -61,31 +77,128 @@ pub struct Contact {
     pub media_type: Option<String>,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none", skip_deserializing)]
+    /// Read-only on the API side; kept so that a contact goes back as it was read.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+fn non_empty(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// `(2001)` → `2001`: Genesys wraps some displayed extensions in parentheses.
+fn strip_parens(s: &str) -> &str {
+    s.trim()
+        .trim_start_matches('(')
+        .trim_end_matches(')')
+        .trim()
+}
+
+/// A displayed number back to E.164-ish form: the leading `+` and the digits.
+fn number_from_display(s: &str) -> String {
+    let s = strip_parens(s);
+    let plus = s.starts_with('+');
+    let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+    if plus { format!("+{digits}") } else { digits }
 }
 
 impl Contact {
-    /// A work phone (`PHONE`/`WORK`) with an E.164 number.
-    pub fn work_phone(number: &str) -> Self {
-        Contact {
-            address: Some(number.to_string()),
+    /// The work phone (`PHONE`/`WORK`): a DID and its extension are ONE contact
+    /// (genesys-api.md §11.2). `None` when both are empty.
+    pub fn work_phone(number: Option<&str>, extension: Option<&str>) -> Option<Self> {
+        let number = number.map(str::trim).filter(|s| !s.is_empty());
+        let extension = extension.map(str::trim).filter(|s| !s.is_empty());
+        if number.is_none() && extension.is_none() {
+            return None;
+        }
+        Some(Contact {
+            address: number.map(str::to_string),
+            extension: extension.map(str::to_string),
             media_type: Some("PHONE".into()),
             kind: Some("WORK".into()),
             ..Default::default()
+        })
+    }
+
+    pub fn is_phone(&self) -> bool {
+        self.media_type
+            .as_deref()
+            .is_none_or(|m| m.eq_ignore_ascii_case("PHONE"))
+    }
+
+    /// A `PHONE` contact of type `WORK` (a missing type counts as `WORK`).
+    pub fn is_work_phone(&self) -> bool {
+        self.is_phone()
+            && self
+                .kind
+                .as_deref()
+                .is_none_or(|k| k.eq_ignore_ascii_case("WORK"))
+    }
+
+    /// (number, extension) of a phone contact, whichever of the four shapes it was read in
+    /// (genesys-api.md §11.3, after Terraform's `flattenUserAddresses`):
+    /// 1. `address` only: a number;
+    /// 2. `extension` equal to `display`: an extension in a pool (an `address` beside it is
+    ///    the pool's, not the user's number);
+    /// 3. `extension` and a different `display`: number (from `address`, else `display`) +
+    ///    extension;
+    /// 4. `display` only: an extension outside every pool.
+    pub fn phone_parts(&self) -> (Option<String>, Option<String>) {
+        let addr = non_empty(&self.address);
+        let ext = non_empty(&self.extension).map(strip_parens);
+        let disp = non_empty(&self.display);
+        let ext_is_display = ext.is_some() && ext == disp.map(strip_parens);
+        let number = if ext_is_display {
+            None
+        } else if let Some(a) = addr {
+            Some(a.to_string())
+        } else if ext.is_some() {
+            disp.map(number_from_display).filter(|n| !n.is_empty())
+        } else {
+            None
+        };
+        let extension = match ext {
+            Some(e) => Some(e.to_string()),
+            None if addr.is_none() => disp.map(|d| strip_parens(d).to_string()),
+            None => None,
+        };
+        (number, extension.filter(|e| !e.is_empty()))
+    }
+
+    /// The contact with every field it was read with.
+    pub fn to_raw(&self) -> crate::model::RawContact {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::Object(m)) => crate::model::RawContact(m),
+            _ => crate::model::RawContact::default(),
         }
     }
 
-    /// A work phone (`PHONE`/`WORK`) with an extension.
-    pub fn work_extension(ext: &str) -> Self {
-        Contact {
-            extension: Some(ext.to_string()),
-            media_type: Some("PHONE".into()),
-            kind: Some("WORK".into()),
-            ..Default::default()
+    /// A contact kept by [`Contact::to_raw`].
+    pub fn from_raw(raw: &crate::model::RawContact) -> Contact {
+        serde_json::from_value(serde_json::Value::Object(raw.0.clone())).unwrap_or_default()
+    }
+
+    /// The contact as it should be sent back in a PATCH that replaces `addresses`: as read,
+    /// except that an extension read as `display` only (shape 4) is named as an extension,
+    /// which is how it was written, and the `address` read beside a pool extension (shape 2:
+    /// the pool's, not the user's number) is left out.
+    pub fn for_resend(&self) -> Contact {
+        let mut c = self.clone();
+        let ext = non_empty(&c.extension).map(strip_parens);
+        if ext.is_some() && ext == non_empty(&c.display).map(strip_parens) {
+            c.address = None;
         }
+        if non_empty(&c.address).is_none()
+            && non_empty(&c.extension).is_none()
+            && let Some(d) = non_empty(&c.display)
+        {
+            c.extension = Some(strip_parens(d).to_string());
+        }
+        c
     }
 }
 
@@ -93,8 +206,10 @@ impl Contact {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct UserRouting {
+    #[serde(deserialize_with = "nullable")]
     pub id: String,
     pub name: Option<String>,
+    #[serde(deserialize_with = "nullable")]
     pub proficiency: f64,
     pub state: Option<String>,
 }
@@ -103,7 +218,9 @@ pub struct UserRouting {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct User {
+    #[serde(deserialize_with = "nullable")]
     pub id: String,
+    #[serde(deserialize_with = "nullable")]
     pub name: String,
     pub division: Option<Ref>,
     pub email: Option<String>,
@@ -113,7 +230,9 @@ pub struct User {
     pub department: Option<String>,
     pub title: Option<String>,
     pub manager: Option<Ref>,
+    #[serde(deserialize_with = "nullable")]
     pub addresses: Vec<Contact>,
+    #[serde(deserialize_with = "nullable")]
     pub primary_contact_info: Vec<Contact>,
     /// Only with `expand=skills`; `None` when not expanded.
     pub skills: Option<Vec<UserRouting>>,
@@ -142,30 +261,23 @@ impl User {
             .unwrap_or("")
     }
 
-    /// Work phone (E.164) and extension from `addresses` (PHONE entries).
+    /// Work phone (E.164) and extension from `addresses`: the first `PHONE`/`WORK` entry
+    /// that has each (older onboard versions wrote them as two `WORK` entries); an extension
+    /// on another phone type counts when no work entry has one.
     pub fn phone_and_extension(&self) -> (Option<String>, Option<String>) {
         let mut phone = None;
         let mut ext = None;
-        let phones = self.addresses.iter().filter(|c| {
-            c.media_type
-                .as_deref()
-                .is_none_or(|m| m.eq_ignore_ascii_case("PHONE"))
-        });
-        for c in phones {
-            let work = c
-                .kind
-                .as_deref()
-                .is_none_or(|k| k.eq_ignore_ascii_case("WORK"));
-            if let Some(e) = c.extension.as_deref().filter(|e| !e.is_empty())
-                && ext.is_none()
-            {
-                ext = Some(e.to_string());
-            }
-            if let Some(a) = c.address.as_deref().filter(|a| !a.is_empty())
-                && (phone.is_none() && work)
-            {
-                phone = Some(a.to_string());
-            }
+        for c in self.addresses.iter().filter(|c| c.is_work_phone()) {
+            let (n, x) = c.phone_parts();
+            phone = phone.or(n);
+            ext = ext.or(x);
+        }
+        if ext.is_none() {
+            ext = self
+                .addresses
+                .iter()
+                .filter(|c| c.is_phone())
+                .find_map(|c| c.phone_parts().1);
         }
         (phone, ext)
     }
@@ -247,6 +359,7 @@ pub struct SearchResponse {
     pub page_count: Option<u32>,
     pub page_size: Option<u32>,
     pub page_number: Option<u32>,
+    #[serde(deserialize_with = "nullable")]
     pub results: Vec<User>,
 }
 
@@ -254,7 +367,9 @@ pub struct SearchResponse {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct ExternalIdDto {
+    #[serde(deserialize_with = "nullable")]
     pub authority_name: String,
+    #[serde(deserialize_with = "nullable")]
     pub external_key: String,
 }
 
@@ -265,7 +380,9 @@ pub struct ExternalIdDto {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct DivisionDto {
+    #[serde(deserialize_with = "nullable")]
     pub id: String,
+    #[serde(deserialize_with = "nullable")]
     pub name: String,
     pub home_division: Option<bool>,
 }
@@ -273,9 +390,12 @@ pub struct DivisionDto {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct RoleDto {
+    #[serde(deserialize_with = "nullable")]
     pub id: String,
+    #[serde(deserialize_with = "nullable")]
     pub name: String,
     pub base_license: Option<String>,
+    #[serde(deserialize_with = "nullable")]
     pub addon_licenses: Vec<String>,
 }
 
@@ -290,7 +410,9 @@ pub struct AuthzGrant {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct AuthzSubject {
+    #[serde(deserialize_with = "nullable")]
     pub id: String,
+    #[serde(deserialize_with = "nullable")]
     pub grants: Vec<AuthzGrant>,
     pub version: Option<i64>,
 }
@@ -322,7 +444,9 @@ pub struct RoleGrantBody {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct NamedDto {
+    #[serde(deserialize_with = "nullable")]
     pub id: String,
+    #[serde(deserialize_with = "nullable")]
     pub name: String,
     pub state: Option<String>,
 }
@@ -330,7 +454,9 @@ pub struct NamedDto {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct QueueDto {
+    #[serde(deserialize_with = "nullable")]
     pub id: String,
+    #[serde(deserialize_with = "nullable")]
     pub name: String,
     pub division: Option<Ref>,
     pub member_count: Option<u32>,
@@ -353,6 +479,7 @@ pub struct IdOnly {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct QueueMemberDto {
+    #[serde(deserialize_with = "nullable")]
     pub id: String,
     pub name: Option<String>,
     pub user: Option<Ref>,
@@ -364,6 +491,7 @@ pub struct QueueMemberDto {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct UserQueueDto {
+    #[serde(deserialize_with = "nullable")]
     pub id: String,
     pub name: Option<String>,
     pub joined: Option<bool>,
@@ -376,6 +504,7 @@ pub struct UserQueueDto {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct LicenseDefinition {
+    #[serde(deserialize_with = "nullable")]
     pub id: String,
     pub description: Option<String>,
 }
@@ -383,8 +512,10 @@ pub struct LicenseDefinition {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct UserLicensesDto {
+    #[serde(deserialize_with = "nullable")]
     pub id: String,
     /// Licence ids (listing) — or definitions in other shapes; read tolerantly.
+    #[serde(deserialize_with = "nullable")]
     pub licenses: Vec<serde_json::Value>,
 }
 
@@ -405,14 +536,18 @@ pub struct LicenseBatch {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct LicenseUpdateStatus {
+    #[serde(deserialize_with = "nullable")]
     pub user_id: String,
+    #[serde(deserialize_with = "nullable")]
     pub license_id: String,
+    #[serde(deserialize_with = "nullable")]
     pub result: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct BillingPeriod {
+    #[serde(deserialize_with = "nullable")]
     pub id: String,
     pub date_start: Option<String>,
     pub date_end: Option<String>,
@@ -422,8 +557,10 @@ pub struct BillingPeriod {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct BillingContract {
+    #[serde(deserialize_with = "nullable")]
     pub id: String,
     pub status: Option<String>,
+    #[serde(deserialize_with = "nullable")]
     pub billing_periods: Vec<BillingPeriod>,
 }
 
@@ -446,8 +583,10 @@ pub struct BillingCharge {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct BillingPeriodDetail {
+    #[serde(deserialize_with = "nullable")]
     pub id: String,
     pub status: Option<String>,
+    #[serde(deserialize_with = "nullable")]
     pub charges: Vec<BillingCharge>,
 }
 
@@ -455,6 +594,10 @@ pub struct BillingPeriodDetail {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct CursorListing<T> {
+    #[serde(
+        deserialize_with = "nullable",
+        bound(deserialize = "T: Deserialize<'de>")
+    )]
     pub entities: Vec<T>,
     pub next_uri: Option<String>,
 }
@@ -475,7 +618,9 @@ impl<T> Default for CursorListing<T> {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct TrunkDto {
+    #[serde(deserialize_with = "nullable")]
     pub id: String,
+    #[serde(deserialize_with = "nullable")]
     pub name: String,
     pub state: Option<String>,
     pub in_service: Option<bool>,
@@ -487,16 +632,21 @@ pub struct TrunkDto {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct TrunkBaseDto {
+    #[serde(deserialize_with = "nullable")]
     pub id: String,
     pub name: Option<String>,
+    #[serde(deserialize_with = "nullable")]
     pub properties: serde_json::Value,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct DidPoolDto {
+    #[serde(deserialize_with = "nullable")]
     pub id: String,
+    #[serde(deserialize_with = "nullable")]
     pub start_phone_number: String,
+    #[serde(deserialize_with = "nullable")]
     pub end_phone_number: String,
     pub state: Option<String>,
 }
@@ -506,6 +656,7 @@ pub struct DidPoolDto {
 #[serde(default, rename_all = "camelCase")]
 pub struct DidNumberDto {
     pub id: Option<String>,
+    #[serde(deserialize_with = "nullable")]
     pub number: String,
     pub assigned: Option<bool>,
     pub did_pool: Option<Ref>,
@@ -516,8 +667,11 @@ pub struct DidNumberDto {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct ExtensionPoolDto {
+    #[serde(deserialize_with = "nullable")]
     pub id: String,
+    #[serde(deserialize_with = "nullable")]
     pub start_number: String,
+    #[serde(deserialize_with = "nullable")]
     pub end_number: String,
     pub state: Option<String>,
 }
@@ -526,6 +680,7 @@ pub struct ExtensionPoolDto {
 #[serde(default, rename_all = "camelCase")]
 pub struct ExtensionDto {
     pub id: Option<String>,
+    #[serde(deserialize_with = "nullable")]
     pub number: String,
     pub owner: Option<Ref>,
     pub owner_type: Option<String>,

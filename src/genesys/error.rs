@@ -16,9 +16,10 @@ pub enum ErrorKind {
     Forbidden,
     /// 404.
     NotFound,
-    /// 409 other than a version conflict (e.g. `general.conflict` on a duplicate email).
+    /// 409 on a create (e.g. `general.conflict` on a duplicate email).
     Conflict,
-    /// 409, or 400 mentioning the version: re-read and re-apply.
+    /// Any 409 on a PATCH/PUT/DELETE, or a 400 "does not match the current version":
+    /// re-read and re-apply.
     VersionConflict,
     /// Other 4xx (validation etc.).
     BadRequest,
@@ -52,7 +53,9 @@ pub(crate) struct ErrorBody {
     pub message: Option<String>,
     pub code: Option<String>,
     pub context_id: Option<String>,
+    #[serde(deserialize_with = "super::dto::nullable")]
     pub details: Vec<ErrorDetail>,
+    #[serde(deserialize_with = "super::dto::nullable")]
     pub errors: Vec<serde_json::Value>,
     pub error: Option<String>,
     #[serde(rename = "error_description")]
@@ -210,10 +213,15 @@ impl ApiError {
 }
 
 /// Map status + code + message (+ the request's method) to a kind.
+///
+/// Version conflicts follow Terraform's `IsVersionMismatch` (genesys-api.md §11.5): any 409
+/// on a PATCH/PUT/DELETE of an existing object, whatever its code or message (the real
+/// message does not always say "version"), and a 400 saying "does not match the current
+/// version". A 409 on a POST (a create) keeps its meaning: `general.conflict`, a duplicate.
 fn classify(status: u16, code: Option<&str>, message: &str, request: &str) -> ErrorKind {
     let lower = message.to_ascii_lowercase();
-    let mentions_version = lower.contains("version")
-        || code.is_some_and(|c| c.to_ascii_lowercase().contains("version"));
+    let stale = lower.contains("does not match the current version");
+    let code_says_version = code.is_some_and(|c| c.to_ascii_lowercase().contains("version"));
     let is_update = ["PATCH ", "PUT ", "DELETE "]
         .iter()
         .any(|m| request.starts_with(m));
@@ -221,11 +229,9 @@ fn classify(status: u16, code: Option<&str>, message: &str, request: &str) -> Er
         401 => ErrorKind::Unauthorized,
         403 => ErrorKind::Forbidden,
         404 => ErrorKind::NotFound,
-        409 if mentions_version => ErrorKind::VersionConflict,
-        // Terraform treats a 409 on an update as a version mismatch.
-        409 if is_update && code != Some("general.conflict") => ErrorKind::VersionConflict,
+        409 if is_update || stale || code_says_version => ErrorKind::VersionConflict,
         409 => ErrorKind::Conflict,
-        400 if mentions_version => ErrorKind::VersionConflict,
+        400 if stale => ErrorKind::VersionConflict,
         429 => ErrorKind::RateLimited,
         500..=599 => ErrorKind::Server,
         _ => ErrorKind::BadRequest,
@@ -310,6 +316,32 @@ mod tests {
         );
         assert_eq!(v.kind, ErrorKind::VersionConflict);
         assert_eq!(v.context_id.as_deref(), Some("corr"));
+        // Any 409 on an update is a version conflict, even as `general.conflict` without the
+        // word "version"; on a create it stays a conflict.
+        let g = ApiError::from_response(
+            409,
+            br#"{"message":"The user was modified by another request.","code":"general.conflict"}"#,
+            None,
+            "PATCH /api/v2/users/{userId}",
+            1,
+        );
+        assert_eq!(g.kind, ErrorKind::VersionConflict);
+        let c = ApiError::from_response(
+            409,
+            br#"{"message":"conflict","code":"general.conflict"}"#,
+            None,
+            "POST /api/v2/users",
+            1,
+        );
+        assert_eq!(c.kind, ErrorKind::Conflict);
+        let other400 = ApiError::from_response(
+            400,
+            br#"{"message":"version is required","code":"required.field.missing"}"#,
+            None,
+            "PATCH /api/v2/users/{userId}",
+            1,
+        );
+        assert_eq!(other400.kind, ErrorKind::BadRequest);
         let n = ApiError::from_response(
             404,
             br#"{"message":"x","code":"not.found"}"#,

@@ -196,6 +196,11 @@ impl Client {
             queue_ids: queues.into_iter().map(Into::into).collect(),
             licenses: lic.into_iter().map(Into::into).collect(),
             external_ids: ext,
+            addresses: u
+                .addresses
+                .iter()
+                .map(super::dto::Contact::to_raw)
+                .collect(),
             id: u.id.into(),
             name: u.name,
         })

@@ -14,11 +14,33 @@ const PAGE_CONCURRENCY: usize = 4;
 /// A guard against listings that never end.
 const MAX_PAGES: u32 = 10_000;
 
+/// The error code of an answer too big to send: retry with a smaller `pageSize`.
+const TOO_LARGE: &str = "response.entity.too.large";
+
 impl Client {
-    /// Every entity of a page-number listing.
+    /// Every entity of a page-number listing. When the API answers
+    /// `response.entity.too.large` (genesys-api.md §8), the listing starts again at half the
+    /// page size, down to 1.
     pub(crate) async fn all_pages<T: DeserializeOwned + Send + 'static>(
         &self,
         req: Req,
+        page_size: u32,
+    ) -> Result<Vec<T>, ApiError> {
+        let mut size = page_size.max(1);
+        loop {
+            match self.all_pages_of(&req, size).await {
+                Err(e) if e.code.as_deref() == Some(TOO_LARGE) && size > 1 => {
+                    size /= 2;
+                    tracing::debug!(request = %req.describe(), size, "answer too large, halving pageSize");
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn all_pages_of<T: DeserializeOwned + Send + 'static>(
+        &self,
+        req: &Req,
         page_size: u32,
     ) -> Result<Vec<T>, ApiError> {
         let page = |n: u32| req.clone().q("pageSize", page_size).q("pageNumber", n);

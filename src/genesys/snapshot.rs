@@ -5,7 +5,8 @@ use super::client::Client;
 use super::error::{ApiError, ErrorKind};
 use super::telephony::{DEFAULT_TRUNK_CHANNELS_KEY, DidFilter, trunk_channels};
 use crate::model::{
-    AssignedNumber, ExternalId, License, LoadProgress, NumberPool, OrgSnapshot, Seats, Trunk,
+    AssignedNumber, ExternalId, FigureSource, License, LoadProgress, NumberPool, OrgSnapshot,
+    Seats, Trunk,
 };
 use futures::{FutureExt, StreamExt, TryStreamExt};
 use std::collections::{BTreeMap, BTreeSet};
@@ -82,7 +83,7 @@ pub async fn load_snapshot(
     let (org, divisions, roles, skills, languages, queues, licenses, trunks, dids, exts, users) = futures::try_join!(
         client.org_identity(),
         async {
-            let v = client.list_divisions().await?;
+            let v = client.divisions_with_home().await?;
             done(p, "divisions", v.len());
             Ok::<_, ApiError>(v)
         },
@@ -207,8 +208,9 @@ pub async fn load_snapshot(
     })
 }
 
-/// Licence definitions with seats: billing (prepaid − actual) first, then the profile's
-/// configured totals (used = holders from `/license/users`), else unknown.
+/// Licence definitions with seats: the profile's configured totals first (used = holders
+/// from `/license/users`), then billing (prepaid − actual of the matching product, an
+/// assumption: genesys-api.md §10), else unknown.
 async fn load_licenses(client: &Client, opts: &SnapshotOptions) -> Result<Vec<License>, ApiError> {
     let (defs, billed) = futures::try_join!(client.license_definitions(), async {
         match client.billing_seats().await {
@@ -225,9 +227,7 @@ async fn load_licenses(client: &Client, opts: &SnapshotOptions) -> Result<Vec<Li
         }
     })?;
     let billed = billed.unwrap_or_default();
-    let needs_holders = defs.iter().any(|d| {
-        !billed.iter().any(|b| b.matches(&d.id)) && opts.license_seats.contains_key(&d.id)
-    });
+    let needs_holders = defs.iter().any(|d| opts.license_seats.contains_key(&d.id));
     let holders: BTreeMap<String, u32> = if needs_holders {
         let mut m = BTreeMap::new();
         for lics in client.license_users().await?.into_values() {
@@ -243,17 +243,19 @@ async fn load_licenses(client: &Client, opts: &SnapshotOptions) -> Result<Vec<Li
         .into_iter()
         .map(|d| {
             let matching: Vec<_> = billed.iter().filter(|b| b.matches(&d.id)).collect();
-            let seats = if !matching.is_empty() {
+            let seats = if let Some(total) = opts.license_seats.get(&d.id) {
+                Seats::Known {
+                    total: *total,
+                    used: holders.get(&d.id).copied().unwrap_or(0),
+                    from: FigureSource::Profile,
+                }
+            } else if !matching.is_empty() {
                 let total: f64 = matching.iter().map(|b| b.prepaid).sum();
                 let used: f64 = matching.iter().map(|b| b.actual).sum();
                 Seats::Known {
                     total: total.max(0.0).round() as u32,
                     used: used.max(0.0).round() as u32,
-                }
-            } else if let Some(total) = opts.license_seats.get(&d.id) {
-                Seats::Known {
-                    total: *total,
-                    used: holders.get(&d.id).copied().unwrap_or(0),
+                    from: FigureSource::Org,
                 }
             } else {
                 Seats::Unknown
@@ -307,11 +309,17 @@ async fn load_trunks(client: &Client, opts: &SnapshotOptions) -> Result<Vec<Trun
                     .is_none_or(|s| s.eq_ignore_ascii_case("active"))
                     && t.enabled.unwrap_or(true)
             });
+            // The profile overrides the trunk-base property (whose key is an assumption).
+            let (channels, channels_from) = match (from_config, from_base) {
+                (Some(c), _) => (Some(c), FigureSource::Profile),
+                (None, b) => (b, FigureSource::Org),
+            };
             Trunk {
                 id: t.id,
                 name: t.name,
                 in_service,
-                channels: from_base.or(from_config),
+                channels,
+                channels_from,
             }
         })
         .collect())

@@ -1,7 +1,7 @@
 //! Users (genesys-api.md §2).
 
 use super::client::{Client, Req, Safety, seg};
-use super::dto::{ExternalIdDto, SearchCriteria, SearchRequest, SearchResponse, User};
+use super::dto::{ExternalIdDto, SearchCriteria, SearchRequest, SearchResponse, User, UserRouting};
 use super::error::{ApiError, ErrorKind};
 use super::secret::Secret;
 use crate::model::{ExternalId, UserState};
@@ -14,6 +14,8 @@ pub const USER_IDS_PER_GET: usize = 100;
 /// Values per `EXACT` search criterion.
 pub const SEARCH_VALUES_PER_CALL: usize = 50;
 const SEARCH_PAGE_SIZE: u32 = 100;
+/// Per-user reads of a missing expansion in flight at once (the limiter paces them).
+const EXPAND_CONCURRENCY: usize = 8;
 
 pub(crate) fn state_str(s: UserState) -> &'static str {
     match s {
@@ -49,7 +51,81 @@ impl Client {
         if deleted {
             r = r.q("state", "deleted");
         }
-        self.call(r).await
+        let mut u: User = self.call(r).await?;
+        self.fill_missing_expansions(std::slice::from_mut(&mut u), expand)
+            .await?;
+        Ok(u)
+    }
+
+    /// `expand` is best effort (genesys-api.md §11.6): a user read without the `skills` or
+    /// `languages` it asked for has them *unknown*, not empty. Reads each missing part from
+    /// the user's own listing, so every caller (snapshot, diff, verification) sees complete
+    /// data. Costs nothing when the API honoured the expansion.
+    pub async fn fill_missing_expansions(
+        &self,
+        users: &mut [User],
+        expand: &[&str],
+    ) -> Result<(), ApiError> {
+        let want_skills = expand.contains(&"skills");
+        let want_languages = expand.contains(&"languages");
+        if !want_skills && !want_languages {
+            return Ok(());
+        }
+        let todo: Vec<(usize, bool)> = users
+            .iter()
+            .enumerate()
+            .flat_map(|(i, u)| {
+                let s = (want_skills && u.skills.is_none()).then_some((i, true));
+                let l = (want_languages && u.languages.is_none()).then_some((i, false));
+                s.into_iter().chain(l)
+            })
+            .collect();
+        if todo.is_empty() {
+            return Ok(());
+        }
+        let fetched: Vec<(usize, bool, Vec<UserRouting>)> = futures::stream::iter(todo)
+            .map(|(i, skills)| {
+                let id = users[i].id.clone();
+                async move {
+                    let list = self.user_routing_list(&id, skills).await?;
+                    Ok::<_, ApiError>((i, skills, list))
+                }
+            })
+            .buffered(EXPAND_CONCURRENCY)
+            .try_collect()
+            .await?;
+        for (i, skills, list) in fetched {
+            if skills {
+                users[i].skills = Some(list);
+            } else {
+                users[i].languages = Some(list);
+            }
+        }
+        Ok(())
+    }
+
+    /// `GET /users/{id}/routingskills` or `/routinglanguages`, every page; a user that cannot
+    /// be found there (e.g. deleted) holds none.
+    async fn user_routing_list(
+        &self,
+        id: &str,
+        skills: bool,
+    ) -> Result<Vec<UserRouting>, ApiError> {
+        let r = if skills {
+            Req::get(
+                "/api/v2/users/{userId}/routingskills",
+                format!("/api/v2/users/{}/routingskills", seg(id)),
+            )
+        } else {
+            Req::get(
+                "/api/v2/users/{userId}/routinglanguages",
+                format!("/api/v2/users/{}/routinglanguages", seg(id)),
+            )
+        };
+        match self.all_pages(r, super::pagination::PAGE_SIZE).await {
+            Err(e) if e.kind == ErrorKind::NotFound => Ok(Vec::new()),
+            other => other,
+        }
     }
 
     /// `GET /api/v2/users?id=…&state=any`, in batches of [`USER_IDS_PER_GET`] ids (halved
@@ -94,6 +170,7 @@ impl Client {
                 batch = (batch / 2).max(1);
             }
         }
+        self.fill_missing_expansions(&mut out, expand).await?;
         Ok(out)
     }
 
@@ -245,7 +322,9 @@ impl Client {
         }
     }
 
-    /// `POST /api/v2/users/{userId}/externalid`; returns the user's external ids.
+    /// `POST /api/v2/users/{userId}/externalid`. The real API answers with ONE
+    /// `UserExternalIdentifier` although the SDK declares a list (genesys-api.md §11.1), so
+    /// any 2xx counts as done: returns what the body holds (an object, a list, or nothing).
     pub async fn add_external_id(
         &self,
         user_id: &str,
@@ -262,24 +341,18 @@ impl Client {
         )
         .json(&body)?
         .safety(Safety::Idempotent);
-        let v: Vec<ExternalIdDto> = self
-            .call::<Option<Vec<ExternalIdDto>>>(r)
-            .await?
-            .unwrap_or_default();
-        Ok(v.into_iter().map(to_ext).collect())
+        let resp = self.execute(&r).await?;
+        Ok(external_ids_in(&resp.body))
     }
 
-    /// `GET /api/v2/users/{userId}/externalid`.
+    /// `GET /api/v2/users/{userId}/externalid` (a list; an object is read as a list of one).
     pub async fn list_external_ids(&self, user_id: &str) -> Result<Vec<ExternalId>, ApiError> {
         let r = Req::get(
             "/api/v2/users/{userId}/externalid",
             format!("/api/v2/users/{}/externalid", seg(user_id)),
         );
-        let v: Vec<ExternalIdDto> = self
-            .call::<Option<Vec<ExternalIdDto>>>(r)
-            .await?
-            .unwrap_or_default();
-        Ok(v.into_iter().map(to_ext).collect())
+        let v: ExternalIds = self.call(r).await?;
+        Ok(v.into_vec().into_iter().map(to_ext).collect())
     }
 
     /// `DELETE /api/v2/users/{userId}/externalid/{authorityName}/{externalKey}`.
@@ -325,6 +398,41 @@ impl Client {
         .safety(Safety::Idempotent);
         self.call_unit(r).await.map(|_| ())
     }
+}
+
+/// An external-id answer in any of the shapes seen: one object, a list, or nothing.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(untagged)]
+enum ExternalIds {
+    #[default]
+    None,
+    Many(Vec<ExternalIdDto>),
+    One(ExternalIdDto),
+}
+
+impl ExternalIds {
+    fn into_vec(self) -> Vec<ExternalIdDto> {
+        match self {
+            ExternalIds::None => Vec::new(),
+            ExternalIds::Many(v) => v,
+            ExternalIds::One(d) => vec![d],
+        }
+        .into_iter()
+        .filter(|d| !d.authority_name.is_empty() || !d.external_key.is_empty())
+        .collect()
+    }
+}
+
+/// The external ids a 2xx body names; an unreadable body names none (the status said done).
+fn external_ids_in(body: &[u8]) -> Vec<ExternalId> {
+    serde_json::from_slice::<Option<ExternalIds>>(body)
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+        .into_vec()
+        .into_iter()
+        .map(to_ext)
+        .collect()
 }
 
 fn to_ext(d: ExternalIdDto) -> ExternalId {

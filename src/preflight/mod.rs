@@ -14,8 +14,8 @@ pub mod rules;
 pub use org::{norm as normalize_name, suggest};
 
 use crate::model::{
-    ExistingUser, FieldDiff, Finding, FindingCode, HireList, ManagerRef, OrgSnapshot, Plan,
-    PlanAction, RowPlan, Seats, Severity, Text, UserState,
+    ExistingUser, FieldDiff, FigureSource, Finding, FindingCode, HireList, ManagerRef, OrgSnapshot,
+    Plan, PlanAction, RowPlan, Seats, Severity, Text, Trunk, UserState,
 };
 use org::OrgIndex;
 use rules::{KeyHash, KeyKind, Local, RowKeys, analyze_local, fmt_prof, key_string};
@@ -307,6 +307,31 @@ fn column_findings(list: &HireList) -> Vec<Finding> {
     out
 }
 
+/// Where a seat count came from, for the finding's message.
+fn seats_source(from: FigureSource) -> &'static str {
+    match from {
+        FigureSource::Org => {
+            "seats from the billing contract's product matching the licence id, which is an assumption; set license_seats in the profile to override"
+        }
+        FigureSource::Profile => "seats from the profile's license_seats",
+    }
+}
+
+/// Where the channel counts came from, for the finding's message.
+fn channels_source(trunks: &[&Trunk]) -> &'static str {
+    let profile = trunks
+        .iter()
+        .filter(|t| t.channels_from == FigureSource::Profile)
+        .count();
+    match profile {
+        0 => {
+            "channels read from the trunk base settings' property, which is an assumption; set trunk_channels in the profile to override"
+        }
+        n if n == trunks.len() => "channels from the profile's trunk_channels",
+        _ => "channels from the profile's trunk_channels and the trunk base settings' property",
+    }
+}
+
 fn trunk_findings(state: &State) -> Vec<Finding> {
     let org = &state.org;
     let mut out = Vec::new();
@@ -325,8 +350,24 @@ fn trunk_findings(state: &State) -> Vec<Finding> {
             ));
         }
     }
-    let in_service: Vec<_> = org.trunks.iter().filter(|t| t.in_service).collect();
+    let in_service: Vec<&Trunk> = org.trunks.iter().filter(|t| t.in_service).collect();
     let known = !org.trunks.is_empty() && in_service.iter().all(|t| t.channels.is_some());
+    if !known && !in_service.is_empty() && state.phone_delta > 0 {
+        let unknown: Vec<&str> = in_service
+            .iter()
+            .filter(|t| t.channels.is_none())
+            .map(|t| t.name.as_str())
+            .collect();
+        out.push(file_finding(
+            FindingCode::TrunkCapacity,
+            Some("phone".to_string()),
+            format!(
+                "trunk capacity unknown: the org shows no channel count for {} and the profile sets none, so whether {} more agents with a phone fit was not checked; set trunk_channels in the profile (by trunk name or id) to check it",
+                unknown.join(", "),
+                state.phone_delta
+            ),
+        ));
+    }
     if known && state.phone_delta > 0 {
         let channels: u64 = in_service
             .iter()
@@ -339,10 +380,11 @@ fn trunk_findings(state: &State) -> Vec<Finding> {
                 FindingCode::TrunkCapacity,
                 Some("phone".to_string()),
                 format!(
-                    "after this list {after} agents will have a phone ({} today + {} from this list), but in-service trunks carry {channels} channels × {} agents per channel = {capacity}; add trunk channels, bring trunks back in service, or remove phones/extensions from {} rows",
+                    "after this list {after} agents will have a phone ({} today + {} from this list), but in-service trunks carry {channels} channels × {} agents per channel = {capacity} ({}); add trunk channels, bring trunks back in service, or remove phones/extensions from {} rows",
                     org.phone_enabled_users,
                     state.phone_delta,
                     org.agents_per_channel,
+                    channels_source(&in_service),
                     after - capacity
                 ),
             ));
@@ -480,7 +522,7 @@ fn finish_row(list: &HireList, state: &State, i: usize, local: Local) -> (Vec<Fi
         let Some(info) = org.licenses.get(l as usize) else {
             continue;
         };
-        let (Some(free), Seats::Known { total, used }) = (info.free, info.seats) else {
+        let (Some(free), Seats::Known { total, used, from }) = (info.free, info.seats) else {
             continue;
         };
         if let Some(v) = state.by_license.get(l as usize)
@@ -491,8 +533,9 @@ fn finish_row(list: &HireList, state: &State, i: usize, local: Local) -> (Vec<Fi
                 "licenses",
                 FindingCode::LicenseShortfall,
                 format!(
-                    "licence '{}' has {free} free seats ({total} bought, {used} used) and rows above this one already take them; buy more seats, free unused ones, or skip rows (this row needs it through its licences or its roles' base licence)",
+                    "licence '{}' has {free} free seats ({total} bought, {used} used; {}) and rows above this one already take them; buy more seats, free unused ones, or skip rows (this row needs it through its licences or its roles' base licence)",
                     info.id,
+                    seats_source(from),
                 ),
                 None,
             ));

@@ -5,7 +5,7 @@
 use super::org::{Lookup, OrgIndex, suggest};
 use crate::model::{
     DesiredUser, ExternalId, Field, Finding, FindingCode, Grant, HireList, HireRow, Id,
-    Proficiency, Text, UserState,
+    Proficiency, Severity, Text, UserState,
 };
 
 /// What a row contributes to the cross-row indexes.
@@ -58,13 +58,26 @@ impl Ctx<'_> {
         message: String,
         suggestion: Option<String>,
     ) {
+        self.push_with(field, code, code.severity(), message, suggestion);
+    }
+
+    /// A finding whose severity differs from its code's usual one (e.g. `division_mismatch`
+    /// is an error on a role scope but a warning on a queue).
+    pub fn push_with(
+        &mut self,
+        field: Option<&str>,
+        code: FindingCode,
+        severity: Severity,
+        message: String,
+        suggestion: Option<String>,
+    ) {
         self.findings.push(Finding {
             row: Some(self.row.row),
             line: Some(self.row.line),
             email: self.email.clone(),
             field: field.map(str::to_string),
             code,
-            severity: code.severity(),
+            severity,
             message,
             suggestion,
         });
@@ -619,13 +632,15 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
                     && !qd.is_empty()
                     && !granted.contains(&&**qd)
                 {
+                    // A queue's division decides who may manage it, not who may be a member
+                    // (genesys-api.md §11.10): a warning, never a blocker.
                     let qdl = org.division_label(qd);
-                    cx.push(
+                    cx.push_with(
                         Some("queues"),
                         FindingCode::DivisionMismatch,
+                        Severity::Warning,
                         format!(
-                            "queue '{q}' is in division {qdl}, where this user will hold no role; add a role scoped to it (e.g. 'Agent@{qdl}') or choose a queue in {}",
-                            org.division_label(&division_id)
+                            "queue '{q}' is in division {qdl}, where this user will hold no role: they will receive the queue's interactions, but won't see the queue in division-scoped views (queue lists, reports); if they should, add a role scoped to it (e.g. 'Agent@{qdl}')"
                         ),
                         None,
                     );

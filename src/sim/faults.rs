@@ -18,6 +18,12 @@ pub struct FaultSpec {
     pub timeout_rate: f64,
     /// Seconds a new token lives (overrides the OAuth client's TTL).
     pub token_ttl: Option<u64>,
+    /// Share of reads whose requested `expand` (skills, languages, …) is left out of the
+    /// answer, as the real API may do (genesys-api.md §11.6).
+    pub expand_drop: f64,
+    /// A listing asked for more than this many entities per page answers 400
+    /// `response.entity.too.large` (genesys-api.md §8).
+    pub entity_too_large: Option<u32>,
     /// Seed for the fault randomness (repeatable runs).
     pub seed: Option<u64>,
 }
@@ -54,6 +60,11 @@ impl FaultSpec {
                 "error_rate" => f.error_rate = rate(v)?,
                 "drop_after_commit" => f.drop_after_commit = rate(v)?,
                 "timeout_rate" => f.timeout_rate = rate(v)?,
+                "expand_drop" => f.expand_drop = rate(v)?,
+                "entity_too_large" => {
+                    let n = int(v)?;
+                    f.entity_too_large = Some(u32::try_from(n).unwrap_or(u32::MAX).max(1));
+                }
                 "token_ttl" => f.token_ttl = Some(int(v)?),
                 "seed" => f.seed = Some(int(v)?),
                 "latency_ms" => {
@@ -70,7 +81,7 @@ impl FaultSpec {
                 }
                 other => {
                     return Err(SimError::Faults(format!(
-                        "unknown fault '{other}' (known: error_rate, drop_after_commit, latency_ms, timeout_rate, token_ttl, seed)"
+                        "unknown fault '{other}' (known: error_rate, drop_after_commit, latency_ms, timeout_rate, token_ttl, expand_drop, entity_too_large, seed)"
                     )));
                 }
             }
@@ -127,24 +138,43 @@ pub struct Decision {
     pub timeout: bool,
     pub error_status: Option<u16>,
     pub drop_after_commit: bool,
+    /// Leave the requested expansions out of this read's answer.
+    pub expand_drop: bool,
 }
+
+/// How many wordings a stale-version answer has (see [`FaultState::conflict_form`]).
+pub const CONFLICT_FORMS: usize = 4;
 
 pub struct FaultState {
     pub spec: FaultSpec,
     rng: StdRng,
+    /// Its own stream, so drawing answer wordings never shifts a seeded run's faults.
+    wording: StdRng,
+}
+
+fn wording_rng(seed: Option<u64>) -> StdRng {
+    StdRng::seed_from_u64(seed.unwrap_or(0x5eed) ^ 0x7665_7273_696f_6e21)
 }
 
 impl FaultState {
     pub fn new(spec: FaultSpec) -> Self {
         let rng = StdRng::seed_from_u64(spec.seed.unwrap_or(0x5eed));
-        FaultState { spec, rng }
+        let wording = wording_rng(spec.seed);
+        FaultState { spec, rng, wording }
     }
 
     pub fn set(&mut self, spec: FaultSpec) {
         if spec.seed != self.spec.seed {
             self.rng = StdRng::seed_from_u64(spec.seed.unwrap_or(0x5eed));
+            self.wording = wording_rng(spec.seed);
         }
         self.spec = spec;
+    }
+
+    /// Which wording a stale-version answer takes, drawn from the seed (0..CONFLICT_FORMS):
+    /// the real API's text is unverified, and a client must not depend on it.
+    pub fn conflict_form(&mut self) -> usize {
+        self.wording.random_range(0..CONFLICT_FORMS)
     }
 
     /// Rolls the dice for one API request (in a fixed order, so a seed repeats a run).
@@ -154,6 +184,7 @@ impl FaultState {
         if s.error_rate == 0.0
             && s.timeout_rate == 0.0
             && s.drop_after_commit == 0.0
+            && s.expand_drop == 0.0
             && s.latency_ms.is_none()
         {
             return d;
@@ -171,6 +202,10 @@ impl FaultState {
         }
         if is_write && s.drop_after_commit > 0.0 && self.rng.random_bool(s.drop_after_commit) {
             d.drop_after_commit = true;
+        }
+        // Rolled last and only when set, so seeds without it repeat their old runs.
+        if !is_write && s.expand_drop > 0.0 && self.rng.random_bool(s.expand_drop) {
+            d.expand_drop = true;
         }
         d
     }
@@ -191,6 +226,9 @@ mod tests {
         assert!(FaultSpec::parse("error_rate=2").is_err());
         assert!(FaultSpec::parse("bogus=1").is_err());
         assert!(FaultSpec::parse("latency_ms=9-3").is_err());
+        let f = FaultSpec::parse("expand_drop=0.5,entity_too_large=10").unwrap_or_default();
+        assert_eq!(f.expand_drop, 0.5);
+        assert_eq!(f.entity_too_large, Some(10));
         assert_eq!(FaultSpec::parse("").ok(), Some(FaultSpec::default()));
     }
 

@@ -198,6 +198,20 @@ async fn route_middleware(State(s): State<AppState>, mut req: Request, next: Nex
             };
             break 'done ApiError::new(st, code, msg).into_response();
         }
+        if let Some(max) = lock(&s.faults).spec.entity_too_large
+            && req.method() == Method::GET
+            && page_size(req.uri()).is_some_and(|n| n > u64::from(max))
+        {
+            break 'done ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "response.entity.too.large",
+                "The response is too large; request a smaller pageSize or fewer expansions.",
+            )
+            .into_response();
+        }
+        if decision.expand_drop {
+            drop_expand(&mut req);
+        }
         let mut r = next.run(req).await;
         if decision.drop_after_commit && r.status().is_success() {
             r.extensions_mut().insert(DropConnection);
@@ -211,6 +225,39 @@ async fn route_middleware(State(s): State<AppState>, mut req: Request, next: Nex
         resp.extensions_mut().insert(r);
     }
     resp
+}
+
+/// The `pageSize` a request asks for.
+fn page_size(uri: &axum::http::Uri) -> Option<u64> {
+    url::form_urlencoded::parse(uri.query()?.as_bytes())
+        .find(|(k, _)| k == "pageSize")
+        .and_then(|(_, v)| v.parse().ok())
+}
+
+/// The `expand_drop` fault: the handler never sees the `expand` it was asked for, so the
+/// answer leaves those parts out (the real API does so when it cannot compute them).
+fn drop_expand(req: &mut Request) {
+    let Some(q) = req.uri().query() else { return };
+    let kept: Vec<(String, String)> = url::form_urlencoded::parse(q.as_bytes())
+        .filter(|(k, _)| k != "expand")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(kept)
+        .finish();
+    let path = req.uri().path();
+    let pq = if query.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{query}")
+    };
+    let mut parts = req.uri().clone().into_parts();
+    if let Ok(p) = pq.parse() {
+        parts.path_and_query = Some(p);
+        if let Ok(u) = axum::http::Uri::from_parts(parts) {
+            *req.uri_mut() = u;
+        }
+    }
 }
 
 /// Every request: correlation id, error bodies, rate-limit headers, `--state` flush, stats.

@@ -33,6 +33,7 @@ fn user(id: &str, email: &str, state: UserState) -> ExistingUser {
         queue_ids: vec![],
         licenses: vec![],
         external_ids: vec![],
+        addresses: vec![],
     }
 }
 
@@ -130,12 +131,17 @@ pub fn org() -> OrgSnapshot {
                 seats: Seats::Known {
                     total: 100,
                     used: 1,
+                    from: FigureSource::Org,
                 },
             },
             License {
                 id: "cx3".into(),
                 description: "Genesys Cloud CX 3".into(),
-                seats: Seats::Known { total: 10, used: 9 },
+                seats: Seats::Known {
+                    total: 10,
+                    used: 9,
+                    from: FigureSource::Org,
+                },
             },
             License {
                 id: "wem".into(),
@@ -148,6 +154,7 @@ pub fn org() -> OrgSnapshot {
             name: "Carrier A".into(),
             in_service: true,
             channels: Some(10),
+            channels_from: FigureSource::Org,
         }],
         did_pools: vec![NumberPool {
             id: "p1".into(),

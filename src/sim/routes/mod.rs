@@ -70,27 +70,50 @@ impl Expand {
     }
 }
 
-pub fn contact_json(c: &crate::sim::seed::SeedContact) -> Value {
+fn country_code(number: &str) -> Option<&'static str> {
+    if number.starts_with("+44") {
+        Some("GB")
+    } else if number.starts_with("+1") {
+        Some("US")
+    } else {
+        None
+    }
+}
+
+/// A `Contact` as the real API reads it back. Phones come in four shapes (Terraform's
+/// `flattenUserAddresses`, genesys-api.md §11.3):
+/// 1. a number: `address` (+ `display`, `countryCode`);
+/// 2. an extension in a pool: `extension` = `display`, and `address` filled too (some orgs
+///    do; it is not the user's number);
+/// 3. a number with its extension: `address` + `extension`, `display` = the number;
+/// 4. an extension outside every pool: `display` only.
+pub fn contact_json(org: &Org, c: &crate::sim::seed::SeedContact) -> Value {
     let mut v = json!({"mediaType": c.media_type, "type": c.r#type});
-    if let Some(a) = &c.address {
-        v["address"] = json!(a);
-        v["display"] = json!(a);
-        if c.media_type != "EMAIL" {
-            let cc = if a.starts_with("+44") {
-                "GB"
-            } else if a.starts_with("+1") {
-                "US"
-            } else {
-                ""
-            };
-            if !cc.is_empty() {
+    match (&c.address, &c.extension) {
+        (Some(a), None) => {
+            v["address"] = json!(a);
+            v["display"] = json!(a);
+            if c.media_type != "EMAIL"
+                && let Some(cc) = country_code(a)
+            {
                 v["countryCode"] = json!(cc);
             }
         }
-    }
-    if let Some(e) = &c.extension {
-        v["extension"] = json!(e);
-        v["display"] = json!(e);
+        (None, Some(e)) if org.extension_pools.iter().any(|p| p.contains(e)) => {
+            v["address"] = json!(e);
+            v["extension"] = json!(e);
+            v["display"] = json!(e);
+        }
+        (None, Some(e)) => v["display"] = json!(e),
+        (Some(a), Some(e)) => {
+            v["address"] = json!(a);
+            v["extension"] = json!(e);
+            v["display"] = json!(a);
+            if let Some(cc) = country_code(a) {
+                v["countryCode"] = json!(cc);
+            }
+        }
+        (None, None) => {}
     }
     v
 }
@@ -137,7 +160,7 @@ pub fn user_json(org: &Org, u: &User, ex: Expand) -> Value {
         "chat": {"jabberId": jid},
         "email": u.email,
         "primaryContactInfo": primary,
-        "addresses": u.addresses.iter().map(contact_json).collect::<Vec<_>>(),
+        "addresses": u.addresses.iter().map(|c| contact_json(org, c)).collect::<Vec<_>>(),
         "state": state_str(u.state),
         "username": u.email,
         "images": [],

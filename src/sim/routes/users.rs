@@ -137,103 +137,35 @@ const CONTACT_TYPES: [&str; 9] = [
 ];
 
 /// Validates `addresses`: shapes, E.164, extension pools, and that a DID or extension
-/// belongs to no other user.
+/// belongs to no other user. A phone contact may carry a number AND its extension (one
+/// `PHONE`/`WORK` entry, as Terraform writes them: genesys-api.md §11.2); two entries with
+/// the same `mediaType` and `type` are refused. An extension outside every pool is accepted
+/// only when the user already holds it (it was given before the pool existed and comes back
+/// as `display` only), so a client can send the user's contacts back unchanged.
 fn check_addresses(
     org: &Org,
     list: &[ContactIn],
     self_id: Option<&str>,
 ) -> ApiResult<Vec<SeedContact>> {
-    let mut out = Vec::new();
+    let mut out: Vec<SeedContact> = Vec::new();
     for c in list {
-        let media = c.media_type.clone().unwrap_or_else(|| "PHONE".into());
-        if !["PHONE", "EMAIL", "SMS"].contains(&media.as_str()) {
-            return Err(ApiError::invalid(
-                "addresses.mediaType",
-                format!("'{media}' is not a valid mediaType (PHONE, EMAIL, SMS)"),
-                None,
-            ));
-        }
-        let typ = c.r#type.clone().unwrap_or_else(|| "WORK".into());
-        if !CONTACT_TYPES.contains(&typ.as_str()) {
-            return Err(ApiError::invalid(
-                "addresses.type",
-                format!("'{typ}' is not a valid contact type"),
-                None,
-            ));
-        }
-        let address = c.address.clone().filter(|a| !a.is_empty());
-        let extension = c.extension.clone().filter(|a| !a.is_empty());
-        if address.is_some() && extension.is_some() {
+        let contact = check_contact(org, c, self_id)?;
+        if out
+            .iter()
+            .any(|o| o.media_type == contact.media_type && o.r#type == contact.r#type)
+        {
             return Err(ApiError::invalid(
                 "addresses",
-                "A contact cannot have both an address and an extension.",
+                format!(
+                    "Only one {} contact of type {} is allowed.",
+                    contact.media_type, contact.r#type
+                ),
                 None,
             ));
         }
-        if address.is_none() && extension.is_none() {
-            return Err(ApiError::invalid(
-                "addresses",
-                "A contact needs an address or an extension.",
-                None,
-            ));
-        }
-        if media == "EMAIL" {
-            if let Some(a) = &address
-                && !valid_email(a)
-            {
-                return Err(ApiError::invalid(
-                    "addresses.address",
-                    format!("'{a}' is not a valid email address"),
-                    None,
-                ));
-            }
-        } else if let Some(a) = &address {
-            if !valid_e164(a) {
-                return Err(ApiError::invalid(
-                    "addresses.address",
-                    format!("'{a}' is not a valid E.164 phone number"),
-                    None,
-                ));
-            }
-            if media == "PHONE"
-                && let Some(owner) = org.owner_of_number(a, false)
-                && Some(owner.id.as_str()) != self_id
-            {
-                let mut e = ApiError::bad_request(format!(
-                    "The phone number {a} is already assigned to another user."
-                ));
-                e.details.push(json!({"errorCode": "phone.number.in.use", "fieldName": "addresses.address", "entityId": owner.id}));
-                return Err(e);
-            }
-        }
-        if let Some(x) = &extension {
-            if !(2..=10).contains(&x.len()) || !x.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(ApiError::invalid(
-                    "addresses.extension",
-                    format!("'{x}' is not a valid extension"),
-                    None,
-                ));
-            }
-            if !org.extension_pools.iter().any(|p| p.contains(x)) {
-                return Err(ApiError::invalid(
-                    "addresses.extension",
-                    format!("The extension {x} is not in any extension pool."),
-                    None,
-                ));
-            }
-            if let Some(owner) = org.owner_of_number(x, true)
-                && Some(owner.id.as_str()) != self_id
-            {
-                let mut e = ApiError::bad_request(format!(
-                    "The extension {x} is already assigned to another user."
-                ));
-                e.details.push(json!({"errorCode": "extension.in.use", "fieldName": "addresses.extension", "entityId": owner.id}));
-                return Err(e);
-            }
-        }
-        if out.iter().any(|o: &SeedContact| {
-            (address.is_some() && o.address == address)
-                || (extension.is_some() && o.extension == extension)
+        if out.iter().any(|o| {
+            (contact.address.is_some() && o.address == contact.address)
+                || (contact.extension.is_some() && o.extension == contact.extension)
         }) {
             return Err(ApiError::invalid(
                 "addresses",
@@ -241,14 +173,117 @@ fn check_addresses(
                 None,
             ));
         }
-        out.push(SeedContact {
-            address,
-            extension,
-            media_type: media,
-            r#type: typ,
-        });
+        out.push(contact);
     }
     Ok(out)
+}
+
+/// One `addresses` entry: media type, type, and the address / extension rules.
+fn check_contact(org: &Org, c: &ContactIn, self_id: Option<&str>) -> ApiResult<SeedContact> {
+    let media = c.media_type.clone().unwrap_or_else(|| "PHONE".into());
+    if !["PHONE", "EMAIL", "SMS"].contains(&media.as_str()) {
+        return Err(ApiError::invalid(
+            "addresses.mediaType",
+            format!("'{media}' is not a valid mediaType (PHONE, EMAIL, SMS)"),
+            None,
+        ));
+    }
+    let typ = c.r#type.clone().unwrap_or_else(|| "WORK".into());
+    if !CONTACT_TYPES.contains(&typ.as_str()) {
+        return Err(ApiError::invalid(
+            "addresses.type",
+            format!("'{typ}' is not a valid contact type"),
+            None,
+        ));
+    }
+    let address = c.address.clone().filter(|a| !a.is_empty());
+    let extension = c.extension.clone().filter(|a| !a.is_empty());
+    if address.is_none() && extension.is_none() {
+        return Err(ApiError::invalid(
+            "addresses",
+            "A contact needs an address or an extension.",
+            None,
+        ));
+    }
+    if media == "EMAIL" {
+        if extension.is_some() {
+            return Err(ApiError::invalid(
+                "addresses.extension",
+                "An EMAIL contact cannot have an extension.",
+                None,
+            ));
+        }
+        if let Some(a) = &address
+            && !valid_email(a)
+        {
+            return Err(ApiError::invalid(
+                "addresses.address",
+                format!("'{a}' is not a valid email address"),
+                None,
+            ));
+        }
+    } else if let Some(a) = &address {
+        check_number(org, &media, a, self_id)?;
+    }
+    if let Some(x) = &extension {
+        check_extension(org, x, self_id)?;
+    }
+    Ok(SeedContact {
+        address,
+        extension,
+        media_type: media,
+        r#type: typ,
+    })
+}
+
+fn check_number(org: &Org, media: &str, a: &str, self_id: Option<&str>) -> ApiResult<()> {
+    if !valid_e164(a) {
+        return Err(ApiError::invalid(
+            "addresses.address",
+            format!("'{a}' is not a valid E.164 phone number"),
+            None,
+        ));
+    }
+    if media == "PHONE"
+        && let Some(owner) = org.owner_of_number(a, false)
+        && Some(owner.id.as_str()) != self_id
+    {
+        let mut e = ApiError::bad_request(format!(
+            "The phone number {a} is already assigned to another user."
+        ));
+        e.details.push(json!({"errorCode": "phone.number.in.use", "fieldName": "addresses.address", "entityId": owner.id}));
+        return Err(e);
+    }
+    Ok(())
+}
+
+fn check_extension(org: &Org, x: &str, self_id: Option<&str>) -> ApiResult<()> {
+    if !(2..=10).contains(&x.len()) || !x.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::invalid(
+            "addresses.extension",
+            format!("'{x}' is not a valid extension"),
+            None,
+        ));
+    }
+    let owner = org.owner_of_number(x, true);
+    let already_mine = self_id.is_some() && owner.map(|o| o.id.as_str()) == self_id;
+    if !already_mine && !org.extension_pools.iter().any(|p| p.contains(x)) {
+        return Err(ApiError::invalid(
+            "addresses.extension",
+            format!("The extension {x} is not in any extension pool."),
+            None,
+        ));
+    }
+    if let Some(owner) = owner
+        && Some(owner.id.as_str()) != self_id
+    {
+        let mut e = ApiError::bad_request(format!(
+            "The extension {x} is already assigned to another user."
+        ));
+        e.details.push(json!({"errorCode": "extension.in.use", "fieldName": "addresses.extension", "entityId": owner.id}));
+        return Err(e);
+    }
+    Ok(())
 }
 
 fn expand_of(q: &Query) -> Expand {
@@ -300,8 +335,9 @@ async fn create_user(State(s): State<AppState>, body: Bytes) -> ApiResult<Respon
         ));
     }
     let v = s.write(|org| {
-        let division_id = match b.division_id.as_deref().filter(|d| !d.is_empty()) {
-            None => org.home_division().id.clone(),
+        // `CreateUser.divisionId` is required (SDK `CreateUser.md`, genesys-api.md §11.7).
+        let division_id = match b.division_id.as_deref().filter(|d| !d.trim().is_empty()) {
+            None => return Err(ApiError::missing("divisionId")),
             Some(d) if org.division(d).is_some() => d.to_string(),
             Some(d) => return Err(ApiError::invalid("divisionId", format!("The division {d} does not exist."), Some(d))),
         };
@@ -450,19 +486,18 @@ async fn patch_user(
 ) -> ApiResult<Response> {
     let b: UpdateUser = parse_body(&body)?;
     let version = b.version.ok_or_else(|| ApiError::missing("version"))?;
+    let form = crate::sim::lock(&s.faults).conflict_form();
     let v = s.write(|org| {
-        let i = org.index_of(&id).ok_or_else(|| ApiError::not_found("user", &id))?;
+        let i = org
+            .index_of(&id)
+            .ok_or_else(|| ApiError::not_found("user", &id))?;
         let deleted = org.users[i].state == UserState::Deleted;
         if deleted && b.state.is_none() {
             return Err(ApiError::not_found("user", &id));
         }
         let current = org.users[i].version;
         if version != current {
-            let mut e = ApiError::conflict(format!(
-                "The version supplied ({version}) does not match the current version of the user ({current})."
-            ));
-            e.details.push(json!({"errorCode": "version.mismatch", "fieldName": "version", "entityId": id}));
-            return Err(e);
+            return Err(stale_version(form, &id, version, current));
         }
         if let Some(st) = &b.state {
             // When state is sent, it is the only field changed.
@@ -479,12 +514,18 @@ async fn patch_user(
         }
         if let Some(e) = &b.email {
             if !valid_email(e) {
-                return Err(ApiError::invalid("email", format!("'{e}' is not a valid email address"), None));
+                return Err(ApiError::invalid(
+                    "email",
+                    format!("'{e}' is not a valid email address"),
+                    None,
+                ));
             }
             if let Some(other) = org.user_by_email(e)
                 && other.id != id
             {
-                return Err(ApiError::conflict(format!("A user with the email {e} already exists.")));
+                return Err(ApiError::conflict(format!(
+                    "A user with the email {e} already exists."
+                )));
             }
         }
         let manager = match &b.manager {
@@ -493,18 +534,42 @@ async fn patch_user(
             Some(Value::String(m)) if m.is_empty() => Some(None),
             Some(Value::String(m)) => {
                 if m == &id {
-                    return Err(ApiError::invalid("manager", "A user cannot be their own manager.", Some(m)));
+                    return Err(ApiError::invalid(
+                        "manager",
+                        "A user cannot be their own manager.",
+                        Some(m),
+                    ));
                 }
                 match org.user(m) {
                     Some(u) if u.state != UserState::Deleted => Some(Some(m.clone())),
-                    _ => return Err(ApiError::invalid("manager", format!("The manager {m} does not exist."), Some(m))),
+                    _ => {
+                        return Err(ApiError::invalid(
+                            "manager",
+                            format!("The manager {m} does not exist."),
+                            Some(m),
+                        ));
+                    }
                 }
             }
             Some(Value::Object(o)) => match o.get("id").and_then(Value::as_str) {
-                Some(m) if org.user(m).is_some_and(|u| u.state != UserState::Deleted) => Some(Some(m.to_string())),
-                other => return Err(ApiError::invalid("manager", format!("The manager {} does not exist.", other.unwrap_or("")), other)),
+                Some(m) if org.user(m).is_some_and(|u| u.state != UserState::Deleted) => {
+                    Some(Some(m.to_string()))
+                }
+                other => {
+                    return Err(ApiError::invalid(
+                        "manager",
+                        format!("The manager {} does not exist.", other.unwrap_or("")),
+                        other,
+                    ));
+                }
             },
-            Some(_) => return Err(ApiError::invalid("manager", "manager must be a user id", None)),
+            Some(_) => {
+                return Err(ApiError::invalid(
+                    "manager",
+                    "manager must be a user id",
+                    None,
+                ));
+            }
         };
         let addresses = match &b.addresses {
             Some(a) => Some(check_addresses(org, a, Some(&id))?),
@@ -540,6 +605,28 @@ async fn patch_user(
         Ok(user_json(org, &org.users[i], Expand::default()))
     })?;
     Ok(ok(v))
+}
+
+/// The answer to a PATCH with a stale version, in one of several wordings (the real text is
+/// unverified: Terraform retries ANY 409 on an update, and a 400 saying "does not match the
+/// current version", genesys-api.md §11.5). Some wordings do not say "version".
+fn stale_version(form: usize, id: &str, supplied: i64, current: i64) -> ApiError {
+    let mut e = match form {
+        0 => ApiError::conflict(format!(
+            "The version supplied ({supplied}) does not match the current version of the user ({current})."
+        )),
+        1 => {
+            ApiError::conflict("The user was modified by another request. Read it again and retry.")
+        }
+        2 => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad.request",
+            "The version supplied does not match the current version of the user.",
+        ),
+        _ => ApiError::conflict("Unable to save the user: it changed since it was read."),
+    };
+    e.entity_id = Some(id.to_string());
+    e
 }
 
 async fn delete_user(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
@@ -897,11 +984,14 @@ async fn add_external_id(
                 external_key: key.clone(),
             });
         }
-        Ok(ok(json!(
-            u.external_ids
-                .iter()
-                .map(|e| ext_json(&id, e))
-                .collect::<Vec<_>>()
+        // One object, not the list the SDK declares: Terraform decodes a single
+        // UserExternalIdentifier here (genesys-api.md §11.1).
+        Ok(ok(ext_json(
+            &id,
+            &SeedExternalId {
+                authority_name: auth,
+                external_key: key,
+            },
         )))
     })
 }
