@@ -41,6 +41,8 @@ pub(crate) struct TokenPool {
     mint_paused_until: Mutex<Option<Instant>>,
     /// Where the next search for budget starts, so work spreads over the tokens.
     next: AtomicUsize,
+    /// Wakes requests waiting for budget when the pool gains a token.
+    grown: tokio::sync::Notify,
 }
 
 /// A token and a permit to send one request with it.
@@ -72,6 +74,7 @@ impl TokenPool {
             minting: tokio::sync::Mutex::new(()),
             mint_paused_until: Mutex::new(None),
             next: AtomicUsize::new(0),
+            grown: tokio::sync::Notify::new(),
         })
     }
 
@@ -116,21 +119,27 @@ impl TokenPool {
             self.mint_first(http, attempt_budget).await?;
         }
         loop {
+            // Created first: a token minted from here on wakes the wait below.
+            let grown = self.grown.notified();
             if let Some(lease) = self.lease_with_budget(http, attempt_budget).await? {
                 return Ok(lease);
             }
             if self.may_mint() && self.mint_next(http).await {
                 continue;
             }
-            // Wait for whichever live token frees up first (or for minting to resume).
+            // Wait for whichever live token frees up first, for the pool to gain a token
+            // (another request may be minting it), or for minting to resume.
             let live = self.live().max(1);
             let waits = self.slots[..live]
                 .iter()
                 .enumerate()
                 .map(|(i, s)| s.limiter.acquire().map(move |p| (i, p)).boxed());
             let pause = self.mint_pause_left().unwrap_or(Duration::from_secs(3600));
-            let first = tokio::time::timeout(pause, futures::future::select_all(waits)).await;
-            if let Ok(((slot, permit), _, _)) = first {
+            let first = tokio::select! {
+                r = tokio::time::timeout(pause, futures::future::select_all(waits)) => r.ok(),
+                _ = grown => None,
+            };
+            if let Some(((slot, permit), _, _)) = first {
                 let token = self.token_of(slot, http, attempt_budget).await?;
                 return Ok(Lease {
                     slot,
@@ -238,6 +247,7 @@ impl TokenPool {
         match self.token_of(slot, http, 1).await {
             Ok(_) => {
                 self.live.store(slot + 1, Ordering::Release);
+                self.grown.notify_waiters();
                 tracing::debug!(tokens = slot + 1, "token pool grew");
                 true
             }
