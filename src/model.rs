@@ -301,6 +301,8 @@ pub enum FindingCode {
     InvalidProficiency,
     InvalidValue,
     DuplicateInFile,
+    DuplicateInRow,
+    ShortRow,
     UnknownDivision,
     UnknownRole,
     UnknownSkill,
@@ -321,7 +323,7 @@ pub enum FindingCode {
 }
 
 impl FindingCode {
-    pub const ALL: [FindingCode; 24] = [
+    pub const ALL: [FindingCode; 26] = [
         FindingCode::MissingField,
         FindingCode::InvalidEmail,
         FindingCode::InvalidPhone,
@@ -329,6 +331,8 @@ impl FindingCode {
         FindingCode::InvalidProficiency,
         FindingCode::InvalidValue,
         FindingCode::DuplicateInFile,
+        FindingCode::DuplicateInRow,
+        FindingCode::ShortRow,
         FindingCode::UnknownDivision,
         FindingCode::UnknownRole,
         FindingCode::UnknownSkill,
@@ -358,6 +362,8 @@ impl FindingCode {
             FindingCode::InvalidProficiency => "invalid_proficiency",
             FindingCode::InvalidValue => "invalid_value",
             FindingCode::DuplicateInFile => "duplicate_in_file",
+            FindingCode::DuplicateInRow => "duplicate_in_row",
+            FindingCode::ShortRow => "short_row",
             FindingCode::UnknownDivision => "unknown_division",
             FindingCode::UnknownRole => "unknown_role",
             FindingCode::UnknownSkill => "unknown_skill",

@@ -690,14 +690,27 @@ fn commit_edit(app: &mut App, index: usize, col: usize, value: String) -> Vec<Cm
     let Some(s) = &mut app.session else {
         return Vec::new();
     };
+    let width = s.list.headers.len();
     let Some(row) = s.list.rows.get_mut(index) else {
         return Vec::new();
     };
     let rownum = row.row;
     if row.cells.get(col) != Some(value.as_str()) {
         let old = row.cells[col].to_string();
+        let cells = row.cells.len();
         row.cells.set(col, &value);
-        s.undo.push(Undo::Cell { index, col, old });
+        // A short row the admin has edited has been looked at cell by cell: give it every
+        // column, so `short_row` goes once the values sit under their headers.
+        if row.cells.len() < width {
+            let last = row.cells[width - 1].to_string();
+            row.cells.set(width - 1, &last);
+        }
+        s.undo.push(Undo::Cell {
+            index,
+            col,
+            old,
+            cells,
+        });
         s.unsaved = true;
         s.recheck(index);
     }
@@ -799,9 +812,15 @@ fn skip_code(app: &mut App) {
 fn undo(app: &mut App) {
     let Some(s) = &mut app.session else { return };
     match s.undo.pop() {
-        Some(Undo::Cell { index, col, old }) => {
+        Some(Undo::Cell {
+            index,
+            col,
+            old,
+            cells,
+        }) => {
             if let Some(r) = s.list.rows.get_mut(index) {
                 r.cells.set(col, &old);
+                r.cells.truncate(cells);
             }
             s.recheck(index);
             let row = s.list.rows.get(index).map(|r| r.row).unwrap_or(0);
