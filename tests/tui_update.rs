@@ -900,3 +900,14 @@ fn editing_a_short_row_gives_it_every_column_and_undo_restores_it() {
     assert_eq!((short(&app), width(&app)), (1, 4));
     assert_eq!(cell(&app, 2, Field::Skills), "");
 }
+
+/// A `;`-separated list loads, and the status line says how it was read.
+#[test]
+fn a_semicolon_separated_list_loads_and_says_so() {
+    let app = app_with(&CSV.replace(';', "|").replace(',', ";"), (80, 24));
+    let status = &app.status.as_ref().unwrap().1;
+    assert!(
+        status.contains("(6 rows, separated by semicolons (;)): 4 errors"),
+        "{status}"
+    );
+}

@@ -39,6 +39,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             let session = Session::new(l.path, l.list, l.snapshot, l.result, l.allowed_per_s);
             let (e, w) = session.severity_totals();
             let rows = session.list.rows.len();
+            // Say how the file was read when it was not with commas (as `check` does).
+            let separator = match session.list.separator {
+                crate::model::Separator::Comma => String::new(),
+                s => format!(", separated by {}", s.describe()),
+            };
             app.session = Some(session);
             app.table = Default::default();
             app.report = None;
@@ -47,7 +52,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             focus_first_finding(app);
             app.screen = Screen::Preflight;
             app.set_info(format!(
-                "loaded {} ({rows} rows): {e} errors, {w} warnings",
+                "loaded {} ({rows} rows{separator}): {e} errors, {w} warnings",
                 crate::model::sanitize(&name)
             ));
             Vec::new()
