@@ -100,6 +100,41 @@ pub struct HireList {
     /// For each header index, the field it maps to (`None` = unknown column, kept as is).
     pub columns: Vec<Option<Field>>,
     pub rows: Vec<HireRow>,
+    /// The cell separator the file uses (detected on reading; written back the same way).
+    #[serde(default)]
+    pub separator: Separator,
+}
+
+/// The character between cells. Contract §2 says commas; spreadsheets in locales with a
+/// decimal comma save `;`, and some exports use tabs, so those are detected and read too.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Separator {
+    #[default]
+    Comma,
+    Semicolon,
+    Tab,
+}
+
+impl Separator {
+    pub const ALL: [Separator; 3] = [Separator::Comma, Separator::Semicolon, Separator::Tab];
+
+    pub fn byte(self) -> u8 {
+        match self {
+            Separator::Comma => b',',
+            Separator::Semicolon => b';',
+            Separator::Tab => b'\t',
+        }
+    }
+
+    /// For people: "semicolons (;)".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Separator::Comma => "commas (,)",
+            Separator::Semicolon => "semicolons (;)",
+            Separator::Tab => "tabs",
+        }
+    }
 }
 
 impl HireList {
@@ -115,6 +150,7 @@ impl HireList {
             headers: self.headers.clone(),
             columns: self.columns.clone(),
             rows: Vec::new(),
+            separator: self.separator,
         }
     }
 
@@ -127,7 +163,9 @@ impl HireList {
     }
 }
 
-/// One data row: raw cells aligned with `HireList::headers` (ragged rows are padded).
+/// One data row: raw cells aligned with `HireList::headers`. A short row keeps the cells it
+/// had (pre-flight reports it; nothing is guessed), so `cells.len()` may be below the
+/// header's; reading past the end gives "".
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct HireRow {
     /// 1-based data row number (first data row = 1).
@@ -168,6 +206,11 @@ impl Cells {
         self.ends.is_empty()
     }
 
+    /// Every cell's text back to back: one scan of it answers "does any cell hold X".
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
     /// Cell `i`, or None past the end.
     pub fn get(&self, i: usize) -> Option<&str> {
         let end = *self.ends.get(i)? as usize;
@@ -196,9 +239,18 @@ impl Cells {
     }
 }
 
+impl Cells {
+    /// Keep the first `n` cells (no change when there are `n` or fewer).
+    pub fn truncate(&mut self, n: usize) {
+        if n < self.len() {
+            *self = Cells::new(self.iter().take(n));
+        }
+    }
+}
+
 impl std::ops::Index<usize> for Cells {
     type Output = str;
-    /// Cell `i`; "" past the end (rows are padded to the header, so that is an empty cell).
+    /// Cell `i`; "" past the end (a short row's missing cells read as empty).
     fn index(&self, i: usize) -> &str {
         self.get(i).unwrap_or("")
     }
@@ -249,6 +301,8 @@ pub enum FindingCode {
     InvalidProficiency,
     InvalidValue,
     DuplicateInFile,
+    DuplicateInRow,
+    ShortRow,
     UnknownDivision,
     UnknownRole,
     UnknownSkill,
@@ -269,7 +323,7 @@ pub enum FindingCode {
 }
 
 impl FindingCode {
-    pub const ALL: [FindingCode; 24] = [
+    pub const ALL: [FindingCode; 26] = [
         FindingCode::MissingField,
         FindingCode::InvalidEmail,
         FindingCode::InvalidPhone,
@@ -277,6 +331,8 @@ impl FindingCode {
         FindingCode::InvalidProficiency,
         FindingCode::InvalidValue,
         FindingCode::DuplicateInFile,
+        FindingCode::DuplicateInRow,
+        FindingCode::ShortRow,
         FindingCode::UnknownDivision,
         FindingCode::UnknownRole,
         FindingCode::UnknownSkill,
@@ -306,6 +362,8 @@ impl FindingCode {
             FindingCode::InvalidProficiency => "invalid_proficiency",
             FindingCode::InvalidValue => "invalid_value",
             FindingCode::DuplicateInFile => "duplicate_in_file",
+            FindingCode::DuplicateInRow => "duplicate_in_row",
+            FindingCode::ShortRow => "short_row",
             FindingCode::UnknownDivision => "unknown_division",
             FindingCode::UnknownRole => "unknown_role",
             FindingCode::UnknownSkill => "unknown_skill",

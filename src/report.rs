@@ -210,6 +210,7 @@ mod tests {
                     cells: Cells::new(["b@x", "B, Jr", "k2"]),
                 },
             ],
+            ..HireList::default()
         };
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("failed.csv");

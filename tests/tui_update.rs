@@ -678,11 +678,13 @@ fn run_lost_and_errors_show_in_the_status_line() {
 
 #[test]
 fn control_characters_never_reach_the_screen() {
-    let mut app = app();
+    // A control character in a cell is an error (invalid_value) and is shown escaped.
+    let mut app = app_with(&CSV.replace("Eve Red", "Eve \x1b[31mRed"), (80, 24));
     feed(&mut app, [key('j'), key('j'), key('j'), key('j')]);
     let text = render(&app);
     assert!(!text.contains('\x1b'));
     assert!(text.contains("Eve \\u{1b}[31m"));
+    assert_eq!(errors(&app, 5), 1);
     // Engine messages are escaped too.
     feed(
         &mut app,
@@ -941,4 +943,40 @@ fn a_cancelled_retry_keeps_the_failures_it_never_reached() {
         ],
     );
     assert_eq!(app.failed_rows(), vec![1]);
+
+/// A short row is `short_row` until the admin edits it: the edit gives it every column (its
+/// values now sit under their headers), and undo gives back the row as it was loaded.
+#[test]
+fn editing_a_short_row_gives_it_every_column_and_undo_restores_it() {
+    let csv = "email,name,division,roles,skills,languages,queues,phone,extension\n\
+               ana@example.com,Ana Silva,Home,Agent,Billing:4,English:5,General,+13175550101,1001\n\
+               gil@example.com,Gil Short,Home,Agent\n";
+    let mut app = app_with(csv, (80, 24));
+    let short = |app: &App| {
+        app.session
+            .as_ref()
+            .unwrap()
+            .findings_of(1)
+            .filter(|f| f.code == FindingCode::ShortRow)
+            .count()
+    };
+    let width = |app: &App| app.session.as_ref().unwrap().list.rows[1].cells.len();
+    assert_eq!((short(&app), width(&app)), (1, 4));
+    edit_cell(&mut app, 2, Field::Skills, "Returns:3");
+    assert_eq!((short(&app), width(&app)), (0, 9));
+    assert_eq!(errors(&app, 2), 0);
+    feed(&mut app, [key('u')]);
+    assert_eq!((short(&app), width(&app)), (1, 4));
+    assert_eq!(cell(&app, 2, Field::Skills), "");
+}
+
+/// A `;`-separated list loads, and the status line says how it was read.
+#[test]
+fn a_semicolon_separated_list_loads_and_says_so() {
+    let app = app_with(&CSV.replace(';', "|").replace(',', ";"), (80, 24));
+    let status = &app.status.as_ref().unwrap().1;
+    assert!(
+        status.contains("(6 rows, separated by semicolons (;)): 4 errors"),
+        "{status}"
+    );
 }

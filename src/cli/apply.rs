@@ -80,6 +80,9 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| args.file.display().to_string());
     let list = crate::ingest::read_bytes(&name, &bytes).map_err(|e| e.to_string())?;
+    for note in crate::ingest::notes(&list) {
+        eprintln!("note: {}", sanitize(&note));
+    }
     let conn = super::connect(&args.connect).map_err(|e| e.to_string())?;
     let client = conn.client.clone();
     client

@@ -31,13 +31,17 @@ pub fn lookups(list: &HireList) -> (Vec<String>, Vec<ExternalId>) {
     let mut emails = BTreeSet::new();
     let mut ext = BTreeSet::new();
     for row in &list.rows {
+        // A cell over its length limit is an error of its own and is never sent as a
+        // search (a 10 MB "email" would fail the snapshot before pre-flight could say so).
+        let usable = |f: Field, c: &str| !preflight::cells::over_limit(Some(f), c);
         for f in [Field::Email, Field::ManagerEmail] {
             let e = list.cell(row, f);
-            if !e.is_empty() && e.contains('@') {
+            if !e.is_empty() && e.contains('@') && usable(f, e) {
                 emails.insert(e.to_lowercase());
             }
         }
-        if let Some(x) = parse_external_id(list.cell(row, Field::ExternalId)) {
+        let x = list.cell(row, Field::ExternalId);
+        if let Some(x) = parse_external_id(x).filter(|_| usable(Field::ExternalId, x)) {
             ext.insert(x);
         }
     }
@@ -80,9 +84,13 @@ pub async fn run(args: Args) -> Exit {
         }
     };
     let result = preflight::check_all(&list, &snapshot, &CheckOptions::default());
+    let notes = crate::ingest::notes(&list);
     match args.format {
-        Format::Json => super::out(&format!("{}\n", result.to_json(&list.source))),
-        Format::Text => super::out(&render_text(&list.source, &result)),
+        Format::Json => super::out(&format!(
+            "{}\n",
+            result.to_json_with_notes(&list.source, notes)
+        )),
+        Format::Text => super::out(&render_text_with_notes(&list.source, &result, &notes)),
     }
     if result.has_errors() {
         Exit::Findings
@@ -114,6 +122,12 @@ fn where_(f: &Finding) -> String {
 /// The text report: a summary, then findings grouped by code (errors first), each with
 /// row, line and email. Everything from the file or the org is sanitized.
 pub fn render_text(source: &str, r: &CheckResult) -> String {
+    render_text_with_notes(source, r, &[])
+}
+
+/// [`render_text`] with notes about how the file was read (e.g. its separator), printed
+/// under the summary.
+pub fn render_text_with_notes(source: &str, r: &CheckResult, notes: &[String]) -> String {
     let mut out = String::new();
     let s = r.summary();
     let p = r.plan_counts();
@@ -132,6 +146,9 @@ pub fn render_text(source: &str, r: &CheckResult) -> String {
         "plan: {} create, {} update, {} restore, {} reactivate, {} deactivate, {} unchanged",
         p.create, p.update, p.restore, p.reactivate, p.deactivate, p.unchanged
     );
+    for note in notes {
+        let _ = writeln!(out, "note: {}", sanitize(note));
+    }
     if !r.unknown_seats.is_empty() {
         let _ = writeln!(
             out,

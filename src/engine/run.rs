@@ -45,6 +45,12 @@ impl PasswordSink {
     }
 
     fn write(&mut self, email: &str, password: &str) -> std::io::Result<()> {
+        // A CSV like every other onboard writes: a cell that starts like a formula gets a
+        // leading `'` (passwords never start like one: see `generate_password`).
+        let (email, password) = (
+            crate::ingest::escape_cell(email),
+            crate::ingest::escape_cell(password),
+        );
         writeln!(self.file, "{email},{password}")?;
         self.file.sync_data()
     }
@@ -89,6 +95,11 @@ pub fn generate_password() -> Result<String, getrandom::Error> {
     for i in (1..out.len()).rev() {
         let j = pick(i + 1)?;
         out.swap(i, j);
+    }
+    // Never a symbol first: `+`, `-`, `=` or `@` there would make the passwords file's cell
+    // look like a formula, and its escape (a leading `'`) would be copied with the password.
+    if let Some(k) = out.iter().position(u8::is_ascii_alphanumeric) {
+        out.swap(0, k);
     }
     Ok(String::from_utf8_lossy(&out).into_owned())
 }
@@ -1537,6 +1548,10 @@ mod tests {
         assert!(a.chars().any(|c| c.is_ascii_uppercase()));
         assert!(a.chars().any(|c| c.is_ascii_digit()));
         assert!(a.chars().any(|c| !c.is_ascii_alphanumeric()));
+        for _ in 0..200 {
+            let p = generate_password().unwrap();
+            assert!(p.starts_with(|c: char| c.is_ascii_alphanumeric()), "{p}");
+        }
     }
 
     #[test]

@@ -2,11 +2,18 @@
 //! edited list back out with every column in its original order.
 //!
 //! Tolerant of what spreadsheets produce: a UTF-8 BOM, CRLF, quoted cells (with embedded
-//! commas and newlines), ragged rows (short rows are padded; long rows keep their extra cells
-//! and pre-flight reports them), blank lines and all-empty rows (`,,,,`) anywhere. Bytes that
-//! are not UTF-8 are an error naming the line. Never panics on any input.
+//! commas and newlines), `;`- or tab-separated files (detected from the header), blank lines
+//! and all-empty rows (`,,,,`) anywhere. Ragged rows keep exactly the cells they have: a short
+//! row is not padded (pre-flight reports it as `short_row`, nothing is guessed), a long row
+//! keeps its extra cells. Bytes that are not UTF-8 are an error naming the line; a file that
+//! is plainly not a hire list (JSON, XML/HTML, binary) is refused in one line. Never panics on
+//! any input.
+//!
+//! Every CSV onboard writes goes through [`write`], which escapes cells that a spreadsheet
+//! would run as a formula (contract §3); [`read_bytes`] undoes that escape.
 
-use crate::model::{Cells, Field, HireList, HireRow};
+use crate::model::{Cells, Field, HireList, HireRow, Separator};
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -32,6 +39,13 @@ pub enum IngestError {
         column: usize,
         byte: u8,
     },
+    #[error(
+        "{source_name} is not a CSV hire list: it starts like {looks_like} and has no 'email' column; export the hires as CSV (UTF-8) with a header row such as `email,name,roles` and try again"
+    )]
+    NotCsv {
+        source_name: String,
+        looks_like: &'static str,
+    },
     #[error("{source_name} line {line}: {message}")]
     Csv {
         source_name: String,
@@ -56,33 +70,130 @@ pub fn read_path(path: &Path) -> Result<HireList, IngestError> {
 /// Parse a hire list from bytes. `name` is used in messages and as `HireList::source`.
 pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<HireList, IngestError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let at = e.valid_up_to();
-            let before = &bytes[..at];
-            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-            let line_start = before
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |p| p + 1);
-            let column = String::from_utf8_lossy(&before[line_start..])
-                .chars()
-                .count()
-                + 1;
-            return Err(IngestError::NotUtf8 {
-                source_name: name.to_string(),
-                line,
-                column,
-                byte: bytes.get(at).copied().unwrap_or(0),
-            });
-        }
-    };
+    refuse_non_csv(name, bytes)?;
+    let text = utf8(name, bytes)?;
+    let separator = detect_separator(text);
+    parse(name, text, separator)
+}
 
-    let mut reader = csv::ReaderBuilder::new()
+/// The first line that is not blank (at most 1 KiB of it): what the file "starts like".
+fn first_line(bytes: &[u8]) -> &[u8] {
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let rest = &bytes[start..];
+    let end = rest
+        .iter()
+        .take(1024)
+        .position(|&b| b == b'\n')
+        .unwrap_or(rest.len().min(1024));
+    &rest[..end]
+}
+
+/// What a first line looks like when it is plainly not a CSV header: JSON, XML/HTML, or
+/// binary (control bytes no text file has, or a PDF's magic).
+fn looks_like(line: &[u8]) -> Option<&'static str> {
+    let binary = line
+        .iter()
+        .any(|&b| b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n'))
+        || line.starts_with(b"%PDF");
+    if binary {
+        return Some("binary data (an .xlsx or other spreadsheet file?)");
+    }
+    match line.first() {
+        Some(b'{' | b'[') => Some("JSON"),
+        Some(b'<') => Some("XML or HTML"),
+        _ => None,
+    }
+}
+
+/// Whether a first line names an email column under any separator onboard reads.
+fn names_email(line: &[u8]) -> bool {
+    String::from_utf8_lossy(line)
+        .split([',', ';', '\t'])
+        .any(|h| field_for_header(h.trim().trim_matches('"')) == Some(Field::Email))
+}
+
+/// Refuse, in one line, a file that is not a hire list at all (someone picked the wrong
+/// export): otherwise it would load as one odd column and fail every row.
+fn refuse_non_csv(name: &str, bytes: &[u8]) -> Result<(), IngestError> {
+    let line = first_line(bytes);
+    match looks_like(line) {
+        Some(looks_like) if !names_email(line) => Err(IngestError::NotCsv {
+            source_name: name.to_string(),
+            looks_like,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// The text, or an error naming the line and column of the first byte that is not UTF-8.
+fn utf8<'a>(name: &str, bytes: &'a [u8]) -> Result<&'a str, IngestError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        let before = &bytes[..at];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1);
+        let column = String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count()
+            + 1;
+        IngestError::NotUtf8 {
+            source_name: name.to_string(),
+            line,
+            column,
+            byte: bytes.get(at).copied().unwrap_or(0),
+        }
+    })
+}
+
+fn reader(text: &str, separator: Separator) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(text.as_bytes());
+        .delimiter(separator.byte())
+        .from_reader(text.as_bytes())
+}
+
+/// How well `separator` reads the header: (columns onboard knows, columns). A file's first
+/// non-blank record is its header.
+fn header_score(text: &str, separator: Separator) -> (usize, usize) {
+    let mut r = reader(text, separator);
+    let mut record = csv::StringRecord::new();
+    loop {
+        match r.read_record(&mut record) {
+            Ok(true) if record.iter().all(|c| c.trim().is_empty()) => continue,
+            Ok(true) => break,
+            _ => return (0, 0),
+        }
+    }
+    let known = record
+        .iter()
+        .filter(|h| field_for_header(unescape_cell(h)).is_some())
+        .count();
+    (known, record.len())
+}
+
+/// The separator that reads the header best. Commas (contract §2) unless `;` or tab splits
+/// the header into more than one column and into more known (or, with none known, more)
+/// columns: a `;`-separated header read with commas is one unknown column.
+fn detect_separator(text: &str) -> Separator {
+    let comma = header_score(text, Separator::Comma);
+    Separator::ALL
+        .into_iter()
+        .filter(|&s| s != Separator::Comma)
+        .map(|s| (s, header_score(text, s)))
+        .filter(|&(_, score)| score.1 > 1 && score > comma)
+        .max_by_key(|&(_, score)| score)
+        .map_or(Separator::Comma, |(s, _)| s)
+}
+
+fn parse(name: &str, text: &str, separator: Separator) -> Result<HireList, IngestError> {
+    let mut reader = reader(text, separator);
     let mut record = csv::StringRecord::new();
     let mut headers: Option<Vec<String>> = None;
     let mut rows = Vec::new();
@@ -122,21 +233,25 @@ pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<HireList, IngestError> {
             continue; // blank or all-empty row (`,,,`), common at the end of exports
         }
         match &headers {
-            None => headers = Some(record.iter().map(|h| h.trim().to_string()).collect()),
+            None => {
+                headers = Some(
+                    record
+                        .iter()
+                        .map(|h| unescape_cell(h).trim().to_string())
+                        .collect(),
+                )
+            }
             Some(h) => {
-                let mut cells: Vec<&str> = record.iter().collect();
-                if cells.len() < h.len() {
-                    cells.resize(h.len(), "");
-                } else {
-                    // Trailing empty cells beyond the header carry nothing: drop them.
-                    while cells.len() > h.len() && cells.last().is_some_and(|c| c.is_empty()) {
-                        cells.pop();
-                    }
+                // Trailing empty cells beyond the header carry nothing: drop them. A short
+                // row keeps what it has (pre-flight says so; padding would hide it).
+                let mut n = record.len();
+                while n > h.len() && record.get(n - 1).is_some_and(str::is_empty) {
+                    n -= 1;
                 }
                 rows.push(HireRow {
                     row: rows.len() + 1,
                     line,
-                    cells: Cells::new(cells),
+                    cells: Cells::new(record.iter().take(n).map(unescape_cell)),
                 });
             }
         }
@@ -152,18 +267,79 @@ pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<HireList, IngestError> {
         headers,
         columns,
         rows,
+        separator,
     })
 }
 
-/// Write a (possibly edited) list back out: the header row as loaded, then every row with all
-/// its cells, quoting only where needed.
+/// What a person should know about how the file was read (`check` and `apply` print these;
+/// `check --format json` lists them under `notes`).
+pub fn notes(list: &HireList) -> Vec<String> {
+    match list.separator {
+        Separator::Comma => Vec::new(),
+        s => vec![format!(
+            "{} is separated by {}, not commas; onboard read it that way",
+            list.source,
+            s.describe()
+        )],
+    }
+}
+
+/// Whether a spreadsheet would take a cell starting like this for a formula (or a formula's
+/// lead-in: `+`, `-`, `@`, and tab or CR before one), per OWASP's CSV-injection advice.
+fn starts_like_formula(s: &str) -> bool {
+    matches!(
+        s.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    )
+}
+
+/// A cell as onboard writes it: one leading `'` before a cell that starts like a formula, so
+/// a spreadsheet shows it as text. Cells that already start with `'`s before such a
+/// character get one more, so [`unescape_cell`] gives every value back exactly.
+pub fn escape_cell(cell: &str) -> Cow<'_, str> {
+    if starts_like_formula(cell.trim_start_matches('\'')) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// A cell as read: without the one leading `'` that [`escape_cell`] adds (a `'` followed,
+/// after any further `'`s, by `=`, `+`, `-`, `@`, tab or CR). A phone written as
+/// `'+13175550101` — by onboard, or typed that way in a spreadsheet — reads as
+/// `+13175550101`. Any other `'` is data and stays.
+pub fn unescape_cell(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if starts_like_formula(rest.trim_start_matches('\'')) => rest,
+        _ => cell,
+    }
+}
+
+/// Write a (possibly edited) list back out with the separator it was read with: the header
+/// row as loaded, then every row with all its cells, quoting only where needed and escaping
+/// cells that start like a formula ([`escape_cell`]). Every CSV onboard writes comes through
+/// here (the TUI's saved list, the failed rows beside a report).
 pub fn write(list: &HireList, out: impl Write) -> io::Result<()> {
-    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(out);
-    w.write_record(&list.headers).map_err(io::Error::other)?;
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .delimiter(list.separator.byte())
+        .from_writer(out);
+    write_record(&mut w, list.headers.iter().map(String::as_str))?;
     for row in &list.rows {
-        w.write_record(row.cells.iter()).map_err(io::Error::other)?;
+        write_record(&mut w, row.cells.iter())?;
     }
     w.flush()
+}
+
+fn write_record<'a, W: Write>(
+    w: &mut csv::Writer<W>,
+    cells: impl Iterator<Item = &'a str>,
+) -> io::Result<()> {
+    for cell in cells {
+        w.write_field(escape_cell(cell).as_bytes())
+            .map_err(io::Error::other)?;
+    }
+    w.write_record(None::<&[u8]>).map_err(io::Error::other)
 }
 
 /// Normalize a header for matching: lowercase, without spaces, `_` and `-`.

@@ -8,6 +8,7 @@
 //! `ManagerRef::Row`, [`CheckOptions::skipped_rows`]) are 1-based like the file's data rows;
 //! `row_index` parameters are 0-based indexes into `HireList::rows`.
 
+pub mod cells;
 mod org;
 pub mod rules;
 
@@ -1163,7 +1164,8 @@ pub fn set_skipped(
     recheck_row(list, snapshot, result, row_index)
 }
 
-/// The JSON object of `onboard check --format json` (contract §3).
+/// The JSON object of `onboard check --format json` (contract §3), plus `notes` (an
+/// addition: how the file was read, e.g. its separator; absent when there is none).
 #[derive(Debug, Serialize)]
 pub struct CheckJson<'a> {
     pub file: &'a str,
@@ -1171,6 +1173,8 @@ pub struct CheckJson<'a> {
     pub summary: Summary,
     pub plan: PlanCounts,
     pub findings: Vec<&'a Finding>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl CheckResult {
@@ -1212,12 +1216,19 @@ impl CheckResult {
             summary: self.summary(),
             plan: self.plan_counts(),
             findings: self.findings().collect(),
+            notes: Vec::new(),
         }
     }
 
     /// Pretty JSON as contract §3.
     pub fn to_json(&self, source: &str) -> String {
-        serde_json::to_string_pretty(&self.json(source))
-            .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+        self.to_json_with_notes(source, Vec::new())
+    }
+
+    /// Pretty JSON as contract §3, with `notes` about how the file was read.
+    pub fn to_json_with_notes(&self, source: &str, notes: Vec<String>) -> String {
+        let mut json = self.json(source);
+        json.notes = notes;
+        serde_json::to_string_pretty(&json).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
     }
 }

@@ -225,6 +225,8 @@ fn proficiencies(
     };
     let f = Some(field.as_str());
     let mut out: Vec<Proficiency> = Vec::new();
+    // Every resolved name with the item that named it, to catch the same one twice.
+    let mut seen: smallvec::SmallVec<[(&Id, &str); 8]> = smallvec::SmallVec::new();
     for item in split_list(cell) {
         let (name, prof) = match item.rsplit_once(':') {
             Some((n, p)) => (n.trim(), Some(p.trim())),
@@ -268,15 +270,23 @@ fn proficiencies(
         }
         match names.resolve(name) {
             Lookup::Found(id) => {
+                if let Some((_, first)) = seen.iter().find(|(s, _)| *s == id) {
+                    cx.push(
+                        f,
+                        FindingCode::DuplicateInRow,
+                        format!(
+                            "'{first}' and '{item}' name the same {what}; keep one of them with the proficiency you want"
+                        ),
+                        None,
+                    );
+                    continue;
+                }
+                seen.push((id, item));
                 if let Some(p) = prof {
-                    if let Some(existing) = out.iter_mut().find(|x| x.id == *id) {
-                        existing.proficiency = p;
-                    } else {
-                        out.push(Proficiency {
-                            id: Id::clone(id),
-                            proficiency: p,
-                        });
-                    }
+                    out.push(Proficiency {
+                        id: Id::clone(id),
+                        proficiency: p,
+                    });
                 }
             }
             Lookup::Missing(sugg) => {
@@ -296,10 +306,19 @@ fn proficiencies(
     out
 }
 
-/// Row-local analysis. `skipped` rows produce no findings and count for nothing.
+/// Row-local analysis. `skipped` rows — and rows whose action is `skip` — produce no
+/// findings and count for nothing.
 pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool) -> Local {
     let row = &list.rows[idx];
-    let cell = |f: Field| list.cell(row, f);
+    // A cell over its length limit reads as empty here: it is reported once, by length.
+    let unusable = super::cells::unusable(list, row);
+    let cell = |f: Field| {
+        if unusable.has(f) {
+            ""
+        } else {
+            list.cell(row, f)
+        }
+    };
     let email_raw = Text::from(cell(Field::Email));
     let email_lower = email_raw.to_lowercase();
     let mut cx = Ctx {
@@ -314,7 +333,8 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
         identity: identity(ext.as_ref(), &email_raw),
         ..Local::default()
     };
-    if skipped {
+    let action = cell(Field::Action);
+    if skipped || action.eq_ignore_ascii_case("skip") {
         return local;
     }
     let mut keys = RowKeys {
@@ -322,31 +342,19 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
         ..RowKeys::default()
     };
 
-    // Ragged long rows keep their cells; say so.
-    if row.cells.len() > list.headers.len() {
-        cx.push(
-            None,
-            FindingCode::InvalidValue,
-            format!(
-                "this row has {} cells but the header has {} columns; remove the extra cells or quote the cell that contains a comma",
-                row.cells.len(),
-                list.headers.len()
-            ),
-            None,
-        );
-    }
+    // What the CSV itself got wrong: short/long rows, control characters, lengths.
+    super::cells::report(&mut cx, list);
 
-    // action
-    let action = cell(Field::Action);
+    // action (`skip` returned above)
     let deactivate = match action.to_lowercase().as_str() {
         "" | "upsert" => false,
         "deactivate" => true,
         other => {
-            let sugg = suggest(other, ["upsert", "deactivate"]);
+            let sugg = suggest(other, ["upsert", "deactivate", "skip"]);
             cx.push(
                 Some("action"),
                 FindingCode::InvalidValue,
-                format!("action '{action}' is not known; use 'upsert' (create or update) or 'deactivate' (a leaver)"),
+                format!("action '{action}' is not known; use 'upsert' (create or update), 'deactivate' (a leaver) or 'skip' (keep the row, don't run it)"),
                 sugg,
             );
             false
@@ -354,14 +362,21 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
     };
     keys.deactivate = deactivate;
 
-    // email
+    // email (a cell over its limit is reported by length, not as missing)
     if email_raw.is_empty() {
-        let msg = if list.column_of(Field::Email).is_none() {
-            "the list has no 'email' column; add one with each person's login email".to_string()
-        } else {
-            "email is empty; every row needs the person's login email".to_string()
-        };
-        cx.push(Some("email"), FindingCode::MissingField, msg, None);
+        if !unusable.has(Field::Email) {
+            let msg = if list.column_of(Field::Email).is_none() {
+                "the list has no 'email' column; add one with each person's login email"
+            } else {
+                "email is empty; every row needs the person's login email"
+            };
+            cx.push(
+                Some("email"),
+                FindingCode::MissingField,
+                msg.to_string(),
+                None,
+            );
+        }
     } else if !is_valid_email(&email_raw) {
         let trimmed: String = email_raw.chars().filter(|c| !c.is_whitespace()).collect();
         let sugg = (trimmed != email_raw && is_valid_email(&trimmed)).then_some(trimmed);
@@ -448,6 +463,9 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
     }
 
     // name
+    let name_unusable = [Field::Name, Field::FirstName, Field::LastName]
+        .into_iter()
+        .any(|f| unusable.has(f));
     let name = {
         let n = cell(Field::Name);
         if n.is_empty() {
@@ -458,12 +476,26 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
             n.to_string()
         }
     };
+    if let Some(limit) = super::cells::max_chars(Field::Name)
+        && name.len() > limit
+        && name.chars().count() > limit
+    {
+        cx.push(
+            Some("name"),
+            FindingCode::InvalidValue,
+            format!(
+                "first_name and last_name make a name of {} characters; Genesys Cloud takes at most {limit} — shorten them",
+                name.chars().count()
+            ),
+            None,
+        );
+    }
     // Existing users keep their name when the cell is empty; new users need one.
     let name = match &existing {
         Some(u) if name.is_empty() => u.name.clone(),
         _ => name,
     };
-    if name.is_empty() {
+    if name.is_empty() && !name_unusable {
         let msg = if list.column_of(Field::Name).is_none()
             && list.column_of(Field::FirstName).is_none()
         {
@@ -512,6 +544,8 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
 
     // roles: `Role` or `Role@Division` (also `Role:Division`, as in Genesys's template)
     let mut grants: Vec<Grant> = Vec::new();
+    // The item that asked for each grant (same order), to name both of a duplicate.
+    let mut grant_items: smallvec::SmallVec<[&str; 4]> = smallvec::SmallVec::new();
     let mut scoped: Vec<(String, Grant)> = Vec::new();
     for item in split_list(cell(Field::Roles)) {
         let (role_name, scope) = match item.split_once('@') {
@@ -572,12 +606,23 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
                 role_id,
                 division_id,
             };
+            if let Some(k) = grants.iter().position(|x| *x == g) {
+                cx.push(
+                    Some("roles"),
+                    FindingCode::DuplicateInRow,
+                    format!(
+                        "'{}' and '{item}' grant the same role in the same division; keep one of them",
+                        grant_items[k]
+                    ),
+                    None,
+                );
+                continue;
+            }
             if scope.is_some() {
                 scoped.push((item.to_string(), g.clone()));
             }
-            if !grants.contains(&g) {
-                grants.push(g);
-            }
+            grants.push(g);
+            grant_items.push(item);
         }
     }
 
@@ -624,9 +669,23 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
 
     // queues
     let mut queue_ids: Vec<Id> = Vec::new();
+    // The item that named each queue (same order), to name both of a duplicate.
+    let mut queue_items: smallvec::SmallVec<[&str; 4]> = smallvec::SmallVec::new();
     for q in split_list(cell(Field::Queues)) {
         match org.queues.resolve(q) {
             Lookup::Found(id) => {
+                if let Some(k) = queue_ids.iter().position(|x| x == id) {
+                    cx.push(
+                        Some("queues"),
+                        FindingCode::DuplicateInRow,
+                        format!(
+                            "'{}' and '{q}' name the same queue; keep one of them",
+                            queue_items[k]
+                        ),
+                        None,
+                    );
+                    continue;
+                }
                 if let Some(qd) = org.queue_division.get(&**id)
                     && division_known
                     && !qd.is_empty()
@@ -645,9 +704,8 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
                         None,
                     );
                 }
-                if !queue_ids.contains(id) {
-                    queue_ids.push(Id::clone(id));
-                }
+                queue_ids.push(Id::clone(id));
+                queue_items.push(q);
             }
             Lookup::Missing(sugg) => {
                 let hint = match &sugg {

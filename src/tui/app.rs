@@ -196,6 +196,8 @@ pub enum Undo {
         index: usize,
         col: usize,
         old: String,
+        /// The row's cell count before the edit (an edit gives a short row every column).
+        cells: usize,
     },
     /// Skip set before a skip / unskip.
     Skips(BTreeSet<usize>),

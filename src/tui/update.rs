@@ -39,6 +39,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             let session = Session::new(l.path, l.list, l.snapshot, l.result, l.allowed_per_s);
             let (e, w) = session.severity_totals();
             let rows = session.list.rows.len();
+            // Say how the file was read when it was not with commas (as `check` does).
+            let separator = match session.list.separator {
+                crate::model::Separator::Comma => String::new(),
+                s => format!(", separated by {}", s.describe()),
+            };
             app.session = Some(session);
             app.table = Default::default();
             app.report = None;
@@ -47,7 +52,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             focus_first_finding(app);
             app.screen = Screen::Preflight;
             app.set_info(format!(
-                "loaded {} ({rows} rows): {e} errors, {w} warnings",
+                "loaded {} ({rows} rows{separator}): {e} errors, {w} warnings",
                 crate::model::sanitize(&name)
             ));
             Vec::new()
@@ -691,14 +696,27 @@ fn commit_edit(app: &mut App, index: usize, col: usize, value: String) -> Vec<Cm
     let Some(s) = &mut app.session else {
         return Vec::new();
     };
+    let width = s.list.headers.len();
     let Some(row) = s.list.rows.get_mut(index) else {
         return Vec::new();
     };
     let rownum = row.row;
     if row.cells.get(col) != Some(value.as_str()) {
         let old = row.cells[col].to_string();
+        let cells = row.cells.len();
         row.cells.set(col, &value);
-        s.undo.push(Undo::Cell { index, col, old });
+        // A short row the admin has edited has been looked at cell by cell: give it every
+        // column, so `short_row` goes once the values sit under their headers.
+        if row.cells.len() < width {
+            let last = row.cells[width - 1].to_string();
+            row.cells.set(width - 1, &last);
+        }
+        s.undo.push(Undo::Cell {
+            index,
+            col,
+            old,
+            cells,
+        });
         s.unsaved = true;
         s.recheck(index);
     }
@@ -800,9 +818,15 @@ fn skip_code(app: &mut App) {
 fn undo(app: &mut App) {
     let Some(s) = &mut app.session else { return };
     match s.undo.pop() {
-        Some(Undo::Cell { index, col, old }) => {
+        Some(Undo::Cell {
+            index,
+            col,
+            old,
+            cells,
+        }) => {
             if let Some(r) = s.list.rows.get_mut(index) {
                 r.cells.set(col, &old);
+                r.cells.truncate(cells);
             }
             s.recheck(index);
             let row = s.list.rows.get(index).map(|r| r.row).unwrap_or(0);

@@ -205,21 +205,26 @@ pub const COLUMNS: [&str; 15] = [
     "department",
 ];
 
+/// A pseudo-column: `(CUT, "2")` ends the row after its first 2 cells (a short row).
+pub const CUT: &str = "<cut>";
+
 /// Build a CSV from rows of (column, value); the header is the standard columns plus any
 /// other column a row names.
 pub fn csv(rows: &[&[(&str, &str)]]) -> String {
     let mut header: Vec<String> = COLUMNS.iter().map(|s| s.to_string()).collect();
     for r in rows {
         for (k, _) in r.iter() {
-            if !header.iter().any(|h| h == k) {
+            if *k != CUT && !header.iter().any(|h| h == k) {
                 header.push(k.to_string());
             }
         }
     }
-    let mut w = ::csv::Writer::from_writer(Vec::new());
+    let mut w = ::csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
     w.write_record(&header).unwrap();
     for r in rows {
-        let cells: Vec<String> = header
+        let mut cells: Vec<String> = header
             .iter()
             .map(|h| {
                 r.iter()
@@ -228,6 +233,9 @@ pub fn csv(rows: &[&[(&str, &str)]]) -> String {
                     .unwrap_or_default()
             })
             .collect();
+        if let Some((_, n)) = r.iter().find(|(k, _)| *k == CUT) {
+            cells.truncate(n.parse().unwrap());
+        }
         w.write_record(&cells).unwrap();
     }
     String::from_utf8(w.into_inner().unwrap()).unwrap()

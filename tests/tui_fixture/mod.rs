@@ -45,7 +45,7 @@ ana@example.com,Ana Silva,Home,Agent,Billing:4,English:5,General,+13175550101,10
 ben@example.com,Ben Okoro,Home,Agent,Biling:4; Returns:2,English:5,General,,1002\n\
 cy@example.com,Cy Park,Sles,Agent,Returns:3,Spanish:4,General,,1003\n\
 dee@example,Dee Moss,Home,Agent,Billing:2,English:3,General,,1004\n\
-eve@example.com,Eve \x1b[31mRed,Home,Agent,Billing:1,English:2,General,,1005\n\
+eve@example.com,Eve Red,Home,Agent,Billing:1,English:2,General,,1005\n\
 fay@example.com,Fay Lin,Home,Agent,Returns:5,English:5,Genral,,1006\n";
 
 pub fn org() -> OrgSnapshot {
