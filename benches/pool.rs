@@ -53,9 +53,8 @@ async fn run_once(sim: &SimHandle, client: &Client, csv: &str, journal: &std::pa
     let report = common::run(client, &checked, journal).await;
     let secs = t0.elapsed().as_secs_f64();
     let after = sim.stats().await;
-    let token_reqs = |s: &onboard::sim::SimStats| {
-        s.by_route.get("POST /oauth/token").copied().unwrap_or(0)
-    };
+    let token_reqs =
+        |s: &onboard::sim::SimStats| s.by_route.get("POST /oauth/token").copied().unwrap_or(0);
     Run {
         secs,
         requests: (after.requests - token_reqs(&after)) - (before.requests - token_reqs(&before)),
@@ -83,7 +82,10 @@ async fn provision(rows: usize, limit: Option<RateLimit>, tokens: usize, tag: &s
     let csv = common::hire_csv(rows, tag);
     let first = run_once(&sim, &client, &csv, &dir.path().join("j.jsonl")).await;
     let again = run_once(&sim, &client, &csv, &dir.path().join("j.jsonl")).await;
-    println!("  {tokens:>2} token(s): live at the end {:?}", client.tokens());
+    println!(
+        "  {tokens:>2} token(s): live at the end {:?}",
+        client.tokens()
+    );
     (first, again)
 }
 

@@ -943,6 +943,7 @@ fn a_cancelled_retry_keeps_the_failures_it_never_reached() {
         ],
     );
     assert_eq!(app.failed_rows(), vec![1]);
+}
 
 /// A short row is `short_row` until the admin edits it: the edit gives it every column (its
 /// values now sit under their headers), and undo gives back the row as it was loaded.

@@ -7,6 +7,29 @@ use super::pagination::PAGE_SIZE;
 use crate::model::{Division, Grant, Role};
 use reqwest::Method;
 
+/// Page size for a role's subject grants (the API's maximum is unverified).
+pub const ROLE_GRANTS_PAGE_SIZE: u32 = 100;
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RoleCountDto {
+    id: String,
+    #[serde(default)]
+    user_count: Option<u32>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct SubjectGrantsDto {
+    id: String,
+    #[serde(default)]
+    divisions: Option<Vec<IdOnly>>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct IdOnly {
+    id: String,
+}
+
 impl Client {
     /// `GET /api/v2/authorization/divisions`, every page.
     pub async fn list_divisions(&self) -> Result<Vec<Division>, ApiError> {
@@ -122,6 +145,46 @@ impl Client {
             self.call_unit(r).await?;
         }
         Ok(())
+    }
+
+    /// How many users hold each role (`GET /api/v2/authorization/roles?userCount=true`).
+    pub async fn role_user_counts(&self) -> Result<Vec<(String, u32)>, ApiError> {
+        let r = Req::get(
+            "/api/v2/authorization/roles",
+            "/api/v2/authorization/roles".into(),
+        )
+        .q("userCount", true);
+        let v: Vec<RoleCountDto> = self.all_pages(r, PAGE_SIZE).await?;
+        Ok(v.into_iter()
+            .map(|r| (r.id, r.user_count.unwrap_or(0)))
+            .collect())
+    }
+
+    /// `GET /api/v2/authorization/roles/{roleId}/subjectgrants`, every page: who holds the
+    /// role, and in which divisions, as grants of that role.
+    pub async fn role_grants(&self, role_id: &str) -> Result<Vec<(String, Grant)>, ApiError> {
+        let r = Req::get(
+            "/api/v2/authorization/roles/{roleId}/subjectgrants",
+            format!(
+                "/api/v2/authorization/roles/{}/subjectgrants",
+                seg(role_id)
+            ),
+        );
+        let v: Vec<SubjectGrantsDto> = self.all_pages(r, ROLE_GRANTS_PAGE_SIZE).await?;
+        Ok(v.into_iter()
+            .flat_map(|s| {
+                let subject = s.id;
+                s.divisions.into_iter().flatten().map(move |d| {
+                    (
+                        subject.clone(),
+                        Grant {
+                            role_id: role_id.into(),
+                            division_id: d.id.into(),
+                        },
+                    )
+                })
+            })
+            .collect())
     }
 
     /// `GET /api/v2/authorization/subjects/{subjectId}`: the user's grants with divisions.

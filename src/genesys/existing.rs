@@ -5,7 +5,7 @@ use super::client::Client;
 use super::dto::User;
 use super::error::{ApiError, ErrorKind};
 use super::routing::QUEUE_MEMBERS_MAX;
-use crate::model::{ExistingUser, ExternalId, Proficiency, Queue};
+use crate::model::{ExistingUser, ExternalId, Grant, Proficiency, Queue};
 use futures::{StreamExt, TryStreamExt};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -119,20 +119,80 @@ impl Client {
             _ => None,
         };
         let licenses = self.licenses_for_users(&user_ids).await?;
+        let by_role = self.grants_by_role_if_cheaper(&user_ids).await?;
         let licenses = &licenses;
         let by_queue = &by_queue;
+        let by_role = &by_role;
         let out: Vec<ExistingUser> = futures::stream::iter(users)
             .map(|u| async move {
                 let queues = by_queue
                     .as_ref()
                     .map(|m| m.get(&u.id).cloned().unwrap_or_default());
                 let ext = known_ext.map(|m| m.get(&u.id).cloned().unwrap_or_default());
-                self.existing_user_detail(u, licenses, queues, ext).await
+                // A deleted user may be missing from the role side: read it per user.
+                let grants = by_role
+                    .as_ref()
+                    .filter(|_| u.state() != crate::model::UserState::Deleted)
+                    .map(|m| m.get(&u.id).cloned().unwrap_or_default());
+                self.existing_user_detail(u, licenses, queues, ext, grants)
+                    .await
             })
             .buffered(DETAIL_CONCURRENCY)
             .try_collect()
             .await?;
         Ok(out)
+    }
+
+    /// Every existing user's grants, read from the role side when that costs fewer requests
+    /// than one `GET /authorization/subjects/{id}` per user (genesys-api.md §11.11): one
+    /// count of holders per role, then each held role's subject grants, 100 a page. None
+    /// means "read them per user" (few users, a cheaper per-user path, or no counts).
+    async fn grants_by_role_if_cheaper(
+        &self,
+        user_ids: &[String],
+    ) -> Result<Option<BTreeMap<String, Vec<Grant>>>, ApiError> {
+        // With fewer users the count request alone costs about as much as it could save.
+        if user_ids.len() < 4 {
+            return Ok(None);
+        }
+        let counts = match self.role_user_counts().await {
+            Ok(c) => c,
+            Err(e) if matches!(e.kind, ErrorKind::Forbidden | ErrorKind::NotFound) => {
+                return Ok(None);
+            }
+            Err(e) => return Err(e),
+        };
+        let page = super::authz::ROLE_GRANTS_PAGE_SIZE;
+        let held: Vec<&String> = counts
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(id, _)| id)
+            .collect();
+        let cost: u32 = counts
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(_, n)| n.div_ceil(page))
+            .sum();
+        if cost as usize >= user_ids.len() {
+            return Ok(None);
+        }
+        let wanted: BTreeSet<&str> = user_ids.iter().map(String::as_str).collect();
+        let lists: Vec<Vec<(String, Grant)>> = futures::stream::iter(held)
+            .map(|role| async move { or_empty(self.role_grants(role).await) })
+            .buffered(DETAIL_CONCURRENCY)
+            .try_collect()
+            .await?;
+        let mut by_user: BTreeMap<String, Vec<Grant>> = BTreeMap::new();
+        for (user, grant) in lists.into_iter().flatten() {
+            if wanted.contains(user.as_str()) {
+                by_user.entry(user).or_default().push(grant);
+            }
+        }
+        for g in by_user.values_mut() {
+            g.sort();
+            g.dedup();
+        }
+        Ok(Some(by_user))
     }
 
     async fn existing_user_detail(
@@ -141,9 +201,15 @@ impl Client {
         licenses: &BTreeMap<String, Vec<String>>,
         queues: Option<Vec<String>>,
         known_ext: Option<Vec<ExternalId>>,
+        known_grants: Option<Vec<Grant>>,
     ) -> Result<ExistingUser, ApiError> {
         let (grants, mut queues, ext) = futures::try_join!(
-            async { or_empty(self.subject_grants(&u.id).await) },
+            async {
+                match known_grants {
+                    Some(g) => Ok(g),
+                    None => or_empty(self.subject_grants(&u.id).await),
+                }
+            },
             async {
                 match queues {
                     Some(q) => Ok(q),

@@ -5,7 +5,7 @@ use crate::model::UserState;
 use crate::sim::error::{ApiError, ApiResult, parse_body};
 use crate::sim::paging::{Query, name_filter, page_listing};
 use crate::sim::server::AppState;
-use crate::sim::state::{Division, Org, Role};
+use crate::sim::state::{Division, Org, Role, User};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -31,6 +31,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v2/authorization/roles/{roleId}",
             get(get_role).post(grant_role),
+        )
+        .route(
+            "/api/v2/authorization/roles/{roleId}/subjectgrants",
+            get(role_subject_grants),
         )
         .route(
             "/api/v2/authorization/subjects/{subjectId}",
@@ -271,6 +275,40 @@ async fn grant_role(
             }
         }
         Ok(no_content())
+    })
+}
+
+/// `GET /api/v2/authorization/roles/{roleId}/subjectgrants` (SDK
+/// `SubjectDivisionGrantsEntityListing`): every subject holding the role, each with the
+/// divisions it holds it in; page-number paged (maximum page size 100 here: unverified).
+async fn role_subject_grants(
+    State(s): State<AppState>,
+    Path(role_id): Path<String>,
+    uri: Uri,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let q = Query::parse(raw.as_deref());
+    let page = q.page(100)?;
+    s.read(|org| {
+        if org.role(&role_id).is_none() {
+            return Err(ApiError::not_found("role", &role_id));
+        }
+        let holders: Vec<&User> = org
+            .users
+            .iter()
+            .filter(|u| u.state != UserState::Deleted)
+            .filter(|u| u.grants.iter().any(|(r, _)| *r == role_id))
+            .collect();
+        Ok(ok(page_listing(&holders, page, uri.path(), &q, false, |u| {
+            let divisions: Vec<Value> = u
+                .grants
+                .iter()
+                .filter(|(r, _)| *r == role_id)
+                .map(|(_, d)| division_ref(org, d))
+                .collect();
+            json!({"id": u.id, "name": u.name, "type": "PC_USER", "divisions": divisions,
+                   "selfUri": format!("/api/v2/users/{}", u.id)})
+        })))
     })
 }
 
