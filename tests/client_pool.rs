@@ -124,3 +124,58 @@ async fn expiring_tokens_in_a_pool_are_replaced_without_failing_a_request() {
     reads(&c, 120).await;
     assert!(c.tokens().0 >= 2, "{:?}", c.tokens());
 }
+
+/// `check` on a list whose load will take over a minute says so first, and why; with
+/// enough tokens it does not. (The slow run is stopped once it has said so.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_load_is_announced_with_its_reason() {
+    use std::io::BufRead;
+    let s = sim(
+        RateLimit {
+            max: 300,
+            window: Duration::from_secs(60),
+        },
+        None,
+        "",
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let hires = dir.path().join("hires.csv");
+    let mut csv = String::from("email,name,external_id\n");
+    for i in 0..400 {
+        csv.push_str(&format!(
+            "slow{i}@hires.example.com,Slow {i},workday:slow-{i}\n"
+        ));
+    }
+    std::fs::write(&hires, csv).unwrap();
+    let bin = env!("CARGO_BIN_EXE_onboard");
+    let run = |tokens: &str| {
+        std::process::Command::new(bin)
+            .args(["check", hires.to_str().unwrap(), "--api-url", &s.url()])
+            .args(["--tokens", tokens])
+            .env("ONBOARD_CLIENT_ID", "demo")
+            .env("ONBOARD_CLIENT_SECRET", "demo-secret")
+            .env("XDG_DATA_HOME", dir.path().join("data"))
+            .env("XDG_CONFIG_HOME", dir.path().join("config"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let mut slow = run("1");
+    let first = std::io::BufReader::new(slow.stderr.take().unwrap())
+        .lines()
+        .next()
+        .unwrap()
+        .unwrap();
+    slow.kill().unwrap();
+    let _ = slow.wait();
+    assert!(first.contains("will take about 2 min"), "{first}");
+    assert!(first.contains("400 external ids"), "{first}");
+
+    // 50 tokens of 300/min: about 2 s. The check finishes without the notice.
+    let out = run("50").wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("will take about"), "{stderr}");
+    assert!(out.status.code().is_some_and(|c| c <= 1), "{stderr}");
+}

@@ -92,6 +92,7 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
 
     let progress_tty = std::io::stderr().is_terminal();
     let (emails, external_ids) = super::check::lookups(&list);
+    super::check::warn_if_slow_load(&client, &emails, &external_ids, "apply").await;
     let snapshot = crate::genesys::snapshot::load_snapshot(
         &client,
         &emails,

@@ -27,6 +27,48 @@ pub struct Args {
 }
 
 /// Emails (rows and managers) and external ids the snapshot must look up.
+/// Before a load that will take more than a minute, says so and why: external ids are looked
+/// up one request each (the API has no bulk form), at the pool's rate. The per-token rate
+/// comes from the org's limits (one request); without it, the API's default (300/min).
+pub async fn warn_if_slow_load(
+    client: &crate::genesys::Client,
+    emails: &[String],
+    ext: &[ExternalId],
+    command: &str,
+) {
+    // Fixed reads (org, divisions, roles, skills, queues, licences, telephony…) and one
+    // search per 50 emails, besides the lookups.
+    let reads = ext.len() + emails.len().div_ceil(50) + 40;
+    if reads < 300 {
+        return;
+    }
+    let per_token = match client.token_rate_per_minute().await {
+        Ok(Some(n)) => f64::from(n),
+        _ => 300.0,
+    };
+    let (_, tokens) = client.tokens();
+    let per_s = per_token / 60.0 * tokens as f64;
+    let secs = reads as f64 / per_s.max(0.1);
+    if secs > 60.0 {
+        eprintln!(
+            "onboard {command}: loading the org will take about {}: {} external ids are looked up one request each (the API has no bulk lookup), {} reads in all at up to {:.0} requests/s ({tokens} token(s) of {per_token:.0}/min; --tokens raises it)",
+            fmt_minutes(secs),
+            ext.len(),
+            reads,
+            per_s
+        );
+    }
+}
+
+fn fmt_minutes(secs: f64) -> String {
+    let m = (secs / 60.0).ceil() as u64;
+    if m >= 120 {
+        format!("{} h {} min", m / 60, m % 60)
+    } else {
+        format!("{m} min")
+    }
+}
+
 pub fn lookups(list: &HireList) -> (Vec<String>, Vec<ExternalId>) {
     let mut emails = BTreeSet::new();
     let mut ext = BTreeSet::new();
@@ -64,6 +106,7 @@ pub async fn run(args: Args) -> Exit {
         }
     };
     let (emails, ext) = lookups(&list);
+    warn_if_slow_load(&conn.client, &emails, &ext, "check").await;
     let snapshot = match load_snapshot(
         &conn.client,
         &emails,

@@ -165,10 +165,7 @@ impl Client {
     pub async fn role_grants(&self, role_id: &str) -> Result<Vec<(String, Grant)>, ApiError> {
         let r = Req::get(
             "/api/v2/authorization/roles/{roleId}/subjectgrants",
-            format!(
-                "/api/v2/authorization/roles/{}/subjectgrants",
-                seg(role_id)
-            ),
+            format!("/api/v2/authorization/roles/{}/subjectgrants", seg(role_id)),
         );
         let v: Vec<SubjectGrantsDto> = self.all_pages(r, ROLE_GRANTS_PAGE_SIZE).await?;
         Ok(v.into_iter()

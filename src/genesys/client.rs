@@ -28,6 +28,9 @@ pub struct ClientConfig {
     pub timeout: Duration,
     /// Attempts for retryable failures other than 429 (default 5).
     pub max_attempts: u32,
+    /// Attempts for reads that fail transiently (default 10): an org snapshot is hundreds of
+    /// reads, and one that gives up aborts the whole pre-flight, so reads are patient.
+    pub max_read_attempts: u32,
     /// Attempts when the answer is 429 (default 10).
     pub max_throttled_attempts: u32,
     /// First backoff step (default 500 ms), doubled per attempt, jittered.
@@ -57,6 +60,7 @@ impl ClientConfig {
             secret,
             timeout: Duration::from_secs(30),
             max_attempts: 5,
+            max_read_attempts: 10,
             max_throttled_attempts: 10,
             backoff_base: Duration::from_millis(500),
             backoff_max: Duration::from_secs(30),
@@ -294,6 +298,11 @@ impl Client {
                 qp.append_pair(k, v);
             }
         }
+        let budget = if req.safety == Safety::Read {
+            cfg.max_read_attempts.max(cfg.max_attempts)
+        } else {
+            cfg.max_attempts
+        };
         let mut attempts = 0u32;
         let mut failures = 0u32;
         let mut throttles = 0u32;
@@ -372,7 +381,7 @@ impl Client {
                                         return Err(e);
                                     }
                                     failures += 1;
-                                    if failures >= cfg.max_attempts {
+                                    if failures >= budget {
                                         return Err(err);
                                     }
                                     tokio::time::sleep(self.backoff(failures)).await;
@@ -390,7 +399,7 @@ impl Client {
                     if before_send {
                         // Nothing reached the server: safe to repeat any request.
                         failures += 1;
-                        if failures >= cfg.max_attempts {
+                        if failures >= budget {
                             let mut err = ApiError::new(
                                 ErrorKind::Network,
                                 what.clone(),
@@ -424,7 +433,7 @@ impl Client {
                 return Err(err);
             }
             failures += 1;
-            if failures >= cfg.max_attempts {
+            if failures >= budget {
                 let mut err = ApiError::new(ErrorKind::Network, what.clone(), msg);
                 err.attempts = attempts;
                 return Err(err);

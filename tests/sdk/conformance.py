@@ -167,6 +167,16 @@ check(roles.total == 20, f"roles total {roles.total}")
 agent = [r for r in roles.entities if r.name == "Agent"][0]
 sup = [r for r in roles.entities if r.name == "Supervisor"][0]
 check(agent.base_license == "cx2" and sup.base_license == "cx3" and agent.user_count > 0, "role baseLicense/userCount")
+holders = authz.get_authorization_role_subjectgrants(agent.id, page_size=100)
+check(holders.total == agent.user_count, f"role subjectgrants total {holders.total} vs userCount {agent.user_count}")
+check(all(h.id and h.divisions and all(d.id for d in h.divisions) for h in holders.entities), "subjectgrants: subjects with divisions")
+
+# The org itself (journals are bound to its id) and its per-token limit (the token pool).
+orgs = g.OrganizationApi(api_client)
+me = orgs.get_organizations_me()
+check(bool(me.id) and me.name == "Acme Support", f"organizations/me: {me.id} {me.name}")
+# Without a rate limit the simulator names none.
+check(orgs.get_organizations_limits_namespace("platform.api").entities == [], "no limit: no entities")
 
 skills = routing.get_routing_skills(page_size=100)
 check(skills.total == 50, "skills total")
@@ -463,6 +473,10 @@ expect_error(lambda: g.UsersApi(bad_client).get_users(), 401, "bad.credentials",
 
 g.configuration.host = LIMITED
 limited = g.api_client.ApiClient().get_client_credentials_token("demo", "demo-secret")
+# The per-token limit (3 per second here) as the org reports it, per minute.
+limits = g.OrganizationApi(limited).get_organizations_limits_namespace("platform.api")
+rate = [l for l in limits.entities if l.key == "client.credentials.token.rate.per.minute"]
+check(len(rate) == 1 and rate[0].namespace == "platform.api" and rate[0].value == 180, f"platform.api limits: {limits.entities}")
 lapi = g.RoutingApi(limited)
 for _ in range(5):
     # The SDK's urllib3 retries a 429 after Retry-After, so every call normally ends well;

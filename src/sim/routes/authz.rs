@@ -299,16 +299,23 @@ async fn role_subject_grants(
             .filter(|u| u.state != UserState::Deleted)
             .filter(|u| u.grants.iter().any(|(r, _)| *r == role_id))
             .collect();
-        Ok(ok(page_listing(&holders, page, uri.path(), &q, false, |u| {
-            let divisions: Vec<Value> = u
-                .grants
-                .iter()
-                .filter(|(r, _)| *r == role_id)
-                .map(|(_, d)| division_ref(org, d))
-                .collect();
-            json!({"id": u.id, "name": u.name, "type": "PC_USER", "divisions": divisions,
+        Ok(ok(page_listing(
+            &holders,
+            page,
+            uri.path(),
+            &q,
+            false,
+            |u| {
+                let divisions: Vec<Value> = u
+                    .grants
+                    .iter()
+                    .filter(|(r, _)| *r == role_id)
+                    .map(|(_, d)| division_ref(org, d))
+                    .collect();
+                json!({"id": u.id, "name": u.name, "type": "PC_USER", "divisions": divisions,
                    "selfUri": format!("/api/v2/users/{}", u.id)})
-        })))
+            },
+        )))
     })
 }
 

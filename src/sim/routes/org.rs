@@ -39,14 +39,8 @@ async fn limits(
             "value": per_minute as u64,
         }));
     }
-    let n = entities.len();
-    Ok(ok(json!({
-        "entities": entities,
-        "pageSize": n.max(1),
-        "pageNumber": 1,
-        "total": n,
-        "pageCount": 1,
-    })))
+    // `LimitsEntityListing` has only `entities` (the SDK's model: no paging fields).
+    Ok(ok(json!({ "entities": entities })))
 }
 
 async fn me(State(s): State<AppState>) -> ApiResult<Response> {
