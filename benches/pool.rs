@@ -36,6 +36,8 @@ fn pool_client(url: &str, tokens: usize) -> Client {
 }
 
 struct Run {
+    /// Requests by route (token requests left out).
+    routes: std::collections::BTreeMap<String, u64>,
     secs: f64,
     requests: u64,
     writes: u64,
@@ -55,7 +57,15 @@ async fn run_once(sim: &SimHandle, client: &Client, csv: &str, journal: &std::pa
     let after = sim.stats().await;
     let token_reqs =
         |s: &onboard::sim::SimStats| s.by_route.get("POST /oauth/token").copied().unwrap_or(0);
+    let routes = after
+        .by_route
+        .iter()
+        .filter(|(r, _)| r.as_str() != "POST /oauth/token")
+        .map(|(r, n)| (r.clone(), n - before.by_route.get(r).copied().unwrap_or(0)))
+        .filter(|(_, n)| *n > 0)
+        .collect();
     Run {
+        routes,
         secs,
         requests: (after.requests - token_reqs(&after)) - (before.requests - token_reqs(&before)),
         writes: common::writes(&after) - common::writes(&before),
@@ -112,6 +122,14 @@ async fn main() {
         "  wall time pool / 1 token: {:.3} (target <= 0.15)",
         pool.secs / one.secs
     );
+    if std::env::var_os("BENCH_ROUTES").is_some() {
+        for (name, r) in [("first run", &pool), ("re-run", &rerun)] {
+            println!("  {name} by route:");
+            for (route, n) in &r.routes {
+                println!("    {n:>6}  {route}");
+            }
+        }
+    }
     println!(
         "  re-run of the finished list: {} requests ({:.3} per row; target <= 1.2), {} writes, {:.1} s",
         rerun.requests,

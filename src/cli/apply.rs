@@ -97,7 +97,11 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
         &client,
         &emails,
         &external_ids,
-        &conn.snapshot_options(),
+        &{
+            let mut opts = conn.snapshot_options();
+            super::check::scope_snapshot(&mut opts, &list, replace.queues);
+            opts
+        },
         |_| {},
     )
     .await

@@ -69,6 +69,30 @@ fn fmt_minutes(secs: f64) -> String {
     }
 }
 
+/// Narrows the snapshot to what this list can need: no telephony reads when no row sets a
+/// phone or extension, and existing users' membership only of the queues the rows name —
+/// unless queue membership is authoritative (`--replace queues`), which needs all of it.
+pub fn scope_snapshot(
+    opts: &mut crate::genesys::SnapshotOptions,
+    list: &HireList,
+    every_membership: bool,
+) {
+    let mut phones = false;
+    let mut queues = BTreeSet::new();
+    for row in &list.rows {
+        phones |= !list.cell(row, Field::Phone).trim().is_empty()
+            || !list.cell(row, Field::Extension).trim().is_empty();
+        for q in preflight::rules::split_list(list.cell(row, Field::Queues)) {
+            let q = q.trim();
+            if !q.is_empty() {
+                queues.insert(q.to_lowercase());
+            }
+        }
+    }
+    opts.telephony = phones;
+    opts.memberships_of = (!every_membership).then_some(queues);
+}
+
 pub fn lookups(list: &HireList) -> (Vec<String>, Vec<ExternalId>) {
     let mut emails = BTreeSet::new();
     let mut ext = BTreeSet::new();
@@ -107,15 +131,9 @@ pub async fn run(args: Args) -> Exit {
     };
     let (emails, ext) = lookups(&list);
     warn_if_slow_load(&conn.client, &emails, &ext, "check").await;
-    let snapshot = match load_snapshot(
-        &conn.client,
-        &emails,
-        &ext,
-        &conn.snapshot_options(),
-        |_| {},
-    )
-    .await
-    {
+    let mut opts = conn.snapshot_options();
+    scope_snapshot(&mut opts, &list, false);
+    let snapshot = match load_snapshot(&conn.client, &emails, &ext, &opts, |_| {}).await {
         Ok(s) => s,
         Err(e) => {
             eprintln!(

@@ -6,7 +6,7 @@ use super::error::{ApiError, ErrorKind};
 use super::telephony::{DEFAULT_TRUNK_CHANNELS_KEY, DidFilter, trunk_channels};
 use crate::model::{
     AssignedNumber, ExternalId, FigureSource, License, LoadProgress, NumberPool, OrgSnapshot,
-    Seats, Trunk,
+    Queue, Seats, Trunk,
 };
 use futures::{FutureExt, StreamExt, TryStreamExt};
 use std::collections::{BTreeMap, BTreeSet};
@@ -22,6 +22,12 @@ pub struct SnapshotOptions {
     pub license_seats: BTreeMap<String, u32>,
     /// Agents allowed per trunk channel (default 1.0).
     pub agents_per_channel: f64,
+    /// Read the DID and extension inventory and the trunks. False when the list sets no
+    /// phone or extension: nothing it does depends on them (13 reads on the demo org).
+    pub telephony: bool,
+    /// Read existing users' membership of these queues only (lowercased names); None: of
+    /// every queue. A merge only adds the queues a row names, so it needs no more.
+    pub memberships_of: Option<BTreeSet<String>>,
 }
 
 impl Default for SnapshotOptions {
@@ -31,6 +37,8 @@ impl Default for SnapshotOptions {
             trunk_channels: BTreeMap::new(),
             license_seats: BTreeMap::new(),
             agents_per_channel: 1.0,
+            telephony: true,
+            memberships_of: None,
         }
     }
 }
@@ -113,11 +121,19 @@ pub async fn load_snapshot(
             Ok(v)
         },
         async {
+            if !opts.telephony {
+                done(p, "trunks", 0);
+                return Ok(Vec::new());
+            }
             let v = load_trunks(client, opts).await?;
             done(p, "trunks", v.len());
             Ok(v)
         },
         async {
+            if !opts.telephony {
+                done(p, "dids", 0);
+                return Ok((Vec::new(), Vec::new()));
+            }
             let (pools, dids) = futures::try_join!(
                 client.did_pools(),
                 client.dids(DidFilter::AssignedAndUnassigned, None)
@@ -126,12 +142,23 @@ pub async fn load_snapshot(
             Ok((pools, dids))
         },
         async {
+            if !opts.telephony {
+                done(p, "extensions", 0);
+                return Ok((Vec::new(), Vec::new()));
+            }
             let (pools, exts) = futures::try_join!(client.extension_pools(), client.extensions())?;
             done(p, "extensions", exts.len());
             Ok((pools, exts))
         },
         async {
             let queues = queues_once.clone().await?;
+            let queues: Vec<Queue> = match &opts.memberships_of {
+                Some(names) => queues
+                    .into_iter()
+                    .filter(|q| names.contains(&q.name.to_lowercase()))
+                    .collect(),
+                None => queues,
+            };
             let v = client
                 .find_existing_users_with(emails, external_ids, Some(&queues))
                 .await?;

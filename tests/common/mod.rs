@@ -99,15 +99,12 @@ pub fn ingest(csv: &str) -> HireList {
 
 pub async fn check(client: &Client, list: &HireList) -> CheckResult {
     let (emails, ext) = onboard::cli::check::lookups(list);
-    let snap = onboard::genesys::snapshot::load_snapshot(
-        client,
-        &emails,
-        &ext,
-        &onboard::genesys::snapshot::SnapshotOptions::default(),
-        |_| {},
-    )
-    .await
-    .unwrap();
+    // Scoped as `onboard check` scopes it (merge: memberships of named queues only).
+    let mut opts = onboard::genesys::snapshot::SnapshotOptions::default();
+    onboard::cli::check::scope_snapshot(&mut opts, list, false);
+    let snap = onboard::genesys::snapshot::load_snapshot(client, &emails, &ext, &opts, |_| {})
+        .await
+        .unwrap();
     if let Some(id) = &snap.org_id {
         remember_org(client, id, snap.org_name.as_deref().unwrap_or(id));
     }
