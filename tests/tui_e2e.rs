@@ -59,6 +59,7 @@ async fn load_fix_skip_run_fail_retry_done() {
     let mut app = App::new(Theme::plain(), (100, 30));
     app.load.targets = vec![Target {
         label: "demo".into(),
+        ..Default::default()
     }];
     let terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
     let mut d = Driver::new(

@@ -1,4 +1,4 @@
-//! Every screen, the help and the modals on ratatui's TestBackend, at 80×24 and 160×48.
+//! Every screen, the help and the modals on ratatui's TestBackend, at 80×24 and 200×60.
 //! Plain theme (as with NO_COLOR) so the snapshots show text and layout.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -9,7 +9,7 @@ use onboard::tui::App;
 use onboard::tui::msg::Msg;
 use tui_fixture::*;
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+const SIZES: [(u16, u16); 2] = [(80, 24), (200, 60)];
 
 fn snap(name: &str, build: impl Fn((u16, u16)) -> App) {
     for size in SIZES {
@@ -40,6 +40,9 @@ fn load_screen() {
         let mut app = App::new(onboard::tui::theme::Theme::plain(), size);
         app.load.targets = vec![onboard::tui::app::Target {
             label: "demo org (simulated, http://127.0.0.1:PORT)".into(),
+            place: "http://127.0.0.1:PORT".into(),
+            profile: None,
+            simulated: true,
         }];
         app.load.recent = vec![
             "/home/ana/hires-june.csv".into(),
@@ -52,6 +55,9 @@ fn load_screen() {
         let mut app = App::new(onboard::tui::theme::Theme::plain(), size);
         app.load.targets = vec![onboard::tui::app::Target {
             label: "profile acme (mypurecloud.ie)".into(),
+            place: "mypurecloud.ie".into(),
+            profile: Some("acme".into()),
+            simulated: false,
         }];
         type_text(&mut app, "hires.csv");
         feed(&mut app, [code(KeyCode::Enter)]);

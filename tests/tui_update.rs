@@ -305,9 +305,11 @@ fn load_screen_input_completion_recent_and_profile() {
     app.load.targets = vec![
         onboard::tui::app::Target {
             label: "profile a".into(),
+            ..Default::default()
         },
         onboard::tui::app::Target {
             label: "profile b".into(),
+            ..Default::default()
         },
     ];
     // Empty path: an error, no command.
@@ -626,7 +628,8 @@ fn mouse_scroll_and_click_select_rows_and_tabs() {
     assert_eq!(app.table.selected, 3);
     feed(&mut app, [scroll(MouseEventKind::ScrollUp)]);
     assert_eq!(app.table.selected, 0);
-    // Click on the 3rd data row of the table (tabs 1 + summary 2 + header 1 → y = 4 is row 0).
+    // Click on the 3rd data row of the table (org 1 + tabs 1 + summary 2 + header 1 → y = 5
+    // is row 0).
     let click = |x, y| {
         Msg::Mouse(MouseEvent {
             kind: MouseEventKind::Down(MouseButton::Left),
@@ -635,12 +638,12 @@ fn mouse_scroll_and_click_select_rows_and_tabs() {
             modifiers: KeyModifiers::NONE,
         })
     };
-    feed(&mut app, [click(20, 6)]);
+    feed(&mut app, [click(20, 7)]);
     assert_eq!(app.table.selected, 2);
     // Click on the "3 Plan" tab.
     let titles = onboard::tui::view::tab_titles();
     let x = onboard::tui::layout::tab_ranges(&titles)[2].0 + 1;
-    feed(&mut app, [click(x, 0)]);
+    feed(&mut app, [click(x, 1)]);
     assert_eq!(app.screen, Screen::Plan);
 }
 
@@ -941,4 +944,48 @@ fn a_cancelled_retry_keeps_the_failures_it_never_reached() {
         ],
     );
     assert_eq!(app.failed_rows(), vec![1]);
+}
+
+fn first_line(app: &App) -> String {
+    render(app).lines().next().unwrap_or_default().to_string()
+}
+
+#[test]
+fn the_header_names_the_org_on_every_screen() {
+    let mut app = app();
+    for k in ['1', '2', '3', '4', '5'] {
+        feed(&mut app, [key(k)]);
+        let top = first_line(&app);
+        assert!(
+            top.starts_with("Org Acme Support (simulated)  URL http://127.0.0.1:PORT"),
+            "screen {k}: {top}"
+        );
+    }
+    // A real org: its name, the region and the profile, and no "simulated".
+    let mut real = App::new(onboard::tui::theme::Theme::plain(), (120, 24));
+    real.load.targets = vec![onboard::tui::app::Target {
+        label: "profile acme (mypurecloud.ie)".into(),
+        place: "mypurecloud.ie".into(),
+        profile: Some("acme".into()),
+        simulated: false,
+    }];
+    assert_eq!(
+        first_line(&real),
+        "Org not loaded yet  Region mypurecloud.ie  Profile acme"
+    );
+    feed(&mut real, [Msg::Loaded(Box::new(loaded(CSV, "hires.csv")))]);
+    assert_eq!(
+        first_line(&real),
+        "Org Acme Support  Region mypurecloud.ie  Profile acme  Id 5e1f0c2a-7d3b-4c1e-9a6f-acme00000001"
+    );
+    // F2 on Load picks another org for the next load; the header keeps naming the org the
+    // loaded list (and so a run) belongs to.
+    real.load.targets.push(onboard::tui::app::Target {
+        label: "profile other".into(),
+        place: "usw2.pure.cloud".into(),
+        profile: Some("other".into()),
+        simulated: false,
+    });
+    feed(&mut real, [key('1'), code(KeyCode::F(2))]);
+    assert!(first_line(&real).contains("Profile acme"));
 }

@@ -87,10 +87,16 @@ pub enum Overlay {
 }
 
 /// An org to load against, as offered on the Load screen.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Target {
     /// Shown to the user, e.g. `demo org (simulated)` or `profile acme (mypurecloud.ie)`.
     pub label: String,
+    /// Where the org is: the region domain (`mypurecloud.ie`) or the API URL.
+    pub place: String,
+    /// The saved profile the connection comes from, if any.
+    pub profile: Option<String>,
+    /// The built-in simulated org (`onboard demo`): nothing real is changed.
+    pub simulated: bool,
 }
 
 #[derive(Debug, Default)]
@@ -221,6 +227,8 @@ pub struct Session {
     pub by_code: BTreeMap<FindingCode, usize>,
     /// The org's allowed request rate (per second), if known.
     pub allowed_per_s: Option<f64>,
+    /// The org the list was loaded against (where a run goes).
+    pub target: Target,
     /// Rows per plan action and finding totals (errors, warnings).
     pub action_counts: BTreeMap<PlanAction, usize>,
     pub totals: (usize, usize),
@@ -265,6 +273,7 @@ impl Session {
             unsaved: false,
             by_code: BTreeMap::new(),
             allowed_per_s,
+            target: Target::default(),
             action_counts: BTreeMap::new(),
             totals: (0, 0),
             estimator: Estimator::default(),
@@ -738,6 +747,39 @@ pub struct App {
     pub dirty: bool,
 }
 
+/// Who the screens act on, for the header line and the confirmations.
+#[derive(Debug, Clone, Copy)]
+pub struct OrgInfo<'a> {
+    /// The org's name (`GET /api/v2/organizations/me`), once a list is loaded.
+    pub name: Option<&'a str>,
+    pub id: Option<&'a str>,
+    pub target: Option<&'a Target>,
+    /// A list is loaded against this org (else it is only the one selected on Load).
+    pub loaded: bool,
+}
+
+impl OrgInfo<'_> {
+    pub fn simulated(&self) -> bool {
+        self.target.is_some_and(|t| t.simulated)
+    }
+
+    /// How a sentence names the org: its name (or id, or where it is), and whether it is
+    /// the simulated one. Not sanitized: the view does that.
+    pub fn title(&self) -> String {
+        let base = self
+            .name
+            .or(self.id)
+            .map(str::to_string)
+            .or_else(|| self.target.map(|t| t.label.clone()))
+            .unwrap_or_else(|| "no org".into());
+        if self.simulated() {
+            format!("{base} (the simulated org)")
+        } else {
+            base
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatusKind {
     Info,
@@ -842,6 +884,24 @@ impl App {
                 acc.api.elapsed_s += new.api.elapsed_s;
                 acc.summary = crate::report::summarize(&acc.rows);
             }
+        }
+    }
+
+    /// The org the screens act on: the loaded list's org, else the one selected on Load.
+    pub fn org(&self) -> OrgInfo<'_> {
+        match &self.session {
+            Some(s) => OrgInfo {
+                name: s.snapshot.org_name.as_deref(),
+                id: s.snapshot.org_id.as_deref(),
+                target: Some(&s.target),
+                loaded: true,
+            },
+            None => OrgInfo {
+                name: None,
+                id: None,
+                target: self.load.targets.get(self.load.target),
+                loaded: false,
+            },
         }
     }
 

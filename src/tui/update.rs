@@ -36,7 +36,15 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.load.loading = false;
             app.load.error = None;
             let name = l.path.display().to_string();
-            let session = Session::new(l.path, l.list, l.snapshot, l.result, l.allowed_per_s);
+            let mut session = Session::new(l.path, l.list, l.snapshot, l.result, l.allowed_per_s);
+            // Keys other than quit are ignored while loading, so the selected target is the
+            // one the list was loaded against.
+            session.target = app
+                .load
+                .targets
+                .get(app.load.target)
+                .cloned()
+                .unwrap_or_default();
             let (e, w) = session.severity_totals();
             let rows = session.list.rows.len();
             app.session = Some(session);

@@ -30,6 +30,7 @@ pub fn tab_titles() -> Vec<String> {
 pub fn draw(f: &mut Frame, app: &App) {
     let area = f.area();
     let c = layout::chrome(area);
+    draw_header(f, app, c.header);
     draw_tabs(f, app, c.tabs);
     match app.screen {
         Screen::Load => load::draw(f, app, c.body),
@@ -46,6 +47,60 @@ pub fn draw(f: &mut Frame, app: &App) {
         Some(Overlay::Drilldown { row }) => failures::draw_drilldown(f, app, c.body, *row),
         None => {}
     }
+}
+
+/// The org every screen acts on: name, region or URL, profile (and id when there is room).
+/// The simulated org says so; a real one has no such mark.
+fn draw_header(f: &mut Frame, app: &App, area: Rect) {
+    let t = &app.theme;
+    let org = app.org();
+    let mut parts: Vec<(String, Style)> = vec![("Org ".into(), t.key())];
+    let name = match (org.name, org.id, org.target) {
+        (Some(n), _, _) => n.to_string(),
+        (None, Some(id), _) => id.to_string(),
+        (None, None, Some(_)) if !org.loaded => "not loaded yet".into(),
+        (None, None, Some(_)) => "unnamed".into(),
+        (None, None, None) => "none configured (use --profile, --region or --api-url)".into(),
+    };
+    let name_style = if org.loaded { t.title() } else { t.dim() };
+    parts.push((sanitize(&name).into_owned(), name_style));
+    if org.simulated() {
+        parts.push((" (simulated)".into(), t.warning()));
+    }
+    if let Some(target) = org.target {
+        if !target.place.is_empty() {
+            let what = if target.place.contains("://") {
+                "URL"
+            } else {
+                "Region"
+            };
+            parts.push((format!("  {what} "), t.key()));
+            parts.push((sanitize(&target.place).into_owned(), Style::new()));
+        }
+        parts.push(("  Profile ".into(), t.key()));
+        let profile = target.profile.as_deref().unwrap_or("none");
+        parts.push((sanitize(profile).into_owned(), Style::new()));
+    }
+    if let Some(id) = org.id.filter(|_| org.name.is_some()) {
+        parts.push(("  Id ".into(), t.key()));
+        parts.push((sanitize(id).into_owned(), t.dim()));
+    }
+    f.render_widget(Paragraph::new(fit_line(parts, area.width as usize)), area);
+}
+
+/// One line of styled parts cut to `width` columns; a cut part ends in `…`.
+pub fn fit_line(parts: Vec<(String, Style)>, width: usize) -> Line<'static> {
+    let mut left = width;
+    let mut spans = Vec::new();
+    for (text, style) in parts {
+        if left == 0 {
+            break;
+        }
+        let shown = truncate(&text, left);
+        left -= shown.chars().count();
+        spans.push(Span::styled(shown, style));
+    }
+    Line::from(spans)
 }
 
 fn draw_tabs(f: &mut Frame, app: &App, area: Rect) {
