@@ -103,6 +103,8 @@ async fn load_fix_skip_run_fail_retry_done() {
     send(&mut d, [key('3')]).await;
     assert!(screen(&d).contains("Rows to run:  4"));
     send(&mut d, [key('y')]).await;
+    assert!(screen(&d).contains("Start the run?"), "y asks first");
+    send(&mut d, [code(KeyCode::Enter)]).await;
     assert_eq!(d.app.screen, Screen::Run);
     assert!(
         d.run_until(100_000, |a| !a.run.active).await,

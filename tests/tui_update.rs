@@ -397,7 +397,18 @@ fn help_opens_scrolls_and_closes() {
 fn plan_y_starts_a_run_of_the_ready_rows_only() {
     let mut app = app();
     feed(&mut app, [key('3')]);
-    let cmds = feed(&mut app, [key('y')]);
+    // y asks first, naming the counts; Enter starts the run.
+    assert!(feed(&mut app, [key('y')]).is_empty());
+    assert_eq!(
+        app.overlay,
+        Some(Overlay::Confirm(Question::Provision {
+            rows: vec![1, 5],
+            counts: vec![(PlanAction::Create, 2)],
+            requests: app.session.as_ref().unwrap().estimate(),
+        }))
+    );
+    assert!(!app.run.active);
+    let cmds = feed(&mut app, [code(KeyCode::Enter)]);
     let [Cmd::StartRun { plan }] = &cmds[..] else {
         panic!("expected StartRun, got {cmds:?}");
     };
@@ -425,7 +436,7 @@ fn plan_with_nothing_to_run_says_so() {
 }
 
 fn run_with_failure(app: &mut App) {
-    feed(app, [key('3'), key('y')]);
+    feed(app, [key('3'), key('y'), code(KeyCode::Enter)]);
     let evs = run_events(&[(1, "ana@example.com"), (5, "eve@example.com")], &[5]);
     feed(app, evs.into_iter().map(Msg::Engine).collect::<Vec<_>>());
 }
@@ -433,7 +444,7 @@ fn run_with_failure(app: &mut App) {
 #[test]
 fn run_screen_follows_engine_events_p_pauses_c_cancels() {
     let mut app = app();
-    feed(&mut app, [key('3'), key('y')]);
+    feed(&mut app, [key('3'), key('y'), code(KeyCode::Enter)]);
     let evs = run_events(&[(1, "ana@example.com"), (5, "eve@example.com")], &[5]);
     let (head, tail) = evs.split_at(3);
     feed(
@@ -448,9 +459,18 @@ fn run_screen_follows_engine_events_p_pauses_c_cancels() {
     assert!(app.run.log.back().unwrap().contains("paused"));
     assert!(matches!(&feed(&mut app, [key('p')])[..], [Cmd::Resume]));
     assert!(!app.run.paused);
-    assert!(matches!(&feed(&mut app, [key('c')])[..], [Cmd::Cancel]));
+    // c asks first; Esc keeps the run going, Enter cancels it.
+    assert!(feed(&mut app, [key('c')]).is_empty());
+    assert_eq!(app.overlay, Some(Overlay::Confirm(Question::CancelRun)));
+    assert!(feed(&mut app, [code(KeyCode::Esc)]).is_empty());
+    assert!(app.overlay.is_none() && !app.run.cancelling);
+    assert!(matches!(
+        &feed(&mut app, [key('c'), code(KeyCode::Enter)])[..],
+        [Cmd::Cancel]
+    ));
     assert!(app.run.cancelling);
     assert!(feed(&mut app, [key('c')]).is_empty(), "cancel once");
+    assert!(app.overlay.is_none(), "no question while cancelling");
     feed(
         &mut app,
         tail.iter().cloned().map(Msg::Engine).collect::<Vec<_>>(),
@@ -514,7 +534,12 @@ fn failures_retry_all_from_drilldown_and_r() {
         evs.into_iter().map(Msg::Engine).collect::<Vec<_>>(),
     );
     feed(&mut app, [key('5')]);
-    let cmds = feed(&mut app, [key('R')]);
+    assert!(feed(&mut app, [key('R')]).is_empty());
+    assert_eq!(
+        app.overlay,
+        Some(Overlay::Confirm(Question::RetryAll { rows: vec![5] }))
+    );
+    let cmds = feed(&mut app, [key('y')]);
     assert!(matches!(&cmds[..], [Cmd::StartRun { plan }] if plan.rows.len() == 1));
 }
 
@@ -591,7 +616,7 @@ fn q_quits_asks_during_a_run_and_with_unsaved_edits() {
     ));
 
     let mut app = tui_fixture::app();
-    feed(&mut app, [key('3'), key('y')]);
+    feed(&mut app, [key('3'), key('y'), code(KeyCode::Enter)]);
     assert!(feed(&mut app, [key('q')]).is_empty());
     assert_eq!(app.overlay, Some(Overlay::Confirm(Question::QuitDuringRun)));
     let cmds = feed(&mut app, [key('y')]);
@@ -607,7 +632,10 @@ fn q_quits_asks_during_a_run_and_with_unsaved_edits() {
 
     // Asking again while the run winds down quits at once.
     let mut app = tui_fixture::app();
-    feed(&mut app, [key('3'), key('y'), key('q'), key('y')]);
+    feed(
+        &mut app,
+        [key('3'), key('y'), code(KeyCode::Enter), key('q'), key('y')],
+    );
     assert!(!app.quit);
     assert!(matches!(&feed(&mut app, [ctrl('c')])[..], [Cmd::Quit]));
     assert!(app.quit);
@@ -663,7 +691,7 @@ fn resize_keeps_the_cursor_visible() {
 #[test]
 fn run_lost_and_errors_show_in_the_status_line() {
     let mut app = app();
-    feed(&mut app, [key('3'), key('y')]);
+    feed(&mut app, [key('3'), key('y'), code(KeyCode::Enter)]);
     feed(&mut app, [Msg::RunLost("connection refused".into())]);
     assert!(!app.run.active);
     assert!(
@@ -692,6 +720,7 @@ fn control_characters_never_reach_the_screen() {
         [
             key('3'),
             key('y'),
+            code(KeyCode::Enter),
             Msg::Engine(EngineEvent::Log {
                 message: "bad\x07bell".into(),
             }),
@@ -863,7 +892,7 @@ fn the_plan_estimate_follows_edits_skips_and_undos() {
     app.table.selected = 0;
     feed(&mut app, [key('s')]);
     check(&app, "a skip");
-    feed(&mut app, [key('S')]);
+    feed(&mut app, [key('S'), code(KeyCode::Enter)]);
     check(&app, "skipping by code");
     // The Plan screen shows the same figure.
     feed(&mut app, [key('3')]);
@@ -888,7 +917,7 @@ fn a_cancelled_retry_keeps_the_failures_it_never_reached() {
     run_with_failure(&mut app);
     assert_eq!(app.failed_rows(), vec![5]);
     feed(&mut app, [key('5')]);
-    let cmds = feed(&mut app, [key('R')]);
+    let cmds = feed(&mut app, [key('R'), code(KeyCode::Enter)]);
     assert!(matches!(&cmds[..], [Cmd::StartRun { .. }]), "{cmds:?}");
     let not_reached = row_report(5, "eve@example.com", Outcome::NotReached, vec![]);
     let report = Report {
@@ -923,7 +952,7 @@ fn a_cancelled_retry_keeps_the_failures_it_never_reached() {
 
     // A cancelled first run: the unfinished row is on Failures too, to run again.
     let mut app = tui_fixture::app();
-    feed(&mut app, [key('3'), key('y')]);
+    feed(&mut app, [key('3'), key('y'), code(KeyCode::Enter)]);
     let interrupted = row_report(1, "ana@example.com", Outcome::Interrupted, vec![]);
     let report = Report {
         summary: onboard::report::summarize(std::slice::from_ref(&interrupted)),
@@ -988,4 +1017,102 @@ fn the_header_names_the_org_on_every_screen() {
     });
     feed(&mut real, [key('1'), code(KeyCode::F(2))]);
     assert!(first_line(&real).contains("Profile acme"));
+}
+
+#[test]
+fn shift_s_over_more_than_one_row_asks_first_with_the_count() {
+    // unknown_skill on rows 4, 14 and 24.
+    let mut app = app_with(&big_csv(30), (80, 24));
+    feed(&mut app, [key('n')]);
+    assert_eq!(sel_row(&app), 4);
+    feed(&mut app, [key('S')]);
+    assert_eq!(
+        app.overlay,
+        Some(Overlay::Confirm(Question::SkipCode {
+            code: FindingCode::UnknownSkill,
+            rows: vec![3, 13, 23],
+        }))
+    );
+    assert!(
+        app.session.as_ref().unwrap().skipped.is_empty(),
+        "asks first"
+    );
+    feed(&mut app, [key('n')]);
+    assert!(app.overlay.is_none());
+    assert!(
+        app.session.as_ref().unwrap().skipped.is_empty(),
+        "n cancels"
+    );
+    feed(&mut app, [key('S'), code(KeyCode::Enter)]);
+    let s = app.session.as_ref().unwrap();
+    assert_eq!(
+        s.skipped.iter().copied().collect::<Vec<_>>(),
+        vec![3, 13, 23]
+    );
+    assert!(s.unsaved);
+    assert!(app.status.as_ref().unwrap().1.contains("skipped 3 row(s)"));
+    // Nothing left to skip (a skipped row shows no findings): no question.
+    feed(&mut app, [key('S')]);
+    assert!(app.overlay.is_none());
+    assert_eq!(app.session.as_ref().unwrap().skipped.len(), 3);
+    feed(&mut app, [key('u')]);
+    assert!(
+        app.session.as_ref().unwrap().skipped.is_empty(),
+        "one undo step"
+    );
+}
+
+#[test]
+fn loading_over_unsaved_edits_asks_first() {
+    let mut app = app();
+    // Nothing unsaved: loads at once.
+    feed(&mut app, [key('1'), ctrl('u')]);
+    type_text(&mut app, "other.csv");
+    let cmds = feed(&mut app, [code(KeyCode::Enter)]);
+    assert!(matches!(&cmds[..], [Cmd::Load { path, .. }] if path == &PathBuf::from("other.csv")));
+
+    let mut app = tui_fixture::app();
+    feed(&mut app, [key('s'), key('1'), ctrl('u')]);
+    type_text(&mut app, "other.csv");
+    assert!(feed(&mut app, [code(KeyCode::Enter)]).is_empty());
+    assert_eq!(
+        app.overlay,
+        Some(Overlay::Confirm(Question::LoadUnsaved(PathBuf::from(
+            "other.csv"
+        ))))
+    );
+    assert!(!app.load.loading);
+    feed(&mut app, [code(KeyCode::Esc)]);
+    assert!(app.overlay.is_none() && !app.load.loading);
+    assert!(app.session.as_ref().unwrap().unsaved, "the edits are kept");
+    let cmds = feed(&mut app, [code(KeyCode::Enter), key('y')]);
+    assert!(matches!(&cmds[..], [Cmd::Load { .. }]));
+    assert!(app.load.loading);
+}
+
+#[test]
+fn every_question_names_the_org_and_answers_with_enter_or_esc() {
+    let mut app = app();
+    feed(&mut app, [key('3'), key('y')]);
+    let text = render(&app);
+    assert!(
+        text.contains("Org Acme Support (the simulated org)"),
+        "{text}"
+    );
+    assert!(text.contains("Provision 2 row(s) in this org"), "{text}");
+    assert!(text.contains("Enter/y provision"), "{text}");
+    assert!(text.contains("Esc/n not now"), "{text}");
+    // Esc cancels; nothing ran.
+    assert!(feed(&mut app, [code(KeyCode::Esc)]).is_empty());
+    assert!(app.overlay.is_none() && !app.run.active);
+    // The run ended while "quit?" was open: yes quits at once (nothing to wait for).
+    feed(&mut app, [key('y'), code(KeyCode::Enter), key('q')]);
+    assert_eq!(app.overlay, Some(Overlay::Confirm(Question::QuitDuringRun)));
+    let evs = run_events(&[(1, "ana@example.com"), (5, "eve@example.com")], &[]);
+    feed(
+        &mut app,
+        evs.into_iter().map(Msg::Engine).collect::<Vec<_>>(),
+    );
+    assert!(matches!(&feed(&mut app, [key('y')])[..], [Cmd::Quit]));
+    assert!(app.quit);
 }

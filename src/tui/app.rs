@@ -44,9 +44,25 @@ impl Screen {
     }
 }
 
-/// A question waiting for y/n.
+/// A question waiting for an answer (Enter/y confirms, Esc/n cancels). Each holds what it
+/// will act on, as shown, so the answer acts on exactly what the admin read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Question {
+    /// `y` on Plan: run these rows (row numbers); their count per action and the request
+    /// estimate, for the dialog.
+    Provision {
+        rows: Vec<usize>,
+        counts: Vec<(PlanAction, usize)>,
+        requests: u64,
+    },
+    /// `R` on Failures: run these failed rows (row numbers) again.
+    RetryAll { rows: Vec<usize> },
+    /// `S` over more than one row: skip these rows (indices into the list) with `code`.
+    SkipCode { code: FindingCode, rows: Vec<usize> },
+    /// `c` during a run.
+    CancelRun,
+    /// Load another file over edits not saved to a file.
+    LoadUnsaved(PathBuf),
     /// Quit while a run is in progress (cancels it first).
     QuitDuringRun,
     /// Quit with edits not saved to a file.

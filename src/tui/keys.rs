@@ -288,7 +288,7 @@ pub const BINDINGS: &[Binding] = &[
         &[k('S')],
         A::SkipCode,
         None,
-        "Skip every row with the selected finding's code",
+        "Skip every row with the selected finding's code (asks if more than one)",
     ),
     b(
         C::Preflight,
@@ -344,7 +344,7 @@ pub const BINDINGS: &[Binding] = &[
         &[k('y')],
         A::ConfirmRun,
         Some("run it"),
-        "Confirm the plan and start the run",
+        "Start the run (asks first, naming the org and the counts)",
     ),
     b(
         C::Plan,
@@ -365,7 +365,7 @@ pub const BINDINGS: &[Binding] = &[
         &[k('c')],
         A::Cancel,
         Some("cancel"),
-        "Cancel safely: in-flight steps finish, the journal stays intact",
+        "Cancel safely (asks first): in-flight steps finish, the journal stays intact",
     ),
     b(
         C::Run,
@@ -393,7 +393,7 @@ pub const BINDINGS: &[Binding] = &[
         &[k('R')],
         A::RetryAll,
         Some("retry all"),
-        "Retry every failed row",
+        "Retry every failed row (asks first)",
     ),
     b(
         C::Failures,
@@ -444,13 +444,19 @@ pub const BINDINGS: &[Binding] = &[
         Some("close"),
         "Close the help",
     ),
-    b(C::Confirm, &[k('y')], A::Yes, Some("yes"), "Yes"),
     b(
         C::Confirm,
-        &[k('n'), code(KeyCode::Esc)],
+        &[code(KeyCode::Enter), k('y')],
+        A::Yes,
+        Some("yes"),
+        "Yes: do what the question says",
+    ),
+    b(
+        C::Confirm,
+        &[code(KeyCode::Esc), k('n')],
         A::No,
         Some("no"),
-        "No",
+        "No: close the question, nothing changes",
     ),
     b(
         C::Input,

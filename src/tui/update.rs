@@ -9,7 +9,7 @@ use super::keys::{Action, Ctx, lookup};
 use super::layout;
 use super::msg::{Cmd, Msg};
 use super::sort::sort_view;
-use crate::model::{EngineEvent, Field, Finding, PlanAction, Severity, Step};
+use crate::model::{EngineEvent, Field, Finding, FindingCode, PlanAction, Severity, Step};
 use crossterm::event::{Event, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 use std::collections::BTreeSet;
@@ -273,6 +273,19 @@ fn on_overlay(app: &mut App, o: Overlay, a: Action) -> Vec<Cmd> {
         (Overlay::Confirm(q), Action::Yes) => {
             app.overlay = None;
             match q {
+                Question::Provision { rows, .. } => start_run(app, rows),
+                Question::RetryAll { rows } => retry_rows(app, &rows),
+                Question::SkipCode { code, rows } => {
+                    skip_rows(app, code, &rows);
+                    Vec::new()
+                }
+                Question::CancelRun => cancel_run(app),
+                Question::LoadUnsaved(path) => start_load(app, path),
+                // The run ended while the question was open: nothing to wait for.
+                Question::QuitDuringRun if !app.run.active => {
+                    app.quit = true;
+                    vec![Cmd::Quit]
+                }
                 Question::QuitDuringRun => {
                     app.quit_after_run = true;
                     app.run.cancelling = true;
@@ -342,7 +355,12 @@ fn on_load(app: &mut App, a: Action) -> Vec<Cmd> {
                 app.set_error("type the path of a hire list (CSV), or pick a recent file with ↑/↓");
                 return Vec::new();
             }
-            start_load(app, PathBuf::from(path))
+            let path = PathBuf::from(path);
+            if app.session.as_ref().is_some_and(|s| s.unsaved) {
+                app.overlay = Some(Overlay::Confirm(Question::LoadUnsaved(path)));
+                return Vec::new();
+            }
+            start_load(app, path)
         }
         Action::Complete => vec![Cmd::Complete(app.load.input.value().to_string())],
         Action::Up | Action::Down => {
@@ -779,30 +797,42 @@ fn apply_fix(app: &mut App) {
     }
 }
 
+/// `S`: skip every row with the selected finding's code; over more than one row it asks
+/// first.
 fn skip_code(app: &mut App) {
     let Some((_, f)) = selected_finding(app) else {
         app.set_info("the selected row has no finding");
         return;
     };
-    let Some(s) = &mut app.session else { return };
-    let before = s.skipped.clone();
-    let mut added = 0;
-    for i in 0..s.list.rows.len() {
-        if s.findings_of(i).any(|x| x.code == f.code) && !s.skipped.contains(&i) {
-            added += 1;
+    let Some(s) = &app.session else { return };
+    let rows: Vec<usize> = (0..s.list.rows.len())
+        .filter(|i| !s.skipped.contains(i) && s.findings_of(*i).any(|x| x.code == f.code))
+        .collect();
+    match rows.len() {
+        0 => app.set_info(format!(
+            "every row with {} is already skipped",
+            f.code.as_str()
+        )),
+        1 => skip_rows(app, f.code, &rows),
+        _ => {
+            app.overlay = Some(Overlay::Confirm(Question::SkipCode { code: f.code, rows }));
         }
     }
-    let rows: Vec<usize> = (0..s.list.rows.len())
-        .filter(|i| s.findings_of(*i).any(|x| x.code == f.code))
-        .collect();
+}
+
+/// Skip these rows (indices) at once, as one undo step.
+fn skip_rows(app: &mut App, code: FindingCode, rows: &[usize]) {
+    let Some(s) = &mut app.session else { return };
+    let before = s.skipped.clone();
     let mut want = s.skipped.clone();
-    want.extend(rows);
+    want.extend(rows.iter().copied().filter(|i| *i < s.list.rows.len()));
+    let added = want.len() - before.len();
     s.set_skipped(want);
     if added > 0 {
         s.undo.push(Undo::Skips(before));
         s.unsaved = true;
     }
-    app.set_info(format!("skipped {added} row(s) with {}", f.code.as_str()));
+    app.set_info(format!("skipped {added} row(s) with {}", code.as_str()));
 }
 
 fn undo(app: &mut App) {
@@ -913,7 +943,22 @@ fn on_plan(app: &mut App, a: Action) -> Vec<Cmd> {
                 app.set_error("nothing to run: every row is blocked, skipped or unchanged");
                 return Vec::new();
             }
-            start_run(app, rows)
+            if app.run.active {
+                app.set_error("a run is already in progress");
+                return Vec::new();
+            }
+            let counts = s
+                .status_counts()
+                .into_iter()
+                .filter(|(a, n)| super::app::is_runnable(*a) && *n > 0)
+                .collect();
+            let requests = s.estimate();
+            app.overlay = Some(Overlay::Confirm(Question::Provision {
+                rows,
+                counts,
+                requests,
+            }));
+            Vec::new()
         }
         Action::Back => {
             app.screen = Screen::Preflight;
@@ -980,9 +1025,8 @@ fn on_run(app: &mut App, a: Action) -> Vec<Cmd> {
             }
         }
         Action::Cancel if app.run.active && !app.run.cancelling => {
-            app.run.cancelling = true;
-            app.set_info("cancelling: in-flight steps finish, the journal stays intact");
-            vec![Cmd::Cancel]
+            app.overlay = Some(Overlay::Confirm(Question::CancelRun));
+            Vec::new()
         }
         Action::Pause | Action::Cancel => {
             app.set_info("no run in progress");
@@ -990,6 +1034,20 @@ fn on_run(app: &mut App, a: Action) -> Vec<Cmd> {
         }
         _ => Vec::new(),
     }
+}
+
+/// Cancel the run safely (`c` confirmed, or a signal): in-flight steps finish.
+fn cancel_run(app: &mut App) -> Vec<Cmd> {
+    if !app.run.active {
+        app.set_info("the run has already finished");
+        return Vec::new();
+    }
+    if app.run.cancelling {
+        return Vec::new();
+    }
+    app.run.cancelling = true;
+    app.set_info("cancelling: in-flight steps finish, the journal stays intact");
+    vec![Cmd::Cancel]
 }
 
 fn on_engine(app: &mut App, ev: EngineEvent) -> Vec<Cmd> {
@@ -1039,7 +1097,10 @@ fn on_failures(app: &mut App, a: Action) -> Vec<Cmd> {
                 return retry_rows(app, &[row]);
             }
         }
-        Action::RetryAll => return retry_rows(app, &rows),
+        Action::RetryAll if rows.is_empty() => app.set_info("no failed rows to retry"),
+        Action::RetryAll => {
+            app.overlay = Some(Overlay::Confirm(Question::RetryAll { rows }));
+        }
         Action::EditRetry => {
             if let Some(row) = sel {
                 edit_then_retry(app, row);
