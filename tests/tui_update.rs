@@ -1116,3 +1116,41 @@ fn every_question_names_the_org_and_answers_with_enter_or_esc() {
     assert!(matches!(&feed(&mut app, [key('y')])[..], [Cmd::Quit]));
     assert!(app.quit);
 }
+
+#[test]
+fn a_signal_gives_the_terminal_back_and_stops_a_run_safely() {
+    // Nothing running: give the terminal back and go.
+    let mut app = app();
+    feed(&mut app, [key('/')]);
+    let cmds = feed(&mut app, [Msg::Signal("SIGTERM")]);
+    assert!(matches!(&cmds[..], [Cmd::Detach, Cmd::Quit]), "{cmds:?}");
+    assert!(app.quit && app.prompt.is_none());
+    assert_eq!(app.signal, Some("SIGTERM"));
+
+    // During a run (with a question open): the run is cancelled safely, onboard quits when
+    // it has stopped.
+    let mut app = tui_fixture::app();
+    feed(
+        &mut app,
+        [key('3'), key('y'), code(KeyCode::Enter), key('c')],
+    );
+    assert!(app.overlay.is_some());
+    let cmds = feed(&mut app, [Msg::Signal("SIGHUP")]);
+    assert!(matches!(&cmds[..], [Cmd::Detach, Cmd::Cancel]), "{cmds:?}");
+    assert!(app.overlay.is_none() && !app.quit && app.run.cancelling);
+    let evs = run_events(&[(1, "ana@example.com"), (5, "eve@example.com")], &[]);
+    let cmds = feed(
+        &mut app,
+        evs.into_iter().map(Msg::Engine).collect::<Vec<_>>(),
+    );
+    assert!(matches!(&cmds[..], [Cmd::Quit]));
+
+    // A second signal while the run winds down: go at once.
+    let mut app = tui_fixture::app();
+    feed(&mut app, [key('3'), key('y'), code(KeyCode::Enter)]);
+    feed(&mut app, [Msg::Signal("SIGTERM")]);
+    assert!(!app.quit);
+    let cmds = feed(&mut app, [Msg::Signal("SIGTERM")]);
+    assert!(matches!(&cmds[..], [Cmd::Quit]), "{cmds:?}");
+    assert!(app.quit);
+}

@@ -328,7 +328,9 @@ pub async fn open(opts: TuiOptions) -> Exit {
         return Exit::CannotRun;
     }
     match run_terminal(opts).await {
-        Ok(()) => Exit::Ok,
+        Ok(false) => Exit::Ok,
+        // Stopped from outside (SIGTERM, SIGHUP, SIGINT): like a stopped run, not a success.
+        Ok(true) => Exit::Findings,
         Err(e) => {
             eprintln!("onboard: the terminal failed: {e}");
             Exit::CannotRun

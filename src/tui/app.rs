@@ -758,6 +758,8 @@ pub struct App {
     pub retry_after_edit: Option<usize>,
     /// Quit once the current run has finished (quit was confirmed during a run).
     pub quit_after_run: bool,
+    /// The signal that stopped onboard (SIGTERM, SIGHUP, SIGINT), if one did.
+    pub signal: Option<&'static str>,
     pub quit: bool,
     /// Something changed since the last draw.
     pub dirty: bool,
@@ -819,6 +821,7 @@ impl App {
             size,
             retry_after_edit: None,
             quit_after_run: false,
+            signal: None,
             quit: false,
             dirty: true,
         }

@@ -104,7 +104,30 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.set_error(e);
             Vec::new()
         }
+        Msg::Signal(name) => on_signal(app, name),
     }
+}
+
+/// A signal from outside: give the terminal back at once, then stop like a confirmed quit —
+/// a run is cancelled safely (in-flight steps finish, the journal stays intact) and onboard
+/// exits when it has stopped. A second signal while it winds down exits at once.
+fn on_signal(app: &mut App, name: &'static str) -> Vec<Cmd> {
+    let again = app.signal.is_some();
+    app.signal = Some(name);
+    app.overlay = None;
+    app.prompt = None;
+    let mut cmds = if again { Vec::new() } else { vec![Cmd::Detach] };
+    if app.run.active && !again {
+        app.quit_after_run = true;
+        cmds.extend(cancel_run(app));
+        app.set_info(format!(
+            "{name}: cancelling the run; onboard quits when in-flight steps finish"
+        ));
+    } else {
+        app.quit = true;
+        cmds.push(Cmd::Quit);
+    }
+    cmds
 }
 
 /// The key contexts active now, innermost first.
