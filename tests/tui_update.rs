@@ -1154,3 +1154,79 @@ fn a_signal_gives_the_terminal_back_and_stops_a_run_safely() {
     assert!(matches!(&cmds[..], [Cmd::Quit]), "{cmds:?}");
     assert!(app.quit);
 }
+
+/// The CSV text `ingest::write` makes of a list (what the driver writes for `w`).
+fn csv_of(list: &HireList) -> String {
+    let mut out = Vec::new();
+    onboard::ingest::write(list, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+fn saved_list(app: &mut App) -> HireList {
+    feed(app, [key('w'), ctrl('u')]);
+    type_text(app, "/tmp/onboard-fixture/out.csv");
+    match feed(app, [code(KeyCode::Enter)]).pop() {
+        Some(Cmd::Save { list, .. }) => list,
+        other => panic!("expected a save, got {other:?}"),
+    }
+}
+
+#[test]
+fn w_writes_skipped_rows_with_action_skip_and_the_marker_stays_until_saved() {
+    let mut app = app();
+    feed(&mut app, [key('j'), key('j'), key('j'), key('s')]); // row 4
+    assert!(app.session.as_ref().unwrap().unsaved);
+    let list = saved_list(&mut app);
+    assert!(
+        app.session.as_ref().unwrap().unsaved,
+        "unsaved until the file is written"
+    );
+    let text = csv_of(&list);
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "email,name,division,roles,skills,languages,queues,phone,extension,action",
+        "an action column is added"
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 6);
+    assert!(
+        rows[3].starts_with("dee@example,") && rows[3].ends_with(",skip"),
+        "{text}"
+    );
+    for (i, r) in rows.iter().enumerate().filter(|(i, _)| *i != 3) {
+        assert!(r.ends_with(','), "row {}: no action: {r}", i + 1);
+    }
+    // The loaded list itself is unchanged (the skip lives in the session until saved).
+    assert_eq!(app.session.as_ref().unwrap().list.headers.len(), 9);
+    feed(
+        &mut app,
+        [Msg::Saved(PathBuf::from("/tmp/onboard-fixture/out.csv"))],
+    );
+    assert!(!app.session.as_ref().unwrap().unsaved);
+    assert!(
+        app.status
+            .as_ref()
+            .unwrap()
+            .1
+            .contains("1 skipped row(s) with action skip")
+    );
+
+    // A list with an action column keeps its other actions and gains `skip` where skipped.
+    let csv = "email,name,division,roles,action\n\
+               ana@example.com,Ana Silva,Home,Agent,\n\
+               ben@example.com,Ben Okoro,Home,Agent,\n";
+    let mut app = app_with(csv, (80, 24));
+    feed(&mut app, [key('j'), key('s')]);
+    let text = csv_of(&saved_list(&mut app));
+    assert_eq!(
+        text,
+        "email,name,division,roles,action\n\
+         ana@example.com,Ana Silva,Home,Agent,\n\
+         ben@example.com,Ben Okoro,Home,Agent,skip\n"
+    );
+    // No skips, no action column: the file is the list as edited, nothing added.
+    let mut app = tui_fixture::app();
+    let list = saved_list(&mut app);
+    assert_eq!(list.headers.len(), 9);
+}

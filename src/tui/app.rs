@@ -232,6 +232,8 @@ pub struct Session {
     pub result: CheckResult,
     /// Skipped rows, by index into `list.rows` (mirrors `result.options.skipped_rows`).
     pub skipped: BTreeSet<usize>,
+    /// The rows skipped when the list was loaded (a `skip` a save must clear once unskipped).
+    pub loaded_skips: BTreeSet<usize>,
     /// Per row: (errors, warnings).
     pub counts: Vec<(u16, u16)>,
     /// Plan action per row index (Blocked if the plan has no entry).
@@ -270,7 +272,7 @@ impl Session {
         result: CheckResult,
         allowed_per_s: Option<f64>,
     ) -> Session {
-        let skipped = list
+        let skipped: BTreeSet<usize> = list
             .rows
             .iter()
             .enumerate()
@@ -282,6 +284,7 @@ impl Session {
             list,
             snapshot,
             result,
+            loaded_skips: skipped.clone(),
             skipped,
             counts: Vec::new(),
             actions: Vec::new(),
@@ -344,6 +347,40 @@ impl Session {
                 self.estimator.update(i, p);
             }
         }
+    }
+
+    /// The list as `w` writes it: the edits, and each skipped row's `action` cell set to
+    /// `skip` (an `action` column is added when the list has none), so the skips survive
+    /// the file. A row loaded as skipped and unskipped since loses its `skip`; other action
+    /// cells are kept as they are.
+    pub fn list_to_save(&self) -> HireList {
+        let mut list = self.list.clone();
+        let col = match list.column_of(Field::Action) {
+            Some(c) => c,
+            None if self.skipped.is_empty() => return list,
+            None => {
+                list.headers.push(Field::Action.as_str().to_string());
+                list.columns.push(Some(Field::Action));
+                let col = list.headers.len() - 1;
+                // Every row gets the cell, so the file stays rectangular.
+                for row in &mut list.rows {
+                    row.cells.set(col, "");
+                }
+                col
+            }
+        };
+        for (i, row) in list.rows.iter_mut().enumerate() {
+            let cell = row.cells.get(col).unwrap_or("").trim();
+            let is_skip = cell.eq_ignore_ascii_case(SKIP_ACTION);
+            if self.skipped.contains(&i) {
+                if !is_skip {
+                    row.cells.set(col, SKIP_ACTION);
+                }
+            } else if is_skip && self.loaded_skips.contains(&i) {
+                row.cells.set(col, "");
+            }
+        }
+        list
     }
 
     /// Position of data row number `row` (1-based) in `list.rows`.
@@ -503,6 +540,9 @@ impl Session {
             .collect()
     }
 }
+
+/// The `action` cell value of a row kept in the list but not run.
+pub const SKIP_ACTION: &str = "skip";
 
 pub fn is_runnable(a: PlanAction) -> bool {
     matches!(

@@ -86,10 +86,17 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::Saved(p) => {
+            let mut skips = 0;
             if let Some(s) = &mut app.session {
                 s.unsaved = false;
+                skips = s.skipped.len();
             }
-            app.set_info(format!("saved {}", p.display()));
+            let path = crate::model::sanitize(&p.display().to_string()).into_owned();
+            app.set_info(if skips > 0 {
+                format!("saved {path} ({skips} skipped row(s) with action skip)")
+            } else {
+                format!("saved {path}")
+            });
             Vec::new()
         }
         Msg::Exported(p) => {
@@ -323,7 +330,7 @@ fn on_overlay(app: &mut App, o: Overlay, a: Action) -> Vec<Cmd> {
                     Some(s) => vec![Cmd::Save {
                         path,
                         source: s.path.clone(),
-                        list: s.list.clone(),
+                        list: s.list_to_save(),
                         overwrite: true,
                     }],
                     None => Vec::new(),
@@ -921,7 +928,7 @@ fn submit_prompt(app: &mut App) -> Vec<Cmd> {
             vec![Cmd::Save {
                 path,
                 source: s.path.clone(),
-                list: s.list.clone(),
+                list: s.list_to_save(),
                 overwrite: false,
             }]
         }
