@@ -75,12 +75,12 @@ fn n_and_shift_n_jump_between_error_rows() {
 }
 
 #[test]
-fn filter_by_text_code_severity_and_esc_clears() {
+fn filter_by_text_code_severity_esc_clears_and_esc_in_the_prompt_cancels_the_edit() {
     let mut app = app();
     feed(&mut app, [key('/')]);
     assert!(matches!(
         app.prompt.as_ref().unwrap().kind,
-        PromptKind::Filter
+        PromptKind::Filter { .. }
     ));
     type_text(&mut app, "park");
     assert_eq!(app.table.view.len(), 1, "filters live while typing");
@@ -104,13 +104,21 @@ fn filter_by_text_code_severity_and_esc_clears() {
     assert_eq!(app.table.filter, Filter::All);
     assert_eq!(app.table.view.len(), 6);
 
-    // Esc inside the prompt cancels the filter too.
+    // Esc inside the prompt cancels the edit: the filter before it comes back.
     feed(&mut app, [key('/')]);
     type_text(&mut app, "zzz");
     assert_eq!(app.table.view.len(), 0);
     feed(&mut app, [code(KeyCode::Esc)]);
     assert!(app.prompt.is_none());
     assert_eq!(app.table.view.len(), 6);
+    feed(&mut app, [key('/')]);
+    type_text(&mut app, "park");
+    feed(&mut app, [code(KeyCode::Enter), key('/'), ctrl('u')]);
+    type_text(&mut app, "error");
+    assert_eq!(app.table.view.len(), 4, "live while typing");
+    feed(&mut app, [code(KeyCode::Esc)]);
+    assert_eq!(app.table.filter, Filter::Text("park".into()));
+    assert_eq!(app.table.view.len(), 1);
 }
 
 #[test]
@@ -1229,4 +1237,58 @@ fn w_writes_skipped_rows_with_action_skip_and_the_marker_stays_until_saved() {
     let mut app = tui_fixture::app();
     let list = saved_list(&mut app);
     assert_eq!(list.headers.len(), 9);
+}
+
+#[test]
+fn f2_with_one_org_says_so_and_with_two_names_the_next() {
+    let mut app = App::new(onboard::tui::theme::Theme::plain(), (80, 24));
+    app.load.targets = vec![onboard::tui::app::Target {
+        label: "profile a".into(),
+        ..Default::default()
+    }];
+    feed(&mut app, [code(KeyCode::F(2))]);
+    assert_eq!(app.load.target, 0);
+    assert!(app.status.as_ref().unwrap().1.contains("only one org"));
+    app.load.targets.push(onboard::tui::app::Target {
+        label: "profile b".into(),
+        ..Default::default()
+    });
+    feed(&mut app, [code(KeyCode::F(2))]);
+    assert_eq!(app.load.target, 1);
+    assert!(app.status.as_ref().unwrap().1.contains("profile b"));
+}
+
+#[test]
+fn a_skipped_row_says_skipped_not_ready() {
+    let mut app = app();
+    assert!(render(&app).contains("this row is ready"));
+    feed(&mut app, [key('s')]);
+    let text = render(&app);
+    assert!(!text.contains("this row is ready"), "{text}");
+    assert!(
+        text.contains("skipped: the row stays in the list"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_help_shows_f_and_wraps_instead_of_cutting_at_80_columns() {
+    let mut app = app();
+    feed(&mut app, [key('?')]);
+    let mut all = String::new();
+    // Scroll through the whole help, page by page.
+    for _ in 0..20 {
+        all.push_str(&render(&app));
+        feed(&mut app, [code(KeyCode::PageDown)]);
+    }
+    assert!(all.contains("  f "), "f has its own line");
+    // A long help text arrives whole, its end on a continuation line.
+    assert!(
+        all.contains("Quit (asks first if a run is in progress or edits are"),
+        "{all}"
+    );
+    assert!(all.contains("unsaved)"), "{all}");
+    for line in all.lines() {
+        assert!(line.chars().count() <= 80, "{line}");
+    }
 }

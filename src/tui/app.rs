@@ -74,7 +74,10 @@ pub enum Question {
 /// What a one-line text prompt is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PromptKind {
-    Filter,
+    /// The `/` filter, live while typing; Esc puts `before` back.
+    Filter {
+        before: Filter,
+    },
     /// Inline edit of `list.rows[index].cells[col]`.
     Edit {
         index: usize,

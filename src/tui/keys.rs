@@ -575,8 +575,13 @@ pub fn lookup(ctxs: &[Ctx], ev: &KeyEvent) -> Option<Action> {
 /// Label for a binding's keys, e.g. `q/^C`.
 pub fn keys_label(binding: &Binding) -> String {
     let labels: Vec<String> = binding.keys.iter().map(Key::label).collect();
+    // The digit keys share one binding; other keys that go to a screen (`f`) are their own.
+    let digits = binding
+        .keys
+        .iter()
+        .all(|k| matches!(k.code, KeyCode::Char(c) if c.is_ascii_digit()));
     match binding.action {
-        Action::Goto(_) => "1-5".into(),
+        Action::Goto(_) if digits && labels.len() > 1 => "1-5".into(),
         _ => labels.join("/"),
     }
 }
@@ -687,6 +692,16 @@ mod tests {
             .filter(|b| b.ctx != Ctx::Help && b.ctx != Ctx::Confirm)
             .count();
         assert_eq!(count, expected);
+        // `f` is its own key in the help, not folded into the digits.
+        let run: Vec<_> = help
+            .iter()
+            .find(|(t, _)| *t == Ctx::Run.title())
+            .map(|(_, l)| l.clone())
+            .unwrap_or_default();
+        assert!(
+            run.iter().any(|(k, h)| k == "f" && h.contains("failures")),
+            "{run:?}"
+        );
         let hints = hints(&[Ctx::Plan, Ctx::Global]);
         assert_eq!(hints[0], ("y".to_string(), "run it"));
         assert!(hints.iter().any(|(k, h)| k == "q" && *h == "quit"));

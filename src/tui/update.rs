@@ -172,8 +172,9 @@ fn on_key(app: &mut App, ev: KeyEvent) -> Vec<Cmd> {
             Some(Action::Submit) => submit_prompt(app),
             Some(Action::Back) => {
                 if let Some(p) = app.prompt.take() {
-                    if p.kind == PromptKind::Filter {
-                        app.table.filter = Filter::All;
+                    // Esc cancels the edit of the filter: the one before it comes back.
+                    if let PromptKind::Filter { before } = &p.kind {
+                        app.table.filter = before.clone();
                         rebuild_view(app);
                     }
                     if matches!(p.kind, PromptKind::Edit { .. }) {
@@ -185,7 +186,7 @@ fn on_key(app: &mut App, ev: KeyEvent) -> Vec<Cmd> {
             _ => {
                 if let Some(p) = &mut app.prompt {
                     p.input.handle_event(&Event::Key(ev));
-                    if p.kind == PromptKind::Filter {
+                    if matches!(p.kind, PromptKind::Filter { .. }) {
                         app.table.filter = Filter::parse(p.input.value());
                         rebuild_view(app);
                     }
@@ -409,9 +410,22 @@ fn on_load(app: &mut App, a: Action) -> Vec<Cmd> {
             app.load.input = Input::new(p);
             Vec::new()
         }
+        Action::NextProfile if app.load.targets.len() < 2 => {
+            app.set_info(
+                "only one org to load against: save more with `onboard login --profile NAME`",
+            );
+            Vec::new()
+        }
         Action::NextProfile => {
-            let n = app.load.targets.len().max(1);
+            let n = app.load.targets.len();
             app.load.target = (app.load.target + 1) % n;
+            let label = app
+                .load
+                .targets
+                .get(app.load.target)
+                .map(|t| crate::model::sanitize(&t.label).into_owned())
+                .unwrap_or_default();
+            app.set_info(format!("next load goes to {label}"));
             Vec::new()
         }
         Action::Back => {
@@ -505,7 +519,9 @@ fn on_preflight(app: &mut App, a: Action) -> Vec<Cmd> {
                 Filter::Skipped => "skipped".into(),
             };
             app.prompt = Some(Prompt {
-                kind: PromptKind::Filter,
+                kind: PromptKind::Filter {
+                    before: app.table.filter.clone(),
+                },
                 input: Input::new(text),
             });
         }
@@ -902,7 +918,7 @@ fn submit_prompt(app: &mut App) -> Vec<Cmd> {
     };
     let value = p.input.value().to_string();
     match p.kind {
-        PromptKind::Filter => {
+        PromptKind::Filter { .. } => {
             app.table.filter = Filter::parse(&value);
             rebuild_view(app);
             let d = app.table.filter.describe();

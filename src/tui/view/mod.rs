@@ -142,7 +142,9 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
     let t = &app.theme;
     if let Some(p) = &app.prompt {
         let label = match &p.kind {
-            PromptKind::Filter => "filter (text, code:NAME, error, warning, skipped): ".to_string(),
+            PromptKind::Filter { .. } => {
+                "filter (text, code:NAME, error, warning, skipped): ".to_string()
+            }
             PromptKind::Edit { index, col } => {
                 let (row, head) = app
                     .session

@@ -94,6 +94,8 @@ fn status_style(app: &App, a: PlanAction, errors: u16) -> Style {
     match a {
         PlanAction::Blocked => t.error(),
         PlanAction::Skipped | PlanAction::Unchanged => t.dim(),
+        // Taking a user's access away is not "all green".
+        PlanAction::Deactivate => t.warning(),
         _ => t.ok(),
     }
 }
@@ -153,6 +155,7 @@ fn draw_table(f: &mut Frame, app: &App, s: &Session, area: Rect) {
                     match rep.outcome {
                         crate::model::Outcome::Failed => t.error(),
                         o if o.needs_retry() => t.warning(),
+                        crate::model::Outcome::Deactivated => t.warning(),
                         _ => t.ok(),
                     },
                 ),
@@ -249,7 +252,12 @@ fn draw_detail(f: &mut Frame, app: &App, s: &Session, area: Rect) {
     ])];
     let mut findings: Vec<_> = s.findings_of(index).collect();
     findings.sort_by_key(|f| (finding_col(s, f) != Some(col), f.severity));
-    if findings.is_empty() {
+    if s.skipped.contains(&index) {
+        lines.push(Line::from(Span::styled(
+            "skipped: the row stays in the list and will not run (s unskips; w saves it as action skip)",
+            t.dim(),
+        )));
+    } else if findings.is_empty() {
         lines.push(Line::from(Span::styled(
             "no findings: this row is ready",
             t.ok(),
@@ -296,4 +304,28 @@ fn draw_detail(f: &mut Frame, app: &App, s: &Session, area: Rect) {
                 .title(Span::styled(title, t.title())),
         );
     f.render_widget(p, area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::theme::Theme;
+    use ratatui::style::Color;
+
+    #[test]
+    fn deactivations_are_a_warning_not_green_like_creates() {
+        let app = App::new(Theme::colored(), (80, 24));
+        assert_eq!(
+            status_style(&app, PlanAction::Create, 0).fg,
+            Some(Color::Green)
+        );
+        assert_eq!(
+            status_style(&app, PlanAction::Deactivate, 0).fg,
+            Some(Color::Yellow)
+        );
+        assert_ne!(
+            status_style(&app, PlanAction::Deactivate, 0),
+            status_style(&app, PlanAction::Create, 0)
+        );
+    }
 }
