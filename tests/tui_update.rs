@@ -1292,3 +1292,25 @@ fn the_help_shows_f_and_wraps_instead_of_cutting_at_80_columns() {
         assert!(line.chars().count() <= 80, "{line}");
     }
 }
+
+#[test]
+fn a_cut_cell_ends_in_an_ellipsis() {
+    let csv = "email,name,division\n\
+               yara.lindqvist@example.com.a-long-subdomain.example,Yara Lindqvist,Customer Success EMEA\n";
+    for width in [80, 200] {
+        let app = app_with(csv, (width, 24));
+        let text = render(&app);
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("1 ") && l.contains("yara"))
+            .unwrap();
+        let email = line.split_whitespace().nth(1).unwrap();
+        if width == 80 {
+            assert!(email.ends_with('…'), "{line}");
+            assert!(email.starts_with("yara.lindqvist@"), "{line}");
+            assert!(line.contains("Customer…"), "the division too: {line}");
+        } else {
+            assert_eq!(email, "yara.lindqvist@example.com.a-long-subdomain.example");
+        }
+    }
+}

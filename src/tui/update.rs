@@ -1102,12 +1102,16 @@ fn on_engine(app: &mut App, ev: EngineEvent) -> Vec<Cmd> {
         app.merge_report(report);
         clamp_failures(app);
         let failed = app.failed_rows().len();
-        let what = if *cancelled { "cancelled" } else { "finished" };
-        if failed > 0 {
+        if failed > 0 && *cancelled {
             app.set_error(format!(
-                "run {what}: {failed} row(s) failed — press f (or 5) to see why and retry"
+                "run cancelled: {failed} row(s) failed or unfinished — press f (or 5) to see them and run them again"
+            ));
+        } else if failed > 0 {
+            app.set_error(format!(
+                "run finished: {failed} row(s) failed — press f (or 5) to see why and retry"
             ));
         } else {
+            let what = if *cancelled { "cancelled" } else { "finished" };
             app.set_info(format!("run {what}: nothing failed"));
         }
         if app.quit_after_run {

@@ -2,7 +2,7 @@
 //! do, in counts; the answer keys come from the key table (Enter/y, Esc/n).
 
 use super::wrap_words;
-use crate::model::{PlanAction, sanitize};
+use crate::model::{PlanAction, Step, sanitize};
 use crate::tui::app::{App, Question, action_label};
 use crate::tui::estimate::{eta_seconds, human_duration};
 use crate::tui::keys::{self, Action, Ctx};
@@ -190,12 +190,24 @@ fn cancel_dialog(app: &App) -> Dialog {
     let t = &app.theme;
     let r = &app.run;
     let left = r.total.saturating_sub(r.done);
+    // Rows finish only after their last step (bulk groups come late), so count the users
+    // already written too: that is what "stays done" means to the admin.
+    let written: usize = [
+        Step::CreateUser,
+        Step::UpdateUser,
+        Step::RestoreUser,
+        Step::ReactivateUser,
+        Step::DeactivateUser,
+    ]
+    .iter()
+    .filter_map(|s| r.steps.get(s).map(|(ok, _, _)| *ok))
+    .sum();
     Dialog {
         title: "Cancel the run?",
         body: vec![
             (
                 format!(
-                    "{} of {} row(s) are done and stay done (users created stay created).",
+                    "{} of {} row(s) have finished; {written} user(s) created or changed so far. What is written stays written.",
                     r.done, r.total
                 ),
                 Style::new(),

@@ -214,6 +214,8 @@ pub fn truncate(s: &str, width: usize) -> String {
         return String::new();
     }
     let mut out: String = s.chars().take(width - 1).collect();
+    // `Customer…`, not `Customer …`: the mark sits on the cut.
+    out.truncate(out.trim_end().len());
     out.push('…');
     out
 }

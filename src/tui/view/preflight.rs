@@ -7,7 +7,7 @@ use crate::tui::app::{App, Session, action_label};
 use crate::tui::layout;
 use crate::tui::update::finding_col;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
@@ -115,6 +115,33 @@ fn draw_table(f: &mut Frame, app: &App, s: &Session, area: Rect) {
     let extra = (wide && ![email_col, name_col, div_col].contains(&Some(tbl.col)))
         .then_some(tbl.col)
         .filter(|c| *c < s.list.headers.len());
+    let mut widths = vec![
+        Constraint::Length(6),
+        Constraint::Fill(3),
+        Constraint::Fill(2),
+        Constraint::Length(if wide { 16 } else { 10 }),
+    ];
+    let mut titles: Vec<String> = ["row", "email", "name", "division"]
+        .iter()
+        .map(|x| x.to_string())
+        .collect();
+    if let Some(c) = extra {
+        widths.push(Constraint::Fill(3));
+        titles.push(sanitize(&s.list.headers[c]).into_owned());
+    }
+    widths.extend([Constraint::Length(10), Constraint::Length(8)]);
+    titles.extend(["status".to_string(), "findings".to_string()]);
+    // The columns' widths as the table will lay them out, so a cut cell can end in `…`
+    // (a cut email that reads as a valid, different address is worse than none).
+    let col_w: Vec<usize> = Layout::horizontal(widths.clone())
+        .flex(Flex::Start)
+        .spacing(1)
+        .split(Rect::new(0, 0, area.width, 1))
+        .iter()
+        .map(|r| r.width as usize)
+        .collect();
+    let fit =
+        |pos: usize, text: &str| truncate(&sanitize(text), col_w.get(pos).copied().unwrap_or(0));
     let rows: Vec<Row> = tbl.view[start..end]
         .iter()
         .map(|i| {
@@ -122,8 +149,8 @@ fn draw_table(f: &mut Frame, app: &App, s: &Session, area: Rect) {
             let r = &s.list.rows[i];
             let (e, w) = s.counts[i];
             let status = s.status(i);
-            let cell = |col: Option<usize>, text: String| {
-                let c = Cell::from(sanitize(&text).into_owned());
+            let cell = |pos: usize, col: Option<usize>, text: String| {
+                let c = Cell::from(fit(pos, &text));
                 if col == Some(tbl.col) && Some(i) == crate::tui::update::selected_index(app) {
                     c.style(t.cell_cursor())
                 } else {
@@ -138,12 +165,13 @@ fn draw_table(f: &mut Frame, app: &App, s: &Session, area: Rect) {
             };
             let mut cells = vec![
                 Cell::from(r.row.to_string()),
-                cell(email_col, s.cell(i, Field::Email).to_string()),
-                cell(name_col, s.display_name(i)),
-                cell(div_col, s.cell(i, Field::Division).to_string()),
+                cell(1, email_col, s.cell(i, Field::Email).to_string()),
+                cell(2, name_col, s.display_name(i)),
+                cell(3, div_col, s.cell(i, Field::Division).to_string()),
             ];
             if let Some(c) = extra {
                 cells.push(cell(
+                    4,
                     Some(c),
                     r.cells.get(c).unwrap_or_default().to_string(),
                 ));
@@ -169,22 +197,6 @@ fn draw_table(f: &mut Frame, app: &App, s: &Session, area: Rect) {
             Row::new(cells)
         })
         .collect();
-    let mut widths = vec![
-        Constraint::Length(6),
-        Constraint::Fill(3),
-        Constraint::Fill(2),
-        Constraint::Length(if wide { 16 } else { 10 }),
-    ];
-    let mut titles: Vec<String> = ["row", "email", "name", "division"]
-        .iter()
-        .map(|x| x.to_string())
-        .collect();
-    if let Some(c) = extra {
-        widths.push(Constraint::Fill(3));
-        titles.push(sanitize(&s.list.headers[c]).into_owned());
-    }
-    widths.extend([Constraint::Length(10), Constraint::Length(8)]);
-    titles.extend(["status".to_string(), "findings".to_string()]);
     let header = Row::new(titles).style(t.header());
     let table = Table::new(rows, widths)
         .header(header)
