@@ -59,6 +59,7 @@ async fn load_fix_skip_run_fail_retry_done() {
     let mut app = App::new(Theme::plain(), (100, 30));
     app.load.targets = vec![Target {
         label: "demo".into(),
+        ..Default::default()
     }];
     let terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
     let mut d = Driver::new(
@@ -102,6 +103,8 @@ async fn load_fix_skip_run_fail_retry_done() {
     send(&mut d, [key('3')]).await;
     assert!(screen(&d).contains("Rows to run:  4"));
     send(&mut d, [key('y')]).await;
+    assert!(screen(&d).contains("Start the run?"), "y asks first");
+    send(&mut d, [code(KeyCode::Enter)]).await;
     assert_eq!(d.app.screen, Screen::Run);
     assert!(
         d.run_until(100_000, |a| !a.run.active).await,

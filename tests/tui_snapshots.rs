@@ -1,4 +1,4 @@
-//! Every screen, the help and the modals on ratatui's TestBackend, at 80×24 and 160×48.
+//! Every screen, the help and the modals on ratatui's TestBackend, at 80×24 and 200×60.
 //! Plain theme (as with NO_COLOR) so the snapshots show text and layout.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -6,10 +6,11 @@ mod tui_fixture;
 use crossterm::event::KeyCode;
 use onboard::model::*;
 use onboard::tui::App;
+use onboard::tui::app::{Overlay, Question};
 use onboard::tui::msg::Msg;
 use tui_fixture::*;
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+const SIZES: [(u16, u16); 2] = [(80, 24), (200, 60)];
 
 fn snap(name: &str, build: impl Fn((u16, u16)) -> App) {
     for size in SIZES {
@@ -25,7 +26,7 @@ fn loaded_app(size: (u16, u16)) -> App {
 
 fn after_run(size: (u16, u16)) -> App {
     let mut app = loaded_app(size);
-    feed(&mut app, [key('3'), key('y')]);
+    feed(&mut app, [key('3'), key('y'), code(KeyCode::Enter)]);
     let evs = run_events(&[(1, "ana@example.com"), (5, "eve@example.com")], &[5]);
     feed(
         &mut app,
@@ -40,6 +41,9 @@ fn load_screen() {
         let mut app = App::new(onboard::tui::theme::Theme::plain(), size);
         app.load.targets = vec![onboard::tui::app::Target {
             label: "demo org (simulated, http://127.0.0.1:PORT)".into(),
+            place: "http://127.0.0.1:PORT".into(),
+            profile: None,
+            simulated: true,
         }];
         app.load.recent = vec![
             "/home/ana/hires-june.csv".into(),
@@ -52,6 +56,9 @@ fn load_screen() {
         let mut app = App::new(onboard::tui::theme::Theme::plain(), size);
         app.load.targets = vec![onboard::tui::app::Target {
             label: "profile acme (mypurecloud.ie)".into(),
+            place: "mypurecloud.ie".into(),
+            profile: Some("acme".into()),
+            simulated: false,
         }];
         type_text(&mut app, "hires.csv");
         feed(&mut app, [code(KeyCode::Enter)]);
@@ -113,7 +120,7 @@ fn plan_screen() {
 fn run_screen() {
     snap("run_live", |size| {
         let mut app = loaded_app(size);
-        feed(&mut app, [key('3'), key('y')]);
+        feed(&mut app, [key('3'), key('y'), code(KeyCode::Enter)]);
         let evs = run_events(&[(1, "ana@example.com"), (5, "eve@example.com")], &[5]);
         feed(
             &mut app,
@@ -161,9 +168,67 @@ fn help_and_questions() {
         feed(&mut app, [key('?')]);
         app
     });
+    snap("confirm_provision", |size| {
+        let mut app = loaded_app(size);
+        feed(&mut app, [key('3'), key('y')]);
+        app
+    });
+    // Deactivations are called out (the fixture org has no users to deactivate, so the
+    // question is set as `y` would set it for such a plan).
+    snap("confirm_provision_deactivate", |size| {
+        let mut app = loaded_app(size);
+        feed(&mut app, [key('3')]);
+        app.overlay = Some(Overlay::Confirm(Question::Provision {
+            rows: (1..=117).collect(),
+            counts: vec![
+                (PlanAction::Create, 100),
+                (PlanAction::Update, 10),
+                (PlanAction::Deactivate, 7),
+            ],
+            requests: 472,
+        }));
+        app
+    });
+    snap("confirm_retry_all", |size| {
+        let mut app = after_run(size);
+        feed(&mut app, [key('5'), key('R')]);
+        app
+    });
+    snap("confirm_skip_code", |size| {
+        let mut app = app_with(&big_csv(30), size);
+        feed(&mut app, [key('n'), key('S')]);
+        app
+    });
+    snap("confirm_cancel_run", |size| {
+        let mut app = loaded_app(size);
+        feed(&mut app, [key('3'), key('y'), code(KeyCode::Enter)]);
+        let evs = run_events(&[(1, "ana@example.com"), (5, "eve@example.com")], &[5]);
+        feed(
+            &mut app,
+            evs.into_iter().take(4).map(Msg::Engine).collect::<Vec<_>>(),
+        );
+        feed(&mut app, [key('c')]);
+        app
+    });
+    snap("confirm_load_unsaved", |size| {
+        let mut app = loaded_app(size);
+        feed(&mut app, [key('s'), key('1')]);
+        feed(&mut app, [ctrl('u')]);
+        type_text(&mut app, "/home/ana/other-hires.csv");
+        feed(&mut app, [code(KeyCode::Enter)]);
+        app
+    });
+    snap("confirm_quit_unsaved", |size| {
+        let mut app = loaded_app(size);
+        feed(&mut app, [key('s'), key('q')]);
+        app
+    });
     snap("confirm_quit_during_run", |size| {
         let mut app = loaded_app(size);
-        feed(&mut app, [key('3'), key('y'), key('q')]);
+        feed(
+            &mut app,
+            [key('3'), key('y'), code(KeyCode::Enter), key('q')],
+        );
         app
     });
 }

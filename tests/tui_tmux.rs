@@ -130,3 +130,113 @@ fn onboard_demo_in_tmux_keys_in_text_out_clean_exit() {
         "1"
     );
 }
+
+/// `onboard demo` in a tmux session of its own whose pid is written to a file (`exec`
+/// keeps it), so a test can signal exactly the process it started.
+fn start_demo(tag: &str, args: &str) -> (Session, tempfile::TempDir, i32) {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_onboard");
+    let name = format!("onboard-{tag}-{}", std::process::id());
+    let s = Session(name.clone());
+    let pidfile = dir.path().join("pid");
+    let cmd = format!(
+        "cd {root} && sh -c 'echo $$ > {pid} && exec env ONBOARD_DATA_DIR={data} {bin} demo {args}'; echo EXIT=$?; sleep 30",
+        root = env!("CARGO_MANIFEST_DIR"),
+        pid = pidfile.display(),
+        data = dir.path().join("data").display(),
+    );
+    let status = Command::new("tmux")
+        .args([
+            "new-session",
+            "-d",
+            "-s",
+            &name,
+            "-x",
+            "100",
+            "-y",
+            "30",
+            &cmd,
+        ])
+        .status()
+        .expect("tmux runs (install tmux)");
+    assert!(status.success());
+    wait_for(&s, 300, "the pre-flight table", |t| {
+        t.contains("2 Pre-flight") && t.contains("findings")
+    });
+    let pid = std::fs::read_to_string(&pidfile)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    (s, dir, pid)
+}
+
+fn flag(s: &Session, f: &str) -> String {
+    tmux(&["display", "-p", "-t", &s.0, f]).trim().to_string()
+}
+
+fn kill(pid: i32, sig: &str) {
+    let ok = Command::new("kill")
+        .args([&format!("-{sig}"), &pid.to_string()])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "kill -{sig} {pid}");
+}
+
+/// Poll a tmux flag until it reads `want` (at most `tries` × 100 ms).
+fn wait_flag(s: &Session, f: &str, want: &str, tries: usize) {
+    for _ in 0..tries {
+        if flag(s, f) == want {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("{f} stayed {} (wanted {want}):\n{}", flag(s, f), capture(s));
+}
+
+fn assert_restored(s: &Session) {
+    assert_eq!(flag(s, "#{alternate_on}"), "0", "alternate screen left");
+    assert_eq!(flag(s, "#{cursor_flag}"), "1", "cursor shown");
+    assert_eq!(flag(s, "#{mouse_any_flag}"), "0", "mouse reporting off");
+    assert_eq!(flag(s, "#{mouse_button_flag}"), "0", "mouse reporting off");
+}
+
+#[test]
+fn sigterm_restores_the_terminal_and_exits() {
+    let (s, _dir, pid) = start_demo("sigterm", "");
+    assert_eq!(flag(&s, "#{alternate_on}"), "1");
+    assert_eq!(
+        flag(&s, "#{mouse_any_flag}"),
+        "1",
+        "mouse on while the TUI runs"
+    );
+    kill(pid, "TERM");
+    let end = wait_for(&s, 100, "the exit", |t| t.contains("EXIT="));
+    assert_restored(&s);
+    assert!(end.contains("onboard: stopped by SIGTERM"), "{end}");
+    assert!(end.contains("EXIT=1"), "{end}");
+    assert!(!end.contains("Pre-flight"), "the TUI is gone:\n{end}");
+}
+
+#[test]
+fn sighup_during_a_run_restores_the_terminal_and_cancels_the_run_safely() {
+    // A slow rate limit keeps the run going while the signal arrives.
+    let (s, _dir, pid) = start_demo("sighup", "--rate-limit 300/60");
+    keys(&s, &["3"]);
+    wait_for(&s, 50, "the plan", |t| t.contains("Rows to run:"));
+    keys(&s, &["y"]);
+    wait_for(&s, 50, "the question", |t| t.contains("Start the run?"));
+    keys(&s, &["Enter"]);
+    wait_for(&s, 100, "the run", |t| t.contains("rows · running"));
+    kill(pid, "HUP");
+    // The terminal comes back at once, before the in-flight steps have finished.
+    wait_flag(&s, "#{alternate_on}", "0", 50);
+    let end = wait_for(&s, 300, "the exit", |t| t.contains("EXIT="));
+    assert_restored(&s);
+    assert!(
+        end.contains("onboard: stopped by SIGHUP; the run was cancelled after"),
+        "{end}"
+    );
+    assert!(end.contains("EXIT=1"), "{end}");
+}

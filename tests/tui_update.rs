@@ -75,12 +75,12 @@ fn n_and_shift_n_jump_between_error_rows() {
 }
 
 #[test]
-fn filter_by_text_code_severity_and_esc_clears() {
+fn filter_by_text_code_severity_esc_clears_and_esc_in_the_prompt_cancels_the_edit() {
     let mut app = app();
     feed(&mut app, [key('/')]);
     assert!(matches!(
         app.prompt.as_ref().unwrap().kind,
-        PromptKind::Filter
+        PromptKind::Filter { .. }
     ));
     type_text(&mut app, "park");
     assert_eq!(app.table.view.len(), 1, "filters live while typing");
@@ -104,13 +104,21 @@ fn filter_by_text_code_severity_and_esc_clears() {
     assert_eq!(app.table.filter, Filter::All);
     assert_eq!(app.table.view.len(), 6);
 
-    // Esc inside the prompt cancels the filter too.
+    // Esc inside the prompt cancels the edit: the filter before it comes back.
     feed(&mut app, [key('/')]);
     type_text(&mut app, "zzz");
     assert_eq!(app.table.view.len(), 0);
     feed(&mut app, [code(KeyCode::Esc)]);
     assert!(app.prompt.is_none());
     assert_eq!(app.table.view.len(), 6);
+    feed(&mut app, [key('/')]);
+    type_text(&mut app, "park");
+    feed(&mut app, [code(KeyCode::Enter), key('/'), ctrl('u')]);
+    type_text(&mut app, "error");
+    assert_eq!(app.table.view.len(), 4, "live while typing");
+    feed(&mut app, [code(KeyCode::Esc)]);
+    assert_eq!(app.table.filter, Filter::Text("park".into()));
+    assert_eq!(app.table.view.len(), 1);
 }
 
 #[test]
@@ -305,9 +313,11 @@ fn load_screen_input_completion_recent_and_profile() {
     app.load.targets = vec![
         onboard::tui::app::Target {
             label: "profile a".into(),
+            ..Default::default()
         },
         onboard::tui::app::Target {
             label: "profile b".into(),
+            ..Default::default()
         },
     ];
     // Empty path: an error, no command.
@@ -395,7 +405,18 @@ fn help_opens_scrolls_and_closes() {
 fn plan_y_starts_a_run_of_the_ready_rows_only() {
     let mut app = app();
     feed(&mut app, [key('3')]);
-    let cmds = feed(&mut app, [key('y')]);
+    // y asks first, naming the counts; Enter starts the run.
+    assert!(feed(&mut app, [key('y')]).is_empty());
+    assert_eq!(
+        app.overlay,
+        Some(Overlay::Confirm(Question::Provision {
+            rows: vec![1, 5],
+            counts: vec![(PlanAction::Create, 2)],
+            requests: app.session.as_ref().unwrap().estimate(),
+        }))
+    );
+    assert!(!app.run.active);
+    let cmds = feed(&mut app, [code(KeyCode::Enter)]);
     let [Cmd::StartRun { plan }] = &cmds[..] else {
         panic!("expected StartRun, got {cmds:?}");
     };
@@ -423,7 +444,7 @@ fn plan_with_nothing_to_run_says_so() {
 }
 
 fn run_with_failure(app: &mut App) {
-    feed(app, [key('3'), key('y')]);
+    feed(app, [key('3'), key('y'), code(KeyCode::Enter)]);
     let evs = run_events(&[(1, "ana@example.com"), (5, "eve@example.com")], &[5]);
     feed(app, evs.into_iter().map(Msg::Engine).collect::<Vec<_>>());
 }
@@ -431,7 +452,7 @@ fn run_with_failure(app: &mut App) {
 #[test]
 fn run_screen_follows_engine_events_p_pauses_c_cancels() {
     let mut app = app();
-    feed(&mut app, [key('3'), key('y')]);
+    feed(&mut app, [key('3'), key('y'), code(KeyCode::Enter)]);
     let evs = run_events(&[(1, "ana@example.com"), (5, "eve@example.com")], &[5]);
     let (head, tail) = evs.split_at(3);
     feed(
@@ -446,9 +467,18 @@ fn run_screen_follows_engine_events_p_pauses_c_cancels() {
     assert!(app.run.log.back().unwrap().contains("paused"));
     assert!(matches!(&feed(&mut app, [key('p')])[..], [Cmd::Resume]));
     assert!(!app.run.paused);
-    assert!(matches!(&feed(&mut app, [key('c')])[..], [Cmd::Cancel]));
+    // c asks first; Esc keeps the run going, Enter cancels it.
+    assert!(feed(&mut app, [key('c')]).is_empty());
+    assert_eq!(app.overlay, Some(Overlay::Confirm(Question::CancelRun)));
+    assert!(feed(&mut app, [code(KeyCode::Esc)]).is_empty());
+    assert!(app.overlay.is_none() && !app.run.cancelling);
+    assert!(matches!(
+        &feed(&mut app, [key('c'), code(KeyCode::Enter)])[..],
+        [Cmd::Cancel]
+    ));
     assert!(app.run.cancelling);
     assert!(feed(&mut app, [key('c')]).is_empty(), "cancel once");
+    assert!(app.overlay.is_none(), "no question while cancelling");
     feed(
         &mut app,
         tail.iter().cloned().map(Msg::Engine).collect::<Vec<_>>(),
@@ -512,7 +542,12 @@ fn failures_retry_all_from_drilldown_and_r() {
         evs.into_iter().map(Msg::Engine).collect::<Vec<_>>(),
     );
     feed(&mut app, [key('5')]);
-    let cmds = feed(&mut app, [key('R')]);
+    assert!(feed(&mut app, [key('R')]).is_empty());
+    assert_eq!(
+        app.overlay,
+        Some(Overlay::Confirm(Question::RetryAll { rows: vec![5] }))
+    );
+    let cmds = feed(&mut app, [key('y')]);
     assert!(matches!(&cmds[..], [Cmd::StartRun { plan }] if plan.rows.len() == 1));
 }
 
@@ -589,7 +624,7 @@ fn q_quits_asks_during_a_run_and_with_unsaved_edits() {
     ));
 
     let mut app = tui_fixture::app();
-    feed(&mut app, [key('3'), key('y')]);
+    feed(&mut app, [key('3'), key('y'), code(KeyCode::Enter)]);
     assert!(feed(&mut app, [key('q')]).is_empty());
     assert_eq!(app.overlay, Some(Overlay::Confirm(Question::QuitDuringRun)));
     let cmds = feed(&mut app, [key('y')]);
@@ -605,7 +640,10 @@ fn q_quits_asks_during_a_run_and_with_unsaved_edits() {
 
     // Asking again while the run winds down quits at once.
     let mut app = tui_fixture::app();
-    feed(&mut app, [key('3'), key('y'), key('q'), key('y')]);
+    feed(
+        &mut app,
+        [key('3'), key('y'), code(KeyCode::Enter), key('q'), key('y')],
+    );
     assert!(!app.quit);
     assert!(matches!(&feed(&mut app, [ctrl('c')])[..], [Cmd::Quit]));
     assert!(app.quit);
@@ -626,7 +664,8 @@ fn mouse_scroll_and_click_select_rows_and_tabs() {
     assert_eq!(app.table.selected, 3);
     feed(&mut app, [scroll(MouseEventKind::ScrollUp)]);
     assert_eq!(app.table.selected, 0);
-    // Click on the 3rd data row of the table (tabs 1 + summary 2 + header 1 → y = 4 is row 0).
+    // Click on the 3rd data row of the table (org 1 + tabs 1 + summary 2 + header 1 → y = 5
+    // is row 0).
     let click = |x, y| {
         Msg::Mouse(MouseEvent {
             kind: MouseEventKind::Down(MouseButton::Left),
@@ -635,12 +674,12 @@ fn mouse_scroll_and_click_select_rows_and_tabs() {
             modifiers: KeyModifiers::NONE,
         })
     };
-    feed(&mut app, [click(20, 6)]);
+    feed(&mut app, [click(20, 7)]);
     assert_eq!(app.table.selected, 2);
     // Click on the "3 Plan" tab.
     let titles = onboard::tui::view::tab_titles();
     let x = onboard::tui::layout::tab_ranges(&titles)[2].0 + 1;
-    feed(&mut app, [click(x, 0)]);
+    feed(&mut app, [click(x, 1)]);
     assert_eq!(app.screen, Screen::Plan);
 }
 
@@ -660,7 +699,7 @@ fn resize_keeps_the_cursor_visible() {
 #[test]
 fn run_lost_and_errors_show_in_the_status_line() {
     let mut app = app();
-    feed(&mut app, [key('3'), key('y')]);
+    feed(&mut app, [key('3'), key('y'), code(KeyCode::Enter)]);
     feed(&mut app, [Msg::RunLost("connection refused".into())]);
     assert!(!app.run.active);
     assert!(
@@ -691,6 +730,7 @@ fn control_characters_never_reach_the_screen() {
         [
             key('3'),
             key('y'),
+            code(KeyCode::Enter),
             Msg::Engine(EngineEvent::Log {
                 message: "bad\x07bell".into(),
             }),
@@ -862,7 +902,7 @@ fn the_plan_estimate_follows_edits_skips_and_undos() {
     app.table.selected = 0;
     feed(&mut app, [key('s')]);
     check(&app, "a skip");
-    feed(&mut app, [key('S')]);
+    feed(&mut app, [key('S'), code(KeyCode::Enter)]);
     check(&app, "skipping by code");
     // The Plan screen shows the same figure.
     feed(&mut app, [key('3')]);
@@ -887,7 +927,7 @@ fn a_cancelled_retry_keeps_the_failures_it_never_reached() {
     run_with_failure(&mut app);
     assert_eq!(app.failed_rows(), vec![5]);
     feed(&mut app, [key('5')]);
-    let cmds = feed(&mut app, [key('R')]);
+    let cmds = feed(&mut app, [key('R'), code(KeyCode::Enter)]);
     assert!(matches!(&cmds[..], [Cmd::StartRun { .. }]), "{cmds:?}");
     let not_reached = row_report(5, "eve@example.com", Outcome::NotReached, vec![]);
     let report = Report {
@@ -922,7 +962,7 @@ fn a_cancelled_retry_keeps_the_failures_it_never_reached() {
 
     // A cancelled first run: the unfinished row is on Failures too, to run again.
     let mut app = tui_fixture::app();
-    feed(&mut app, [key('3'), key('y')]);
+    feed(&mut app, [key('3'), key('y'), code(KeyCode::Enter)]);
     let interrupted = row_report(1, "ana@example.com", Outcome::Interrupted, vec![]);
     let report = Report {
         summary: onboard::report::summarize(std::slice::from_ref(&interrupted)),
@@ -980,4 +1020,336 @@ fn a_semicolon_separated_list_loads_and_says_so() {
         status.contains("(6 rows, separated by semicolons (;)): 4 errors"),
         "{status}"
     );
+}
+
+fn first_line(app: &App) -> String {
+    render(app).lines().next().unwrap_or_default().to_string()
+}
+
+#[test]
+fn the_header_names_the_org_on_every_screen() {
+    let mut app = app();
+    for k in ['1', '2', '3', '4', '5'] {
+        feed(&mut app, [key(k)]);
+        let top = first_line(&app);
+        assert!(
+            top.starts_with("Org Acme Support (simulated)  URL http://127.0.0.1:PORT"),
+            "screen {k}: {top}"
+        );
+    }
+    // A real org: its name, the region and the profile, and no "simulated".
+    let mut real = App::new(onboard::tui::theme::Theme::plain(), (120, 24));
+    real.load.targets = vec![onboard::tui::app::Target {
+        label: "profile acme (mypurecloud.ie)".into(),
+        place: "mypurecloud.ie".into(),
+        profile: Some("acme".into()),
+        simulated: false,
+    }];
+    assert_eq!(
+        first_line(&real),
+        "Org not loaded yet  Region mypurecloud.ie  Profile acme"
+    );
+    feed(&mut real, [Msg::Loaded(Box::new(loaded(CSV, "hires.csv")))]);
+    assert_eq!(
+        first_line(&real),
+        "Org Acme Support  Region mypurecloud.ie  Profile acme  Id 5e1f0c2a-7d3b-4c1e-9a6f-acme00000001"
+    );
+    // F2 on Load picks another org for the next load; the header keeps naming the org the
+    // loaded list (and so a run) belongs to.
+    real.load.targets.push(onboard::tui::app::Target {
+        label: "profile other".into(),
+        place: "usw2.pure.cloud".into(),
+        profile: Some("other".into()),
+        simulated: false,
+    });
+    feed(&mut real, [key('1'), code(KeyCode::F(2))]);
+    assert!(first_line(&real).contains("Profile acme"));
+}
+
+#[test]
+fn shift_s_over_more_than_one_row_asks_first_with_the_count() {
+    // unknown_skill on rows 4, 14 and 24.
+    let mut app = app_with(&big_csv(30), (80, 24));
+    feed(&mut app, [key('n')]);
+    assert_eq!(sel_row(&app), 4);
+    feed(&mut app, [key('S')]);
+    assert_eq!(
+        app.overlay,
+        Some(Overlay::Confirm(Question::SkipCode {
+            code: FindingCode::UnknownSkill,
+            rows: vec![3, 13, 23],
+        }))
+    );
+    assert!(
+        app.session.as_ref().unwrap().skipped.is_empty(),
+        "asks first"
+    );
+    feed(&mut app, [key('n')]);
+    assert!(app.overlay.is_none());
+    assert!(
+        app.session.as_ref().unwrap().skipped.is_empty(),
+        "n cancels"
+    );
+    feed(&mut app, [key('S'), code(KeyCode::Enter)]);
+    let s = app.session.as_ref().unwrap();
+    assert_eq!(
+        s.skipped.iter().copied().collect::<Vec<_>>(),
+        vec![3, 13, 23]
+    );
+    assert!(s.unsaved);
+    assert!(app.status.as_ref().unwrap().1.contains("skipped 3 row(s)"));
+    // Nothing left to skip (a skipped row shows no findings): no question.
+    feed(&mut app, [key('S')]);
+    assert!(app.overlay.is_none());
+    assert_eq!(app.session.as_ref().unwrap().skipped.len(), 3);
+    feed(&mut app, [key('u')]);
+    assert!(
+        app.session.as_ref().unwrap().skipped.is_empty(),
+        "one undo step"
+    );
+}
+
+#[test]
+fn loading_over_unsaved_edits_asks_first() {
+    let mut app = app();
+    // Nothing unsaved: loads at once.
+    feed(&mut app, [key('1'), ctrl('u')]);
+    type_text(&mut app, "other.csv");
+    let cmds = feed(&mut app, [code(KeyCode::Enter)]);
+    assert!(matches!(&cmds[..], [Cmd::Load { path, .. }] if path == &PathBuf::from("other.csv")));
+
+    let mut app = tui_fixture::app();
+    feed(&mut app, [key('s'), key('1'), ctrl('u')]);
+    type_text(&mut app, "other.csv");
+    assert!(feed(&mut app, [code(KeyCode::Enter)]).is_empty());
+    assert_eq!(
+        app.overlay,
+        Some(Overlay::Confirm(Question::LoadUnsaved(PathBuf::from(
+            "other.csv"
+        ))))
+    );
+    assert!(!app.load.loading);
+    feed(&mut app, [code(KeyCode::Esc)]);
+    assert!(app.overlay.is_none() && !app.load.loading);
+    assert!(app.session.as_ref().unwrap().unsaved, "the edits are kept");
+    let cmds = feed(&mut app, [code(KeyCode::Enter), key('y')]);
+    assert!(matches!(&cmds[..], [Cmd::Load { .. }]));
+    assert!(app.load.loading);
+}
+
+#[test]
+fn every_question_names_the_org_and_answers_with_enter_or_esc() {
+    let mut app = app();
+    feed(&mut app, [key('3'), key('y')]);
+    let text = render(&app);
+    assert!(
+        text.contains("Org Acme Support (the simulated org)"),
+        "{text}"
+    );
+    assert!(text.contains("Provision 2 row(s) in this org"), "{text}");
+    assert!(text.contains("Enter/y provision"), "{text}");
+    assert!(text.contains("Esc/n not now"), "{text}");
+    // Esc cancels; nothing ran.
+    assert!(feed(&mut app, [code(KeyCode::Esc)]).is_empty());
+    assert!(app.overlay.is_none() && !app.run.active);
+    // The run ended while "quit?" was open: yes quits at once (nothing to wait for).
+    feed(&mut app, [key('y'), code(KeyCode::Enter), key('q')]);
+    assert_eq!(app.overlay, Some(Overlay::Confirm(Question::QuitDuringRun)));
+    let evs = run_events(&[(1, "ana@example.com"), (5, "eve@example.com")], &[]);
+    feed(
+        &mut app,
+        evs.into_iter().map(Msg::Engine).collect::<Vec<_>>(),
+    );
+    assert!(matches!(&feed(&mut app, [key('y')])[..], [Cmd::Quit]));
+    assert!(app.quit);
+}
+
+#[test]
+fn a_signal_gives_the_terminal_back_and_stops_a_run_safely() {
+    // Nothing running: give the terminal back and go.
+    let mut app = app();
+    feed(&mut app, [key('/')]);
+    let cmds = feed(&mut app, [Msg::Signal("SIGTERM")]);
+    assert!(matches!(&cmds[..], [Cmd::Detach, Cmd::Quit]), "{cmds:?}");
+    assert!(app.quit && app.prompt.is_none());
+    assert_eq!(app.signal, Some("SIGTERM"));
+
+    // During a run (with a question open): the run is cancelled safely, onboard quits when
+    // it has stopped.
+    let mut app = tui_fixture::app();
+    feed(
+        &mut app,
+        [key('3'), key('y'), code(KeyCode::Enter), key('c')],
+    );
+    assert!(app.overlay.is_some());
+    let cmds = feed(&mut app, [Msg::Signal("SIGHUP")]);
+    assert!(matches!(&cmds[..], [Cmd::Detach, Cmd::Cancel]), "{cmds:?}");
+    assert!(app.overlay.is_none() && !app.quit && app.run.cancelling);
+    let evs = run_events(&[(1, "ana@example.com"), (5, "eve@example.com")], &[]);
+    let cmds = feed(
+        &mut app,
+        evs.into_iter().map(Msg::Engine).collect::<Vec<_>>(),
+    );
+    assert!(matches!(&cmds[..], [Cmd::Quit]));
+
+    // A second signal while the run winds down: go at once.
+    let mut app = tui_fixture::app();
+    feed(&mut app, [key('3'), key('y'), code(KeyCode::Enter)]);
+    feed(&mut app, [Msg::Signal("SIGTERM")]);
+    assert!(!app.quit);
+    let cmds = feed(&mut app, [Msg::Signal("SIGTERM")]);
+    assert!(matches!(&cmds[..], [Cmd::Quit]), "{cmds:?}");
+    assert!(app.quit);
+}
+
+/// The CSV text `ingest::write` makes of a list (what the driver writes for `w`).
+fn csv_of(list: &HireList) -> String {
+    let mut out = Vec::new();
+    onboard::ingest::write(list, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+fn saved_list(app: &mut App) -> HireList {
+    feed(app, [key('w'), ctrl('u')]);
+    type_text(app, "/tmp/onboard-fixture/out.csv");
+    match feed(app, [code(KeyCode::Enter)]).pop() {
+        Some(Cmd::Save { list, .. }) => list,
+        other => panic!("expected a save, got {other:?}"),
+    }
+}
+
+#[test]
+fn w_writes_skipped_rows_with_action_skip_and_the_marker_stays_until_saved() {
+    let mut app = app();
+    feed(&mut app, [key('j'), key('j'), key('j'), key('s')]); // row 4
+    assert!(app.session.as_ref().unwrap().unsaved);
+    let list = saved_list(&mut app);
+    assert!(
+        app.session.as_ref().unwrap().unsaved,
+        "unsaved until the file is written"
+    );
+    let text = csv_of(&list);
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "email,name,division,roles,skills,languages,queues,phone,extension,action",
+        "an action column is added"
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 6);
+    assert!(
+        rows[3].starts_with("dee@example,") && rows[3].ends_with(",skip"),
+        "{text}"
+    );
+    for (i, r) in rows.iter().enumerate().filter(|(i, _)| *i != 3) {
+        assert!(r.ends_with(','), "row {}: no action: {r}", i + 1);
+    }
+    // The loaded list itself is unchanged (the skip lives in the session until saved).
+    assert_eq!(app.session.as_ref().unwrap().list.headers.len(), 9);
+    feed(
+        &mut app,
+        [Msg::Saved(PathBuf::from("/tmp/onboard-fixture/out.csv"))],
+    );
+    assert!(!app.session.as_ref().unwrap().unsaved);
+    assert!(
+        app.status
+            .as_ref()
+            .unwrap()
+            .1
+            .contains("1 skipped row(s) with action skip")
+    );
+
+    // A list with an action column keeps its other actions and gains `skip` where skipped.
+    let csv = "email,name,division,roles,action\n\
+               ana@example.com,Ana Silva,Home,Agent,\n\
+               ben@example.com,Ben Okoro,Home,Agent,\n";
+    let mut app = app_with(csv, (80, 24));
+    feed(&mut app, [key('j'), key('s')]);
+    let text = csv_of(&saved_list(&mut app));
+    assert_eq!(
+        text,
+        "email,name,division,roles,action\n\
+         ana@example.com,Ana Silva,Home,Agent,\n\
+         ben@example.com,Ben Okoro,Home,Agent,skip\n"
+    );
+    // No skips, no action column: the file is the list as edited, nothing added.
+    let mut app = tui_fixture::app();
+    let list = saved_list(&mut app);
+    assert_eq!(list.headers.len(), 9);
+}
+
+#[test]
+fn f2_with_one_org_says_so_and_with_two_names_the_next() {
+    let mut app = App::new(onboard::tui::theme::Theme::plain(), (80, 24));
+    app.load.targets = vec![onboard::tui::app::Target {
+        label: "profile a".into(),
+        ..Default::default()
+    }];
+    feed(&mut app, [code(KeyCode::F(2))]);
+    assert_eq!(app.load.target, 0);
+    assert!(app.status.as_ref().unwrap().1.contains("only one org"));
+    app.load.targets.push(onboard::tui::app::Target {
+        label: "profile b".into(),
+        ..Default::default()
+    });
+    feed(&mut app, [code(KeyCode::F(2))]);
+    assert_eq!(app.load.target, 1);
+    assert!(app.status.as_ref().unwrap().1.contains("profile b"));
+}
+
+#[test]
+fn a_skipped_row_says_skipped_not_ready() {
+    let mut app = app();
+    assert!(render(&app).contains("this row is ready"));
+    feed(&mut app, [key('s')]);
+    let text = render(&app);
+    assert!(!text.contains("this row is ready"), "{text}");
+    assert!(
+        text.contains("skipped: the row stays in the list"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_help_shows_f_and_wraps_instead_of_cutting_at_80_columns() {
+    let mut app = app();
+    feed(&mut app, [key('?')]);
+    let mut all = String::new();
+    // Scroll through the whole help, page by page.
+    for _ in 0..20 {
+        all.push_str(&render(&app));
+        feed(&mut app, [code(KeyCode::PageDown)]);
+    }
+    assert!(all.contains("  f "), "f has its own line");
+    // A long help text arrives whole, its end on a continuation line.
+    assert!(
+        all.contains("Quit (asks first if a run is in progress or edits are"),
+        "{all}"
+    );
+    assert!(all.contains("unsaved)"), "{all}");
+    for line in all.lines() {
+        assert!(line.chars().count() <= 80, "{line}");
+    }
+}
+
+#[test]
+fn a_cut_cell_ends_in_an_ellipsis() {
+    let csv = "email,name,division\n\
+               yara.lindqvist@example.com.a-long-subdomain.example,Yara Lindqvist,Customer Success EMEA\n";
+    for width in [80, 200] {
+        let app = app_with(csv, (width, 24));
+        let text = render(&app);
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("1 ") && l.contains("yara"))
+            .unwrap();
+        let email = line.split_whitespace().nth(1).unwrap();
+        if width == 80 {
+            assert!(email.ends_with('…'), "{line}");
+            assert!(email.starts_with("yara.lindqvist@"), "{line}");
+            assert!(line.contains("Customer…"), "the division too: {line}");
+        } else {
+            assert_eq!(email, "yara.lindqvist@example.com.a-long-subdomain.example");
+        }
+    }
 }

@@ -119,6 +119,9 @@ pub async fn run(args: Args) -> Exit {
         file: Some(list),
         targets: vec![Target {
             label: format!("demo org Acme Support (simulated at {})", demo.sim.url()),
+            place: demo.sim.url(),
+            profile: None,
+            simulated: true,
         }],
         services: Arc::new(services),
     };

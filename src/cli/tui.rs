@@ -253,7 +253,19 @@ fn targets(args: &ConnectArgs) -> Result<(Vec<Target>, Vec<OrgSpec>), String> {
                 Some((name, _)) => format!("profile {name} ({})", conn.target),
                 None => conn.target.clone(),
             };
-            labels.push(Target { label });
+            // The header names the place as the admin gave it: the region, else the URL.
+            let place = args
+                .region
+                .clone()
+                .or_else(|| args.api_url.clone())
+                .or_else(|| conn.profile.as_ref().map(|(_, p)| p.target()))
+                .unwrap_or_else(|| conn.target.clone());
+            labels.push(Target {
+                label,
+                place,
+                profile: conn.profile.as_ref().map(|(n, _)| n.clone()),
+                simulated: false,
+            });
             specs.push(OrgSpec::Connect(args.clone()));
             conn.profile.as_ref().map(|(n, _)| n.clone())
         }
@@ -268,6 +280,9 @@ fn targets(args: &ConnectArgs) -> Result<(Vec<Target>, Vec<OrgSpec>), String> {
             }
             labels.push(Target {
                 label: format!("profile {name} ({})", p.target()),
+                place: p.target(),
+                profile: Some(name.clone()),
+                simulated: false,
             });
             specs.push(OrgSpec::Connect(ConnectArgs {
                 profile: Some(name.clone()),
@@ -320,7 +335,9 @@ pub async fn open(opts: TuiOptions) -> Exit {
         return Exit::CannotRun;
     }
     match run_terminal(opts).await {
-        Ok(()) => Exit::Ok,
+        Ok(false) => Exit::Ok,
+        // Stopped from outside (SIGTERM, SIGHUP, SIGINT): like a stopped run, not a success.
+        Ok(true) => Exit::Findings,
         Err(e) => {
             eprintln!("onboard: the terminal failed: {e}");
             Exit::CannotRun

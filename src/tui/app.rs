@@ -44,9 +44,25 @@ impl Screen {
     }
 }
 
-/// A question waiting for y/n.
+/// A question waiting for an answer (Enter/y confirms, Esc/n cancels). Each holds what it
+/// will act on, as shown, so the answer acts on exactly what the admin read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Question {
+    /// `y` on Plan: run these rows (row numbers); their count per action and the request
+    /// estimate, for the dialog.
+    Provision {
+        rows: Vec<usize>,
+        counts: Vec<(PlanAction, usize)>,
+        requests: u64,
+    },
+    /// `R` on Failures: run these failed rows (row numbers) again.
+    RetryAll { rows: Vec<usize> },
+    /// `S` over more than one row: skip these rows (indices into the list) with `code`.
+    SkipCode { code: FindingCode, rows: Vec<usize> },
+    /// `c` during a run.
+    CancelRun,
+    /// Load another file over edits not saved to a file.
+    LoadUnsaved(PathBuf),
     /// Quit while a run is in progress (cancels it first).
     QuitDuringRun,
     /// Quit with edits not saved to a file.
@@ -58,7 +74,10 @@ pub enum Question {
 /// What a one-line text prompt is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PromptKind {
-    Filter,
+    /// The `/` filter, live while typing; Esc puts `before` back.
+    Filter {
+        before: Filter,
+    },
     /// Inline edit of `list.rows[index].cells[col]`.
     Edit {
         index: usize,
@@ -87,10 +106,16 @@ pub enum Overlay {
 }
 
 /// An org to load against, as offered on the Load screen.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Target {
     /// Shown to the user, e.g. `demo org (simulated)` or `profile acme (mypurecloud.ie)`.
     pub label: String,
+    /// Where the org is: the region domain (`mypurecloud.ie`) or the API URL.
+    pub place: String,
+    /// The saved profile the connection comes from, if any.
+    pub profile: Option<String>,
+    /// The built-in simulated org (`onboard demo`): nothing real is changed.
+    pub simulated: bool,
 }
 
 #[derive(Debug, Default)]
@@ -212,6 +237,8 @@ pub struct Session {
     pub result: CheckResult,
     /// Skipped rows, by index into `list.rows` (mirrors `result.options.skipped_rows`).
     pub skipped: BTreeSet<usize>,
+    /// The rows skipped when the list was loaded (a `skip` a save must clear once unskipped).
+    pub loaded_skips: BTreeSet<usize>,
     /// Per row: (errors, warnings).
     pub counts: Vec<(u16, u16)>,
     /// Plan action per row index (Blocked if the plan has no entry).
@@ -223,6 +250,8 @@ pub struct Session {
     pub by_code: BTreeMap<FindingCode, usize>,
     /// The org's allowed request rate (per second), if known.
     pub allowed_per_s: Option<f64>,
+    /// The org the list was loaded against (where a run goes).
+    pub target: Target,
     /// Rows per plan action and finding totals (errors, warnings).
     pub action_counts: BTreeMap<PlanAction, usize>,
     pub totals: (usize, usize),
@@ -248,7 +277,7 @@ impl Session {
         result: CheckResult,
         allowed_per_s: Option<f64>,
     ) -> Session {
-        let skipped = list
+        let skipped: BTreeSet<usize> = list
             .rows
             .iter()
             .enumerate()
@@ -260,6 +289,7 @@ impl Session {
             list,
             snapshot,
             result,
+            loaded_skips: skipped.clone(),
             skipped,
             counts: Vec::new(),
             actions: Vec::new(),
@@ -267,6 +297,7 @@ impl Session {
             unsaved: false,
             by_code: BTreeMap::new(),
             allowed_per_s,
+            target: Target::default(),
             action_counts: BTreeMap::new(),
             totals: (0, 0),
             estimator: Estimator::default(),
@@ -321,6 +352,40 @@ impl Session {
                 self.estimator.update(i, p);
             }
         }
+    }
+
+    /// The list as `w` writes it: the edits, and each skipped row's `action` cell set to
+    /// `skip` (an `action` column is added when the list has none), so the skips survive
+    /// the file. A row loaded as skipped and unskipped since loses its `skip`; other action
+    /// cells are kept as they are.
+    pub fn list_to_save(&self) -> HireList {
+        let mut list = self.list.clone();
+        let col = match list.column_of(Field::Action) {
+            Some(c) => c,
+            None if self.skipped.is_empty() => return list,
+            None => {
+                list.headers.push(Field::Action.as_str().to_string());
+                list.columns.push(Some(Field::Action));
+                let col = list.headers.len() - 1;
+                // Every row gets the cell, so the file stays rectangular.
+                for row in &mut list.rows {
+                    row.cells.set(col, "");
+                }
+                col
+            }
+        };
+        for (i, row) in list.rows.iter_mut().enumerate() {
+            let cell = row.cells.get(col).unwrap_or("").trim();
+            let is_skip = cell.eq_ignore_ascii_case(SKIP_ACTION);
+            if self.skipped.contains(&i) {
+                if !is_skip {
+                    row.cells.set(col, SKIP_ACTION);
+                }
+            } else if is_skip && self.loaded_skips.contains(&i) {
+                row.cells.set(col, "");
+            }
+        }
+        list
     }
 
     /// Position of data row number `row` (1-based) in `list.rows`.
@@ -480,6 +545,9 @@ impl Session {
             .collect()
     }
 }
+
+/// The `action` cell value of a row kept in the list but not run.
+pub const SKIP_ACTION: &str = "skip";
 
 pub fn is_runnable(a: PlanAction) -> bool {
     matches!(
@@ -735,9 +803,44 @@ pub struct App {
     pub retry_after_edit: Option<usize>,
     /// Quit once the current run has finished (quit was confirmed during a run).
     pub quit_after_run: bool,
+    /// The signal that stopped onboard (SIGTERM, SIGHUP, SIGINT), if one did.
+    pub signal: Option<&'static str>,
     pub quit: bool,
     /// Something changed since the last draw.
     pub dirty: bool,
+}
+
+/// Who the screens act on, for the header line and the confirmations.
+#[derive(Debug, Clone, Copy)]
+pub struct OrgInfo<'a> {
+    /// The org's name (`GET /api/v2/organizations/me`), once a list is loaded.
+    pub name: Option<&'a str>,
+    pub id: Option<&'a str>,
+    pub target: Option<&'a Target>,
+    /// A list is loaded against this org (else it is only the one selected on Load).
+    pub loaded: bool,
+}
+
+impl OrgInfo<'_> {
+    pub fn simulated(&self) -> bool {
+        self.target.is_some_and(|t| t.simulated)
+    }
+
+    /// How a sentence names the org: its name (or id, or where it is), and whether it is
+    /// the simulated one. Not sanitized: the view does that.
+    pub fn title(&self) -> String {
+        let base = self
+            .name
+            .or(self.id)
+            .map(str::to_string)
+            .or_else(|| self.target.map(|t| t.label.clone()))
+            .unwrap_or_else(|| "no org".into());
+        if self.simulated() {
+            format!("{base} (the simulated org)")
+        } else {
+            base
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -763,6 +866,7 @@ impl App {
             size,
             retry_after_edit: None,
             quit_after_run: false,
+            signal: None,
             quit: false,
             dirty: true,
         }
@@ -844,6 +948,24 @@ impl App {
                 acc.api.elapsed_s += new.api.elapsed_s;
                 acc.summary = crate::report::summarize(&acc.rows);
             }
+        }
+    }
+
+    /// The org the screens act on: the loaded list's org, else the one selected on Load.
+    pub fn org(&self) -> OrgInfo<'_> {
+        match &self.session {
+            Some(s) => OrgInfo {
+                name: s.snapshot.org_name.as_deref(),
+                id: s.snapshot.org_id.as_deref(),
+                target: Some(&s.target),
+                loaded: true,
+            },
+            None => OrgInfo {
+                name: None,
+                id: None,
+                target: self.load.targets.get(self.load.target),
+                loaded: false,
+            },
         }
     }
 

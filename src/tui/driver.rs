@@ -73,6 +73,9 @@ pub struct Driver<B: Backend> {
     jobs: FuturesUnordered<LocalBoxFuture<'static, Vec<Msg>>>,
     /// Frames drawn (for benchmarks and tests).
     pub frames: u64,
+    /// Gives the terminal back (see [`Cmd::Detach`]); after it, nothing is drawn.
+    detach: Option<Box<dyn FnMut()>>,
+    detached: bool,
 }
 
 impl<B: Backend> Driver<B> {
@@ -82,7 +85,18 @@ impl<B: Backend> Driver<B> {
         services: Arc<dyn Services>,
         data_dir: Option<PathBuf>,
     ) -> Driver<B> {
-        let (tx, rx) = mpsc::channel(INBOX);
+        Driver::with_inbox(app, terminal, services, data_dir, mpsc::channel(INBOX))
+    }
+
+    /// [`Driver::new`] with an inbox made beforehand (so senders can exist before the
+    /// driver, e.g. the signal listener that must be in place before the terminal changes).
+    pub fn with_inbox(
+        app: App,
+        terminal: Terminal<B>,
+        services: Arc<dyn Services>,
+        data_dir: Option<PathBuf>,
+        (tx, rx): (mpsc::Sender<Msg>, mpsc::Receiver<Msg>),
+    ) -> Driver<B> {
         Driver {
             app,
             terminal,
@@ -96,7 +110,14 @@ impl<B: Backend> Driver<B> {
             data_dir,
             jobs: FuturesUnordered::new(),
             frames: 0,
+            detach: None,
+            detached: false,
         }
+    }
+
+    /// What [`Cmd::Detach`] runs: the real terminal restores itself (tests need nothing).
+    pub fn on_detach(&mut self, f: impl FnMut() + 'static) {
+        self.detach = Some(Box::new(f));
     }
 
     /// A sender into the inbox (for the input thread, tests, and tasks).
@@ -114,7 +135,7 @@ impl<B: Backend> Driver<B> {
 
     /// Draw now if anything changed.
     pub fn draw(&mut self) -> std::io::Result<()> {
-        if !self.app.dirty {
+        if !self.app.dirty || self.detached {
             return Ok(());
         }
         let app = &self.app;
@@ -348,6 +369,12 @@ impl<B: Backend> Driver<B> {
                     let _ = tx.blocking_send(msg);
                 });
             }
+            Cmd::Detach => {
+                if let Some(f) = &mut self.detach {
+                    f();
+                }
+                self.detached = true;
+            }
             Cmd::Quit => {
                 self.app.quit = true;
             }
@@ -365,6 +392,7 @@ fn cmd_name(c: &Cmd) -> &'static str {
         Cmd::Resume => "resume",
         Cmd::Cancel => "cancel",
         Cmd::Export { .. } => "export",
+        Cmd::Detach => "detach",
         Cmd::Quit => "quit",
     }
 }

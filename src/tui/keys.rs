@@ -288,7 +288,7 @@ pub const BINDINGS: &[Binding] = &[
         &[k('S')],
         A::SkipCode,
         None,
-        "Skip every row with the selected finding's code",
+        "Skip every row with the selected finding's code (asks if more than one)",
     ),
     b(
         C::Preflight,
@@ -344,7 +344,7 @@ pub const BINDINGS: &[Binding] = &[
         &[k('y')],
         A::ConfirmRun,
         Some("run it"),
-        "Confirm the plan and start the run",
+        "Start the run (asks first, naming the org and the counts)",
     ),
     b(
         C::Plan,
@@ -365,7 +365,7 @@ pub const BINDINGS: &[Binding] = &[
         &[k('c')],
         A::Cancel,
         Some("cancel"),
-        "Cancel safely: in-flight steps finish, the journal stays intact",
+        "Cancel safely (asks first): in-flight steps finish, the journal stays intact",
     ),
     b(
         C::Run,
@@ -393,7 +393,7 @@ pub const BINDINGS: &[Binding] = &[
         &[k('R')],
         A::RetryAll,
         Some("retry all"),
-        "Retry every failed row",
+        "Retry every failed row (asks first)",
     ),
     b(
         C::Failures,
@@ -444,13 +444,19 @@ pub const BINDINGS: &[Binding] = &[
         Some("close"),
         "Close the help",
     ),
-    b(C::Confirm, &[k('y')], A::Yes, Some("yes"), "Yes"),
     b(
         C::Confirm,
-        &[k('n'), code(KeyCode::Esc)],
+        &[code(KeyCode::Enter), k('y')],
+        A::Yes,
+        Some("yes"),
+        "Yes: do what the question says",
+    ),
+    b(
+        C::Confirm,
+        &[code(KeyCode::Esc), k('n')],
         A::No,
         Some("no"),
-        "No",
+        "No: close the question, nothing changes",
     ),
     b(
         C::Input,
@@ -569,8 +575,13 @@ pub fn lookup(ctxs: &[Ctx], ev: &KeyEvent) -> Option<Action> {
 /// Label for a binding's keys, e.g. `q/^C`.
 pub fn keys_label(binding: &Binding) -> String {
     let labels: Vec<String> = binding.keys.iter().map(Key::label).collect();
+    // The digit keys share one binding; other keys that go to a screen (`f`) are their own.
+    let digits = binding
+        .keys
+        .iter()
+        .all(|k| matches!(k.code, KeyCode::Char(c) if c.is_ascii_digit()));
     match binding.action {
-        Action::Goto(_) => "1-5".into(),
+        Action::Goto(_) if digits && labels.len() > 1 => "1-5".into(),
         _ => labels.join("/"),
     }
 }
@@ -681,6 +692,16 @@ mod tests {
             .filter(|b| b.ctx != Ctx::Help && b.ctx != Ctx::Confirm)
             .count();
         assert_eq!(count, expected);
+        // `f` is its own key in the help, not folded into the digits.
+        let run: Vec<_> = help
+            .iter()
+            .find(|(t, _)| *t == Ctx::Run.title())
+            .map(|(_, l)| l.clone())
+            .unwrap_or_default();
+        assert!(
+            run.iter().any(|(k, h)| k == "f" && h.contains("failures")),
+            "{run:?}"
+        );
         let hints = hints(&[Ctx::Plan, Ctx::Global]);
         assert_eq!(hints[0], ("y".to_string(), "run it"));
         assert!(hints.iter().any(|(k, h)| k == "q" && *h == "quit"));

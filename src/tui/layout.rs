@@ -3,9 +3,12 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
-/// Tabs on top, status line and key hints at the bottom, the screen body between.
+/// The org header and the tabs on top, status line and key hints at the bottom, the screen
+/// body between.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Chrome {
+    /// Which org every screen acts on (k9s-style), so no key is pressed against the wrong one.
+    pub header: Rect,
     pub tabs: Rect,
     pub body: Rect,
     pub status: Rect,
@@ -13,7 +16,8 @@ pub struct Chrome {
 }
 
 pub fn chrome(area: Rect) -> Chrome {
-    let [tabs, body, status, hints] = Layout::vertical([
+    let [header, tabs, body, status, hints] = Layout::vertical([
+        Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Min(0),
         Constraint::Length(1),
@@ -21,6 +25,7 @@ pub fn chrome(area: Rect) -> Chrome {
     ])
     .areas(area);
     Chrome {
+        header,
         tabs,
         body,
         status,

@@ -47,6 +47,8 @@ pub enum Msg {
     Exported(PathBuf),
     /// An IO result the user should see.
     Error(String),
+    /// SIGTERM, SIGHUP or SIGINT from outside: restore the terminal, stop a run safely, go.
+    Signal(&'static str),
 }
 
 #[derive(Debug, Clone)]
@@ -79,5 +81,8 @@ pub enum Cmd {
         path: PathBuf,
         report: Report,
     },
+    /// Give the terminal back now (a signal: whoever sent it may own the terminal next, or
+    /// it is gone); nothing is drawn after this.
+    Detach,
     Quit,
 }

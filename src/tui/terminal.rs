@@ -2,7 +2,8 @@
 //! restore it on every way out; logs to a file in the data dir (never the screen).
 
 use super::app::{App, Target};
-use super::driver::{Driver, Services, read_recent, spawn_input_thread};
+use super::driver::{Driver, INBOX, Services, read_recent, spawn_input_thread};
+use super::msg::Msg;
 use super::theme::Theme;
 use super::update::start_load;
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
@@ -14,10 +15,19 @@ use ratatui::backend::CrosstermBackend;
 use std::io::Stdout;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
+use tokio::sync::mpsc;
 
-/// Put the terminal back as we found it. Safe to call more than once.
+/// Whether onboard has the terminal (raw, alternate screen, mouse); set on entering.
+static TAKEN: AtomicBool = AtomicBool::new(false);
+
+/// Put the terminal back as we found it. Safe to call more than once: only the first call
+/// after taking it writes anything (leaving the alternate screen twice would move the cursor
+/// back over what was printed after the first time).
 pub fn restore() {
+    if !TAKEN.swap(false, Ordering::SeqCst) {
+        return;
+    }
     let _ = disable_raw_mode();
     let _ = crossterm::execute!(
         std::io::stdout(),
@@ -75,8 +85,47 @@ pub struct TuiOptions {
     pub services: Arc<dyn Services>,
 }
 
-/// Run the TUI on the real terminal until the user quits.
-pub async fn run(opts: TuiOptions) -> std::io::Result<()> {
+/// Posts SIGTERM, SIGHUP and SIGINT to the inbox (registered before the terminal changes,
+/// so from then on none of them kills onboard with the terminal left raw).
+fn spawn_signal_task(tx: mpsc::Sender<Msg>) -> std::io::Result<tokio::task::JoinHandle<()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut hup = signal(SignalKind::hangup())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    Ok(tokio::spawn(async move {
+        loop {
+            let name = tokio::select! {
+                Some(()) = term.recv() => "SIGTERM",
+                Some(()) = hup.recv() => "SIGHUP",
+                Some(()) = int.recv() => "SIGINT",
+                else => break,
+            };
+            tracing::info!(signal = name, "signal received");
+            if tx.send(Msg::Signal(name)).await.is_err() {
+                break;
+            }
+        }
+    }))
+}
+
+/// What to tell the shell once the screen is back, after a signal stopped onboard.
+fn signal_note(app: &App, name: &str) -> String {
+    let r = &app.run;
+    if r.finished && r.cancelled {
+        format!(
+            "onboard: stopped by {name}; the run was cancelled after {} of {} rows (the rest are interrupted or not_reached; the journal is intact: run the list again to finish)",
+            r.done, r.total
+        )
+    } else if r.active {
+        format!("onboard: stopped by {name} while a run was stopping; run the list again to finish")
+    } else {
+        format!("onboard: stopped by {name}")
+    }
+}
+
+/// Run the TUI on the real terminal until the user quits. Returns whether a signal stopped
+/// it.
+pub async fn run(opts: TuiOptions) -> std::io::Result<bool> {
     let dir = data_dir();
     if let Some(d) = &dir
         && let Some(log) = init_file_logging(d)
@@ -84,6 +133,9 @@ pub async fn run(opts: TuiOptions) -> std::io::Result<()> {
         tracing::info!(log = %log.display(), "onboard tui starting");
     }
     install_panic_hook();
+    let (tx, rx) = mpsc::channel(INBOX);
+    let signals = spawn_signal_task(tx.clone())?;
+    TAKEN.store(true, Ordering::SeqCst);
     enable_raw_mode()?;
     let _guard = Guard;
     crossterm::execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
@@ -96,7 +148,8 @@ pub async fn run(opts: TuiOptions) -> std::io::Result<()> {
     if let Some(d) = &dir {
         app.load.recent = read_recent(d);
     }
-    let mut driver = Driver::new(app, terminal, opts.services, dir);
+    let mut driver = Driver::with_inbox(app, terminal, opts.services, dir, (tx, rx));
+    driver.on_detach(restore);
     if let Some(file) = opts.file {
         let cmds = start_load(&mut driver.app, file);
         for c in cmds {
@@ -107,10 +160,18 @@ pub async fn run(opts: TuiOptions) -> std::io::Result<()> {
     let stop = Arc::new(AtomicBool::new(false));
     let input = spawn_input_thread(driver.sender(), stop.clone());
     let res = driver.run().await;
-    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    // A failed draw leaves the loop early: still stop the run safely.
+    driver.stop();
+    signals.abort();
+    stop.store(true, Ordering::SeqCst);
     let _ = input.join();
+    let signal = driver.app.signal;
+    let note = signal.map(|name| signal_note(&driver.app, name));
     drop(driver);
     restore();
+    if let Some(note) = note {
+        eprintln!("{note}");
+    }
     tracing::info!("onboard tui stopped");
-    res
+    res.map(|()| signal.is_some())
 }

@@ -9,7 +9,7 @@ use super::keys::{Action, Ctx, lookup};
 use super::layout;
 use super::msg::{Cmd, Msg};
 use super::sort::sort_view;
-use crate::model::{EngineEvent, Field, Finding, PlanAction, Severity, Step};
+use crate::model::{EngineEvent, Field, Finding, FindingCode, PlanAction, Severity, Step};
 use crossterm::event::{Event, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 use std::collections::BTreeSet;
@@ -36,7 +36,15 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.load.loading = false;
             app.load.error = None;
             let name = l.path.display().to_string();
-            let session = Session::new(l.path, l.list, l.snapshot, l.result, l.allowed_per_s);
+            let mut session = Session::new(l.path, l.list, l.snapshot, l.result, l.allowed_per_s);
+            // Keys other than quit are ignored while loading, so the selected target is the
+            // one the list was loaded against.
+            session.target = app
+                .load
+                .targets
+                .get(app.load.target)
+                .cloned()
+                .unwrap_or_default();
             let (e, w) = session.severity_totals();
             let rows = session.list.rows.len();
             // Say how the file was read when it was not with commas (as `check` does).
@@ -83,10 +91,17 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::Saved(p) => {
+            let mut skips = 0;
             if let Some(s) = &mut app.session {
                 s.unsaved = false;
+                skips = s.skipped.len();
             }
-            app.set_info(format!("saved {}", p.display()));
+            let path = crate::model::sanitize(&p.display().to_string()).into_owned();
+            app.set_info(if skips > 0 {
+                format!("saved {path} ({skips} skipped row(s) with action skip)")
+            } else {
+                format!("saved {path}")
+            });
             Vec::new()
         }
         Msg::Exported(p) => {
@@ -101,7 +116,30 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.set_error(e);
             Vec::new()
         }
+        Msg::Signal(name) => on_signal(app, name),
     }
+}
+
+/// A signal from outside: give the terminal back at once, then stop like a confirmed quit —
+/// a run is cancelled safely (in-flight steps finish, the journal stays intact) and onboard
+/// exits when it has stopped. A second signal while it winds down exits at once.
+fn on_signal(app: &mut App, name: &'static str) -> Vec<Cmd> {
+    let again = app.signal.is_some();
+    app.signal = Some(name);
+    app.overlay = None;
+    app.prompt = None;
+    let mut cmds = if again { Vec::new() } else { vec![Cmd::Detach] };
+    if app.run.active && !again {
+        app.quit_after_run = true;
+        cmds.extend(cancel_run(app));
+        app.set_info(format!(
+            "{name}: cancelling the run; onboard quits when in-flight steps finish"
+        ));
+    } else {
+        app.quit = true;
+        cmds.push(Cmd::Quit);
+    }
+    cmds
 }
 
 /// The key contexts active now, innermost first.
@@ -139,8 +177,9 @@ fn on_key(app: &mut App, ev: KeyEvent) -> Vec<Cmd> {
             Some(Action::Submit) => submit_prompt(app),
             Some(Action::Back) => {
                 if let Some(p) = app.prompt.take() {
-                    if p.kind == PromptKind::Filter {
-                        app.table.filter = Filter::All;
+                    // Esc cancels the edit of the filter: the one before it comes back.
+                    if let PromptKind::Filter { before } = &p.kind {
+                        app.table.filter = before.clone();
                         rebuild_view(app);
                     }
                     if matches!(p.kind, PromptKind::Edit { .. }) {
@@ -152,7 +191,7 @@ fn on_key(app: &mut App, ev: KeyEvent) -> Vec<Cmd> {
             _ => {
                 if let Some(p) = &mut app.prompt {
                     p.input.handle_event(&Event::Key(ev));
-                    if p.kind == PromptKind::Filter {
+                    if matches!(p.kind, PromptKind::Filter { .. }) {
                         app.table.filter = Filter::parse(p.input.value());
                         rebuild_view(app);
                     }
@@ -270,6 +309,19 @@ fn on_overlay(app: &mut App, o: Overlay, a: Action) -> Vec<Cmd> {
         (Overlay::Confirm(q), Action::Yes) => {
             app.overlay = None;
             match q {
+                Question::Provision { rows, .. } => start_run(app, rows),
+                Question::RetryAll { rows } => retry_rows(app, &rows),
+                Question::SkipCode { code, rows } => {
+                    skip_rows(app, code, &rows);
+                    Vec::new()
+                }
+                Question::CancelRun => cancel_run(app),
+                Question::LoadUnsaved(path) => start_load(app, path),
+                // The run ended while the question was open: nothing to wait for.
+                Question::QuitDuringRun if !app.run.active => {
+                    app.quit = true;
+                    vec![Cmd::Quit]
+                }
                 Question::QuitDuringRun => {
                     app.quit_after_run = true;
                     app.run.cancelling = true;
@@ -284,7 +336,7 @@ fn on_overlay(app: &mut App, o: Overlay, a: Action) -> Vec<Cmd> {
                     Some(s) => vec![Cmd::Save {
                         path,
                         source: s.path.clone(),
-                        list: s.list.clone(),
+                        list: s.list_to_save(),
                         overwrite: true,
                     }],
                     None => Vec::new(),
@@ -339,7 +391,12 @@ fn on_load(app: &mut App, a: Action) -> Vec<Cmd> {
                 app.set_error("type the path of a hire list (CSV), or pick a recent file with ↑/↓");
                 return Vec::new();
             }
-            start_load(app, PathBuf::from(path))
+            let path = PathBuf::from(path);
+            if app.session.as_ref().is_some_and(|s| s.unsaved) {
+                app.overlay = Some(Overlay::Confirm(Question::LoadUnsaved(path)));
+                return Vec::new();
+            }
+            start_load(app, path)
         }
         Action::Complete => vec![Cmd::Complete(app.load.input.value().to_string())],
         Action::Up | Action::Down => {
@@ -358,9 +415,22 @@ fn on_load(app: &mut App, a: Action) -> Vec<Cmd> {
             app.load.input = Input::new(p);
             Vec::new()
         }
+        Action::NextProfile if app.load.targets.len() < 2 => {
+            app.set_info(
+                "only one org to load against: save more with `onboard login --profile NAME`",
+            );
+            Vec::new()
+        }
         Action::NextProfile => {
-            let n = app.load.targets.len().max(1);
+            let n = app.load.targets.len();
             app.load.target = (app.load.target + 1) % n;
+            let label = app
+                .load
+                .targets
+                .get(app.load.target)
+                .map(|t| crate::model::sanitize(&t.label).into_owned())
+                .unwrap_or_default();
+            app.set_info(format!("next load goes to {label}"));
             Vec::new()
         }
         Action::Back => {
@@ -454,7 +524,9 @@ fn on_preflight(app: &mut App, a: Action) -> Vec<Cmd> {
                 Filter::Skipped => "skipped".into(),
             };
             app.prompt = Some(Prompt {
-                kind: PromptKind::Filter,
+                kind: PromptKind::Filter {
+                    before: app.table.filter.clone(),
+                },
                 input: Input::new(text),
             });
         }
@@ -789,30 +861,42 @@ fn apply_fix(app: &mut App) {
     }
 }
 
+/// `S`: skip every row with the selected finding's code; over more than one row it asks
+/// first.
 fn skip_code(app: &mut App) {
     let Some((_, f)) = selected_finding(app) else {
         app.set_info("the selected row has no finding");
         return;
     };
-    let Some(s) = &mut app.session else { return };
-    let before = s.skipped.clone();
-    let mut added = 0;
-    for i in 0..s.list.rows.len() {
-        if s.findings_of(i).any(|x| x.code == f.code) && !s.skipped.contains(&i) {
-            added += 1;
+    let Some(s) = &app.session else { return };
+    let rows: Vec<usize> = (0..s.list.rows.len())
+        .filter(|i| !s.skipped.contains(i) && s.findings_of(*i).any(|x| x.code == f.code))
+        .collect();
+    match rows.len() {
+        0 => app.set_info(format!(
+            "every row with {} is already skipped",
+            f.code.as_str()
+        )),
+        1 => skip_rows(app, f.code, &rows),
+        _ => {
+            app.overlay = Some(Overlay::Confirm(Question::SkipCode { code: f.code, rows }));
         }
     }
-    let rows: Vec<usize> = (0..s.list.rows.len())
-        .filter(|i| s.findings_of(*i).any(|x| x.code == f.code))
-        .collect();
+}
+
+/// Skip these rows (indices) at once, as one undo step.
+fn skip_rows(app: &mut App, code: FindingCode, rows: &[usize]) {
+    let Some(s) = &mut app.session else { return };
+    let before = s.skipped.clone();
     let mut want = s.skipped.clone();
-    want.extend(rows);
+    want.extend(rows.iter().copied().filter(|i| *i < s.list.rows.len()));
+    let added = want.len() - before.len();
     s.set_skipped(want);
     if added > 0 {
         s.undo.push(Undo::Skips(before));
         s.unsaved = true;
     }
-    app.set_info(format!("skipped {added} row(s) with {}", f.code.as_str()));
+    app.set_info(format!("skipped {added} row(s) with {}", code.as_str()));
 }
 
 fn undo(app: &mut App) {
@@ -858,7 +942,7 @@ fn submit_prompt(app: &mut App) -> Vec<Cmd> {
     };
     let value = p.input.value().to_string();
     match p.kind {
-        PromptKind::Filter => {
+        PromptKind::Filter { .. } => {
             app.table.filter = Filter::parse(&value);
             rebuild_view(app);
             let d = app.table.filter.describe();
@@ -884,7 +968,7 @@ fn submit_prompt(app: &mut App) -> Vec<Cmd> {
             vec![Cmd::Save {
                 path,
                 source: s.path.clone(),
-                list: s.list.clone(),
+                list: s.list_to_save(),
                 overwrite: false,
             }]
         }
@@ -929,7 +1013,22 @@ fn on_plan(app: &mut App, a: Action) -> Vec<Cmd> {
                 app.set_error("nothing to run: every row is blocked, skipped or unchanged");
                 return Vec::new();
             }
-            start_run(app, rows)
+            if app.run.active {
+                app.set_error("a run is already in progress");
+                return Vec::new();
+            }
+            let counts = s
+                .status_counts()
+                .into_iter()
+                .filter(|(a, n)| super::app::is_runnable(*a) && *n > 0)
+                .collect();
+            let requests = s.estimate();
+            app.overlay = Some(Overlay::Confirm(Question::Provision {
+                rows,
+                counts,
+                requests,
+            }));
+            Vec::new()
         }
         Action::Back => {
             app.screen = Screen::Preflight;
@@ -996,9 +1095,8 @@ fn on_run(app: &mut App, a: Action) -> Vec<Cmd> {
             }
         }
         Action::Cancel if app.run.active && !app.run.cancelling => {
-            app.run.cancelling = true;
-            app.set_info("cancelling: in-flight steps finish, the journal stays intact");
-            vec![Cmd::Cancel]
+            app.overlay = Some(Overlay::Confirm(Question::CancelRun));
+            Vec::new()
         }
         Action::Pause | Action::Cancel => {
             app.set_info("no run in progress");
@@ -1008,18 +1106,36 @@ fn on_run(app: &mut App, a: Action) -> Vec<Cmd> {
     }
 }
 
+/// Cancel the run safely (`c` confirmed, or a signal): in-flight steps finish.
+fn cancel_run(app: &mut App) -> Vec<Cmd> {
+    if !app.run.active {
+        app.set_info("the run has already finished");
+        return Vec::new();
+    }
+    if app.run.cancelling {
+        return Vec::new();
+    }
+    app.run.cancelling = true;
+    app.set_info("cancelling: in-flight steps finish, the journal stays intact");
+    vec![Cmd::Cancel]
+}
+
 fn on_engine(app: &mut App, ev: EngineEvent) -> Vec<Cmd> {
     app.run.apply(&ev);
     if let EngineEvent::Finished { report, cancelled } = &ev {
         app.merge_report(report);
         clamp_failures(app);
         let failed = app.failed_rows().len();
-        let what = if *cancelled { "cancelled" } else { "finished" };
-        if failed > 0 {
+        if failed > 0 && *cancelled {
             app.set_error(format!(
-                "run {what}: {failed} row(s) failed — press f (or 5) to see why and retry"
+                "run cancelled: {failed} row(s) failed or unfinished — press f (or 5) to see them and run them again"
+            ));
+        } else if failed > 0 {
+            app.set_error(format!(
+                "run finished: {failed} row(s) failed — press f (or 5) to see why and retry"
             ));
         } else {
+            let what = if *cancelled { "cancelled" } else { "finished" };
             app.set_info(format!("run {what}: nothing failed"));
         }
         if app.quit_after_run {
@@ -1055,7 +1171,10 @@ fn on_failures(app: &mut App, a: Action) -> Vec<Cmd> {
                 return retry_rows(app, &[row]);
             }
         }
-        Action::RetryAll => return retry_rows(app, &rows),
+        Action::RetryAll if rows.is_empty() => app.set_info("no failed rows to retry"),
+        Action::RetryAll => {
+            app.overlay = Some(Overlay::Confirm(Question::RetryAll { rows }));
+        }
         Action::EditRetry => {
             if let Some(row) = sel {
                 edit_then_retry(app, row);

@@ -14,6 +14,7 @@ use ratatui::backend::TestBackend;
 use std::path::PathBuf;
 
 pub const ORG: &str = r#"{
+  "org_id": "5e1f0c2a-7d3b-4c1e-9a6f-acme00000001",
   "org_name": "Acme Support",
   "divisions": [
     {"id": "d-home", "name": "Home", "home": true},
@@ -82,6 +83,9 @@ pub fn app_with(csv: &str, size: (u16, u16)) -> App {
     let mut app = App::new(Theme::plain(), size);
     app.load.targets = vec![onboard::tui::app::Target {
         label: "demo org (simulated)".into(),
+        place: "http://127.0.0.1:PORT".into(),
+        profile: None,
+        simulated: true,
     }];
     let cmds = update(&mut app, Msg::Loaded(Box::new(loaded(csv, "hires.csv"))));
     assert!(cmds.is_empty());

@@ -1,5 +1,6 @@
 //! Views: pure functions of `&App` onto a frame. One per screen plus the chrome and modals.
 
+mod confirm;
 mod failures;
 mod help;
 mod load;
@@ -7,7 +8,7 @@ mod plan;
 mod preflight;
 mod run;
 
-use super::app::{App, Overlay, PromptKind, Question, Screen, StatusKind};
+use super::app::{App, Overlay, PromptKind, Screen, StatusKind};
 use super::keys;
 use super::layout;
 use super::update::contexts;
@@ -16,7 +17,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 /// Tab titles as drawn (`1 Load`, `2 Pre-flight`, …), also used for mouse hit-testing.
 pub fn tab_titles() -> Vec<String> {
@@ -30,6 +31,7 @@ pub fn tab_titles() -> Vec<String> {
 pub fn draw(f: &mut Frame, app: &App) {
     let area = f.area();
     let c = layout::chrome(area);
+    draw_header(f, app, c.header);
     draw_tabs(f, app, c.tabs);
     match app.screen {
         Screen::Load => load::draw(f, app, c.body),
@@ -42,10 +44,64 @@ pub fn draw(f: &mut Frame, app: &App) {
     draw_hints(f, app, c.hints);
     match &app.overlay {
         Some(Overlay::Help { scroll }) => help::draw(f, app, c.body, *scroll),
-        Some(Overlay::Confirm(q)) => draw_confirm(f, app, area, q),
+        Some(Overlay::Confirm(q)) => confirm::draw(f, app, area, q),
         Some(Overlay::Drilldown { row }) => failures::draw_drilldown(f, app, c.body, *row),
         None => {}
     }
+}
+
+/// The org every screen acts on: name, region or URL, profile (and id when there is room).
+/// The simulated org says so; a real one has no such mark.
+fn draw_header(f: &mut Frame, app: &App, area: Rect) {
+    let t = &app.theme;
+    let org = app.org();
+    let mut parts: Vec<(String, Style)> = vec![("Org ".into(), t.key())];
+    let name = match (org.name, org.id, org.target) {
+        (Some(n), _, _) => n.to_string(),
+        (None, Some(id), _) => id.to_string(),
+        (None, None, Some(_)) if !org.loaded => "not loaded yet".into(),
+        (None, None, Some(_)) => "unnamed".into(),
+        (None, None, None) => "none configured (use --profile, --region or --api-url)".into(),
+    };
+    let name_style = if org.loaded { t.title() } else { t.dim() };
+    parts.push((sanitize(&name).into_owned(), name_style));
+    if org.simulated() {
+        parts.push((" (simulated)".into(), t.warning()));
+    }
+    if let Some(target) = org.target {
+        if !target.place.is_empty() {
+            let what = if target.place.contains("://") {
+                "URL"
+            } else {
+                "Region"
+            };
+            parts.push((format!("  {what} "), t.key()));
+            parts.push((sanitize(&target.place).into_owned(), Style::new()));
+        }
+        parts.push(("  Profile ".into(), t.key()));
+        let profile = target.profile.as_deref().unwrap_or("none");
+        parts.push((sanitize(profile).into_owned(), Style::new()));
+    }
+    if let Some(id) = org.id.filter(|_| org.name.is_some()) {
+        parts.push(("  Id ".into(), t.key()));
+        parts.push((sanitize(id).into_owned(), t.dim()));
+    }
+    f.render_widget(Paragraph::new(fit_line(parts, area.width as usize)), area);
+}
+
+/// One line of styled parts cut to `width` columns; a cut part ends in `…`.
+pub fn fit_line(parts: Vec<(String, Style)>, width: usize) -> Line<'static> {
+    let mut left = width;
+    let mut spans = Vec::new();
+    for (text, style) in parts {
+        if left == 0 {
+            break;
+        }
+        let shown = truncate(&text, left);
+        left -= shown.chars().count();
+        spans.push(Span::styled(shown, style));
+    }
+    Line::from(spans)
 }
 
 fn draw_tabs(f: &mut Frame, app: &App, area: Rect) {
@@ -86,7 +142,9 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
     let t = &app.theme;
     if let Some(p) = &app.prompt {
         let label = match &p.kind {
-            PromptKind::Filter => "filter (text, code:NAME, error, warning, skipped): ".to_string(),
+            PromptKind::Filter { .. } => {
+                "filter (text, code:NAME, error, warning, skipped): ".to_string()
+            }
             PromptKind::Edit { index, col } => {
                 let (row, head) = app
                     .session
@@ -146,37 +204,6 @@ fn draw_hints(f: &mut Frame, app: &App, area: Rect) {
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn draw_confirm(f: &mut Frame, app: &App, area: Rect, q: &Question) {
-    let text = match q {
-        Question::QuitDuringRun => {
-            "A run is in progress. Cancel it safely (in-flight steps finish) and quit?".to_string()
-        }
-        Question::QuitUnsaved => {
-            "Your edits are not saved to a file (w saves them). Quit anyway?".to_string()
-        }
-        Question::Overwrite(p) => format!(
-            "{} exists. Overwrite it?",
-            sanitize(&p.display().to_string())
-        ),
-    };
-    let r = layout::centered(area, 60.min(area.width), 6);
-    f.render_widget(Clear, r);
-    let t = &app.theme;
-    let p = Paragraph::new(vec![
-        Line::from(text),
-        Line::from(""),
-        Line::from(vec![
-            Span::styled("y", t.key()),
-            Span::raw(" yes   "),
-            Span::styled("n", t.key()),
-            Span::raw(" no"),
-        ]),
-    ])
-    .wrap(Wrap { trim: true })
-    .block(Block::bordered().title(Span::styled(" Confirm ", t.title())));
-    f.render_widget(p, r);
-}
-
 /// Cut `s` to `width` display chars with an ellipsis.
 pub fn truncate(s: &str, width: usize) -> String {
     let n = s.chars().count();
@@ -187,6 +214,83 @@ pub fn truncate(s: &str, width: usize) -> String {
         return String::new();
     }
     let mut out: String = s.chars().take(width - 1).collect();
+    // `Customer…`, not `Customer …`: the mark sits on the cut.
+    out.truncate(out.trim_end().len());
     out.push('…');
     out
+}
+
+/// Word-wrap `text` to `width` columns; continuation lines start with `indent` spaces. A word
+/// longer than a line is split. Always at least one line.
+pub fn wrap_words(text: &str, width: usize, indent: usize) -> Vec<String> {
+    let width = width.max(indent + 1);
+    if text.chars().count() <= width {
+        return vec![text.to_string()];
+    }
+    let lead = text.len() - text.trim_start().len();
+    let mut lines = Vec::new();
+    let mut cur = text[..lead].to_string();
+    let mut cur_w = cur.chars().count();
+    let mut fresh = true;
+    for word in text.split_whitespace() {
+        let mut word: Vec<char> = word.chars().collect();
+        loop {
+            let sep = usize::from(!fresh);
+            if cur_w + sep + word.len() <= width {
+                if !fresh {
+                    cur.push(' ');
+                }
+                cur.extend(word.iter());
+                cur_w += sep + word.len();
+                fresh = false;
+                break;
+            }
+            if !fresh || cur_w > indent {
+                lines.push(std::mem::replace(&mut cur, " ".repeat(indent)));
+                cur_w = indent;
+                fresh = true;
+                continue;
+            }
+            // A word wider than a whole line: fill the line with its head.
+            let room = width - cur_w;
+            let rest = word.split_off(room.min(word.len()));
+            cur.extend(word.iter());
+            lines.push(std::mem::replace(&mut cur, " ".repeat(indent)));
+            cur_w = indent;
+            word = rest;
+            if word.is_empty() {
+                break;
+            }
+        }
+    }
+    if !fresh || lines.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap_words;
+
+    #[test]
+    fn wrap_words_keeps_lines_within_width_and_indents_continuations() {
+        let w = wrap_words("the quick brown fox jumps over the lazy dog", 15, 2);
+        assert_eq!(
+            w,
+            ["the quick brown", "  fox jumps", "  over the lazy", "  dog"]
+        );
+        assert!(
+            wrap_words("abcdefghijklmnopqrstuvwxyz", 10, 2)
+                .iter()
+                .all(|l| l.chars().count() <= 10)
+        );
+        assert_eq!(wrap_words("abcdefghijkl", 10, 2), ["abcdefghij", "  kl"]);
+        assert_eq!(
+            wrap_words("  create  3", 20, 2),
+            ["  create  3"],
+            "fits: unchanged"
+        );
+        assert_eq!(wrap_words("", 10, 2), [""]);
+    }
 }

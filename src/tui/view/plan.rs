@@ -39,6 +39,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             let n = counts.get(a).copied().unwrap_or(0);
             let style = match a {
                 PlanAction::Blocked if n > 0 => t.error(),
+                PlanAction::Deactivate if n > 0 => t.warning(),
                 a if is_runnable(*a) => t.ok(),
                 _ => t.dim(),
             };

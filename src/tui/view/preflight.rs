@@ -7,7 +7,7 @@ use crate::tui::app::{App, Session, action_label};
 use crate::tui::layout;
 use crate::tui::update::finding_col;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
@@ -94,6 +94,8 @@ fn status_style(app: &App, a: PlanAction, errors: u16) -> Style {
     match a {
         PlanAction::Blocked => t.error(),
         PlanAction::Skipped | PlanAction::Unchanged => t.dim(),
+        // Taking a user's access away is not "all green".
+        PlanAction::Deactivate => t.warning(),
         _ => t.ok(),
     }
 }
@@ -113,59 +115,6 @@ fn draw_table(f: &mut Frame, app: &App, s: &Session, area: Rect) {
     let extra = (wide && ![email_col, name_col, div_col].contains(&Some(tbl.col)))
         .then_some(tbl.col)
         .filter(|c| *c < s.list.headers.len());
-    let rows: Vec<Row> = tbl.view[start..end]
-        .iter()
-        .map(|i| {
-            let i = *i as usize;
-            let r = &s.list.rows[i];
-            let (e, w) = s.counts[i];
-            let status = s.status(i);
-            let cell = |col: Option<usize>, text: String| {
-                let c = Cell::from(sanitize(&text).into_owned());
-                if col == Some(tbl.col) && Some(i) == crate::tui::update::selected_index(app) {
-                    c.style(t.cell_cursor())
-                } else {
-                    c
-                }
-            };
-            let found = match (e, w) {
-                (0, 0) => String::new(),
-                (e, 0) => format!("{e}E"),
-                (0, w) => format!("{w}W"),
-                (e, w) => format!("{e}E {w}W"),
-            };
-            let mut cells = vec![
-                Cell::from(r.row.to_string()),
-                cell(email_col, s.cell(i, Field::Email).to_string()),
-                cell(name_col, s.display_name(i)),
-                cell(div_col, s.cell(i, Field::Division).to_string()),
-            ];
-            if let Some(c) = extra {
-                cells.push(cell(
-                    Some(c),
-                    r.cells.get(c).unwrap_or_default().to_string(),
-                ));
-            }
-            // After a run, the row's outcome replaces what the plan said it would do.
-            let status_cell = match app.report_row(r.row) {
-                Some(rep) => Span::styled(
-                    crate::tui::app::outcome_label(rep.outcome),
-                    match rep.outcome {
-                        crate::model::Outcome::Failed => t.error(),
-                        o if o.needs_retry() => t.warning(),
-                        _ => t.ok(),
-                    },
-                ),
-                None => Span::styled(action_label(status), status_style(app, status, e)),
-            };
-            cells.push(Cell::from(status_cell));
-            cells.push(Cell::from(Span::styled(
-                found,
-                if e > 0 { t.error() } else { t.warning() },
-            )));
-            Row::new(cells)
-        })
-        .collect();
     let mut widths = vec![
         Constraint::Length(6),
         Constraint::Fill(3),
@@ -182,6 +131,72 @@ fn draw_table(f: &mut Frame, app: &App, s: &Session, area: Rect) {
     }
     widths.extend([Constraint::Length(10), Constraint::Length(8)]);
     titles.extend(["status".to_string(), "findings".to_string()]);
+    // The columns' widths as the table will lay them out, so a cut cell can end in `…`
+    // (a cut email that reads as a valid, different address is worse than none).
+    let col_w: Vec<usize> = Layout::horizontal(widths.clone())
+        .flex(Flex::Start)
+        .spacing(1)
+        .split(Rect::new(0, 0, area.width, 1))
+        .iter()
+        .map(|r| r.width as usize)
+        .collect();
+    let fit =
+        |pos: usize, text: &str| truncate(&sanitize(text), col_w.get(pos).copied().unwrap_or(0));
+    let rows: Vec<Row> = tbl.view[start..end]
+        .iter()
+        .map(|i| {
+            let i = *i as usize;
+            let r = &s.list.rows[i];
+            let (e, w) = s.counts[i];
+            let status = s.status(i);
+            let cell = |pos: usize, col: Option<usize>, text: String| {
+                let c = Cell::from(fit(pos, &text));
+                if col == Some(tbl.col) && Some(i) == crate::tui::update::selected_index(app) {
+                    c.style(t.cell_cursor())
+                } else {
+                    c
+                }
+            };
+            let found = match (e, w) {
+                (0, 0) => String::new(),
+                (e, 0) => format!("{e}E"),
+                (0, w) => format!("{w}W"),
+                (e, w) => format!("{e}E {w}W"),
+            };
+            let mut cells = vec![
+                Cell::from(r.row.to_string()),
+                cell(1, email_col, s.cell(i, Field::Email).to_string()),
+                cell(2, name_col, s.display_name(i)),
+                cell(3, div_col, s.cell(i, Field::Division).to_string()),
+            ];
+            if let Some(c) = extra {
+                cells.push(cell(
+                    4,
+                    Some(c),
+                    r.cells.get(c).unwrap_or_default().to_string(),
+                ));
+            }
+            // After a run, the row's outcome replaces what the plan said it would do.
+            let status_cell = match app.report_row(r.row) {
+                Some(rep) => Span::styled(
+                    crate::tui::app::outcome_label(rep.outcome),
+                    match rep.outcome {
+                        crate::model::Outcome::Failed => t.error(),
+                        o if o.needs_retry() => t.warning(),
+                        crate::model::Outcome::Deactivated => t.warning(),
+                        _ => t.ok(),
+                    },
+                ),
+                None => Span::styled(action_label(status), status_style(app, status, e)),
+            };
+            cells.push(Cell::from(status_cell));
+            cells.push(Cell::from(Span::styled(
+                found,
+                if e > 0 { t.error() } else { t.warning() },
+            )));
+            Row::new(cells)
+        })
+        .collect();
     let header = Row::new(titles).style(t.header());
     let table = Table::new(rows, widths)
         .header(header)
@@ -249,7 +264,12 @@ fn draw_detail(f: &mut Frame, app: &App, s: &Session, area: Rect) {
     ])];
     let mut findings: Vec<_> = s.findings_of(index).collect();
     findings.sort_by_key(|f| (finding_col(s, f) != Some(col), f.severity));
-    if findings.is_empty() {
+    if s.skipped.contains(&index) {
+        lines.push(Line::from(Span::styled(
+            "skipped: the row stays in the list and will not run (s unskips; w saves it as action skip)",
+            t.dim(),
+        )));
+    } else if findings.is_empty() {
         lines.push(Line::from(Span::styled(
             "no findings: this row is ready",
             t.ok(),
@@ -296,4 +316,28 @@ fn draw_detail(f: &mut Frame, app: &App, s: &Session, area: Rect) {
                 .title(Span::styled(title, t.title())),
         );
     f.render_widget(p, area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::theme::Theme;
+    use ratatui::style::Color;
+
+    #[test]
+    fn deactivations_are_a_warning_not_green_like_creates() {
+        let app = App::new(Theme::colored(), (80, 24));
+        assert_eq!(
+            status_style(&app, PlanAction::Create, 0).fg,
+            Some(Color::Green)
+        );
+        assert_eq!(
+            status_style(&app, PlanAction::Deactivate, 0).fg,
+            Some(Color::Yellow)
+        );
+        assert_ne!(
+            status_style(&app, PlanAction::Deactivate, 0),
+            status_style(&app, PlanAction::Create, 0)
+        );
+    }
 }

@@ -1,0 +1,225 @@
+//! The one confirmation dialog: every question names the org it acts on and what it will
+//! do, in counts; the answer keys come from the key table (Enter/y, Esc/n).
+
+use super::wrap_words;
+use crate::model::{PlanAction, Step, sanitize};
+use crate::tui::app::{App, Question, action_label};
+use crate::tui::estimate::{eta_seconds, human_duration};
+use crate::tui::keys::{self, Action, Ctx};
+use crate::tui::layout;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+/// What a question says: a title, paragraphs (each one style), and the two answers' verbs.
+pub struct Dialog {
+    pub title: &'static str,
+    pub body: Vec<(String, Style)>,
+    pub yes: &'static str,
+    pub no: &'static str,
+}
+
+const WIDTH: u16 = 76;
+
+pub fn draw(f: &mut Frame, app: &App, area: Rect, q: &Question) {
+    let t = &app.theme;
+    let d = dialog(app, q);
+    let width = WIDTH.min(area.width);
+    let inner = width.saturating_sub(4) as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    let org = sanitize(&app.org().title()).into_owned();
+    for (i, l) in wrap_words(&org, inner.saturating_sub(4), 4)
+        .into_iter()
+        .enumerate()
+    {
+        let head = if i == 0 { "Org " } else { "" };
+        lines.push(Line::from(vec![
+            Span::styled(head, t.key()),
+            Span::styled(l, t.title()),
+        ]));
+    }
+    lines.push(Line::from(""));
+    for (text, style) in &d.body {
+        for l in wrap_words(text, inner, 2) {
+            lines.push(Line::from(Span::styled(l, *style)));
+        }
+    }
+    lines.push(Line::from(""));
+    lines.push(answers(app, &d));
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let r = layout::centered(area, width, height);
+    f.render_widget(Clear, r);
+    let p = Paragraph::new(lines).block(
+        Block::bordered()
+            .title(Span::styled(format!(" {} ", d.title), t.title()))
+            .padding(ratatui::widgets::Padding::horizontal(1)),
+    );
+    f.render_widget(p, r);
+}
+
+/// `Enter/y provision   Esc/n cancel`, the keys as the key table binds them.
+fn answers(app: &App, d: &Dialog) -> Line<'static> {
+    let t = &app.theme;
+    let mut spans = Vec::new();
+    for b in keys::BINDINGS.iter().filter(|b| b.ctx == Ctx::Confirm) {
+        let verb = match b.action {
+            Action::Yes => d.yes,
+            _ => d.no,
+        };
+        spans.push(Span::styled(keys::keys_label(b), t.key()));
+        spans.push(Span::raw(format!(" {verb}   ")));
+    }
+    Line::from(spans)
+}
+
+/// The words of each question.
+pub fn dialog(app: &App, q: &Question) -> Dialog {
+    let t = &app.theme;
+    let plain = Style::new();
+    match q {
+        Question::Provision {
+            rows,
+            counts,
+            requests,
+        } => {
+            let mut body = vec![(
+                format!("Provision {} row(s) in this org:", rows.len()),
+                plain,
+            )];
+            for (a, n) in counts {
+                let line = format!("  {:<12}{n:>8}", action_label(*a));
+                if *a == PlanAction::Deactivate {
+                    body.push((
+                        format!("{line}  ← {n} user(s) lose access to the org"),
+                        t.warning(),
+                    ));
+                } else {
+                    body.push((line, plain));
+                }
+            }
+            let rate = app
+                .session
+                .as_ref()
+                .and_then(|s| s.allowed_per_s)
+                .unwrap_or(super::plan::DEFAULT_RATE_PER_S);
+            let eta = eta_seconds(*requests, Some(rate))
+                .map(human_duration)
+                .unwrap_or_else(|| "unknown".into());
+            body.push((format!("About {requests} requests, ETA {eta}."), plain));
+            Dialog {
+                title: "Start the run?",
+                body,
+                yes: "provision",
+                no: "not now",
+            }
+        }
+        Question::RetryAll { rows } => Dialog {
+            title: "Retry the failed rows?",
+            body: vec![(
+                format!(
+                    "Run {} failed or unfinished row(s) again in this org, each with its current plan.",
+                    rows.len()
+                ),
+                plain,
+            )],
+            yes: "retry",
+            no: "not now",
+        },
+        Question::SkipCode { code, rows } => Dialog {
+            title: "Skip these rows?",
+            body: vec![(
+                format!(
+                    "Skip {} row(s) with {}: they stay in the list and will not run. u undoes; w saves them as action skip.",
+                    rows.len(),
+                    code.as_str()
+                ),
+                plain,
+            )],
+            yes: "skip them",
+            no: "keep them",
+        },
+        Question::CancelRun => cancel_dialog(app),
+        Question::LoadUnsaved(path) => Dialog {
+            title: "Load another list?",
+            body: vec![(
+                format!(
+                    "Your edits and skips are not saved to a file (w saves them). Load {} and lose them?",
+                    sanitize(&path.display().to_string())
+                ),
+                t.warning(),
+            )],
+            yes: "load",
+            no: "keep editing",
+        },
+        Question::QuitDuringRun => {
+            let mut d = cancel_dialog(app);
+            d.title = "Quit during the run?";
+            d.body
+                .push(("onboard quits once they have finished.".into(), plain));
+            d.yes = "cancel and quit";
+            d
+        }
+        Question::QuitUnsaved => Dialog {
+            title: "Quit?",
+            body: vec![(
+                "Your edits and skips are not saved to a file (w saves them). Quit anyway?".into(),
+                t.warning(),
+            )],
+            yes: "quit",
+            no: "stay",
+        },
+        Question::Overwrite(p) => Dialog {
+            title: "Overwrite?",
+            body: vec![(
+                format!(
+                    "{} exists. Overwrite it with the edited list?",
+                    sanitize(&p.display().to_string())
+                ),
+                plain,
+            )],
+            yes: "overwrite",
+            no: "keep it",
+        },
+    }
+}
+
+/// What cancelling keeps and what it leaves for later.
+fn cancel_dialog(app: &App) -> Dialog {
+    let t = &app.theme;
+    let r = &app.run;
+    let left = r.total.saturating_sub(r.done);
+    // Rows finish only after their last step (bulk groups come late), so count the users
+    // already written too: that is what "stays done" means to the admin.
+    let written: usize = [
+        Step::CreateUser,
+        Step::UpdateUser,
+        Step::RestoreUser,
+        Step::ReactivateUser,
+        Step::DeactivateUser,
+    ]
+    .iter()
+    .filter_map(|s| r.steps.get(s).map(|(ok, _, _)| *ok))
+    .sum();
+    Dialog {
+        title: "Cancel the run?",
+        body: vec![
+            (
+                format!(
+                    "{} of {} row(s) have finished; {written} user(s) created or changed so far. What is written stays written.",
+                    r.done, r.total
+                ),
+                Style::new(),
+            ),
+            (
+                format!(
+                    "Steps in flight finish; the other {left} row(s) end as interrupted (begun) or not_reached (never started). Both stay on Failures to run again; the journal stays intact."
+                ),
+                t.warning(),
+            ),
+        ],
+        yes: "cancel the run",
+        no: "keep running",
+    }
+}
