@@ -164,13 +164,18 @@ pub async fn run(opts: TuiOptions) -> std::io::Result<bool> {
     driver.stop();
     signals.abort();
     stop.store(true, Ordering::SeqCst);
-    let _ = input.join();
+    // Not joined: when the terminal is gone (the window closed, tmux killed), crossterm's
+    // reader can spin inside one poll forever, and waiting for it would keep onboard alive
+    // at full CPU after SIGHUP. The thread holds nothing to flush; the process ends anyway.
+    drop(input);
     let signal = driver.app.signal;
     let note = signal.map(|name| signal_note(&driver.app, name));
     drop(driver);
     restore();
     if let Some(note) = note {
-        eprintln!("{note}");
+        // The terminal may be gone (SIGHUP): a failed write must not panic on the way out.
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), "{note}");
     }
     tracing::info!("onboard tui stopped");
     res.map(|()| signal.is_some())
