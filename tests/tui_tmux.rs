@@ -240,3 +240,20 @@ fn sighup_during_a_run_restores_the_terminal_and_cancels_the_run_safely() {
     );
     assert!(end.contains("EXIT=1"), "{end}");
 }
+
+/// The terminal itself goes away (the window closed, tmux killed): onboard gets SIGHUP with
+/// nothing left to draw on, and must end — not linger reading a vanished tty.
+#[test]
+fn onboard_ends_when_its_terminal_is_gone() {
+    let (s, _dir, pid) = start_demo("gone", "");
+    tmux(&["kill-session", "-t", &s.0]);
+    let alive = || std::path::Path::new(&format!("/proc/{pid}")).exists();
+    for _ in 0..100 {
+        if !alive() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+    panic!("onboard (pid {pid}) still ran 10 s after its terminal was gone");
+}
