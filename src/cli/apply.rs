@@ -106,22 +106,20 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
     )
     .await
     .map_err(|e| format!("cannot load the org: {e}"))?;
-    let org = OrgRef::of(&snapshot)?;
+    let binding = JournalBinding::for_list(&snapshot, &bytes).ok_or_else(|| {
+        "the org did not say who it is (GET /api/v2/organizations/me); check the client's permissions".to_string()
+    })?;
     eprintln!(
         "Org: {} ({}) at {}",
-        sanitize(&org.name),
-        sanitize(&org.id),
+        sanitize(&binding.org_name),
+        sanitize(&binding.org_id),
         conn.target
     );
     let data_dir = crate::config::Paths::resolve().map_err(|e| e.0)?.data_dir;
-    let binding = JournalBinding {
-        org_id: org.id.clone(),
-        org_name: org.name.clone(),
-        list_key: engine::content_key(&bytes),
-    };
+    let org_id = binding.org_id.clone();
     let mut journal_path = match &args.journal {
         Some(p) => p.clone(),
-        None => engine::default_journal_path(&data_dir, &org.id, &bytes),
+        None => engine::default_journal_path(&data_dir, &org_id, &bytes),
     };
     check_outputs(&args, &journal_path)?;
     // `--only-failed`: the failures recorded for this list in this org. When the list was
@@ -253,7 +251,7 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
     }
 
     let mut cfg = EngineConfig::new(journal_path.clone(), binding);
-    cfg.lock_path = Some(engine::default_lock_path(&data_dir, &org.id, &bytes));
+    cfg.lock_path = Some(engine::default_lock_path(&data_dir, &org_id, &bytes));
     cfg.concurrency = args.concurrency.max(1);
     cfg.replace = replace;
     cfg.passwords_file = args.passwords.clone();
@@ -381,24 +379,6 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
     } else {
         Exit::Ok
     })
-}
-
-/// The org a run writes to, as the snapshot named it.
-struct OrgRef {
-    id: String,
-    name: String,
-}
-
-impl OrgRef {
-    fn of(snapshot: &crate::model::OrgSnapshot) -> Result<OrgRef, String> {
-        let id = snapshot.org_id.clone().ok_or_else(|| {
-            "the org did not say who it is (GET /api/v2/organizations/me); check the client's permissions".to_string()
-        })?;
-        Ok(OrgRef {
-            name: snapshot.org_name.clone().unwrap_or_else(|| id.clone()),
-            id,
-        })
-    }
 }
 
 /// Refuses outputs that would overwrite the hire list or each other.

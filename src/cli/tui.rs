@@ -180,15 +180,14 @@ impl Services for LiveServices {
             })
             .await
             .map_err(|e| format!("pre-flight failed: {e}"))?;
-            let journal = match (&data_dir, &snapshot.org_id) {
-                (Some(d), Some(org_id)) => Some((
-                    engine::default_journal_path(d, org_id, &bytes),
-                    engine::default_lock_path(d, org_id, &bytes),
-                    engine::JournalBinding {
-                        org_id: org_id.clone(),
-                        org_name: snapshot.org_name.clone().unwrap_or_else(|| org_id.clone()),
-                        list_key: engine::content_key(&bytes),
-                    },
+            let journal = match (
+                &data_dir,
+                engine::JournalBinding::for_list(&snapshot, &bytes),
+            ) {
+                (Some(d), Some(binding)) => Some((
+                    engine::default_journal_path(d, &binding.org_id, &bytes),
+                    engine::default_lock_path(d, &binding.org_id, &bytes),
+                    binding,
                 )),
                 _ => None,
             };

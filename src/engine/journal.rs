@@ -76,6 +76,17 @@ pub struct JournalBinding {
 }
 
 impl JournalBinding {
+    /// The binding of a hire list (its bytes) in the org a snapshot was read from; None when
+    /// the org did not say who it is.
+    pub fn for_list(snapshot: &crate::model::OrgSnapshot, list_bytes: &[u8]) -> Option<Self> {
+        let org_id = snapshot.org_id.clone()?;
+        Some(JournalBinding {
+            org_name: snapshot.org_name.clone().unwrap_or_else(|| org_id.clone()),
+            org_id,
+            list_key: content_key(list_bytes),
+        })
+    }
+
     fn header(&self) -> JournalHeader {
         JournalHeader {
             journal: 1,

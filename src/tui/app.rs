@@ -726,16 +726,9 @@ impl RunState {
 
 pub fn outcome_label(o: Outcome) -> &'static str {
     match o {
-        Outcome::Created => "created",
-        Outcome::Updated => "updated",
-        Outcome::Restored => "restored",
-        Outcome::Reactivated => "reactivated",
-        Outcome::Deactivated => "deactivated",
-        Outcome::Unchanged => "unchanged",
-        Outcome::Failed => "failed",
-        Outcome::Skipped => "skipped",
-        Outcome::Interrupted => "interrupted",
+        // People read a space; the report's name keeps its underscore.
         Outcome::NotReached => "not reached",
+        other => other.as_str(),
     }
 }
 
