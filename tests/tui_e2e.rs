@@ -42,7 +42,7 @@ fn screen(d: &Driver<TestBackend>) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn load_fix_skip_run_fail_retry_done() {
-    let demo = start_demo_org("none", "off")
+    let demo = start_demo_org("none", "off", 1)
         .await
         .expect("simulator starts");
     let dir = tempfile::tempdir().unwrap();

@@ -29,6 +29,10 @@ pub struct Args {
     /// The simulated org's rate limit per token, N/SECONDS (`off` for none).
     #[arg(long, default_value = DEMO_RATE_LIMIT)]
     pub rate_limit: String,
+    /// Tokens in the client's pool (1–50), as for `check`/`apply`: each token has its own
+    /// rate limit, so the combined allowed rate is N × the per-token limit.
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=50))]
+    pub tokens: u16,
 }
 
 /// A running demo org and a client for it (the demo OAuth client of the seed).
@@ -38,8 +42,12 @@ pub struct DemoOrg {
 }
 
 /// Start the simulated demo org with `faults` and `rate_limit` (`N/SECONDS`, `off`) and
-/// make a client for it.
-pub async fn start_demo_org(faults: &str, rate_limit: &str) -> Result<DemoOrg, String> {
+/// make a client for it with a pool of `tokens` tokens.
+pub async fn start_demo_org(
+    faults: &str,
+    rate_limit: &str,
+    tokens: usize,
+) -> Result<DemoOrg, String> {
     let faults = FaultSpec::parse(faults).map_err(|e| format!("--faults: {e}"))?;
     let rate_limit = RateLimit::parse(rate_limit).map_err(|e| format!("--rate-limit: {e}"))?;
     let cfg = SimConfig {
@@ -57,13 +65,9 @@ pub async fn start_demo_org(faults: &str, rate_limit: &str) -> Result<DemoOrg, S
         .await
         .map_err(|e| format!("cannot start the simulated org: {e}"))?;
     let ep = genesys::url_endpoints(&sim.url()).map_err(|e| e.message)?;
-    let client = Client::new(ClientConfig::new(
-        ep.api_base,
-        ep.login_base,
-        id,
-        Secret::new(secret),
-    ))
-    .map_err(|e| e.message)?;
+    let mut cfg = ClientConfig::new(ep.api_base, ep.login_base, id, Secret::new(secret));
+    cfg.tokens = tokens.clamp(1, genesys::pool::MAX_TOKENS);
+    let client = Client::new(cfg).map_err(|e| e.message)?;
     Ok(DemoOrg { sim, client })
 }
 
@@ -96,7 +100,8 @@ pub async fn run(args: Args) -> Exit {
     if !super::tui::have_terminal() {
         return Exit::CannotRun;
     }
-    let demo = match start_demo_org(&args.faults, &args.rate_limit).await {
+    let demo = match start_demo_org(&args.faults, &args.rate_limit, usize::from(args.tokens)).await
+    {
         Ok(d) => d,
         Err(e) => {
             eprintln!("onboard: {e}");
