@@ -222,7 +222,7 @@ fn sigterm_restores_the_terminal_and_exits() {
 #[test]
 fn sighup_during_a_run_restores_the_terminal_and_cancels_the_run_safely() {
     // A slow rate limit keeps the run going while the signal arrives.
-    let (s, _dir, pid) = start_demo("sighup", "--rate-limit 300/60");
+    let (s, _dir, pid) = start_demo("sighup", "--rate-limit 300/60 --tokens 1");
     keys(&s, &["3"]);
     wait_for(&s, 50, "the plan", |t| t.contains("Rows to run:"));
     keys(&s, &["y"]);
