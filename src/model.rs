@@ -384,11 +384,14 @@ impl FindingCode {
         }
     }
 
-    /// The code's usual severity (contract §3). One finding may differ: `division_mismatch`
-    /// is an error on a role scope but a warning on a queue (genesys-api.md §11.10).
+    /// The code's severity (docs/contract.md §3): every finding of a code has it.
+    /// `division_mismatch` is a warning on a queue and on a role scope alike: neither makes
+    /// the API refuse the user, it only limits what they see (docs/genesys-api-notes.md,
+    /// "Queues and divisions").
     pub fn severity(self) -> Severity {
         match self {
-            FindingCode::TrunkCapacity
+            FindingCode::DivisionMismatch
+            | FindingCode::TrunkCapacity
             | FindingCode::TrunkOutOfService
             | FindingCode::ExistingUser
             | FindingCode::DeletedUser

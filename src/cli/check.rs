@@ -224,7 +224,7 @@ pub fn render_text_with_notes(source: &str, r: &CheckResult, notes: &[String]) -
         if group.is_empty() {
             continue;
         }
-        // Findings of one code may differ in severity (division_mismatch on a queue).
+        // Every code has one severity today; the count is per finding all the same.
         let errors = group
             .iter()
             .filter(|f| f.severity == Severity::Error)

@@ -84,26 +84,13 @@ impl Ctx<'_> {
         message: String,
         suggestion: Option<String>,
     ) {
-        self.push_with(field, code, code.severity(), message, suggestion);
-    }
-
-    /// A finding whose severity differs from its code's usual one (e.g. `division_mismatch`
-    /// is an error on a role scope but a warning on a queue).
-    pub fn push_with(
-        &mut self,
-        field: Option<&str>,
-        code: FindingCode,
-        severity: Severity,
-        message: String,
-        suggestion: Option<String>,
-    ) {
         self.findings.push(Finding {
             row: Some(self.row.row),
             line: Some(self.row.line),
             email: self.email.clone(),
             field: field.map(str::to_string),
             code,
-            severity,
+            severity: code.severity(),
             message,
             suggestion,
         });

@@ -194,7 +194,8 @@ pub(super) fn roles(cx: &mut Ctx, org: &OrgIndex, cell: &str, division_id: &Id) 
 /// The divisions the user will hold a role grant in (this row's grants, an existing user's
 /// grants, and the user's own division, where new users get the default role). A role
 /// scoped outside the user's division while the own division gets no role is a
-/// `division_mismatch`.
+/// `division_mismatch` warning (the contract's severity for the code: the API accepts the
+/// user, who just sees nothing division-scoped at home).
 pub(super) fn granted_divisions<'a>(
     cx: &mut Ctx,
     org: &OrgIndex,
@@ -353,12 +354,11 @@ pub(super) fn queues(
                     && !granted.contains(&&**qd)
                 {
                     // A queue's division decides who may manage it, not who may be a member
-                    // (genesys-api.md §11.10): a warning, never a blocker.
+                    // (docs/genesys-api-notes.md, "Queues and divisions"): a warning.
                     let qdl = org.division_label(qd);
-                    cx.push_with(
+                    cx.push(
                         Some("queues"),
                         FindingCode::DivisionMismatch,
-                        Severity::Warning,
                         format!(
                             "queue '{q}' is in division {qdl}, where this user will hold no role: they will receive the queue's interactions, but won't see the queue in division-scoped views (queue lists, reports); if they should, add a role scoped to it (e.g. 'Agent@{qdl}')"
                         ),
