@@ -1,4 +1,4 @@
-//! One table-driven case per finding code of contract §3: a list that must raise it (with
+//! One table-driven case per finding code of docs/contract.md §3: a list that must raise it (with
 //! the expected field, severity and suggestion) and a near-identical list that must not.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

@@ -1,4 +1,4 @@
-//! Pre-flight (pure, no IO): every rule of contract §3 against an [`OrgSnapshot`], and the
+//! Pre-flight (pure, no IO): every rule of docs/contract.md §3 against an [`OrgSnapshot`], and the
 //! [`Plan`] the engine runs.
 //!
 //! [`check_all`] checks a whole list; [`recheck_row`] re-validates one edited row and the
@@ -40,7 +40,7 @@ impl CheckOptions {
     }
 }
 
-/// Summary counts (contract §3 `summary`).
+/// Summary counts (docs/contract.md §3 `summary`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
     pub errors: usize,
@@ -51,7 +51,7 @@ pub struct Summary {
     pub blocked: usize,
 }
 
-/// Plan counts (contract §3 `plan`).
+/// Plan counts (docs/contract.md §3 `plan`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct PlanCounts {
     pub create: usize,
@@ -405,7 +405,7 @@ pub fn set_skipped(
     recheck_row(list, snapshot, result, row_index)
 }
 
-/// The JSON object of `onboard check --format json` (contract §3), plus `notes` (an
+/// The JSON object of `onboard check --format json` (docs/contract.md §3), plus `notes` (an
 /// addition: how the file was read, e.g. its separator; absent when there is none).
 #[derive(Debug, Serialize)]
 pub struct CheckJson<'a> {
@@ -461,12 +461,12 @@ impl CheckResult {
         }
     }
 
-    /// Pretty JSON as contract §3.
+    /// Pretty JSON as docs/contract.md §3.
     pub fn to_json(&self, source: &str) -> String {
         self.to_json_with_notes(source, Vec::new())
     }
 
-    /// Pretty JSON as contract §3, with `notes` about how the file was read.
+    /// Pretty JSON as docs/contract.md §3, with `notes` about how the file was read.
     pub fn to_json_with_notes(&self, source: &str, notes: Vec<String>) -> String {
         let mut json = self.json(source);
         json.notes = notes;

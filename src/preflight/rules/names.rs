@@ -3,7 +3,7 @@
 //! queue lies outside the divisions the user will hold a role in.
 
 use super::{Ctx, RowCells, split_list};
-use crate::model::{ExistingUser, Field, FindingCode, Grant, Id, Proficiency, Severity, UserState};
+use crate::model::{ExistingUser, Field, FindingCode, Grant, Id, Proficiency, UserState};
 use crate::preflight::message::{hint, not_in_org};
 use crate::preflight::org::{Lookup, Names, OrgIndex};
 
@@ -354,7 +354,7 @@ pub(super) fn queues(
                     && !granted.contains(&&**qd)
                 {
                     // A queue's division decides who may manage it, not who may be a member
-                    // (docs/genesys-api-notes.md, "Queues and divisions"): a warning.
+                    // (docs/genesys-api-notes.md §11.10): a warning.
                     let qdl = org.division_label(qd);
                     cx.push(
                         Some("queues"),
