@@ -1,7 +1,7 @@
 //! Plain data shared by every module: the hire list, findings, the org snapshot, the plan,
 //! engine events and the run report. No IO, no behaviour beyond small helpers.
 //!
-//! JSON field names here are onboard's own (contract.md §3), not the Genesys API's; the
+//! JSON field names here are onboard's own (docs/contract.md §3), not the Genesys API's; the
 //! API's shapes live in `genesys` (client side) and `sim` (server side).
 
 use serde::{Deserialize, Serialize};
@@ -21,7 +21,7 @@ pub type Text = compact_str::CompactString;
 // Hire list
 // ---------------------------------------------------------------------------------------------
 
-/// A column onboard understands (contract §2). Header aliases map onto these.
+/// A column onboard understands (docs/contract.md §2). Header aliases map onto these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
@@ -65,7 +65,7 @@ impl Field {
         Field::Action,
     ];
 
-    /// The canonical column name (contract §2), also used as `field` in findings.
+    /// The canonical column name (docs/contract.md §2), also used as `field` in findings.
     pub fn as_str(self) -> &'static str {
         match self {
             Field::Email => "email",
@@ -281,7 +281,7 @@ impl<'de> Deserialize<'de> for Cells {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Findings (contract §3)
+// Findings (docs/contract.md §3)
 // ---------------------------------------------------------------------------------------------
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -384,11 +384,14 @@ impl FindingCode {
         }
     }
 
-    /// The code's usual severity (contract §3). One finding may differ: `division_mismatch`
-    /// is an error on a role scope but a warning on a queue (genesys-api.md §11.10).
+    /// The code's severity (docs/contract.md §3): every finding of a code has it.
+    /// `division_mismatch` is a warning on a queue and on a role scope alike: neither makes
+    /// the API refuse the user, it only limits what they see (docs/genesys-api-notes.md
+    /// §11.10).
     pub fn severity(self) -> Severity {
         match self {
-            FindingCode::TrunkCapacity
+            FindingCode::DivisionMismatch
+            | FindingCode::TrunkCapacity
             | FindingCode::TrunkOutOfService
             | FindingCode::ExistingUser
             | FindingCode::DeletedUser
@@ -508,7 +511,7 @@ impl Seats {
 
 /// Where a figure that the API does not type came from. The org's figure rests on an
 /// assumption the real API may not share (licence seats from billing products matched to
-/// licence ids; trunk channels from a trunk-base property: genesys-api.md §10), so the
+/// licence ids; trunk channels from a trunk-base property: docs/genesys-api-notes.md §10), so the
 /// profile's setting, when there is one, overrides it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -696,7 +699,7 @@ impl Plan {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Execution: steps, outcomes, events, the report (contract §3)
+// Execution: steps, outcomes, events, the report (docs/contract.md §3)
 // ---------------------------------------------------------------------------------------------
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -807,7 +810,7 @@ impl Outcome {
         )
     }
 
-    /// The stable name used in reports (contract §3).
+    /// The stable name used in reports (docs/contract.md §3).
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Created => "created",

@@ -1,4 +1,4 @@
-//! Run reports (contract §3): the JSON report, the plain-text summary for people, and the
+//! Run reports (docs/contract.md §3): the JSON report, the plain-text summary for people, and the
 //! CSV of failed rows that loads back as a hire list.
 
 use crate::model::{

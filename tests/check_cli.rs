@@ -69,7 +69,7 @@ fn check_demo_list_json_matches_fixture_and_text_covers_every_code() {
     assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
     let got: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
 
-    // every finding code of contract §3 appears, with a message
+    // every finding code of docs/contract.md §3 appears, with a message
     let codes: Vec<&str> = got["findings"]
         .as_array()
         .unwrap()

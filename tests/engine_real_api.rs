@@ -1,5 +1,5 @@
 //! Issue 11, engine side: `apply` against the simulator over real HTTP where the real API
-//! differs from the SDK's declarations (genesys-api.md §11): a phone update keeps every
+//! differs from the SDK's declarations (docs/genesys-api-notes.md §11): a phone update keeps every
 //! other contact, stale versions in any wording are re-read and re-applied, missing
 //! expansions are fetched before the diff and the verification.
 #![allow(clippy::unwrap_used, clippy::expect_used)]

@@ -1,4 +1,4 @@
-//! The hire-list format (contract §2) through the real CSV parser.
+//! The hire-list format (docs/contract.md §2) through the real CSV parser.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use onboard::ingest::{IngestError, read_bytes, read_path, write};

@@ -1,4 +1,4 @@
-//! One table-driven case per finding code of contract §3: a list that must raise it (with
+//! One table-driven case per finding code of docs/contract.md §3: a list that must raise it (with
 //! the expected field, severity and suggestion) and a near-identical list that must not.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -175,7 +175,7 @@ const CASES: &[Case] = &[
         suggestion: Some("cx2"),
         says: "did you mean",
     },
-    // On a role scope it is an error; on a queue a warning (see
+    // A warning on a role scope as on a queue (see
     // queue_in_another_division_is_a_warning_that_says_how_to_see_it).
     Case {
         code: C::DivisionMismatch,
@@ -482,6 +482,10 @@ fn role_scope_without_a_role_in_own_division_is_a_mismatch() {
         .find(|f| f.code == C::DivisionMismatch)
         .unwrap();
     assert_eq!(f.field.as_deref(), Some("roles"));
+    // The contract's severity for the code: the user is created, the row is not blocked.
+    assert_eq!(f.severity, Severity::Warning);
+    assert_eq!(r.summary().errors, 0);
+    assert_eq!(r.plan.rows[0].action, onboard::model::PlanAction::Create);
     let ok = check(&[&[NEW, NAME, ("roles", "Agent; Supervisor@Sales")]]);
     assert!(!codes(&ok).contains(&C::DivisionMismatch));
 }

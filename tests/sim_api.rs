@@ -547,7 +547,7 @@ async fn external_ids() {
         )
         .await;
     assert_eq!(add.status, 200);
-    // One object, as the real API answers (genesys-api.md §11.1), not the SDK's list.
+    // One object, as the real API answers (docs/genesys-api-notes.md §11.1), not the SDK's list.
     assert_eq!(add.body["authorityName"], "hr");
     assert_eq!(add.body["externalKey"], "K1");
     let list = api.get(&format!("/api/v2/users/{id}/externalid/hr")).await;

@@ -1,5 +1,5 @@
 //! Issue 11, simulator side: the shapes and rules where the real API (as Genesys's Terraform
-//! provider shows it, genesys-api.md §11) differs from the SDK's declarations — over real
+//! provider shows it, docs/genesys-api-notes.md §11) differs from the SDK's declarations — over real
 //! HTTP, and read back through onboard's client where the client must cope.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

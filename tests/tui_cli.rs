@@ -1,5 +1,5 @@
 //! `onboard [HIRES.csv]`, `onboard tui [HIRES.csv]` and `onboard demo [HIRES.csv]` parse as
-//! contract §1 says, with the connection options; without a terminal they refuse (exit 2).
+//! docs/contract.md §1 says, with the connection options; without a terminal they refuse (exit 2).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use clap::Parser;

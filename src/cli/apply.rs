@@ -1,5 +1,5 @@
 //! `onboard apply HIRES.csv`: pre-flight, plan and confirmation, provisioning with a live
-//! progress line, the report (contract §3) and a CSV of the failed rows.
+//! progress line, the report (docs/contract.md §3) and a CSV of the failed rows.
 
 use super::{ConnectArgs, Exit};
 use crate::engine::{self, EngineConfig, Journal, JournalBinding, Replace};
@@ -18,7 +18,7 @@ pub enum Format {
 
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
-    /// The hire list (CSV, contract §2).
+    /// The hire list (CSV, docs/contract.md §2).
     pub file: PathBuf,
     #[command(flatten)]
     pub connect: ConnectArgs,

@@ -1,4 +1,4 @@
-//! `onboard check HIRES.csv`: headless pre-flight, no writes to the org (contract §1, §3).
+//! `onboard check HIRES.csv`: headless pre-flight, no writes to the org (docs/contract.md §1, §3).
 //! Text for people (summary, then findings grouped by code) or `--format json`.
 
 use super::{ConnectArgs, Exit, connect};
@@ -17,11 +17,11 @@ pub enum Format {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The hire list (CSV, contract §2).
+    /// The hire list (CSV, docs/contract.md §2).
     pub file: PathBuf,
     #[command(flatten)]
     pub connect: ConnectArgs,
-    /// Output: text for people, or one JSON object (contract §3).
+    /// Output: text for people, or one JSON object (docs/contract.md §3).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
@@ -224,7 +224,7 @@ pub fn render_text_with_notes(source: &str, r: &CheckResult, notes: &[String]) -
         if group.is_empty() {
             continue;
         }
-        // Findings of one code may differ in severity (division_mismatch on a queue).
+        // Every code has one severity today; the count is per finding all the same.
         let errors = group
             .iter()
             .filter(|f| f.severity == Severity::Error)

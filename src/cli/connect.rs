@@ -1,4 +1,4 @@
-//! Turning the connection options (contract §1) into a ready [`genesys::Client`]: every
+//! Turning the connection options (docs/contract.md §1) into a ready [`genesys::Client`]: every
 //! command that talks to an org calls [`connect`].
 
 use super::ConnectArgs;

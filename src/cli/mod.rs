@@ -1,4 +1,4 @@
-//! The command line (contract.md §1): clap definitions and dispatch. Each command lives in
+//! The command line (docs/contract.md §1): clap definitions and dispatch. Each command lives in
 //! its own file with an `Args` struct and a `run` function returning an [`Exit`].
 
 use clap::{Args, Parser, Subcommand};
@@ -26,7 +26,7 @@ pub fn out(text: &str) {
         .and_then(|()| stdout.flush());
 }
 
-/// Exit codes shared by every command (contract §1).
+/// Exit codes shared by every command (docs/contract.md §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     /// Done and nothing failed.
@@ -76,7 +76,7 @@ pub enum Command {
     Check(check::Args),
 }
 
-/// Connection options, on every command that talks to an org (contract §1).
+/// Connection options, on every command that talks to an org (docs/contract.md §1).
 #[derive(Debug, Clone, Default, Args)]
 pub struct ConnectArgs {
     /// A saved profile (region + client id; the secret is in the OS keyring).

@@ -1,4 +1,4 @@
-//! `onboard sim`: run the simulated org as a standalone HTTP server (contract §1).
+//! `onboard sim`: run the simulated org as a standalone HTTP server (docs/contract.md §1).
 
 use super::Exit;
 use crate::sim::{FaultSpec, RateLimit, Seed, SimConfig};
@@ -12,7 +12,7 @@ pub struct Args {
     /// Address to listen on (HOST:PORT; port 0 picks a free one).
     #[arg(long, default_value = "127.0.0.1:0")]
     pub addr: SocketAddr,
-    /// Org seed file (contract §4); default: the built-in demo org "Acme Support".
+    /// Org seed file (docs/contract.md §4); default: the built-in demo org "Acme Support".
     #[arg(long, value_name = "FILE")]
     pub org: Option<PathBuf>,
     /// Rate limit per token, fixed window: N/SECONDS, or `off`.

@@ -82,7 +82,7 @@ impl UserPatch {
 
 /// The work phone a PATCH sets, and the user's `addresses` as last read (with the version
 /// they were read at): a PATCH with `addresses` replaces the whole list, so every other
-/// contact must go back with it unchanged (genesys-api.md §11.4).
+/// contact must go back with it unchanged (docs/genesys-api-notes.md §11.4).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PhoneContacts {
     pub phone: Option<String>,

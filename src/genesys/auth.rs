@@ -1,4 +1,4 @@
-//! OAuth client credentials (genesys-api.md §1.2–1.3): one cached token, renewed ahead of
+//! OAuth client credentials (docs/genesys-api-notes.md §1.2–1.3): one cached token, renewed ahead of
 //! expiry; concurrent callers share one renewal; a 401 invalidates exactly the token that
 //! failed.
 

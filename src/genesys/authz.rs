@@ -1,4 +1,4 @@
-//! Roles, grants and divisions (genesys-api.md §3).
+//! Roles, grants and divisions (docs/genesys-api-notes.md §3).
 
 use super::client::{Client, Req, Safety, seg};
 use super::dto::{AuthzSubject, DivisionDto, GrantItem, GrantsBody, RoleDto, RoleGrantBody};
@@ -48,7 +48,7 @@ impl Client {
     }
 
     /// Every division, with the home division marked: when the listing marks none,
-    /// `GET /api/v2/authorization/divisions/home` says which it is (genesys-api.md §11.7: a
+    /// `GET /api/v2/authorization/divisions/home` says which it is (docs/genesys-api-notes.md §11.7: a
     /// create needs a `divisionId`, so "home" must be known).
     pub async fn divisions_with_home(&self) -> Result<Vec<Division>, ApiError> {
         let mut all = self.list_divisions().await?;
@@ -228,7 +228,7 @@ impl Client {
             template,
             format!("/api/v2/authorization/subjects/{}/{op}", seg(user_id)),
         );
-        // `bulkremove` takes no subjectType (SDK v269, genesys-api.md §11).
+        // `bulkremove` takes no subjectType (SDK v269, docs/genesys-api-notes.md §11).
         if op != "bulkremove" {
             r = r.q("subjectType", "PC_USER");
         }

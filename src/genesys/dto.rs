@@ -108,7 +108,7 @@ fn number_from_display(s: &str) -> String {
 
 impl Contact {
     /// The work phone (`PHONE`/`WORK`): a DID and its extension are ONE contact
-    /// (genesys-api.md §11.2). `None` when both are empty.
+    /// (docs/genesys-api-notes.md §11.2). `None` when both are empty.
     pub fn work_phone(number: Option<&str>, extension: Option<&str>) -> Option<Self> {
         let number = number.map(str::trim).filter(|s| !s.is_empty());
         let extension = extension.map(str::trim).filter(|s| !s.is_empty());
@@ -140,7 +140,7 @@ impl Contact {
     }
 
     /// (number, extension) of a phone contact, whichever of the four shapes it was read in
-    /// (genesys-api.md §11.3, after Terraform's `flattenUserAddresses`):
+    /// (docs/genesys-api-notes.md §11.3, after Terraform's `flattenUserAddresses`):
     /// 1. `address` only: a number;
     /// 2. `extension` equal to `display`: an extension in a pool (an `address` beside it is
     ///    the pool's, not the user's number);

@@ -214,7 +214,7 @@ impl ApiError {
 
 /// Map status + code + message (+ the request's method) to a kind.
 ///
-/// Version conflicts follow Terraform's `IsVersionMismatch` (genesys-api.md §11.5): any 409
+/// Version conflicts follow Terraform's `IsVersionMismatch` (docs/genesys-api-notes.md §11.5): any 409
 /// on a PATCH/PUT/DELETE of an existing object, whatever its code or message (the real
 /// message does not always say "version"), and a 400 saying "does not match the current
 /// version". A 409 on a POST (a create) keeps its meaning: `general.conflict`, a duplicate.

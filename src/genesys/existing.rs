@@ -144,7 +144,7 @@ impl Client {
     }
 
     /// Every existing user's grants, read from the role side when that costs fewer requests
-    /// than one `GET /authorization/subjects/{id}` per user (genesys-api.md §11.11): one
+    /// than one `GET /authorization/subjects/{id}` per user (docs/genesys-api-notes.md §11.11): one
     /// count of holders per role, then each held role's subject grants, 100 a page. None
     /// means "read them per user" (few users, a cheaper per-user path, or no counts).
     async fn grants_by_role_if_cheaper(

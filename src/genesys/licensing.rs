@@ -1,4 +1,4 @@
-//! Licences and billing seats (genesys-api.md §5, §10 "Licence seats").
+//! Licences and billing seats (docs/genesys-api-notes.md §5, §10 "Licence seats").
 
 use super::client::{Client, Req, Safety};
 use super::dto::{

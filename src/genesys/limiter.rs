@@ -1,4 +1,4 @@
-//! Pacing by the `inin-ratelimit-*` headers (genesys-api.md §7.2, §10).
+//! Pacing by the `inin-ratelimit-*` headers (docs/genesys-api-notes.md §7.2, §10).
 //!
 //! The API counts requests per token in a fixed window and reports, on each response,
 //! `inin-ratelimit-allowed` (the budget), `inin-ratelimit-count` (used so far in the window)

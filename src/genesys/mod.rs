@@ -1,4 +1,4 @@
-//! The Genesys Cloud Platform API v2 client (genesys-api.md is the source of truth).
+//! The Genesys Cloud Platform API v2 client (docs/genesys-api-notes.md is the source of truth).
 //!
 //! - [`Client`]: cheap to clone; clones share one OAuth token cache ([`auth`]), one pacing
 //!   limiter fed by `inin-ratelimit-*` ([`limiter`]) and one set of counters

@@ -31,7 +31,7 @@ struct LimitDto {
     value: Option<f64>,
 }
 
-/// The limit key of requests per minute per client-credentials token (genesys-api.md §7.3).
+/// The limit key of requests per minute per client-credentials token (docs/genesys-api-notes.md §7.3).
 pub const TOKEN_RATE_KEY: &str = "client.credentials.token.rate.per.minute";
 
 impl Client {

@@ -1,4 +1,4 @@
-//! Page-number pagination (genesys-api.md §8): read page 1, then the remaining pages
+//! Page-number pagination (docs/genesys-api-notes.md §8): read page 1, then the remaining pages
 //! concurrently when the listing says how many there are, else follow `nextUri` / full pages.
 
 use super::client::{Client, Req};
@@ -7,7 +7,7 @@ use super::error::ApiError;
 use futures::{StreamExt, TryStreamExt};
 use serde::de::DeserializeOwned;
 
-/// Page size where the maximum is unverified (genesys-api.md §10).
+/// Page size where the maximum is unverified (docs/genesys-api-notes.md §10).
 pub const PAGE_SIZE: u32 = 100;
 /// Pages fetched at once after the first (the limiter still paces them).
 const PAGE_CONCURRENCY: usize = 4;
@@ -19,7 +19,7 @@ const TOO_LARGE: &str = "response.entity.too.large";
 
 impl Client {
     /// Every entity of a page-number listing. When the API answers
-    /// `response.entity.too.large` (genesys-api.md §8), the listing starts again at half the
+    /// `response.entity.too.large` (docs/genesys-api-notes.md §8), the listing starts again at half the
     /// page size, down to 1.
     pub(crate) async fn all_pages<T: DeserializeOwned + Send + 'static>(
         &self,

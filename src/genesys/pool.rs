@@ -1,4 +1,4 @@
-//! A pool of access tokens of one OAuth client (genesys-api.md §11.8): the API's rate limit
+//! A pool of access tokens of one OAuth client (docs/genesys-api-notes.md §11.8): the API's rate limit
 //! is per client-credentials token, so N tokens give N budgets (Genesys's own Terraform
 //! provider keeps such a pool, default 10, range 1–50).
 //!

@@ -1,4 +1,4 @@
-//! Genesys Cloud regions (genesys-api.md §1.1) and base-URL rules.
+//! Genesys Cloud regions (docs/genesys-api-notes.md §1.1) and base-URL rules.
 
 use super::error::ApiError;
 use url::Url;

@@ -1,5 +1,5 @@
 //! Routing: skills, languages, queues, wrap-up codes, and a user's routing data
-//! (genesys-api.md §2.5, §4).
+//! (docs/genesys-api-notes.md §2.5, §4).
 
 use super::client::{Client, Req, Safety, seg};
 use super::dto::{

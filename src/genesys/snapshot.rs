@@ -237,7 +237,7 @@ pub async fn load_snapshot(
 
 /// Licence definitions with seats: the profile's configured totals first (used = holders
 /// from `/license/users`), then billing (prepaid − actual of the matching product, an
-/// assumption: genesys-api.md §10), else unknown.
+/// assumption: docs/genesys-api-notes.md §10), else unknown.
 async fn load_licenses(client: &Client, opts: &SnapshotOptions) -> Result<Vec<License>, ApiError> {
     let (defs, billed) = futures::try_join!(client.license_definitions(), async {
         match client.billing_seats().await {

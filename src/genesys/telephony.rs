@@ -1,5 +1,5 @@
 //! Telephony reads: trunks, trunk base settings, DID pools and numbers, extension pools and
-//! extensions (genesys-api.md §6, §10).
+//! extensions (docs/genesys-api-notes.md §6, §10).
 
 use super::client::{Client, Req, seg};
 use super::dto::{

@@ -1,4 +1,4 @@
-//! Users (genesys-api.md §2).
+//! Users (docs/genesys-api-notes.md §2).
 
 use super::client::{Client, Req, Safety, seg};
 use super::dto::{ExternalIdDto, SearchCriteria, SearchRequest, SearchResponse, User, UserRouting};
@@ -57,7 +57,7 @@ impl Client {
         Ok(u)
     }
 
-    /// `expand` is best effort (genesys-api.md §11.6): a user read without the `skills` or
+    /// `expand` is best effort (docs/genesys-api-notes.md §11.6): a user read without the `skills` or
     /// `languages` it asked for has them *unknown*, not empty. Reads each missing part from
     /// the user's own listing, so every caller (snapshot, diff, verification) sees complete
     /// data. Costs nothing when the API honoured the expansion.
@@ -323,7 +323,7 @@ impl Client {
     }
 
     /// `POST /api/v2/users/{userId}/externalid`. The real API answers with ONE
-    /// `UserExternalIdentifier` although the SDK declares a list (genesys-api.md §11.1), so
+    /// `UserExternalIdentifier` although the SDK declares a list (docs/genesys-api-notes.md §11.1), so
     /// any 2xx counts as done: returns what the body holds (an object, a list, or nothing).
     pub async fn add_external_id(
         &self,

@@ -1,4 +1,4 @@
-//! Hire-list ingest (contract §2): CSV bytes → [`HireList`] (raw cells + column map), and an
+//! Hire-list ingest (docs/contract.md §2): CSV bytes → [`HireList`] (raw cells + column map), and an
 //! edited list back out with every column in its original order.
 //!
 //! Tolerant of what spreadsheets produce: a UTF-8 BOM, CRLF, quoted cells (with embedded
@@ -10,7 +10,7 @@
 //! any input.
 //!
 //! Every CSV onboard writes goes through [`write`], which escapes cells that a spreadsheet
-//! would run as a formula (contract §3); [`read_bytes`] undoes that escape.
+//! would run as a formula (docs/contract.md §3); [`read_bytes`] undoes that escape.
 
 use crate::model::{Cells, Field, HireList, HireRow, Separator};
 use std::borrow::Cow;
@@ -178,7 +178,7 @@ fn header_score(text: &str, separator: Separator) -> (usize, usize) {
     (known, record.len())
 }
 
-/// The separator that reads the header best. Commas (contract §2) unless `;` or tab splits
+/// The separator that reads the header best. Commas (docs/contract.md §2) unless `;` or tab splits
 /// the header into more than one column and into more known (or, with none known, more)
 /// columns: a `;`-separated header read with commas is one unknown column.
 fn detect_separator(text: &str) -> Separator {
@@ -350,7 +350,7 @@ pub fn normalize_header(h: &str) -> String {
         .collect()
 }
 
-/// The field a header names (contract §2 names, their aliases, and Genesys's import
+/// The field a header names (docs/contract.md §2 names, their aliases, and Genesys's import
 /// template), or None for a column onboard does not use.
 pub fn field_for_header(h: &str) -> Option<Field> {
     Some(match normalize_header(h).as_str() {

@@ -1,4 +1,4 @@
-//! `--faults` (contract §5) and `--rate-limit` parsing, and the seeded randomness behind them.
+//! `--faults` (docs/contract.md §5) and `--rate-limit` parsing, and the seeded randomness behind them.
 
 use super::SimError;
 use rand::rngs::StdRng;
@@ -19,10 +19,10 @@ pub struct FaultSpec {
     /// Seconds a new token lives (overrides the OAuth client's TTL).
     pub token_ttl: Option<u64>,
     /// Share of reads whose requested `expand` (skills, languages, …) is left out of the
-    /// answer, as the real API may do (genesys-api.md §11.6).
+    /// answer, as the real API may do (docs/genesys-api-notes.md §11.6).
     pub expand_drop: f64,
     /// A listing asked for more than this many entities per page answers 400
-    /// `response.entity.too.large` (genesys-api.md §8).
+    /// `response.entity.too.large` (docs/genesys-api-notes.md §8).
     pub entity_too_large: Option<u32>,
     /// Seed for the fault randomness (repeatable runs).
     pub seed: Option<u64>,

@@ -1,7 +1,7 @@
 //! The simulated Genesys Cloud org (`onboard sim`, issue 2): an axum server on loopback that
 //! serves the real Platform API v2 paths, JSON names, status codes and error bodies for the
-//! operations onboard uses (genesys-api.md), seeded from an org file (contract §4), with a
-//! per-token rate limit, injected faults and `/__sim/stats` (contract §5).
+//! operations onboard uses (docs/genesys-api-notes.md), seeded from an org file (docs/contract.md §4), with a
+//! per-token rate limit, injected faults and `/__sim/stats` (docs/contract.md §5).
 //!
 //! Layout: `seed` (file format), `state` (the org), `server` (router, auth, rate limit,
 //! faults, stats middleware), `routes/*` (one file per API area), `persist` (`--state`).

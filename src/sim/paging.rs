@@ -1,4 +1,4 @@
-//! Query-string parsing and page-number listings (genesys-api.md §8).
+//! Query-string parsing and page-number listings (docs/genesys-api-notes.md §8).
 
 use super::error::{ApiError, ApiResult};
 use axum::http::StatusCode;

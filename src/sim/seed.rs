@@ -1,4 +1,4 @@
-//! The simulator's org seed (contract.md §4). The seed format is the simulator's own and never
+//! The simulator's org seed (docs/contract.md §4). The seed format is the simulator's own and never
 //! leaks into API responses. Every field but `name`, `oauthClients` and `divisions` may be
 //! absent; ids may be omitted and are then generated.
 
@@ -274,7 +274,7 @@ impl Seed {
         })
     }
 
-    /// Reads a seed file (contract §4).
+    /// Reads a seed file (docs/contract.md §4).
     pub fn from_file(path: &Path) -> Result<Seed, SimError> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| SimError::Seed(format!("cannot read org seed {}: {e}", path.display())))?;

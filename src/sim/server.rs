@@ -307,7 +307,7 @@ async fn outer_middleware(State(s): State<AppState>, req: Request, next: Next) -
 }
 
 /// A response whose body fails at once: hyper aborts the connection, so the client sees
-/// the connection drop without a complete response (contract §5 `drop_after_commit`).
+/// the connection drop without a complete response (docs/contract.md §5 `drop_after_commit`).
 fn dropped_connection() -> Response {
     let stream = futures::stream::once(async {
         Err::<Bytes, std::io::Error>(std::io::Error::other("drop_after_commit"))

@@ -1,4 +1,4 @@
-//! `/__sim/stats` (contract §5).
+//! `/__sim/stats` (docs/contract.md §5).
 
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};

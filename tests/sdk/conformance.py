@@ -361,7 +361,7 @@ ext = g.UserExternalIdentifier()
 ext.authority_name = "workday"
 ext.external_key = "E5001"
 # The SDK declares a list here, but the real API answers ONE UserExternalIdentifier
-# (Terraform decodes an object: genesys-api.md 11.1). Call the endpoint with that type, then
+# (Terraform decodes an object: docs/genesys-api-notes.md §11.1). Call the endpoint with that type, then
 # prove the id landed by reading it back.
 one = api_client.call_api("/api/v2/users/{userId}/externalid", "POST", {"userId": ada.id}, {},
                           {"Accept": "application/json", "Content-Type": "application/json"},

@@ -81,7 +81,7 @@ fn country_code(number: &str) -> Option<&'static str> {
 }
 
 /// A `Contact` as the real API reads it back. Phones come in four shapes (Terraform's
-/// `flattenUserAddresses`, genesys-api.md §11.3):
+/// `flattenUserAddresses`, docs/genesys-api-notes.md §11.3):
 /// 1. a number: `address` (+ `display`, `countryCode`);
 /// 2. an extension in a pool: `extension` = `display`, and `address` filled too (some orgs
 ///    do; it is not the user's number);

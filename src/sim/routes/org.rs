@@ -22,7 +22,7 @@ pub fn routes() -> Router<AppState> {
 
 /// `GET /api/v2/organizations/limits/namespaces/{namespaceName}` (SDK `LimitsEntityListing`
 /// of `Limit {key, namespace, value}`): the per-token request limit the simulator enforces,
-/// as requests per minute, under the real key name (genesys-api.md §7.3).
+/// as requests per minute, under the real key name (docs/genesys-api-notes.md §7.3).
 async fn limits(
     State(s): State<AppState>,
     axum::extract::Path(namespace): axum::extract::Path<String>,

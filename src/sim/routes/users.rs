@@ -138,7 +138,7 @@ const CONTACT_TYPES: [&str; 9] = [
 
 /// Validates `addresses`: shapes, E.164, extension pools, and that a DID or extension
 /// belongs to no other user. A phone contact may carry a number AND its extension (one
-/// `PHONE`/`WORK` entry, as Terraform writes them: genesys-api.md §11.2); two entries with
+/// `PHONE`/`WORK` entry, as Terraform writes them: docs/genesys-api-notes.md §11.2); two entries with
 /// the same `mediaType` and `type` are refused. An extension outside every pool is accepted
 /// only when the user already holds it (it was given before the pool existed and comes back
 /// as `display` only), so a client can send the user's contacts back unchanged.
@@ -335,7 +335,7 @@ async fn create_user(State(s): State<AppState>, body: Bytes) -> ApiResult<Respon
         ));
     }
     let v = s.write(|org| {
-        // `CreateUser.divisionId` is required (SDK `CreateUser.md`, genesys-api.md §11.7).
+        // `CreateUser.divisionId` is required (SDK `CreateUser.md`, docs/genesys-api-notes.md §11.7).
         let division_id = match b.division_id.as_deref().filter(|d| !d.trim().is_empty()) {
             None => return Err(ApiError::missing("divisionId")),
             Some(d) if org.division(d).is_some() => d.to_string(),
@@ -609,7 +609,7 @@ async fn patch_user(
 
 /// The answer to a PATCH with a stale version, in one of several wordings (the real text is
 /// unverified: Terraform retries ANY 409 on an update, and a 400 saying "does not match the
-/// current version", genesys-api.md §11.5). Some wordings do not say "version".
+/// current version", docs/genesys-api-notes.md §11.5). Some wordings do not say "version".
 fn stale_version(form: usize, id: &str, supplied: i64, current: i64) -> ApiError {
     let mut e = match form {
         0 => ApiError::conflict(format!(
@@ -985,7 +985,7 @@ async fn add_external_id(
             });
         }
         // One object, not the list the SDK declares: Terraform decodes a single
-        // UserExternalIdentifier here (genesys-api.md §11.1).
+        // UserExternalIdentifier here (docs/genesys-api-notes.md §11.1).
         Ok(ok(ext_json(
             &id,
             &SeedExternalId {
