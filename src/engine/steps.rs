@@ -198,8 +198,10 @@ pub fn work_for(plan: &RowPlan, replace: Replace) -> Option<RowWork> {
         external_id: false,
         replace,
     };
+    if !plan.action.writes() {
+        return None;
+    }
     match plan.action {
-        PlanAction::Skipped | PlanAction::Blocked | PlanAction::Unchanged => None,
         PlanAction::Deactivate => Some(RowWork {
             primary: Primary::Deactivate,
             ..empty
@@ -220,7 +222,8 @@ pub fn work_for(plan: &RowPlan, replace: Replace) -> Option<RowWork> {
                 replace,
             })
         }
-        PlanAction::Update | PlanAction::Restore | PlanAction::Reactivate => {
+        // Update, restore, reactivate: the writing actions left.
+        _ => {
             let d = plan.desired.as_deref()?;
             let e = plan.existing.as_ref()?;
             let restore = plan.action == PlanAction::Restore;
