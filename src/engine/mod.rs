@@ -15,6 +15,8 @@
 mod api;
 mod driver;
 mod estimate;
+#[cfg(test)]
+mod job_scenarios;
 mod jobs;
 pub mod journal;
 pub mod lock;

@@ -12,6 +12,8 @@
 mod answer;
 mod choose;
 mod report;
+#[cfg(test)]
+mod scenarios;
 
 use super::jobs::{Done, Job};
 use super::journal::Record;
