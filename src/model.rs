@@ -632,6 +632,21 @@ pub enum PlanAction {
     Blocked,
 }
 
+impl PlanAction {
+    /// Whether a row with this action writes to the org (runs in the engine). The one home of
+    /// this rule: the engine, `apply`'s confirmation and the TUI's runnable rows all ask here.
+    pub fn writes(self) -> bool {
+        match self {
+            PlanAction::Create
+            | PlanAction::Update
+            | PlanAction::Restore
+            | PlanAction::Reactivate
+            | PlanAction::Deactivate => true,
+            PlanAction::Unchanged | PlanAction::Skipped | PlanAction::Blocked => false,
+        }
+    }
+}
+
 /// Who the manager is: an existing user, or a row earlier in the same file (its user id is
 /// known only once that row has been created).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -225,12 +225,7 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
         estimate
     );
     eprintln!("{summary}");
-    let writes = plan.rows.iter().any(|r| {
-        !matches!(
-            r.action,
-            PlanAction::Unchanged | PlanAction::Skipped | PlanAction::Blocked
-        )
-    });
+    let writes = plan.rows.iter().any(|r| r.action.writes());
     if writes && !args.yes {
         if !std::io::stdin().is_terminal() {
             return Err(

@@ -1,56 +1,15 @@
-//! The engine's view of the client: the operations provisioning needs, with errors reduced
-//! to what the scheduler decides on. Everything network-related stays in `genesys`.
+//! The real [`Ops`]: the operations provisioning needs, over the Genesys client, with errors
+//! reduced to what the scheduler decides on. Everything network-related stays in `genesys`.
 
+use super::ops::{OpError, Ops, ReadBack, UserRef};
 use super::steps::{PhoneContacts, UserPatch};
 use crate::genesys::dto::Contact;
 use crate::genesys::{self, ApiError, Client, ErrorKind};
 use crate::model::{
-    ApiStats, DesiredUser, ExternalId, Proficiency, RawContact, StepResult, UserState,
+    ApiStats, DesiredUser, ExternalId, Grant, Id, Proficiency, RawContact, UserState,
 };
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-
-/// What the scheduler decides on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OpKind {
-    /// Sent, no answer: it may have been applied.
-    Unknown,
-    /// `general.conflict` and friends (a duplicate email, an external id already present).
-    Conflict,
-    VersionConflict,
-    NotFound,
-    Other,
-}
-
-#[derive(Debug, Clone)]
-pub struct OpError {
-    pub kind: OpKind,
-    pub http_status: Option<u16>,
-    pub inner: ApiError,
-}
-
-impl From<ApiError> for OpError {
-    fn from(e: ApiError) -> Self {
-        let kind = match e.kind {
-            ErrorKind::OutcomeUnknown => OpKind::Unknown,
-            ErrorKind::Conflict => OpKind::Conflict,
-            ErrorKind::VersionConflict => OpKind::VersionConflict,
-            ErrorKind::NotFound => OpKind::NotFound,
-            _ => OpKind::Other,
-        };
-        OpError {
-            kind,
-            http_status: e.status,
-            inner: e,
-        }
-    }
-}
-
-impl OpError {
-    pub fn step_result(&self, step: crate::model::Step) -> StepResult {
-        self.inner.step_result(step)
-    }
-}
 
 /// Sends a versionless update again when it meets a version conflict (any 409 on a
 /// PATCH/PUT): the body carries the whole change, so sending it again re-applies it.
@@ -69,15 +28,6 @@ where
     }
 }
 
-/// The bits of a user the scheduler tracks after a write.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UserRef {
-    pub id: String,
-    pub version: i64,
-    pub division_id: Option<String>,
-    pub state: Option<UserState>,
-}
-
 impl From<&genesys::dto::User> for UserRef {
     fn from(u: &genesys::dto::User) -> Self {
         UserRef {
@@ -87,16 +37,6 @@ impl From<&genesys::dto::User> for UserRef {
             state: Some(u.state()),
         }
     }
-}
-
-/// What the read-back checks.
-#[derive(Debug, Clone)]
-pub struct ReadBack {
-    pub id: String,
-    pub state: Option<UserState>,
-    pub division_id: Option<String>,
-    pub skills: Vec<Proficiency>,
-    pub languages: Vec<Proficiency>,
 }
 
 /// Writes without a version that may still meet a 409 (bulk skill/language writes): sent
@@ -190,6 +130,40 @@ impl Api {
         Some(f64::from(r.allowed) / f64::from(window)).filter(|a| *a > 0.0)
     }
 
+    fn remember_contacts(&self, u: &genesys::dto::User) {
+        let Some(version) = u.version else { return };
+        let raw = u.addresses.iter().map(Contact::to_raw).collect();
+        let mut m = self.contacts.lock().unwrap_or_else(|p| p.into_inner());
+        m.insert(u.id.clone(), (version, raw));
+    }
+
+    /// The user's addresses as they are at `version`, and the version to send: the last
+    /// answer seen for this user, else the snapshot's (when still current), else a fresh
+    /// read (the user changed since: its version and addresses both come from that read).
+    async fn contacts_at(
+        &self,
+        id: &str,
+        version: i64,
+        pc: &PhoneContacts,
+    ) -> Result<(i64, Vec<RawContact>), OpError> {
+        let seen = {
+            let m = self.contacts.lock().unwrap_or_else(|p| p.into_inner());
+            m.get(id).filter(|(v, _)| *v == version).cloned()
+        };
+        if let Some(hit) = seen {
+            return Ok(hit);
+        }
+        if pc.base_version == version {
+            return Ok((version, pc.base.clone()));
+        }
+        let u = self.client.get_user(id, &[], false).await?;
+        self.remember_contacts(&u);
+        Ok((
+            u.version.unwrap_or(version),
+            u.addresses.iter().map(Contact::to_raw).collect(),
+        ))
+    }
+
     pub async fn create_user(
         &self,
         d: &DesiredUser,
@@ -253,40 +227,6 @@ impl Api {
         Ok(UserRef::from(&u))
     }
 
-    fn remember_contacts(&self, u: &genesys::dto::User) {
-        let Some(version) = u.version else { return };
-        let raw = u.addresses.iter().map(Contact::to_raw).collect();
-        let mut m = self.contacts.lock().unwrap_or_else(|p| p.into_inner());
-        m.insert(u.id.clone(), (version, raw));
-    }
-
-    /// The user's addresses as they are at `version`, and the version to send: the last
-    /// answer seen for this user, else the snapshot's (when still current), else a fresh
-    /// read (the user changed since: its version and addresses both come from that read).
-    async fn contacts_at(
-        &self,
-        id: &str,
-        version: i64,
-        pc: &PhoneContacts,
-    ) -> Result<(i64, Vec<RawContact>), OpError> {
-        let seen = {
-            let m = self.contacts.lock().unwrap_or_else(|p| p.into_inner());
-            m.get(id).filter(|(v, _)| *v == version).cloned()
-        };
-        if let Some(hit) = seen {
-            return Ok(hit);
-        }
-        if pc.base_version == version {
-            return Ok((version, pc.base.clone()));
-        }
-        let u = self.client.get_user(id, &[], false).await?;
-        self.remember_contacts(&u);
-        Ok((
-            u.version.unwrap_or(version),
-            u.addresses.iter().map(Contact::to_raw).collect(),
-        ))
-    }
-
     /// PATCH the user. With `state`, only the state is sent (the API then changes nothing
     /// else).
     pub async fn patch_user(
@@ -338,16 +278,12 @@ impl Api {
         &self,
         role: &str,
         ids: &[String],
-        divisions: &[crate::model::Id],
+        divisions: &[Id],
     ) -> Result<(), OpError> {
         Ok(self.client.grant_role_bulk(role, ids, divisions).await?)
     }
 
-    pub async fn replace_grants(
-        &self,
-        id: &str,
-        grants: &[crate::model::Grant],
-    ) -> Result<(), OpError> {
+    pub async fn replace_grants(&self, id: &str, grants: &[Grant]) -> Result<(), OpError> {
         Ok(self.client.subject_bulk_replace(id, grants).await?)
     }
 
@@ -379,7 +315,7 @@ impl Api {
     /// Assigns each user its licences in one call; the answer is per user, in order.
     pub async fn assign_licenses(
         &self,
-        wanted: &[(String, Vec<crate::model::Id>)],
+        wanted: &[(String, Vec<Id>)],
     ) -> Result<Vec<Result<(), String>>, OpError> {
         let mut by_license: std::collections::BTreeMap<String, Vec<String>> = Default::default();
         for (user, lics) in wanted {
@@ -452,6 +388,72 @@ impl Api {
                 languages: profs(&u.languages),
             })
             .collect())
+    }
+}
+
+impl Ops for Api {
+    fn stats(&self) -> ApiStats {
+        Api::stats(self)
+    }
+    fn allowed_per_s(&self) -> Option<f64> {
+        Api::allowed_per_s(self)
+    }
+    async fn create_user(&self, d: &DesiredUser, pw: Option<&str>) -> Result<UserRef, OpError> {
+        Api::create_user(self, d, pw).await
+    }
+    async fn find_by_email(&self, email: &str) -> Result<Option<UserRef>, OpError> {
+        Api::find_by_email(self, email).await
+    }
+    async fn get_user(&self, id: &str) -> Result<UserRef, OpError> {
+        Api::get_user(self, id).await
+    }
+    async fn patch_user(
+        &self,
+        id: &str,
+        version: i64,
+        p: &UserPatch,
+        state: Option<UserState>,
+    ) -> Result<UserRef, OpError> {
+        Api::patch_user(self, id, version, p, state).await
+    }
+    async fn move_users(&self, division: &str, ids: &[String]) -> Result<(), OpError> {
+        Api::move_users(self, division, ids).await
+    }
+    async fn grant_role(&self, role: &str, ids: &[String], divs: &[Id]) -> Result<(), OpError> {
+        Api::grant_role(self, role, ids, divs).await
+    }
+    async fn replace_grants(&self, id: &str, grants: &[Grant]) -> Result<(), OpError> {
+        Api::replace_grants(self, id, grants).await
+    }
+    async fn patch_skills(&self, id: &str, s: &[Proficiency]) -> Result<(), OpError> {
+        Api::patch_skills(self, id, s).await
+    }
+    async fn put_skills(&self, id: &str, s: &[Proficiency]) -> Result<(), OpError> {
+        Api::put_skills(self, id, s).await
+    }
+    async fn patch_languages(&self, id: &str, l: &[Proficiency]) -> Result<(), OpError> {
+        Api::patch_languages(self, id, l).await
+    }
+    async fn queue_members(&self, q: &str, ids: &[String], remove: bool) -> Result<(), OpError> {
+        Api::queue_members(self, q, ids, remove).await
+    }
+    async fn assign_licenses(
+        &self,
+        wanted: &[(String, Vec<Id>)],
+    ) -> Result<Vec<Result<(), String>>, OpError> {
+        Api::assign_licenses(self, wanted).await
+    }
+    async fn add_external_id(&self, id: &str, x: &ExternalId) -> Result<(), OpError> {
+        Api::add_external_id(self, id, x).await
+    }
+    async fn external_ids(&self, id: &str) -> Result<Vec<ExternalId>, OpError> {
+        Api::external_ids(self, id).await
+    }
+    async fn invite(&self, id: &str) -> Result<(), OpError> {
+        Api::invite(self, id).await
+    }
+    async fn read_back(&self, ids: &[String]) -> Result<Vec<ReadBack>, OpError> {
+        Api::read_back(self, ids).await
     }
 }
 

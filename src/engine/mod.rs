@@ -1,28 +1,42 @@
 //! The provisioning engine: runs a [`Plan`] against an org, idempotently and resumably, in
 //! close to the fewest requests the API allows.
 //!
-//! Shape: one scheduler task owns all state (rows, bulk groups, the journal) and hands jobs
-//! to at most `concurrency` in-flight futures; each job is a few API calls and returns data,
-//! never panics. Per-user calls (create, skills, languages, external id) run per row; calls
-//! the API lets many users share (role grants per role and division set, queue members per
-//! queue, licences, division moves, the read-back) are collected into bulk groups and sent
-//! when a group is full or no further row can join it. A write goes out only after its
-//! `started` record is durable in the journal, and every outcome is journaled (fsync) before
-//! it is reported; the plan itself always comes from a fresh snapshot of the org, so a killed
+//! Shape: the scheduler ([`scheduler`]) is a pure state machine that owns every row's state
+//! and the bulk groups; the driver ([`driver`]) performs its effects (journal writes, events,
+//! the passwords file) and runs at most `concurrency` jobs at once; each job ([`jobs`]) is a
+//! few API calls over [`Ops`] and returns data, never panics. Per-user calls (create, skills,
+//! languages, external id) run per row; calls the API lets many users share (role grants per
+//! role and division set, queue members per queue, licences, division moves, the read-back)
+//! are collected into bulk groups and sent when a group is full or no further row can join
+//! it. A write goes out only after its `started` record is durable in the journal, and every
+//! outcome is journaled (fsync) before it is reported; the plan itself always comes from a fresh snapshot of the org, so a killed
 //! run resumes with exactly what the org still lacks. A run holds its (org, list) lock.
 
 mod api;
+mod driver;
+mod estimate;
+#[cfg(test)]
+mod job_scenarios;
+mod jobs;
 pub mod journal;
 pub mod lock;
-mod run;
+mod ops;
+mod passwords;
+mod results;
+mod scheduler;
 pub mod steps;
 
-pub use api::{Api, OpError, OpKind};
+pub use api::Api;
+pub use estimate::{Estimator, estimate_requests};
 pub use journal::{Journal, JournalBinding, JournalError, content_key};
 pub use lock::{LockError, RunLock};
-pub use steps::{Estimator, Replace, estimate_requests};
+pub use ops::{OpError, OpKind, Ops};
+pub use steps::Replace;
 
 use crate::model::{EngineEvent, Plan, Report};
+use driver::Driver;
+use passwords::PasswordSink;
+use scheduler::{Scheduler, Settings};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -180,24 +194,29 @@ pub fn start(
     let lock = RunLock::acquire(&lock_path)?;
     let journal = Journal::open(&cfg.journal_path, &cfg.binding)?;
     let passwords = match &cfg.passwords_file {
-        Some(path) => {
-            Some(
-                run::PasswordSink::open(path).map_err(|source| EngineError::Passwords {
-                    path: path.clone(),
-                    source,
-                })?,
-            )
-        }
+        Some(path) => Some(
+            PasswordSink::open(path).map_err(|source| EngineError::Passwords {
+                path: path.clone(),
+                source,
+            })?,
+        ),
         None => None,
     };
     let (tx, rx) = mpsc::channel(cfg.event_buffer.max(16));
     let control = RunControl::default();
-    let ctl = control.clone();
-    let api = Api::new(client);
+    let scheduler = Scheduler::new(plan, Settings::from(&cfg), |id| {
+        journal.history(id).cloned()
+    });
+    let driver = Driver::new(
+        Api::new(client),
+        journal,
+        passwords,
+        tx,
+        control.clone(),
+        scheduler.estimated(),
+    );
     let task = tokio::spawn(async move {
-        let report = run::Scheduler::new(api, plan, cfg, journal, passwords, tx, ctl)
-            .run()
-            .await;
+        let report = driver.run(scheduler).await;
         drop(lock);
         report
     });

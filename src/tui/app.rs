@@ -550,14 +550,7 @@ impl Session {
 pub const SKIP_ACTION: &str = "skip";
 
 pub fn is_runnable(a: PlanAction) -> bool {
-    matches!(
-        a,
-        PlanAction::Create
-            | PlanAction::Update
-            | PlanAction::Restore
-            | PlanAction::Reactivate
-            | PlanAction::Deactivate
-    )
+    a.writes()
 }
 
 pub fn action_label(a: PlanAction) -> &'static str {
