@@ -351,6 +351,12 @@ async fn a_settling_queue_answers_not_found() {
     assert_eq!(e.kind, ErrorKind::NotFound);
     let e = c.put_queue(&q).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::NotFound);
+    // A removal on a settling queue is not mistaken for "already removed".
+    let e = c
+        .remove_queue_wrapup_code(q.id(), &code.id)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NotFound);
     let e = c
         .add_queue_members(q.id(), &[h.users()[0].id.clone()])
         .await

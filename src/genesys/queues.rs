@@ -347,7 +347,8 @@ impl Client {
     }
 
     /// `DELETE /api/v2/routing/queues/{queueId}/wrapupcodes/{codeId}`. A code that is not
-    /// (or no longer) on the queue is already removed: `Ok`.
+    /// (or no longer) on the queue is already removed: `Ok`. A 404 is told apart by listing
+    /// the queue's codes: a queue that cannot be found (or is still settling) stays an error.
     pub async fn remove_queue_wrapup_code(
         &self,
         queue_id: &str,
@@ -360,8 +361,14 @@ impl Client {
         );
         match self.call_unit(r).await {
             Ok(_) => Ok(()),
-            // The queue itself still has to exist: a 404 for it is a real failure.
-            Err(e) if e.kind == ErrorKind::NotFound => self.get_queue(queue_id).await.map(|_| ()),
+            Err(e) if e.kind == ErrorKind::NotFound => {
+                let codes = self.queue_wrapup_codes(queue_id).await?;
+                if codes.iter().any(|c| c.id == code_id) {
+                    Err(e)
+                } else {
+                    Ok(())
+                }
+            }
             Err(e) => Err(e),
         }
     }

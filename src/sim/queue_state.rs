@@ -183,8 +183,12 @@ pub fn load(
         let q = &mut org.queues[i];
         q.settings = settings;
         q.member_groups = groups;
-        q.wrapup_ids = sq.wrapup_code_ids.clone();
-        q.wrapup_ids.dedup();
+        q.wrapup_ids.clear();
+        for w in &sq.wrapup_code_ids {
+            if !q.wrapup_ids.contains(w) {
+                q.wrapup_ids.push(w.clone());
+            }
+        }
         if let Some(d) = dates.0 {
             q.date_created = d;
         }

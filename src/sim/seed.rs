@@ -364,6 +364,9 @@ mod tests {
         assert_eq!(seed.languages.len(), 10);
         assert_eq!(seed.queues.len(), 30);
         assert_eq!(seed.users.len(), 300);
+        assert_eq!(seed.flows.len(), 6);
+        assert_eq!(seed.skill_groups.len(), 3);
+        assert_eq!(seed.groups.len(), 3);
         assert_eq!(seed.oauth_clients[0].client_id, "demo");
     }
 }
