@@ -1,13 +1,16 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Conformance with Genesys's official Python SDK: starts two simulators in-process (one
-//! without a rate limit, one limited to 3 requests per second) and runs
-//! tests/sdk/conformance.py against them.
+//! without a rate limit, one limited to 3 requests per second, one with the queue org of
+//! `tests/common/queue_org.rs`) and runs tests/sdk/conformance.py against them.
 //!
 //! The Python comes from `$ONBOARD_SDK_PYTHON` (CI's `.ci/run` sets it); else, on a machine
 //! with `python3`, the test sets the SDK up by itself in a venv under `target/sdk-venv`
 //! (`pip install purecloudplatformclientv2`) and fails with a clear message when it cannot.
 //! It never passes by skipping: only `ONBOARD_SDK_SKIP=1` (or no `python3` at all) skips it,
 //! and it says so.
+
+#[path = "common/queue_org.rs"]
+mod queue_org;
 
 use onboard::sim::{self, RateLimit, SimConfig};
 use std::path::{Path, PathBuf};
@@ -113,11 +116,26 @@ async fn official_python_sdk_conformance() {
     })
     .await
     .unwrap();
+    let queues = sim::start(SimConfig {
+        seed: queue_org::queue_seed(),
+        rate_limit: None,
+        ..SimConfig::demo()
+    })
+    .await
+    .unwrap();
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sdk/conformance.py");
-    let (a, b) = (open.url(), limited.url());
+    let (a, b, c) = (open.url(), limited.url(), queues.url());
+    let ids = format!(
+        "{},{},{},{},{}",
+        queue_org::PREMIUM,
+        queue_org::CALL_FLOW,
+        queue_org::INBOUND_FLOW,
+        queue_org::BILLING_EXPERTS,
+        queue_org::NIGHT_SHIFT
+    );
     let out = tokio::task::spawn_blocking(move || {
         Command::new(&py)
-            .args([script, &a, &b])
+            .args([script, &a, &b, &c, &ids])
             .output()
             .expect("run the python SDK conformance script")
     })
@@ -136,6 +154,24 @@ async fn official_python_sdk_conformance() {
     let stats = open.stats().await;
     assert!(stats.by_route["POST /api/v2/users"] >= 10);
     assert_eq!(stats.duplicate_emails, 0);
+    let qs = queues.stats().await;
+    for route in [
+        "POST /api/v2/routing/queues",
+        "PUT /api/v2/routing/queues/{queueId}",
+        "GET /api/v2/routing/queues/{queueId}",
+        "POST /api/v2/routing/queues/{queueId}/wrapupcodes",
+        "GET /api/v2/routing/queues/{queueId}/wrapupcodes",
+        "DELETE /api/v2/routing/queues/{queueId}/wrapupcodes/{codeId}",
+        "GET /api/v2/flows",
+        "GET /api/v2/routing/skillgroups",
+    ] {
+        assert!(
+            qs.by_route.get(route).copied().unwrap_or(0) >= 1,
+            "the SDK never called {route}"
+        );
+    }
+    assert_eq!(qs.duplicate_queue_names, 0);
+    queues.shutdown().await;
     open.shutdown().await;
     limited.shutdown().await;
 }

@@ -263,6 +263,17 @@ WRAPUPS = [("Resolved", "Home"), ("Callback Scheduled", "Home"), ("Escalated", "
            ("Payment Taken", "Collections"), ("Promise To Pay", "Collections"),
            ("Ticket Created", "Support"), ("Wrong Number", "Home")]
 wrapups = [{"id": uid("wrapup", w), "name": w, "divisionId": DIV[d]} for w, d in WRAPUPS]
+# What a queue list can name (issue 15): in-queue flows of each type (and an inbound flow, for
+# flow_type_mismatch), skill groups and groups for a queue's memberGroups.
+FLOWS = [("Standard Hold", "inqueuecall", "Home"), ("Spanish Hold", "inqueuecall", "Support"),
+         ("Billing Hold", "inqueuecall", "Billing"), ("Email Hold", "inqueueemail", "Home"),
+         ("SMS Hold", "inqueueshortmessage", "Home"), ("Main IVR", "inboundcall", "Home")]
+flows = [{"id": uid("flow", n), "name": n, "type": t, "divisionId": DIV[d]} for n, t, d in FLOWS]
+SKILL_GROUPS = [("Billing Experts", "Billing"), ("Spanish Speakers", "Support"),
+                ("Collections Team", "Collections")]
+skill_groups = [{"id": uid("skillgroup", n), "name": n, "divisionId": DIV[d]} for n, d in SKILL_GROUPS]
+GROUPS = ["Night Shift", "Escalation Team", "Team Leads"]
+groups = [{"id": uid("group", n), "name": n} for n in GROUPS]
 
 org = {
     "name": "Acme Support",
@@ -270,6 +281,7 @@ org = {
     "divisions": divisions, "roles": roles, "skills": skills, "languages": languages,
     "queues": queues, "wrapupCodes": wrapups, "licenses": licenses, "trunks": trunks,
     "didPools": did_pools, "extensionPools": ext_pools, "users": users,
+    "flows": flows, "skillGroups": skill_groups, "groups": groups,
 }
 with open("assets/demo/org.json", "w") as fh:
     json.dump(org, fh, indent=1)
@@ -310,6 +322,13 @@ w(f"\n**Billing Tier 2** (Billing) has {members['Billing Tier 2']} members and m
 w("Queue members count non-deleted users (active and inactive).")
 w("\n## Wrap-up codes\n")
 w(", ".join(f"{x} ({d})" for x, d in WRAPUPS))
+w("\n## Flows (name — type as `GET /api/v2/flows?type=` takes it — division)\n")
+for n, t, d in FLOWS:
+    w(f"- {n} — `{t}` — {d}")
+w("\n`Main IVR` is an inbound call flow: naming it as an in-queue flow is a flow of the wrong type.")
+w("\n## Skill groups and groups (a queue's `memberGroups`)\n")
+w("Skill groups: " + ", ".join(f"{n} ({d})" for n, d in SKILL_GROUPS) + ". Groups: " + ", ".join(GROUPS) + ".")
+w("Every demo queue has the settings of a new queue (below) and no wrap-up codes or member groups.")
 w("\n## Licences: id — description — seats (billing prepaidQuantity) — assigned (actualQuantity) — free\n")
 for i, d, s in LIC:
     w(f"- `{i}` — {d} — {s} — {assigned.get(i, 0)} — {s - assigned.get(i, 0)}")
@@ -398,6 +417,74 @@ SEMANTICS = """
 - `POST /users/{id}/externalid` → 200 with ONE `UserExternalIdentifier` (see below).
 - Search without a `state` criterion returns active and inactive users, never deleted ones.
 - `/__sim/stats` counts a `drop_after_commit` response under status `"0"`.
+
+## Queues (issue 15): how the simulator answers, and which choices are UNVERIFIED
+
+- **New queues** (`POST /api/v2/routing/queues`) → 200 with the `Queue`. Defaults of a queue
+  created with a name only: `acwSettings` `MANDATORY_TIMEOUT` with `timeoutMs` 30000,
+  `skillEvaluationMethod` `ALL`, `scoringMethod` `TimestampAndPriority`, `autoAnswerOnly` true,
+  `suppressInQueueCallRecording` true, `enableTranscription` and `enableManualAssignment` false
+  (Terraform's schema defaults); `lastAgentRoutingMode` `Disabled`, `enableAudioMonitoring` false,
+  every media alerting 8 s with service level 80 % in 20 s, email 300 s and 80 % in 24 h, and a
+  timed prompt without `timeoutMs` gets 30000 — these are UNVERIFIED. The demo's 30 queues have
+  exactly these settings.
+- **Rules on create** (each answers 400 and creates nothing): no or blank `name` →
+  `required.field.missing`; an unknown `division.id`, `sourceQueueId`, flow, member group or
+  bullseye skill, or a flow of the wrong type (`queueFlow` takes `INQUEUECALL`, `emailInQueueFlow`
+  `INQUEUEEMAIL`, `messageInQueueFlow` `INQUEUESHORTMESSAGE`) → `invalid.id`; an enum value the SDK
+  does not list, alerting below 7 s, a service level below 1000 ms or outside 0–1, an ACW
+  `timeoutMs` with `OPTIONAL` or `MANDATORY` or outside 1000–3600000 ms → `invalid.value`, with
+  `details[0].fieldName` naming the field (e.g. `mediaSettings.call.alertingTimeoutSeconds`).
+  Whether the server enforces the alerting and service-level minimums is UNVERIFIED (Terraform
+  checks them client-side); the codes are the simulator's choice.
+- **A queue name in use** (case-insensitive) → 409 `general.conflict`, `entityId` = the queue that
+  has it. UNVERIFIED: the real API may answer 400; clients accept both.
+- **`sourceQueueId`** copies the source's settings and wrap-up codes, not its members or member
+  groups; fields the body sends win over the source's. UNVERIFIED (Terraform: "copy the settings
+  (does not include GPR settings)").
+- **`PUT /api/v2/routing/queues/{id}` replaces the whole queue.** Every field the body leaves out
+  reverts to the defaults above and `memberGroups` to none (Terraform #1179 / PR #1241 is the
+  evidence that the real API does this). The division is not changed by a `PUT`: moves go through
+  `POST /api/v2/authorization/divisions/{id}/objects/QUEUE` (Terraform calls it after its `PUT`).
+  Wrap-up codes and members are their own resources and stay. Renaming onto another queue's name →
+  409. `dateModified` is set to now (always later than the last stamp) and `modifiedBy` to the
+  OAuth client id (UNVERIFIED: the real API may name a user).
+- **Kept as sent**: `routingRules`, `conditionalGroupRouting`, `conditionalGroupActivation`,
+  `whisperPrompt`, `onHoldPrompt`, `defaultMediaLanguage`, `cannedResponseLibraries`,
+  `agentOwnedRouting`, `directRouting`, `defaultScripts`, `outboundMessagingAddresses`, `peerId`
+  and a media setting's other fields (e.g. `autoAnswerAlertToneSeconds`) are stored and answered
+  exactly as written and, like the rest, dropped by a `PUT` that leaves them out.
+  `outboundEmailAddress` needs `domain.id` and `route.id`; the simulator has no email domains, so
+  they are not checked. `bullseye` and `outboundEmailAddress` are answered only when set.
+- **`DELETE /api/v2/routing/queues/{id}`** → 204 (`forceDelete` is accepted; queues with members are
+  deleted too). Deletes take effect at once (the real API's are eventually consistent: Terraform
+  polls until a read answers 404).
+- **A queue's wrap-up codes**: `GET …/wrapupcodes` pages (pageSize ≤ 100, `name` with a trailing
+  `*`); `POST …/wrapupcodes` `[{id}]` → 200 with the codes sent (one already there stays once);
+  none or more than 100 → 400 `bad.request`; an unknown code → 400 `invalid.id`;
+  `DELETE …/wrapupcodes/{codeId}` → 204, a code not on the queue → 404 `not.found`.
+- **`POST /api/v2/routing/wrapupcodes`** `{name, division?, description?}` → 200 `WrapupCode`; no
+  name → 400 `required.field.missing`; a name in use (case-insensitive) → 409 `general.conflict`
+  (UNVERIFIED); no division = home, an unknown one → 400 `invalid.id`.
+- **Flows** (`GET /api/v2/flows`): `type` is taken in any case and answered upper case
+  (`INQUEUECALL`, the SDK's `Flow.type` enum; Terraform's acceptance test reads `INBOUNDCALL`
+  back). `name` matches case-insensitively anywhere in the name (UNVERIFIED; Terraform keeps only
+  exact names from the answer, and so must a client). No flow is ever deleted.
+- **Skill groups** (`GET /api/v2/routing/skillgroups`): `name` is a case-insensitive prefix (SDK
+  doc); cursor paging with opaque `after`/`before` cursors in `nextUri`/`previousUri`, no `total`.
+  **Groups** (`GET /api/v2/groups`): page-number listing with `id` filters, no name filter.
+- **Fault `queue_lag_ms=N`** (models Terraform #1955): for N ms after this simulator created a
+  queue, its members (`GET`/`POST …/members`), wrap-up codes (`GET`/`POST`/`DELETE`) and `PUT`
+  answer 404 `not.found`, exactly as for a queue that does not exist. `GET` of the queue and the
+  listing find it at once (a lookup by name after a lost create answer works). Seeded queues and
+  queues restored from `--state` never lag.
+- **`/__sim/stats`** adds `queues: {total}`, `duplicate_queue_names` (names held by more than one
+  queue, case-insensitive; always 0 unless the simulator has a bug) and `wrapup_codes: {total}`.
+- **Seed keys**: top-level `flows` (`{id?, name, type, divisionId?}`), `skillGroups`
+  (`{id?, name, divisionId?, description?}`), `groups` (`{id?, name}`); on a queue `settings` (a
+  `CreateQueueRequest`-shaped object, validated by the rules above; `dateCreated`, `dateModified`,
+  `modifiedBy` are read too), `wrapupCodeIds` and `memberGroups` (`[{id, type}]`). All optional;
+  `--state` writes them back.
 
 ## Where the simulator follows the real API rather than the SDK (genesys-api.md §11)
 

@@ -9,13 +9,15 @@
 //!   5xx (not 501), 408, timeouts and dropped connections are retried with jittered
 //!   exponential backoff on reads and idempotent writes; a 401 renews the token once and
 //!   repeats the request.
-//! - Endpoints: [`users`], [`authz`], [`routing`], [`licensing`], [`telephony`];
+//! - Endpoints: [`users`], [`authz`], [`routing`], [`queues`] (whole-object queue writes),
+//!   [`directory`] (flows, skill groups, groups), [`licensing`], [`telephony`];
 //!   provisioning views in [`existing`]; the org snapshot in [`snapshot`].
 //! - Regions and URL rules: [`region`].
 
 pub mod auth;
 pub mod authz;
 pub mod client;
+pub mod directory;
 pub mod dto;
 pub mod error;
 pub mod existing;
@@ -24,6 +26,7 @@ pub mod limiter;
 pub mod org;
 pub mod pagination;
 pub mod pool;
+pub mod queues;
 pub mod region;
 pub mod routing;
 pub mod secret;

@@ -40,6 +40,16 @@ impl ApiError {
         e.entity_id = entity.map(str::to_string);
         e
     }
+    /// 400 `invalid.id`: the field names an object that does not exist (or of the wrong
+    /// kind, e.g. a flow of another type).
+    pub fn invalid_id(field: &str, message: impl Into<String>, entity: Option<&str>) -> Self {
+        let mut e = Self::invalid(field, message, entity);
+        e.code = "invalid.id";
+        if let Some(d) = e.details.first_mut() {
+            d["errorCode"] = json!("invalid.id");
+        }
+        e
+    }
     /// 400 `required.field.missing`.
     pub fn missing(field: &str) -> Self {
         let mut e = Self::new(

@@ -24,6 +24,10 @@ pub struct FaultSpec {
     /// A listing asked for more than this many entities per page answers 400
     /// `response.entity.too.large` (docs/genesys-api-notes.md §8).
     pub entity_too_large: Option<u32>,
+    /// For this many milliseconds after a queue's creation, its members, wrap-up codes and
+    /// `PUT` answer 404 `not.found` (Terraform #1955: a new queue is not yet visible to every
+    /// service). 0 = off.
+    pub queue_lag_ms: u64,
     /// Seed for the fault randomness (repeatable runs).
     pub seed: Option<u64>,
 }
@@ -66,6 +70,7 @@ impl FaultSpec {
                     f.entity_too_large = Some(u32::try_from(n).unwrap_or(u32::MAX).max(1));
                 }
                 "token_ttl" => f.token_ttl = Some(int(v)?),
+                "queue_lag_ms" => f.queue_lag_ms = int(v)?,
                 "seed" => f.seed = Some(int(v)?),
                 "latency_ms" => {
                     let (lo, hi) = match v.split_once('-') {
@@ -81,7 +86,7 @@ impl FaultSpec {
                 }
                 other => {
                     return Err(SimError::Faults(format!(
-                        "unknown fault '{other}' (known: error_rate, drop_after_commit, latency_ms, timeout_rate, token_ttl, expand_drop, entity_too_large, seed)"
+                        "unknown fault '{other}' (known: error_rate, drop_after_commit, latency_ms, timeout_rate, token_ttl, expand_drop, entity_too_large, queue_lag_ms, seed)"
                     )));
                 }
             }
@@ -230,6 +235,9 @@ mod tests {
         assert_eq!(f.expand_drop, 0.5);
         assert_eq!(f.entity_too_large, Some(10));
         assert_eq!(FaultSpec::parse("").ok(), Some(FaultSpec::default()));
+        let f = FaultSpec::parse("queue_lag_ms=3000").unwrap_or_default();
+        assert_eq!(f.queue_lag_ms, 3000);
+        assert!(FaultSpec::parse("queue_lag_ms=soon").is_err());
     }
 
     #[test]

@@ -10,6 +10,8 @@ pub mod error;
 pub mod faults;
 pub mod paging;
 pub mod persist;
+pub mod queue_settings;
+pub mod queue_state;
 pub mod routes;
 pub mod seed;
 pub mod server;
@@ -136,6 +138,11 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// The `queue_lag_ms` fault now (read before the org is locked).
+    pub fn queue_lag(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(lock(&self.faults).spec.queue_lag_ms)
+    }
+
     /// Runs a read-only closure on the org.
     pub fn read<R>(&self, f: impl FnOnce(&Org) -> R) -> R {
         f(&lock(&self.org))
@@ -159,6 +166,13 @@ impl Shared {
             let (a, i, d) = o.user_count();
             (o.users.len() as u64, (a, i, d), o.duplicate_emails())
         });
+        let (queues, dup_queues, wrapups) = self.read(|o| {
+            (
+                o.queues.len() as u64,
+                o.duplicate_queue_names(),
+                o.wrapups.len() as u64,
+            )
+        });
         let c = lock(&self.counters);
         SimStats {
             requests: c.requests,
@@ -175,6 +189,9 @@ impl Shared {
                 deleted: users.2,
             },
             duplicate_emails: dup,
+            queues: stats::Total { total: queues },
+            duplicate_queue_names: dup_queues,
+            wrapup_codes: stats::Total { total: wrapups },
         }
     }
 }

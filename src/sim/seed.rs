@@ -26,6 +26,15 @@ pub struct Seed {
     pub queues: Vec<SeedQueue>,
     #[serde(default)]
     pub wrapup_codes: Vec<SeedWrapup>,
+    /// Architect flows a queue can name (`{name, type}`; type as in `GET /api/v2/flows?type=`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flows: Vec<SeedFlow>,
+    /// Skill groups (a queue's `memberGroups` of type SKILLGROUP).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skill_groups: Vec<SeedSkillGroup>,
+    /// Groups (a queue's `memberGroups` of type GROUP).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<SeedNamed>,
     #[serde(default)]
     pub licenses: Vec<SeedLicense>,
     #[serde(default)]
@@ -103,6 +112,48 @@ pub struct SeedQueue {
     /// Absent = no limit below the platform's.
     #[serde(default)]
     pub member_limit: Option<u32>,
+    /// The queue's settings in the API's `CreateQueueRequest` shape (`description`,
+    /// `acwSettings`, `mediaSettings`, `queueFlow`, `bullseye`, …); absent fields take the
+    /// defaults of a new queue. `dateCreated`, `dateModified` and `modifiedBy` are read too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Wrap-up codes on the queue (ids of `wrapupCodes`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub wrapup_code_ids: Vec<String>,
+    /// `[{id, type}]` with type `SKILLGROUP` or `GROUP`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub member_groups: Vec<SeedMemberGroup>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeedMemberGroup {
+    pub id: String,
+    pub r#type: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeedFlow {
+    #[serde(default)]
+    pub id: Option<String>,
+    pub name: String,
+    /// e.g. `inqueuecall` (any case).
+    pub r#type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub division_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeedSkillGroup {
+    #[serde(default)]
+    pub id: Option<String>,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub division_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -113,6 +164,8 @@ pub struct SeedWrapup {
     pub name: String,
     #[serde(default)]
     pub division_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -311,6 +364,9 @@ mod tests {
         assert_eq!(seed.languages.len(), 10);
         assert_eq!(seed.queues.len(), 30);
         assert_eq!(seed.users.len(), 300);
+        assert_eq!(seed.flows.len(), 6);
+        assert_eq!(seed.skill_groups.len(), 3);
+        assert_eq!(seed.groups.len(), 3);
         assert_eq!(seed.oauth_clients[0].client_id, "demo");
     }
 }

@@ -35,6 +35,15 @@ pub struct Queue {
     pub member_limit: Option<u32>,
     /// User ids, in the order they joined.
     pub members: Vec<String>,
+    pub settings: super::queue_settings::QueueSettings,
+    /// Wrap-up codes on the queue, in the order they were added.
+    pub wrapup_ids: Vec<String>,
+    pub member_groups: Vec<super::queue_settings::MemberGroup>,
+    /// When this simulator created the queue (the `queue_lag_ms` fault); None for seeded ones.
+    pub created_at: Option<Instant>,
+    pub date_created: String,
+    pub date_modified: String,
+    pub modified_by: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -42,6 +51,7 @@ pub struct Wrapup {
     pub id: String,
     pub name: String,
     pub division_id: String,
+    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -162,6 +172,11 @@ pub struct Org {
     pub languages: Vec<Named>,
     pub queues: Vec<Queue>,
     pub wrapups: Vec<Wrapup>,
+    pub flows: Vec<super::queue_state::Flow>,
+    pub skill_groups: Vec<super::queue_state::SkillGroup>,
+    pub groups: Vec<Named>,
+    /// The last `dateModified` handed out (unix ms), so stamps only grow.
+    pub last_stamp_ms: u64,
     pub licenses: Vec<License>,
     pub trunks: Vec<Trunk>,
     pub did_pools: Vec<Pool>,
@@ -287,6 +302,13 @@ impl Org {
                 division_id: div_ok(&q.division_id, &format!("queue {}", q.name))?,
                 member_limit: q.member_limit,
                 members: Vec::new(),
+                settings: Default::default(),
+                wrapup_ids: Vec::new(),
+                member_groups: Vec::new(),
+                created_at: None,
+                date_created: super::queue_state::SEED_DATE.into(),
+                date_modified: super::queue_state::SEED_DATE.into(),
+                modified_by: None,
             });
         }
         let mut wrapups = Vec::new();
@@ -295,6 +317,7 @@ impl Org {
                 id: id_or(&w.id, &mut g, "wrapup"),
                 name: w.name.clone(),
                 division_id: div_ok(&w.division_id, &format!("wrap-up code {}", w.name))?,
+                description: w.description.clone(),
             });
         }
         let licenses = seed
@@ -353,6 +376,10 @@ impl Org {
             languages,
             queues,
             wrapups,
+            flows: Vec::new(),
+            skill_groups: Vec::new(),
+            groups: Vec::new(),
+            last_stamp_ms: 0,
             licenses,
             trunks,
             did_pools,
@@ -441,6 +468,8 @@ impl Org {
                 password_set: false,
             });
         }
+        // After every older kind, so seeds without these keys keep their generated ids.
+        super::queue_state::load(&mut org, seed, &mut |kind| g.next(kind))?;
         let now = super::unix_now();
         for t in &seed.sim_tokens {
             if t.expires_at > now {
@@ -491,12 +520,7 @@ impl Org {
             queues: self
                 .queues
                 .iter()
-                .map(|q| SeedQueue {
-                    id: Some(q.id.clone()),
-                    name: q.name.clone(),
-                    division_id: Some(q.division_id.clone()),
-                    member_limit: q.member_limit,
-                })
+                .map(|q| super::queue_state::queue_to_seed(self, q))
                 .collect(),
             wrapup_codes: self
                 .wrapups
@@ -505,8 +529,12 @@ impl Org {
                     id: Some(w.id.clone()),
                     name: w.name.clone(),
                     division_id: Some(w.division_id.clone()),
+                    description: w.description.clone(),
                 })
                 .collect(),
+            flows: super::queue_state::flows_to_seed(&self.flows),
+            skill_groups: super::queue_state::skill_groups_to_seed(&self.skill_groups),
+            groups: named_seed(&self.groups),
             licenses: self
                 .licenses
                 .iter()

@@ -10,6 +10,18 @@ pub struct SimStats {
     pub by_route: BTreeMap<String, u64>,
     pub users: UserCounts,
     pub duplicate_emails: u64,
+    /// Additions to contract §5 (issue 15); absent in older answers.
+    #[serde(default)]
+    pub queues: Total,
+    #[serde(default)]
+    pub duplicate_queue_names: u64,
+    #[serde(default)]
+    pub wrapup_codes: Total,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Total {
+    pub total: u64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

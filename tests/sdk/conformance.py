@@ -1,8 +1,11 @@
 """Drives the simulator with Genesys's official Python SDK (PureCloudPlatformClientV2).
 
-Usage: python conformance.py BASE_URL LIMITED_URL
+Usage: python conformance.py BASE_URL LIMITED_URL QUEUES_URL QUEUE_IDS
   BASE_URL    a simulator with the demo org and no rate limit
   LIMITED_URL a simulator with the demo org and a rate limit of 3 per 1 s
+  QUEUES_URL  a simulator with the queue org (tests/common/queue_org.rs), no rate limit
+  QUEUE_IDS   its ids, comma-separated: premium queue, in-queue call flow, inbound call flow,
+              skill group "Billing Experts", group "Night Shift"
 
 Every successful body is checked strictly against the SDK's models (every JSON key must be a
 field of the model, with the right type, and enum values the SDK knows), then deserialized
@@ -19,7 +22,8 @@ import PureCloudPlatformClientV2 as g
 from PureCloudPlatformClientV2 import models
 from PureCloudPlatformClientV2.rest import ApiException
 
-BASE, LIMITED = sys.argv[1], sys.argv[2]
+BASE, LIMITED, QUEUES = sys.argv[1], sys.argv[2], sys.argv[3]
+PREMIUM, CALL_FLOW, INBOUND_FLOW, BILLING_EXPERTS, NIGHT_SHIFT = sys.argv[4].split(",")
 failures = []
 checks = 0
 
@@ -506,6 +510,126 @@ if got429 is not None:
     check(eb.code == "too.many.requests.retry.after", "429 code")
     check(got429.headers.get("Retry-After") is not None, "Retry-After header")
     check(got429.headers.get("inin-ratelimit-allowed") == "3", "inin-ratelimit-allowed header")
+
+# ---- queues (issue 15): create, read, whole-object PUT, wrap-up codes, flows, skill groups ----
+
+g.configuration.host = QUEUES
+qc = g.api_client.ApiClient().get_client_credentials_token("demo", "demo-secret")
+qr = g.RoutingApi(qc)
+arch = g.ArchitectApi(qc)
+groups_api = g.GroupsApi(qc)
+qauthz = g.AuthorizationApi(qc)
+
+def ref(i):
+    r = g.DomainEntityRef()
+    r.id = i
+    return r
+
+def sanitized(x):
+    return json.dumps(qc.sanitize_for_serialization(x), sort_keys=True)
+
+flows = arch.get_flows(type=["inqueuecall"], page_size=100)
+check(flows.total == 2 and all(f.type == "INQUEUECALL" for f in flows.entities), f"get_flows(type=inqueuecall): {[(f.name, f.type) for f in flows.entities]}")
+check(any(f.id == CALL_FLOW and f.name == "Standard Hold" for f in flows.entities), "the in-queue call flow is listed")
+check(arch.get_flows(type=["inboundcall"]).entities[0].id == INBOUND_FLOW, "get_flows(type=inboundcall)")
+sg = qr.get_routing_skillgroups(page_size=1, name="billing")
+check(len(sg.entities) == 1 and sg.entities[0].name == "Billing Experts" and sg.next_uri, f"get_routing_skillgroups page 1: {sg}")
+after = sg.next_uri.split("after=")[1].split("&")[0]
+sg2 = qr.get_routing_skillgroups(page_size=1, name="billing", after=after)
+check(len(sg2.entities) == 1 and sg2.entities[0].name == "Billing Novices" and not sg2.next_uri, "get_routing_skillgroups by cursor")
+grp = groups_api.get_groups(page_size=25)
+check(grp.total == 2 and any(x.id == NIGHT_SHIFT for x in grp.entities), "get_groups")
+
+cq = g.CreateQueueRequest()
+cq.name = "SDK Queue"
+cq.description = "made through the SDK"
+cq.queue_flow = ref(CALL_FLOW)
+acw = g.AcwSettings()
+acw.wrapup_prompt = "MANDATORY_TIMEOUT"
+acw.timeout_ms = 20000
+cq.acw_settings = acw
+ms = g.QueueMediaSettings()
+call = g.MediaSettings()
+call.alerting_timeout_seconds = 9
+sl = g.ServiceLevel()
+sl.percentage = 0.75
+sl.duration_ms = 25000
+call.service_level = sl
+ms.call = call
+cq.media_settings = ms
+mg = g.MemberGroup()
+mg.id = BILLING_EXPERTS
+mg.type = "SKILLGROUP"
+cq.member_groups = [mg]
+cq.calling_party_number = "+13175550888"
+made = qr.post_routing_queues(cq)
+check(made.id and made.name == "SDK Queue" and made.queue_flow.id == CALL_FLOW, "post_routing_queues")
+check(made.media_settings.call.alerting_timeout_seconds == 9 and made.media_settings.call.service_level.duration_ms == 25000, "created media settings")
+check(made.member_groups[0].name == "Billing Experts" and made.member_groups[0].type == "SKILLGROUP", "created member groups")
+got = qr.get_routing_queue(made.id)
+check(sanitized(got) == sanitized(made), "get_routing_queue reads back the created queue")
+dupq = g.CreateQueueRequest()
+dupq.name = "sdk queue"
+expect_error(lambda: qr.post_routing_queues(dupq), 409, "general.conflict", "duplicate queue name")
+noname = g.CreateQueueRequest()
+expect_error(lambda: qr.post_routing_queues(noname), 400, "required.field.missing", "queue without a name")
+wrongflow = g.CreateQueueRequest()
+wrongflow.name = "Wrong Flow"
+wrongflow.queue_flow = ref(INBOUND_FLOW)
+expect_error(lambda: qr.post_routing_queues(wrongflow), 400, "invalid.id", "in-queue flow of another type")
+fast = g.CreateQueueRequest()
+fast.name = "Too Fast"
+ms2 = g.QueueMediaSettings()
+c2 = g.MediaSettings()
+c2.alerting_timeout_seconds = 6
+ms2.call = c2
+fast.media_settings = ms2
+expect_error(lambda: qr.post_routing_queues(fast), 400, "invalid.value", "alerting below 7 s")
+
+# Wrap-up codes on a queue: add, list, remove; over 100 is refused.
+codes = qr.get_routing_wrapupcodes(page_size=100).entities
+def wref(i):
+    w = g.WrapUpCodeReference()
+    w.id = i
+    return w
+added = qr.post_routing_queue_wrapupcodes(made.id, [wref(c.id) for c in codes[:3]])
+check(len(added) == 3 and all(a.name for a in added), f"post_routing_queue_wrapupcodes: {added}")
+listed = qr.get_routing_queue_wrapupcodes(made.id, page_size=100)
+check(listed.total == 3 and sorted(x.id for x in listed.entities) == sorted(c.id for c in codes[:3]), "get_routing_queue_wrapupcodes")
+qr.delete_routing_queue_wrapupcode(made.id, codes[0].id)
+check(qr.get_routing_queue_wrapupcodes(made.id).total == 2, "delete_routing_queue_wrapupcode")
+expect_error(lambda: qr.post_routing_queue_wrapupcodes(made.id, [wref(codes[0].id)] * 101), 400, "bad.request", "101 wrap-up codes")
+expect_error(lambda: qr.post_routing_queue_wrapupcodes(made.id, [wref("00000000-0000-4000-8000-000000000000")]), 400, "invalid.id", "unknown wrap-up code")
+wreq = g.WrapupCodeRequest()
+wreq.name = "SDK Code"
+newcode = qr.post_routing_wrapupcodes(wreq)
+check(qr.get_routing_wrapupcode(newcode.id).name == "SDK Code", "post/get wrap-up code")
+
+# The partial-PUT guard (Terraform #1179): the premium queue's settings are all non-default.
+before = qr.get_routing_queue(PREMIUM)
+check(before.calling_party_number == "+13175550999" and before.outbound_email_address is not None and before.bullseye is not None and len(before.bullseye.rings) == 2, "seeded premium queue")
+before.description = "changed through the SDK"
+after_put = qr.put_routing_queue(PREMIUM, before)
+check(after_put.description == "changed through the SDK", "put_routing_queue answers the queue")
+reread = qr.get_routing_queue(PREMIUM)
+unchanged = [a for a in reread.attribute_map if a not in ("description", "date_modified", "modified_by")]
+for a in unchanged:
+    check(sanitized(getattr(reread, a)) == sanitized(getattr(before, a)), f"read-modify-write PUT changed {a}: {sanitized(getattr(before, a))} -> {sanitized(getattr(reread, a))}")
+check(reread.description == "changed through the SDK", "the description changed")
+partial = g.QueueRequest()
+partial.name = before.name
+partial.description = "only the description"
+qr.put_routing_queue(PREMIUM, partial)
+lost = qr.get_routing_queue(PREMIUM)
+check(lost.calling_party_number is None and lost.outbound_email_address is None and lost.bullseye is None, "a partial PUT loses callingPartyNumber, outboundEmailAddress and bullseye")
+check(lost.acw_settings.wrapup_prompt == "MANDATORY_TIMEOUT" and lost.member_groups == [], "a partial PUT reverts to the defaults")
+
+# Division move and delete.
+sales_q = [d for d in qauthz.get_authorization_divisions(page_size=25).entities if d.name == "Sales"][0]
+qauthz.post_authorization_division_object(sales_q.id, "QUEUE", [made.id])
+check(qr.get_routing_queue(made.id).division.id == sales_q.id, "queue division move")
+qr.delete_routing_queue(made.id)
+expect_error(lambda: qr.get_routing_queue(made.id), 404, "not.found", "deleted queue")
 
 if failures:
     print(f"{len(failures)} of {checks} checks failed")

@@ -2,8 +2,10 @@
 //! first and change second (an error leaves no trace), and build JSON in the real shapes.
 
 pub mod authz;
+pub mod directory;
 pub mod license;
 pub mod org;
+pub mod queues;
 pub mod routing;
 pub mod telephony;
 pub mod users;
@@ -20,6 +22,8 @@ pub fn api_routes() -> Router<AppState> {
         .merge(users::routes())
         .merge(authz::routes())
         .merge(routing::routes())
+        .merge(queues::routes())
+        .merge(directory::routes())
         .merge(license::routes())
         .merge(telephony::routes())
         .merge(org::routes())
