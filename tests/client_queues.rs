@@ -345,7 +345,7 @@ async fn a_settling_queue_answers_not_found() {
     let q = c.create_queue(&named("Settling"), None).await.unwrap();
     let code = c.create_wrapup_code("Settling Code", None).await.unwrap();
     let e = c
-        .add_queue_wrapup_codes(q.id(), &[code.id.clone()])
+        .add_queue_wrapup_codes(q.id(), std::slice::from_ref(&code.id))
         .await
         .unwrap_err();
     assert_eq!(e.kind, ErrorKind::NotFound);
