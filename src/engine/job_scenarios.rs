@@ -39,10 +39,15 @@ impl Scripted {
             .calls
             .clone()
     }
+    /// Logs a call and returns the script to answer it from.
     fn log(&self, call: String) -> std::sync::MutexGuard<'_, Script> {
         let mut s = self.0.lock().unwrap_or_else(|p| p.into_inner());
         s.calls.push(call);
         s
+    }
+    /// Logs a call that always succeeds.
+    fn note(&self, call: &str) {
+        drop(self.log(call.to_string()));
     }
 }
 
@@ -81,9 +86,10 @@ impl Ops for Scripted {
     }
     async fn create_user(&self, _d: &DesiredUser, _pw: Option<&str>) -> Result<UserRef, OpError> {
         let mut s = self.log("create".into());
-        s.create
-            .pop_front()
-            .unwrap_or_else(|| Ok(user("new", 1, UserState::Active)))
+        match s.create.pop_front() {
+            Some(scripted) => scripted,
+            None => Ok(user("new", 1, UserState::Active)),
+        }
     }
     async fn find_by_email(&self, _email: &str) -> Result<Option<UserRef>, OpError> {
         let mut s = self.log("find".into());
@@ -101,59 +107,60 @@ impl Ops for Scripted {
         state: Option<UserState>,
     ) -> Result<UserRef, OpError> {
         let mut s = self.log(format!("patch:v{version}"));
-        s.patch
-            .pop_front()
-            .unwrap_or_else(|| Ok(user(id, version + 1, state.unwrap_or(UserState::Active))))
+        match s.patch.pop_front() {
+            Some(scripted) => scripted,
+            None => Ok(user(id, version + 1, state.unwrap_or(UserState::Active))),
+        }
     }
     async fn move_users(&self, _d: &str, _ids: &[String]) -> Result<(), OpError> {
-        self.log("move".into());
+        self.note("move");
         Ok(())
     }
     async fn grant_role(&self, _r: &str, _ids: &[String], _d: &[Id]) -> Result<(), OpError> {
-        self.log("grant".into());
+        self.note("grant");
         Ok(())
     }
     async fn replace_grants(&self, _id: &str, _g: &[Grant]) -> Result<(), OpError> {
-        self.log("replace_grants".into());
+        self.note("replace_grants");
         Ok(())
     }
     async fn patch_skills(&self, _id: &str, _s: &[Proficiency]) -> Result<(), OpError> {
-        self.log("skills".into());
+        self.note("skills");
         Ok(())
     }
     async fn put_skills(&self, _id: &str, _s: &[Proficiency]) -> Result<(), OpError> {
-        self.log("put_skills".into());
+        self.note("put_skills");
         Ok(())
     }
     async fn patch_languages(&self, _id: &str, _l: &[Proficiency]) -> Result<(), OpError> {
-        self.log("languages".into());
+        self.note("languages");
         Ok(())
     }
     async fn queue_members(&self, _q: &str, _ids: &[String], _rm: bool) -> Result<(), OpError> {
-        self.log("queue".into());
+        self.note("queue");
         Ok(())
     }
     async fn assign_licenses(
         &self,
         wanted: &[(String, Vec<Id>)],
     ) -> Result<Vec<Result<(), String>>, OpError> {
-        self.log("licenses".into());
+        self.note("licenses");
         Ok(wanted.iter().map(|_| Ok(())).collect())
     }
     async fn add_external_id(&self, _id: &str, _x: &ExternalId) -> Result<(), OpError> {
-        self.log("add_external_id".into());
+        self.note("add_external_id");
         Ok(())
     }
     async fn external_ids(&self, _id: &str) -> Result<Vec<ExternalId>, OpError> {
-        self.log("external_ids".into());
+        self.note("external_ids");
         Ok(vec![])
     }
     async fn invite(&self, _id: &str) -> Result<(), OpError> {
-        self.log("invite".into());
+        self.note("invite");
         Ok(())
     }
     async fn read_back(&self, _ids: &[String]) -> Result<Vec<ReadBack>, OpError> {
-        self.log("read_back".into());
+        self.note("read_back");
         Ok(vec![])
     }
 }
@@ -181,7 +188,7 @@ fn create_job(in_doubt: bool) -> Job {
     Job::Primary {
         idx: 0,
         email: "ada@x.com".into(),
-        primary: Primary::Create,
+        primary: Box::new(Primary::Create),
         desired: Some(desired()),
         user: None,
         in_doubt,
@@ -193,10 +200,10 @@ fn update_job(version: i64) -> Job {
     Job::Primary {
         idx: 0,
         email: "ada@x.com".into(),
-        primary: Primary::Update(UserPatch {
+        primary: Box::new(Primary::Update(UserPatch {
             title: Some("Lead".into()),
             ..UserPatch::default()
-        }),
+        })),
         desired: Some(desired()),
         user: Some(("u1".into(), version)),
         in_doubt: false,

@@ -16,7 +16,7 @@ pub enum Job {
     Primary {
         idx: usize,
         email: String,
-        primary: Primary,
+        primary: Box<Primary>,
         desired: Option<Box<DesiredUser>>,
         /// The user's id and version, when it exists.
         user: Option<(String, i64)>,
@@ -32,7 +32,7 @@ pub enum Job {
         user_id: String,
         version: Option<i64>,
         desired: Option<Box<DesiredUser>>,
-        work: RowWork,
+        work: Box<RowWork>,
         /// The manager's user id, or why it is not known.
         manager: Result<String, String>,
     },
@@ -93,7 +93,7 @@ pub async fn run<O: Ops>(ops: &O, job: Job, password: Option<String>) -> Done {
             ..
         } => {
             let (results, user) =
-                primary_job(ops, &email, primary, desired, user, in_doubt, password).await;
+                primary_job(ops, &email, *primary, desired, user, in_doubt, password).await;
             Done::Primary { idx, results, user }
         }
         Job::UserStep {
@@ -106,7 +106,7 @@ pub async fn run<O: Ops>(ops: &O, job: Job, password: Option<String>) -> Done {
             manager,
         } => {
             let (result, version) =
-                user_step_job(ops, step, &user_id, version, desired, work, manager).await;
+                user_step_job(ops, step, &user_id, version, desired, *work, manager).await;
             Done::UserStep {
                 idx,
                 result,

@@ -222,115 +222,118 @@ pub fn work_for(plan: &RowPlan, replace: Replace) -> Option<RowWork> {
             })
         }
         // Update, restore, reactivate: the writing actions left.
-        _ => {
-            let d = plan.desired.as_deref()?;
-            let e = plan.existing.as_ref()?;
-            let restore = plan.action == PlanAction::Restore;
-            // After a restore the user holds nothing: compare against an empty user.
-            let blank;
-            let have: &ExistingUser = if restore {
-                blank = ExistingUser {
-                    grants: vec![],
-                    skills: vec![],
-                    languages: vec![],
-                    queue_ids: vec![],
-                    licenses: vec![],
-                    external_ids: vec![],
-                    phone: None,
-                    extension: None,
-                    ..ExistingUser::clone(e)
-                };
-                &blank
-            } else {
-                e
-            };
-            let (patch, manager) = user_patch(d, have);
-            let primary = match plan.action {
-                PlanAction::Restore => Primary::SetState {
-                    state: UserState::Active,
-                    step: Step::RestoreUser,
-                    then: (!patch.is_empty()).then_some(patch),
-                },
-                PlanAction::Reactivate => Primary::SetState {
-                    state: UserState::Active,
-                    step: Step::ReactivateUser,
-                    then: (!patch.is_empty()).then_some(patch),
-                },
-                _ if patch.is_empty() => Primary::None,
-                _ => Primary::Update(patch),
-            };
-            let grants: Vec<Grant> = if replace.roles {
-                let mut want = d.grants.clone();
-                want.sort();
-                let mut got = have.grants.clone();
-                got.sort();
-                if want == got { vec![] } else { want }
-            } else {
-                d.grants
-                    .iter()
-                    .filter(|g| !have.grants.contains(g))
-                    .cloned()
-                    .collect()
-            };
-            let skills = if replace.skills {
-                let missing = prof_missing(&d.skills, &have.skills);
-                let extra = have
-                    .skills
-                    .iter()
-                    .any(|h| !d.skills.iter().any(|w| w.id == h.id));
-                if missing.is_empty() && !extra {
-                    vec![]
-                } else {
-                    d.skills.clone()
-                }
-            } else {
-                prof_missing(&d.skills, &have.skills)
-            };
-            let languages = prof_missing(&d.languages, &have.languages);
-            let queues_add: Vec<Id> = d
-                .queue_ids
-                .iter()
-                .filter(|q| !have.queue_ids.contains(q))
-                .cloned()
-                .collect();
-            let queues_remove: Vec<Id> = if replace.queues {
-                have.queue_ids
-                    .iter()
-                    .filter(|q| !d.queue_ids.contains(q))
-                    .cloned()
-                    .collect()
-            } else {
-                vec![]
-            };
-            let licenses = d
-                .licenses
-                .iter()
-                .filter(|l| !have.licenses.iter().any(|h| h.eq_ignore_ascii_case(l)))
-                .cloned()
-                .collect();
-            let external_id = d
-                .external_id
-                .as_ref()
-                .is_some_and(|x| !have.external_ids.contains(x));
-            // A restored user comes back in the home division; the engine checks the division
-            // the restore reports and moves the user if needed.
-            let division =
-                (restore || e.division_id != d.division_id).then(|| d.division_id.clone());
-            Some(RowWork {
-                primary,
-                manager,
-                division,
-                grants,
-                skills,
-                languages,
-                queues_add,
-                queues_remove,
-                licenses,
-                external_id,
-                replace,
-            })
-        }
+        _ => changed_work(plan, replace),
     }
+}
+
+/// The work of an update, restore or reactivation: only what differs from the org's user
+/// (everything, after a restore).
+fn changed_work(plan: &RowPlan, replace: Replace) -> Option<RowWork> {
+    let d = plan.desired.as_deref()?;
+    let e = plan.existing.as_ref()?;
+    let restore = plan.action == PlanAction::Restore;
+    // After a restore the user holds nothing: compare against an empty user.
+    let blank;
+    let have: &ExistingUser = if restore {
+        blank = ExistingUser {
+            grants: vec![],
+            skills: vec![],
+            languages: vec![],
+            queue_ids: vec![],
+            licenses: vec![],
+            external_ids: vec![],
+            phone: None,
+            extension: None,
+            ..ExistingUser::clone(e)
+        };
+        &blank
+    } else {
+        e
+    };
+    let (patch, manager) = user_patch(d, have);
+    let primary = match plan.action {
+        PlanAction::Restore => Primary::SetState {
+            state: UserState::Active,
+            step: Step::RestoreUser,
+            then: (!patch.is_empty()).then_some(patch),
+        },
+        PlanAction::Reactivate => Primary::SetState {
+            state: UserState::Active,
+            step: Step::ReactivateUser,
+            then: (!patch.is_empty()).then_some(patch),
+        },
+        _ if patch.is_empty() => Primary::None,
+        _ => Primary::Update(patch),
+    };
+    let grants: Vec<Grant> = if replace.roles {
+        let mut want = d.grants.clone();
+        want.sort();
+        let mut got = have.grants.clone();
+        got.sort();
+        if want == got { vec![] } else { want }
+    } else {
+        d.grants
+            .iter()
+            .filter(|g| !have.grants.contains(g))
+            .cloned()
+            .collect()
+    };
+    let skills = if replace.skills {
+        let missing = prof_missing(&d.skills, &have.skills);
+        let extra = have
+            .skills
+            .iter()
+            .any(|h| !d.skills.iter().any(|w| w.id == h.id));
+        if missing.is_empty() && !extra {
+            vec![]
+        } else {
+            d.skills.clone()
+        }
+    } else {
+        prof_missing(&d.skills, &have.skills)
+    };
+    let languages = prof_missing(&d.languages, &have.languages);
+    let queues_add: Vec<Id> = d
+        .queue_ids
+        .iter()
+        .filter(|q| !have.queue_ids.contains(q))
+        .cloned()
+        .collect();
+    let queues_remove: Vec<Id> = if replace.queues {
+        have.queue_ids
+            .iter()
+            .filter(|q| !d.queue_ids.contains(q))
+            .cloned()
+            .collect()
+    } else {
+        vec![]
+    };
+    let licenses = d
+        .licenses
+        .iter()
+        .filter(|l| !have.licenses.iter().any(|h| h.eq_ignore_ascii_case(l)))
+        .cloned()
+        .collect();
+    let external_id = d
+        .external_id
+        .as_ref()
+        .is_some_and(|x| !have.external_ids.contains(x));
+    // A restored user comes back in the home division; the engine checks the division
+    // the restore reports and moves the user if needed.
+    let division = (restore || e.division_id != d.division_id).then(|| d.division_id.clone());
+    Some(RowWork {
+        primary,
+        manager,
+        division,
+        grants,
+        skills,
+        languages,
+        queues_add,
+        queues_remove,
+        licenses,
+        external_id,
+        replace,
+    })
 }
 
 /// Field differences for the user PATCH; a manager that is a row of this file is returned

@@ -173,7 +173,7 @@ impl Scheduler {
                 Job::Primary {
                     idx,
                     email: row.plan.email.to_string(),
-                    primary: row.work.primary.clone(),
+                    primary: Box::new(row.work.primary.clone()),
                     desired: row.plan.desired.clone(),
                     user: row.user_id.clone().zip(row.version),
                     in_doubt: row
@@ -191,7 +191,7 @@ impl Scheduler {
                     user_id: row.user_id.clone().unwrap_or_default(),
                     version: row.version,
                     desired: row.plan.desired.clone(),
-                    work: row.work.clone(),
+                    work: Box::new(row.work.clone()),
                     manager: self
                         .manager_id(idx)
                         .ok_or_else(|| self.manager_missing(idx)),

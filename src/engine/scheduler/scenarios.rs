@@ -398,7 +398,7 @@ fn a_report_whose_manager_failed_fails_at_its_manager_step_naming_that_row() {
     h.start();
     let report_create = h.take(|j| matches!(j, Job::Primary { idx: 1, .. }));
     h.answer(success(&report_create));
-    let manager_create = h.take(|j| matches!(j, Job::Primary { idx: 0, .. }));
+    let _manager_create = h.take(|j| matches!(j, Job::Primary { idx: 0, .. }));
     h.answer(Done::Primary {
         idx: 0,
         results: vec![op_error(400, OpKind::Other, "bad name").step_result(Step::CreateUser)],
@@ -633,9 +633,11 @@ fn groups_flush_when_full_and_when_no_other_row_can_join() {
         .all_sent
         .iter()
         .filter_map(|j| match j {
-            Job::Group { key, members, .. } if matches!(key, GroupKey::QueueAdd(_)) => {
-                Some(members.len())
-            }
+            Job::Group {
+                key: GroupKey::QueueAdd(_),
+                members,
+                ..
+            } => Some(members.len()),
             _ => None,
         })
         .collect();
