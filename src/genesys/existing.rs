@@ -285,9 +285,13 @@ impl Client {
         emails.dedup();
         // Emails in bulk searches and external ids one lookup each, all at once; then one
         // detail fetch for everyone found.
-        let by_email = futures::stream::iter(emails.chunks(SEARCH_VALUES_PER_CALL))
+        let batches: Vec<Vec<String>> = emails
+            .chunks(SEARCH_VALUES_PER_CALL)
+            .map(<[String]>::to_vec)
+            .collect();
+        let by_email = futures::stream::iter(batches)
             .map(|batch| async move {
-                let users = self.search_users_exact("email", batch, &[]).await?;
+                let users = self.search_users_exact("email", &batch, &[]).await?;
                 looked(Looked {
                     emails: batch.iter().map(|e| e.to_lowercase()).collect(),
                     external_ids: Vec::new(),

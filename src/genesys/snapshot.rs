@@ -69,6 +69,7 @@ fn done(progress: &(impl Fn(LoadProgress) + Sync), resource: &str, n: usize) {
         loaded: n,
         total: Some(n),
         done: true,
+        left_s: None,
     });
 }
 
@@ -125,6 +126,7 @@ pub async fn load_snapshot_observed(
             loaded: at,
             total: Some(identities),
             done: false,
+            left_s: None,
         });
     };
     progress(LoadProgress {
@@ -132,6 +134,7 @@ pub async fn load_snapshot_observed(
         loaded: 0,
         total: Some(identities),
         done: false,
+        left_s: None,
     });
     for r in RESOURCES {
         progress(LoadProgress {
@@ -139,6 +142,7 @@ pub async fn load_snapshot_observed(
             loaded: 0,
             total: None,
             done: false,
+            left_s: None,
         });
     }
     let p = &progress;

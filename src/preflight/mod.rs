@@ -10,6 +10,7 @@
 
 pub mod cells;
 mod org;
+pub mod partial;
 pub mod rules;
 
 pub use org::{norm as normalize_name, suggest};
