@@ -52,7 +52,7 @@ fn draw_summary(f: &mut Frame, app: &App, s: &Session, area: Rect) {
     if app.load.loading && s.checking_count > 0 {
         second.push(Span::styled(
             format!(
-                "org loading: {} · {} rows checking · Esc stops  ",
+                "org loading: {} · {} checking · Esc stops  ",
                 super::load::counters(app),
                 crate::model::fmt_count(s.checking_count)
             ),
