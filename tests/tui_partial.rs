@@ -41,13 +41,14 @@ fn ext(k: &str) -> ExternalId {
 }
 
 /// Every email searched (eve's finds a user), ben's external id answered (no one); cy's
-/// lookup still out.
+/// external id still out.
 fn answered_so_far() -> Answered {
     let mut a = Answered::default();
     let emails: Vec<String> = [
         "ana@example.com",
         "ben@example.com",
         "cy@example.com",
+        "dee@example",
         "eve@example.com",
     ]
     .map(String::from)
@@ -102,10 +103,6 @@ fn codes(app: &App, i: usize) -> Vec<FindingCode> {
     s.findings_of(i).map(|f| f.code).collect()
 }
 
-fn status(app: &App, i: usize) -> PlanAction {
-    app.session.as_ref().unwrap().status(i)
-}
-
 #[test]
 fn the_first_partial_opens_the_table_with_the_files_own_checks() {
     let mut app = loading((100, 30));
@@ -147,7 +144,7 @@ fn later_partials_fill_in_list_findings_and_settled_rows() {
     // cy: its external id is still out.
     assert!(s.is_checking(2));
     assert_eq!(s.status(2), PlanAction::Blocked);
-    // dee: nothing to look up; the invalid email blocks it.
+    // dee: searched (it has an @), found no one; the invalid email blocks it.
     assert!(!s.is_checking(3));
     // eve: her email found a user, whose detail comes with the full snapshot.
     assert!(s.is_checking(4));
