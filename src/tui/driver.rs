@@ -262,9 +262,11 @@ impl<B: Backend> Driver<B> {
                     .load(path.clone(), target, inbox, cancel.clone());
                 let data_dir = self.data_dir.clone();
                 self.jobs.push(Box::pin(async move {
+                    // A stopped load says nothing more (`update` already said what was kept).
                     let res = tokio::select! {
-                        r = fut => r,
+                        biased;
                         _ = cancel.cancelled() => return Vec::new(),
+                        r = fut => r,
                     };
                     match res {
                         Ok(l) => {
