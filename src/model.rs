@@ -320,10 +320,12 @@ pub enum FindingCode {
     DeletedUser,
     InactiveUser,
     UnknownColumn,
+    /// The org part of the check did not finish for this row (its load was cancelled).
+    OrgNotChecked,
 }
 
 impl FindingCode {
-    pub const ALL: [FindingCode; 26] = [
+    pub const ALL: [FindingCode; 27] = [
         FindingCode::MissingField,
         FindingCode::InvalidEmail,
         FindingCode::InvalidPhone,
@@ -350,6 +352,7 @@ impl FindingCode {
         FindingCode::DeletedUser,
         FindingCode::InactiveUser,
         FindingCode::UnknownColumn,
+        FindingCode::OrgNotChecked,
     ];
 
     /// The stable identifier, e.g. `unknown_skill`.
@@ -381,6 +384,7 @@ impl FindingCode {
             FindingCode::DeletedUser => "deleted_user",
             FindingCode::InactiveUser => "inactive_user",
             FindingCode::UnknownColumn => "unknown_column",
+            FindingCode::OrgNotChecked => "org_not_checked",
         }
     }
 
@@ -930,6 +934,9 @@ pub struct LoadProgress {
     pub loaded: usize,
     pub total: Option<usize>,
     pub done: bool,
+    /// Seconds left at the pace so far, when the loader can tell.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left_s: Option<u64>,
 }
 
 /// Arbitrary extra key/values (e.g. unknown columns) in stable order.
@@ -952,6 +959,28 @@ pub fn sanitize(s: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// `20000` → `20,000`.
+pub fn fmt_count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `1 min left`, `40 s left`.
+pub fn fmt_left(secs: u64) -> String {
+    if secs < 60 {
+        format!("{secs} s left")
+    } else {
+        format!("{} min left", secs.div_ceil(60))
+    }
 }
 
 #[cfg(test)]

@@ -74,7 +74,8 @@ async fn load_fix_skip_run_fail_retry_done() {
         d.exec_cmd(c);
     }
     assert!(
-        d.run_until(500, |a| a.session.is_some() || a.load.error.is_some())
+        d.run_until(100_000, |a| (a.session.is_some() && !a.load.loading)
+            || a.load.error.is_some())
             .await
     );
     assert_eq!(d.app.load.error, None);

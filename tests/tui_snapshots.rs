@@ -74,6 +74,7 @@ fn load_screen() {
                     loaded: l,
                     total: t,
                     done: d,
+                    left_s: None,
                 })],
             );
         }

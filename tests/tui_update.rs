@@ -369,6 +369,7 @@ fn load_screen_input_completion_recent_and_profile() {
             loaded: 3,
             total: Some(9),
             done: false,
+            left_s: None,
         })],
     );
     assert_eq!(app.load.progress["users"].loaded, 3);

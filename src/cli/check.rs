@@ -4,7 +4,7 @@
 use super::{ConnectArgs, Exit, connect};
 use crate::genesys::load_snapshot;
 use crate::model::{ExternalId, Field, Finding, FindingCode, HireList, Severity, sanitize};
-use crate::preflight::{self, CheckOptions, CheckResult, rules::parse_external_id};
+use crate::preflight::{self, CheckOptions, CheckResult};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -26,46 +26,22 @@ pub struct Args {
     pub format: Format,
 }
 
-/// Emails (rows and managers) and external ids the snapshot must look up.
-/// Before a load that will take more than a minute, says so and why: external ids are looked
-/// up one request each (the API has no bulk form), at the pool's rate. The per-token rate
-/// comes from the org's limits (one request); without it, the API's default (300/min).
+/// Before a load that will take more than a minute, says so on stderr and why (see
+/// [`super::progress::slow_load_note`]). The per-token rate comes from the org's limits
+/// (one request); without it, the API's default (300/min).
 pub async fn warn_if_slow_load(
     client: &crate::genesys::Client,
     emails: &[String],
     ext: &[ExternalId],
     command: &str,
 ) {
-    // Fixed reads (org, divisions, roles, skills, queues, licences, telephony…) and one
-    // search per 50 emails, besides the lookups.
-    let reads = ext.len() + emails.len().div_ceil(50) + 40;
-    if reads < 300 {
+    if super::progress::snapshot_reads(emails.len(), ext.len()) < 300 {
         return;
     }
-    let per_token = match client.token_rate_per_minute().await {
-        Ok(Some(n)) => f64::from(n),
-        _ => 300.0,
-    };
+    let per_token = client.token_rate_per_minute().await.ok().flatten();
     let (_, tokens) = client.tokens();
-    let per_s = per_token / 60.0 * tokens as f64;
-    let secs = reads as f64 / per_s.max(0.1);
-    if secs > 60.0 {
-        eprintln!(
-            "onboard {command}: loading the org will take about {}: {} external ids are looked up one request each (the API has no bulk lookup), {} reads in all at up to {:.0} requests/s ({tokens} token(s) of {per_token:.0}/min; --tokens raises it)",
-            fmt_minutes(secs),
-            ext.len(),
-            reads,
-            per_s
-        );
-    }
-}
-
-fn fmt_minutes(secs: f64) -> String {
-    let m = (secs / 60.0).ceil() as u64;
-    if m >= 120 {
-        format!("{} h {} min", m / 60, m % 60)
-    } else {
-        format!("{m} min")
+    if let Some(note) = super::progress::slow_load_note(emails, ext, per_token, tokens) {
+        eprintln!("onboard {command}: {note}");
     }
 }
 
@@ -93,25 +69,10 @@ pub fn scope_snapshot(
     opts.memberships_of = (!every_membership).then_some(queues);
 }
 
+/// The emails and external ids the snapshot must look up (see
+/// [`preflight::partial::lookups`]).
 pub fn lookups(list: &HireList) -> (Vec<String>, Vec<ExternalId>) {
-    let mut emails = BTreeSet::new();
-    let mut ext = BTreeSet::new();
-    for row in &list.rows {
-        // A cell over its length limit is an error of its own and is never sent as a
-        // search (a 10 MB "email" would fail the snapshot before pre-flight could say so).
-        let usable = |f: Field, c: &str| !preflight::cells::over_limit(Some(f), c);
-        for f in [Field::Email, Field::ManagerEmail] {
-            let e = list.cell(row, f);
-            if !e.is_empty() && e.contains('@') && usable(f, e) {
-                emails.insert(e.to_lowercase());
-            }
-        }
-        let x = list.cell(row, Field::ExternalId);
-        if let Some(x) = parse_external_id(x).filter(|_| usable(Field::ExternalId, x)) {
-            ext.insert(x);
-        }
-    }
-    (emails.into_iter().collect(), ext.into_iter().collect())
+    preflight::partial::lookups(list)
 }
 
 pub async fn run(args: Args) -> Exit {
@@ -133,7 +94,11 @@ pub async fn run(args: Args) -> Exit {
     warn_if_slow_load(&conn.client, &emails, &ext, "check").await;
     let mut opts = conn.snapshot_options();
     scope_snapshot(&mut opts, &list, false);
-    let snapshot = match load_snapshot(&conn.client, &emails, &ext, &opts, |_| {}).await {
+    // Live progress on stderr (a line redrawn on a terminal); stdout carries the report.
+    let progress = super::progress::StderrProgress::new();
+    let loaded = load_snapshot(&conn.client, &emails, &ext, &opts, |p| progress.report(p)).await;
+    progress.finish();
+    let snapshot = match loaded {
         Ok(s) => s,
         Err(e) => {
             eprintln!(

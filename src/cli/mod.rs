@@ -8,6 +8,7 @@ pub mod check;
 pub mod connect;
 pub mod login;
 pub mod profiles;
+pub mod progress;
 
 pub use connect::{ConnectEnv, ConnectError, Connection, connect, connect_verified, connect_with};
 use std::process::ExitCode;
@@ -15,6 +16,7 @@ use std::process::ExitCode;
 pub mod demo;
 pub mod sim;
 pub mod tui;
+mod tui_load;
 
 /// Writes command output to stdout. A closed pipe (`onboard check … | head`) is not an
 /// error worth a panic: the reader has what it wanted.

@@ -7,11 +7,11 @@
 
 use super::{ConnectArgs, Exit};
 use crate::engine::{self, EngineConfig};
-use crate::genesys::{self, Client, SnapshotOptions};
-use crate::model::{ExternalId, Field, LoadProgress, Plan};
+use crate::genesys::{Client, SnapshotOptions};
+use crate::model::Plan;
 use crate::preflight::{self, CheckOptions};
 use crate::tui::app::Target;
-use crate::tui::driver::{Progress, RunControl, Services, StartedRun};
+use crate::tui::driver::{LoadInbox, RunControl, Services, StartedRun};
 use crate::tui::msg::Loaded;
 use crate::tui::terminal::{TuiOptions, run as run_terminal};
 use futures::FutureExt;
@@ -88,43 +88,6 @@ fn resolve(spec: &OrgSpec) -> Result<(Client, SnapshotOptions), String> {
     }
 }
 
-/// Emails and external ids the list names (the users the snapshot must look up).
-fn identities(list: &crate::model::HireList) -> (Vec<String>, Vec<ExternalId>) {
-    let mut emails = Vec::new();
-    let mut ext = Vec::new();
-    for r in &list.rows {
-        let e = list.cell(r, Field::Email);
-        if !e.is_empty() {
-            emails.push(e.to_string());
-        }
-        let m = list.cell(r, Field::ManagerEmail);
-        if !m.is_empty() {
-            emails.push(m.to_string());
-        }
-        if let Some(x) = preflight::rules::parse_external_id(list.cell(r, Field::ExternalId)) {
-            ext.push(x);
-        }
-    }
-    emails.sort_by_key(|e| e.to_lowercase());
-    emails.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-    ext.sort();
-    ext.dedup();
-    (emails, ext)
-}
-
-async fn snapshot(
-    client: Client,
-    emails: Vec<String>,
-    ext: Vec<ExternalId>,
-    opts: SnapshotOptions,
-    progress: Progress,
-) -> Result<crate::model::OrgSnapshot, String> {
-    let cb = move |p: LoadProgress| progress(p);
-    genesys::load_snapshot(&client, &emails, &ext, &opts, cb)
-        .await
-        .map_err(|e| format!("cannot load the org: {e}"))
-}
-
 /// Requests per second the whole token pool may make: the per-token limit (the org's limits
 /// endpoint, else the last rate-limit headers; Genesys counts per minute) times the pool's
 /// size, since further tokens are minted as the run needs them.
@@ -140,12 +103,27 @@ async fn allowed_per_s(client: &Client) -> Option<f64> {
     per_token.map(|n| n / 60.0 * size as f64)
 }
 
+/// The run journal and lock for this (org, list) under `data_dir`, and their binding.
+fn journal_for(
+    data_dir: Option<&std::path::Path>,
+    snapshot: &crate::model::OrgSnapshot,
+    bytes: &[u8],
+) -> Option<(PathBuf, PathBuf, engine::JournalBinding)> {
+    let d = data_dir?;
+    let binding = engine::JournalBinding::for_list(snapshot, bytes)?;
+    Some((
+        engine::default_journal_path(d, &binding.org_id, bytes),
+        engine::default_lock_path(d, &binding.org_id, bytes),
+        binding,
+    ))
+}
+
 impl Services for LiveServices {
     fn load(
         &self,
         path: PathBuf,
         target: usize,
-        progress: Progress,
+        inbox: LoadInbox,
         cancel: CancellationToken,
     ) -> LocalBoxFuture<'static, Result<Loaded, String>> {
         let spec = self.orgs.get(target).cloned();
@@ -168,29 +146,46 @@ impl Services for LiveServices {
             })
             .await
             .map_err(|e| format!("reading {} failed: {e}", path.display()))??;
-            let (client, opts) = resolve(&spec)?;
-            let (emails, ext) = identities(&list);
+            let (client, mut opts) = resolve(&spec)?;
+            super::check::scope_snapshot(&mut opts, &list, false);
+            let list = Arc::new(list);
+            let bytes = Arc::new(bytes);
+            // Runs may start once the org is known (after Esc, the checked rows can run).
+            let on_lists = {
+                let (client, current, data_dir, bytes) = (
+                    client.clone(),
+                    current.clone(),
+                    data_dir.clone(),
+                    bytes.clone(),
+                );
+                move |lists: &crate::model::OrgSnapshot| {
+                    let journal = journal_for(data_dir.as_deref(), lists, &bytes);
+                    if let Ok(mut c) = current.lock() {
+                        *c = Some(Current { client, journal });
+                    }
+                }
+            };
+            let load = super::tui_load::load_progressively(
+                client.clone(),
+                opts,
+                path.clone(),
+                list.clone(),
+                &inbox,
+                allowed_per_s(&client),
+                on_lists,
+            );
             let snapshot = tokio::select! {
-                s = snapshot(client.clone(), emails, ext, opts, progress) => s?,
+                s = load => s?,
                 _ = cancel.cancelled() => return Err("loading cancelled".into()),
             };
+            let list = Arc::unwrap_or_clone(list);
             let (list, snapshot, result) = tokio::task::spawn_blocking(move || {
                 let result = preflight::check_all(&list, &snapshot, &CheckOptions::new());
                 (list, snapshot, result)
             })
             .await
             .map_err(|e| format!("pre-flight failed: {e}"))?;
-            let journal = match (
-                &data_dir,
-                engine::JournalBinding::for_list(&snapshot, &bytes),
-            ) {
-                (Some(d), Some(binding)) => Some((
-                    engine::default_journal_path(d, &binding.org_id, &bytes),
-                    engine::default_lock_path(d, &binding.org_id, &bytes),
-                    binding,
-                )),
-                _ => None,
-            };
+            let journal = journal_for(data_dir.as_deref(), &snapshot, &bytes);
             let allowed = allowed_per_s(&client).await;
             if let Ok(mut c) = current.lock() {
                 *c = Some(Current { client, journal });

@@ -5,6 +5,7 @@ use super::client::Client;
 use super::dto::User;
 use super::error::{ApiError, ErrorKind};
 use super::routing::QUEUE_MEMBERS_MAX;
+use super::users::SEARCH_VALUES_PER_CALL;
 use crate::model::{ExistingUser, ExternalId, Grant, Proficiency, Queue};
 use futures::{StreamExt, TryStreamExt};
 use std::collections::{BTreeMap, BTreeSet};
@@ -233,43 +234,12 @@ impl Client {
             Some(s) => to_prof(s),
             None => or_empty(self.user_languages(&u.id).await)?,
         };
-        let (phone, extension) = u.phone_and_extension();
         let mut lic = licenses.get(&u.id).cloned().unwrap_or_default();
         lic.sort();
         lic.dedup();
-        Ok(ExistingUser {
-            state: u.state(),
-            email: u.email().to_string(),
-            version: u.version.unwrap_or(0),
-            division_id: u
-                .division
-                .as_ref()
-                .map(|d| d.id.clone())
-                .unwrap_or_default()
-                .into(),
-            department: u.department.clone().filter(|s| !s.is_empty()),
-            title: u.title.clone().filter(|s| !s.is_empty()),
-            manager_id: u
-                .manager
-                .as_ref()
-                .filter(|m| !m.id.is_empty())
-                .map(|m| m.id.as_str().into()),
-            phone,
-            extension,
-            grants,
-            skills,
-            languages,
-            queue_ids: queues.into_iter().map(Into::into).collect(),
-            licenses: lic.into_iter().map(Into::into).collect(),
-            external_ids: ext,
-            addresses: u
-                .addresses
-                .iter()
-                .map(super::dto::Contact::to_raw)
-                .collect(),
-            id: u.id.into(),
-            name: u.name,
-        })
+        Ok(existing_from(
+            u, grants, skills, languages, queues, lic, ext,
+        ))
     }
 
     /// The users named by these emails or external ids, in any state (deleted included),
@@ -292,29 +262,70 @@ impl Client {
         external_ids: &[ExternalId],
         queues: Option<&[Queue]>,
     ) -> Result<Vec<ExistingUser>, ApiError> {
+        self.find_existing_users_observed(emails, external_ids, queues, &|_| {})
+            .await
+    }
+
+    /// [`Client::find_existing_users_with`], telling `looked` about every lookup as it
+    /// finishes (a search of up to [`SEARCH_VALUES_PER_CALL`] emails, or one external id),
+    /// so a caller can act on the identities already answered before the slow rest is done.
+    /// The requests are the same: lookups first, then one detail fetch for everyone found.
+    pub async fn find_existing_users_observed(
+        &self,
+        emails: &[String],
+        external_ids: &[ExternalId],
+        queues: Option<&[Queue]>,
+        looked: &(dyn Fn(Looked) + Send + Sync),
+    ) -> Result<Vec<ExistingUser>, ApiError> {
         let mut todo: Vec<ExternalId> = external_ids.to_vec();
         todo.sort();
         todo.dedup();
+        let mut emails: Vec<String> = emails.iter().filter(|e| !e.is_empty()).cloned().collect();
+        emails.sort();
+        emails.dedup();
         // Emails in bulk searches and external ids one lookup each, all at once; then one
         // detail fetch for everyone found.
-        let (by_email, by_ext) = futures::try_join!(
-            self.search_users_exact("email", emails, &[]),
-            futures::stream::iter(todo)
-                .map(|e| async move {
-                    let u = self.user_by_external_id(&e.authority, &e.key).await?;
-                    Ok::<_, ApiError>(u.map(|u| (u, e)))
-                })
-                .buffered(DETAIL_CONCURRENCY)
-                .try_collect::<Vec<Option<(User, ExternalId)>>>()
-        )?;
+        let batches: Vec<Vec<String>> = emails
+            .chunks(SEARCH_VALUES_PER_CALL)
+            .map(<[String]>::to_vec)
+            .collect();
+        let by_email = futures::stream::iter(batches)
+            .map(|batch| async move {
+                let users = self.search_users_exact("email", &batch, &[]).await?;
+                looked(Looked {
+                    emails: batch.iter().map(|e| e.to_lowercase()).collect(),
+                    external_ids: Vec::new(),
+                    found: users.iter().map(lookup_view).collect(),
+                });
+                Ok::<_, ApiError>(users)
+            })
+            .buffer_unordered(4)
+            .try_collect::<Vec<Vec<User>>>();
+        let by_ext = futures::stream::iter(todo)
+            .map(|e| async move {
+                let u = self.user_by_external_id(&e.authority, &e.key).await?;
+                looked(Looked {
+                    emails: Vec::new(),
+                    external_ids: vec![e.clone()],
+                    found: u.iter().map(lookup_view).collect(),
+                });
+                Ok::<_, ApiError>(u.map(|u| (u, e)))
+            })
+            .buffer_unordered(LOOKUP_CONCURRENCY)
+            .try_collect::<Vec<Option<(User, ExternalId)>>>();
+        let (by_email, by_ext) = futures::try_join!(by_email, by_ext)?;
         // Every external id of the list was looked up, so who holds which is known: no
         // per-user external-id read is needed.
         let mut known_ext: BTreeMap<String, Vec<ExternalId>> = BTreeMap::new();
         for (u, e) in by_ext.iter().flatten() {
             known_ext.entry(u.id.clone()).or_default().push(e.clone());
         }
+        for v in known_ext.values_mut() {
+            v.sort();
+        }
         let ids: Vec<String> = by_email
             .into_iter()
+            .flatten()
             .chain(by_ext.into_iter().flatten().map(|(u, _)| u))
             .map(|u| u.id)
             .collect::<BTreeSet<_>>()
@@ -330,5 +341,84 @@ impl Client {
                 .then(a.id.cmp(&b.id))
         });
         Ok(out)
+    }
+}
+
+/// External-id lookups in flight at once: one request each (the API has no bulk form), so
+/// enough of them to keep every token of the pool busy (the limiter paces them).
+const LOOKUP_CONCURRENCY: usize = 32;
+
+/// One identity lookup that finished (see [`Client::find_existing_users_observed`]).
+#[derive(Debug, Clone, Default)]
+pub struct Looked {
+    /// The emails (lowercased) this search answered for.
+    pub emails: Vec<String>,
+    /// The external ids this lookup answered for.
+    pub external_ids: Vec<ExternalId>,
+    /// The users it found, as the lookup returned them: identity, state, division and
+    /// the fields of the user record, but no grants, queues, licences or external ids yet
+    /// (those come with the detail fetch). Enough to name a manager; never enough to plan
+    /// the row of that user.
+    pub found: Vec<ExistingUser>,
+}
+
+/// A user as a lookup returned it (see [`Looked::found`]).
+fn lookup_view(u: &User) -> ExistingUser {
+    let skills = u.skills.as_deref().map(to_prof).unwrap_or_default();
+    let languages = u.languages.as_deref().map(to_prof).unwrap_or_default();
+    existing_from(
+        u.clone(),
+        Vec::new(),
+        skills,
+        languages,
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    )
+}
+
+/// The provisioning view of `u` with the details read beside it.
+fn existing_from(
+    u: User,
+    grants: Vec<Grant>,
+    skills: Vec<Proficiency>,
+    languages: Vec<Proficiency>,
+    queues: Vec<String>,
+    licenses: Vec<String>,
+    external_ids: Vec<ExternalId>,
+) -> ExistingUser {
+    let (phone, extension) = u.phone_and_extension();
+    ExistingUser {
+        state: u.state(),
+        email: u.email().to_string(),
+        version: u.version.unwrap_or(0),
+        division_id: u
+            .division
+            .as_ref()
+            .map(|d| d.id.clone())
+            .unwrap_or_default()
+            .into(),
+        department: u.department.clone().filter(|s| !s.is_empty()),
+        title: u.title.clone().filter(|s| !s.is_empty()),
+        manager_id: u
+            .manager
+            .as_ref()
+            .filter(|m| !m.id.is_empty())
+            .map(|m| m.id.as_str().into()),
+        phone,
+        extension,
+        grants,
+        skills,
+        languages,
+        queue_ids: queues.into_iter().map(Into::into).collect(),
+        licenses: licenses.into_iter().map(Into::into).collect(),
+        external_ids,
+        addresses: u
+            .addresses
+            .iter()
+            .map(super::dto::Contact::to_raw)
+            .collect(),
+        id: u.id.into(),
+        name: u.name,
     }
 }

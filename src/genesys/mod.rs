@@ -36,10 +36,13 @@ pub mod users;
 
 pub use client::{Client, ClientConfig};
 pub use error::{ApiError, ErrorDetail, ErrorKind};
+pub use existing::Looked;
 pub use licensing::{BilledSeats, LicenseChange};
 pub use limiter::RateInfo;
 pub use org::OrgIdentity;
 pub use region::{Endpoints, REGIONS, region_endpoints, url_endpoints};
 pub use secret::Secret;
-pub use snapshot::{SnapshotOptions, load_snapshot};
+pub use snapshot::{
+    IDENTITIES, SnapshotEvent, SnapshotOptions, load_snapshot, load_snapshot_observed,
+};
 pub use telephony::{DEFAULT_TRUNK_CHANNELS_KEY, DidFilter, trunk_channels};

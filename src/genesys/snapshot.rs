@@ -3,7 +3,9 @@
 
 use super::client::Client;
 use super::error::{ApiError, ErrorKind};
+use super::existing::Looked;
 use super::telephony::{DEFAULT_TRUNK_CHANNELS_KEY, DidFilter, trunk_channels};
+use super::users::SEARCH_VALUES_PER_CALL;
 use crate::model::{
     AssignedNumber, ExternalId, FigureSource, License, LoadProgress, NumberPool, OrgSnapshot,
     Queue, Seats, Trunk,
@@ -43,6 +45,10 @@ impl Default for SnapshotOptions {
     }
 }
 
+/// The progress resource counting identity lookups: one per external id, one per search of
+/// up to [`SEARCH_VALUES_PER_CALL`] emails.
+pub const IDENTITIES: &str = "identities";
+
 /// Resources the snapshot reports progress for, in display order.
 pub const RESOURCES: [&str; 10] = [
     "divisions",
@@ -63,6 +69,7 @@ fn done(progress: &(impl Fn(LoadProgress) + Sync), resource: &str, n: usize) {
         loaded: n,
         total: Some(n),
         done: true,
+        left_s: None,
     });
 }
 
@@ -78,161 +85,222 @@ pub async fn load_snapshot(
     opts: &SnapshotOptions,
     progress: impl Fn(LoadProgress) + Send + Sync,
 ) -> Result<OrgSnapshot, ApiError> {
+    let observe = |e: SnapshotEvent| {
+        if let SnapshotEvent::Progress(p) = e {
+            progress(p);
+        }
+    };
+    load_snapshot_observed(client, emails, external_ids, opts, &observe).await
+}
+
+/// What [`load_snapshot_observed`] tells its observer while it loads.
+#[derive(Debug)]
+pub enum SnapshotEvent {
+    /// A resource started, moved on or finished.
+    Progress(LoadProgress),
+    /// Every org list is loaded (divisions, roles, skills, languages, queues, licences,
+    /// telephony): the snapshot without its users. Before any identity is settled.
+    Lists(Box<OrgSnapshot>),
+    /// An identity lookup finished (see [`Looked`]).
+    Looked(Looked),
+}
+
+/// [`load_snapshot`], telling `observe` about each list as the lists are loaded and each
+/// identity lookup as it finishes, so a screen can show what is known before the slow
+/// per-row lookups end. The requests are the same as [`load_snapshot`]'s.
+pub async fn load_snapshot_observed(
+    client: &Client,
+    emails: &[String],
+    external_ids: &[ExternalId],
+    opts: &SnapshotOptions,
+    observe: &(dyn Fn(SnapshotEvent) + Send + Sync),
+) -> Result<OrgSnapshot, ApiError> {
+    let progress = |p: LoadProgress| observe(SnapshotEvent::Progress(p));
+    let identities = external_ids.len() + emails.len().div_ceil(SEARCH_VALUES_PER_CALL);
+    let looked_so_far = std::sync::atomic::AtomicUsize::new(0);
+    let on_looked = |l: Looked| {
+        let at = looked_so_far.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        observe(SnapshotEvent::Looked(l));
+        progress(LoadProgress {
+            resource: IDENTITIES.to_string(),
+            loaded: at,
+            total: Some(identities),
+            done: false,
+            left_s: None,
+        });
+    };
+    progress(LoadProgress {
+        resource: IDENTITIES.to_string(),
+        loaded: 0,
+        total: Some(identities),
+        done: false,
+        left_s: None,
+    });
     for r in RESOURCES {
         progress(LoadProgress {
             resource: r.to_string(),
             loaded: 0,
             total: None,
             done: false,
+            left_s: None,
         });
     }
     let p = &progress;
     let queues_once = client.list_queues().shared();
-    let (org, divisions, roles, skills, languages, queues, licenses, trunks, dids, exts, users) = futures::try_join!(
-        client.org_identity(),
-        async {
-            let v = client.divisions_with_home().await?;
-            done(p, "divisions", v.len());
-            Ok::<_, ApiError>(v)
-        },
-        async {
-            let v = client.list_roles().await?;
-            done(p, "roles", v.len());
-            Ok(v)
-        },
-        async {
-            let v = client.list_skills().await?;
-            done(p, "skills", v.len());
-            Ok(v)
-        },
-        async {
-            let v = client.list_languages().await?;
-            done(p, "languages", v.len());
-            Ok(v)
-        },
-        async {
-            let v = queues_once.clone().await?;
-            done(p, "queues", v.len());
-            Ok(v)
-        },
-        async {
-            let v = load_licenses(client, opts).await?;
-            done(p, "licenses", v.len());
-            Ok(v)
-        },
-        async {
-            if !opts.telephony {
-                done(p, "trunks", 0);
-                return Ok(Vec::new());
-            }
-            let v = load_trunks(client, opts).await?;
-            done(p, "trunks", v.len());
-            Ok(v)
-        },
-        async {
-            if !opts.telephony {
-                done(p, "dids", 0);
-                return Ok((Vec::new(), Vec::new()));
-            }
-            let (pools, dids) = futures::try_join!(
-                client.did_pools(),
-                client.dids(DidFilter::AssignedAndUnassigned, None)
-            )?;
-            done(p, "dids", dids.len());
-            Ok((pools, dids))
-        },
-        async {
-            if !opts.telephony {
-                done(p, "extensions", 0);
-                return Ok((Vec::new(), Vec::new()));
-            }
-            let (pools, exts) = futures::try_join!(client.extension_pools(), client.extensions())?;
-            done(p, "extensions", exts.len());
-            Ok((pools, exts))
-        },
-        async {
-            let queues = queues_once.clone().await?;
-            let queues: Vec<Queue> = match &opts.memberships_of {
-                Some(names) => queues
-                    .into_iter()
-                    .filter(|q| names.contains(&q.name.to_lowercase()))
-                    .collect(),
-                None => queues,
-            };
-            let v = client
-                .find_existing_users_with(emails, external_ids, Some(&queues))
-                .await?;
-            done(p, "users", v.len());
-            Ok(v)
-        },
-    )?;
-    let (did_pools, dids) = dids;
-    let (ext_pools, exts) = exts;
-    let assigned_dids: Vec<AssignedNumber> = dids
-        .into_iter()
-        .filter(|d| d.assigned.unwrap_or(d.owner.is_some()))
-        .map(|d| AssignedNumber {
-            number: d.number,
-            owner_id: d.owner.map(|o| o.id).filter(|s| !s.is_empty()),
-            owner_type: d.owner_type,
-        })
-        .collect();
-    let used_extensions: Vec<AssignedNumber> = exts
-        .into_iter()
-        .filter(|e| e.owner.is_some() || e.owner_type.is_some())
-        .map(|e| AssignedNumber {
-            number: e.number,
-            owner_id: e.owner.map(|o| o.id).filter(|s| !s.is_empty()),
-            owner_type: e.owner_type,
-        })
-        .collect();
-    let phone_users: BTreeSet<&str> = assigned_dids
-        .iter()
-        .chain(used_extensions.iter())
-        .filter(|a| {
-            a.owner_type
-                .as_deref()
-                .is_some_and(|t| t.eq_ignore_ascii_case("USER"))
-        })
-        .filter_map(|a| a.owner_id.as_deref())
-        .collect();
-    let phone_enabled_users = phone_users.len() as u32;
-    Ok(OrgSnapshot {
-        org_id: Some(org.id),
-        org_name: Some(org.name),
-        divisions,
-        roles,
-        skills,
-        languages,
-        queues,
-        licenses,
-        trunks,
-        did_pools: did_pools
+    let lists = async {
+        let (org, divisions, roles, skills, languages, queues, licenses, trunks, dids, exts) = futures::try_join!(
+            client.org_identity(),
+            async {
+                let v = client.divisions_with_home().await?;
+                done(p, "divisions", v.len());
+                Ok::<_, ApiError>(v)
+            },
+            async {
+                let v = client.list_roles().await?;
+                done(p, "roles", v.len());
+                Ok(v)
+            },
+            async {
+                let v = client.list_skills().await?;
+                done(p, "skills", v.len());
+                Ok(v)
+            },
+            async {
+                let v = client.list_languages().await?;
+                done(p, "languages", v.len());
+                Ok(v)
+            },
+            async {
+                let v = queues_once.clone().await?;
+                done(p, "queues", v.len());
+                Ok(v)
+            },
+            async {
+                let v = load_licenses(client, opts).await?;
+                done(p, "licenses", v.len());
+                Ok(v)
+            },
+            async {
+                if !opts.telephony {
+                    done(p, "trunks", 0);
+                    return Ok(Vec::new());
+                }
+                let v = load_trunks(client, opts).await?;
+                done(p, "trunks", v.len());
+                Ok(v)
+            },
+            async {
+                if !opts.telephony {
+                    done(p, "dids", 0);
+                    return Ok((Vec::new(), Vec::new()));
+                }
+                let (pools, dids) = futures::try_join!(
+                    client.did_pools(),
+                    client.dids(DidFilter::AssignedAndUnassigned, None)
+                )?;
+                done(p, "dids", dids.len());
+                Ok((pools, dids))
+            },
+            async {
+                if !opts.telephony {
+                    done(p, "extensions", 0);
+                    return Ok((Vec::new(), Vec::new()));
+                }
+                let (pools, exts) =
+                    futures::try_join!(client.extension_pools(), client.extensions())?;
+                done(p, "extensions", exts.len());
+                Ok((pools, exts))
+            },
+        )?;
+        let (did_pools, dids) = dids;
+        let (ext_pools, exts) = exts;
+        let assigned_dids: Vec<AssignedNumber> = dids
             .into_iter()
-            .map(|d| NumberPool {
-                id: d.id,
-                start: d.start_phone_number,
-                end: d.end_phone_number,
+            .filter(|d| d.assigned.unwrap_or(d.owner.is_some()))
+            .map(|d| AssignedNumber {
+                number: d.number,
+                owner_id: d.owner.map(|o| o.id).filter(|s| !s.is_empty()),
+                owner_type: d.owner_type,
             })
-            .collect(),
-        assigned_dids,
-        extension_pools: ext_pools
+            .collect();
+        let used_extensions: Vec<AssignedNumber> = exts
             .into_iter()
-            .map(|e| NumberPool {
-                id: e.id,
-                start: e.start_number,
-                end: e.end_number,
+            .filter(|e| e.owner.is_some() || e.owner_type.is_some())
+            .map(|e| AssignedNumber {
+                number: e.number,
+                owner_id: e.owner.map(|o| o.id).filter(|s| !s.is_empty()),
+                owner_type: e.owner_type,
             })
-            .collect(),
-        used_extensions,
-        phone_enabled_users,
-        agents_per_channel: if opts.agents_per_channel > 0.0 {
-            opts.agents_per_channel
-        } else {
-            1.0
-        },
-        users: users.into_iter().map(std::sync::Arc::new).collect(),
-    })
+            .collect();
+        let phone_users: BTreeSet<&str> = assigned_dids
+            .iter()
+            .chain(used_extensions.iter())
+            .filter(|a| {
+                a.owner_type
+                    .as_deref()
+                    .is_some_and(|t| t.eq_ignore_ascii_case("USER"))
+            })
+            .filter_map(|a| a.owner_id.as_deref())
+            .collect();
+        let phone_enabled_users = phone_users.len() as u32;
+        let snapshot = OrgSnapshot {
+            org_id: Some(org.id),
+            org_name: Some(org.name),
+            divisions,
+            roles,
+            skills,
+            languages,
+            queues,
+            licenses,
+            trunks,
+            did_pools: did_pools
+                .into_iter()
+                .map(|d| NumberPool {
+                    id: d.id,
+                    start: d.start_phone_number,
+                    end: d.end_phone_number,
+                })
+                .collect(),
+            assigned_dids,
+            extension_pools: ext_pools
+                .into_iter()
+                .map(|e| NumberPool {
+                    id: e.id,
+                    start: e.start_number,
+                    end: e.end_number,
+                })
+                .collect(),
+            used_extensions,
+            phone_enabled_users,
+            agents_per_channel: if opts.agents_per_channel > 0.0 {
+                opts.agents_per_channel
+            } else {
+                1.0
+            },
+            users: Vec::new(),
+        };
+        observe(SnapshotEvent::Lists(Box::new(snapshot.clone())));
+        Ok::<_, ApiError>(snapshot)
+    };
+    let users = async {
+        let queues = queues_once.clone().await?;
+        let queues: Vec<Queue> = match &opts.memberships_of {
+            Some(names) => queues
+                .into_iter()
+                .filter(|q| names.contains(&q.name.to_lowercase()))
+                .collect(),
+            None => queues,
+        };
+        let v = client
+            .find_existing_users_observed(emails, external_ids, Some(&queues), &on_looked)
+            .await?;
+        done(p, "users", v.len());
+        Ok(v)
+    };
+    let (mut snapshot, users) = futures::try_join!(lists, users)?;
+    snapshot.users = users.into_iter().map(std::sync::Arc::new).collect();
+    done(&progress, IDENTITIES, identities);
+    Ok(snapshot)
 }
 
 /// Licence definitions with seats: the profile's configured totals first (used = holders

@@ -11,6 +11,7 @@
 pub mod cells;
 mod message;
 mod org;
+pub mod partial;
 mod row_index;
 pub mod rules;
 

@@ -135,6 +135,9 @@ pub struct Shared {
     pub token_rate: Mutex<TokenRate>,
     pub counters: Mutex<stats::Counters>,
     pub persist: Option<Arc<persist::Persister>>,
+    /// Requests whose path starts with this prefix wait until the gate opens (tests hold
+    /// a kind of request this way instead of sleeping: see [`SimHandle::hold`]).
+    pub hold: Mutex<Option<(String, tokio::sync::watch::Receiver<bool>)>>,
 }
 
 impl Shared {
@@ -193,6 +196,21 @@ impl Shared {
             duplicate_queue_names: dup_queues,
             wrapup_codes: stats::Total { total: wrapups },
         }
+    }
+}
+
+/// Opens a [`SimHandle::hold`] (also when dropped).
+pub struct Gate(tokio::sync::watch::Sender<bool>);
+
+impl Gate {
+    pub fn open(&self) {
+        let _ = self.0.send(true);
+    }
+}
+
+impl Drop for Gate {
+    fn drop(&mut self) {
+        self.open();
     }
 }
 
@@ -262,6 +280,7 @@ pub async fn start(cfg: SimConfig) -> Result<SimHandle, SimError> {
             token_rate: Mutex::new(TokenRate::new(cfg.token_rate)),
             counters: Mutex::new(stats::Counters::default()),
             persist,
+            hold: Mutex::new(None),
         }
     });
     // Write the initial state so the file exists from the start.
@@ -324,6 +343,14 @@ impl SimHandle {
     /// Replaces the fault settings at runtime.
     pub fn set_faults(&self, faults: FaultSpec) {
         lock(&self.shared.faults).set(faults);
+    }
+    /// Holds every API request whose path starts with `prefix` (e.g.
+    /// `/api/v2/users/externalid/`) until the returned gate is opened or dropped. For tests
+    /// that need a load to stop part-way, deterministically.
+    pub fn hold(&self, prefix: &str) -> Gate {
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        *lock(&self.shared.hold) = Some((prefix.to_string(), rx));
+        Gate(tx)
     }
     /// Replaces the token mint limit at runtime (None = unlimited).
     pub fn set_token_rate(&self, limit: Option<RateLimit>) {

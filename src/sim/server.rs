@@ -108,6 +108,14 @@ async fn route_middleware(State(s): State<AppState>, mut req: Request, next: Nex
     let template = req.extensions().get::<MatchedPath>().cloned();
     let is_api = req.uri().path().starts_with("/api/");
     let mut rate: Option<RateHeaders> = None;
+    let held = lock(&s.hold)
+        .as_ref()
+        .filter(|(prefix, _)| req.uri().path().starts_with(prefix.as_str()))
+        .map(|(_, open)| open.clone());
+    if let Some(mut open) = held {
+        // Closed sender: the gate is gone, so it is open.
+        let _ = open.wait_for(|o| *o).await;
+    }
     let mut resp = 'done: {
         if !is_api {
             break 'done next.run(req).await;

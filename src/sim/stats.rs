@@ -10,7 +10,7 @@ pub struct SimStats {
     pub by_route: BTreeMap<String, u64>,
     pub users: UserCounts,
     pub duplicate_emails: u64,
-    /// Additions to contract §5 (issue 15); absent in older answers.
+    /// Additions to docs/contract.md §5 (bulk queues); absent in older answers.
     #[serde(default)]
     pub queues: Total,
     #[serde(default)]

@@ -130,6 +130,8 @@ pub struct LoadState {
     pub loading: bool,
     pub progress: BTreeMap<String, LoadProgress>,
     pub error: Option<String>,
+    /// What the loader said about the load under way (e.g. that it will be slow, and why).
+    pub note: Option<String>,
 }
 
 /// Sort keys of the pre-flight table.
@@ -258,6 +260,14 @@ pub struct Session {
     /// The engine's request estimate of the plan, kept up to date row by row as re-checks
     /// rewrite rows (see [`Session::estimate`]).
     estimator: Estimator,
+    /// Per row: its org checks are not final yet (the snapshot is still loading). Empty
+    /// once the load is complete.
+    pub checking: Vec<bool>,
+    /// Rows that are `checking`.
+    pub checking_count: usize,
+    /// Rows whose org checks never finished (the load was stopped): blocked with
+    /// `org_not_checked`, whatever an edit does, until the list is reloaded.
+    pub not_checked: BTreeSet<usize>,
 }
 
 impl std::fmt::Debug for Session {
@@ -301,6 +311,9 @@ impl Session {
             action_counts: BTreeMap::new(),
             totals: (0, 0),
             estimator: Estimator::default(),
+            checking: Vec::new(),
+            checking_count: 0,
+            not_checked: BTreeSet::new(),
         };
         s.estimator = Estimator::new(&s.result.plan.rows, Replace::default());
         s.reindex();
@@ -310,8 +323,69 @@ impl Session {
     /// Re-check row `index` after an edit (and the rows it affects). Pure and fast.
     pub fn recheck(&mut self, index: usize) {
         let rewritten = preflight::recheck_row(&self.list, &self.snapshot, &mut self.result, index);
+        self.keep_not_checked(&rewritten);
         self.reestimate(&rewritten);
         self.reindex();
+    }
+
+    /// Rows a re-check rewrote that never had their org checks stay blocked: the snapshot
+    /// does not know whether their users exist.
+    fn keep_not_checked(&mut self, rewritten: &[usize]) {
+        let again: BTreeSet<usize> = rewritten
+            .iter()
+            .copied()
+            .filter(|i| self.not_checked.contains(i))
+            .collect();
+        if !again.is_empty() {
+            preflight::partial::mark_not_checked(&self.list, &mut self.result, &again);
+        }
+    }
+
+    /// The check so far of a load still under way (or, with `checking` empty, its final
+    /// check): replaces the result, keeping the admin's place in the table.
+    pub fn apply_partial(
+        &mut self,
+        snapshot: OrgSnapshot,
+        result: CheckResult,
+        checking: Vec<bool>,
+    ) {
+        self.snapshot = snapshot;
+        self.result = result;
+        self.checking_count = checking.iter().filter(|c| **c).count();
+        self.checking = checking;
+        self.estimator = Estimator::new(&self.result.plan.rows, Replace::default());
+        self.reindex();
+    }
+
+    /// The first partial check of a load: which rows are still checking.
+    pub fn apply_partial_checking(&mut self, checking: Vec<bool>) {
+        self.checking_count = checking.iter().filter(|c| **c).count();
+        self.checking = checking;
+    }
+
+    /// The load was stopped: rows still checking keep what was checked, are blocked and
+    /// say why (`org_not_checked`: reload to check them). Returns how many.
+    pub fn stop_checking(&mut self) -> usize {
+        let rows: BTreeSet<usize> = self
+            .checking
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c)
+            .map(|(i, _)| i)
+            .collect();
+        preflight::partial::mark_not_checked(&self.list, &mut self.result, &rows);
+        let n = rows.len();
+        self.not_checked = rows;
+        self.checking = Vec::new();
+        self.checking_count = 0;
+        self.estimator = Estimator::new(&self.result.plan.rows, Replace::default());
+        self.reindex();
+        n
+    }
+
+    /// Whether row `index`'s org checks are still under way.
+    pub fn is_checking(&self, index: usize) -> bool {
+        self.checking.get(index).copied().unwrap_or(false)
     }
 
     /// Make the skipped set `want`, re-checking the rows whose state changes.
@@ -333,6 +407,7 @@ impl Session {
         }
         rewritten.sort_unstable();
         rewritten.dedup();
+        self.keep_not_checked(&rewritten);
         self.reestimate(&rewritten);
         self.skipped = want;
         self.reindex();

@@ -37,20 +37,40 @@ pub struct StartedRun {
     pub control: Box<dyn RunControl>,
 }
 
-/// Progress callback for snapshot loading.
-pub type Progress = Arc<dyn Fn(LoadProgress) + Send + Sync>;
+/// Where a load reports to: progress counters (dropped when the inbox is full: the next
+/// one says more), and partial results and notes (waited for: they are few).
+#[derive(Clone)]
+pub struct LoadInbox {
+    tx: mpsc::Sender<Msg>,
+}
+
+impl LoadInbox {
+    pub fn new(tx: mpsc::Sender<Msg>) -> LoadInbox {
+        LoadInbox { tx }
+    }
+
+    pub fn progress(&self, p: LoadProgress) {
+        let _ = self.tx.try_send(Msg::LoadProgress(p));
+    }
+
+    pub async fn send(&self, msg: Msg) {
+        let _ = self.tx.send(msg).await;
+    }
+}
 
 /// What the driver needs from the rest of onboard: load + check a list against an org, and
 /// start the engine. `cli::tui` implements it over `ingest`, `genesys`, `preflight` and
 /// `engine`; both the binary and the end-to-end test use that implementation.
 pub trait Services: Send + Sync + 'static {
-    /// Read `path`, load the org snapshot of `target` for it, and check it. The driver
-    /// polls the future alongside its inbox (so it need not be `Send`).
+    /// Read `path`, load the org snapshot of `target` for it, and check it, sending what is
+    /// known so far to `inbox` as it grows ([`Msg::LoadPartial`]). The driver polls the
+    /// future alongside its inbox (so it need not be `Send`) and drops it when the load is
+    /// cancelled.
     fn load(
         &self,
         path: PathBuf,
         target: usize,
-        progress: Progress,
+        inbox: LoadInbox,
         cancel: CancellationToken,
     ) -> LocalBoxFuture<'static, Result<Loaded, String>>;
     /// Start the engine on `plan` against the org last loaded.
@@ -236,20 +256,17 @@ impl<B: Backend> Driver<B> {
                 }
                 let cancel = self.shutdown.child_token();
                 self.load_cancel = Some(cancel.clone());
-                let tx = self.tx.clone();
-                let ptx = self.tx.clone();
-                let progress: Progress = Arc::new(move |p| {
-                    let _ = ptx.try_send(Msg::LoadProgress(p));
-                });
+                let inbox = LoadInbox::new(self.tx.clone());
                 let fut = self
                     .services
-                    .load(path.clone(), target, progress, cancel.clone());
+                    .load(path.clone(), target, inbox, cancel.clone());
                 let data_dir = self.data_dir.clone();
-                drop(tx);
                 self.jobs.push(Box::pin(async move {
+                    // A stopped load says nothing more (`update` already said what was kept).
                     let res = tokio::select! {
-                        r = fut => r,
+                        biased;
                         _ = cancel.cancelled() => return Vec::new(),
+                        r = fut => r,
                     };
                     match res {
                         Ok(l) => {
@@ -263,6 +280,11 @@ impl<B: Backend> Driver<B> {
                         Err(e) => vec![Msg::LoadFailed(e)],
                     }
                 }));
+            }
+            Cmd::CancelLoad => {
+                if let Some(c) = self.load_cancel.take() {
+                    c.cancel();
+                }
             }
             Cmd::Complete(prefix) => {
                 let tx = self.tx.clone();
@@ -385,6 +407,7 @@ impl<B: Backend> Driver<B> {
 fn cmd_name(c: &Cmd) -> &'static str {
     match c {
         Cmd::Load { .. } => "load",
+        Cmd::CancelLoad => "cancel_load",
         Cmd::Complete(_) => "complete",
         Cmd::Save { .. } => "save",
         Cmd::StartRun { .. } => "start_run",

@@ -25,6 +25,28 @@ impl std::fmt::Debug for Loaded {
     }
 }
 
+/// What a list's check knows while its org snapshot is still loading (see
+/// [`crate::preflight::partial`]): the table can show it at once and fill in as it grows.
+pub struct Partial {
+    /// The list, with the first partial of a load only (later ones check the same list).
+    pub list: Option<(PathBuf, HireList)>,
+    pub snapshot: OrgSnapshot,
+    pub result: CheckResult,
+    /// Per row (index into `list.rows`): its org checks are not final yet ("checking…").
+    pub checking: Vec<bool>,
+    /// The org's allowed request rate per second, once known.
+    pub allowed_per_s: Option<f64>,
+}
+
+impl std::fmt::Debug for Partial {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Partial")
+            .field("first", &self.list.is_some())
+            .field("checking", &self.checking.iter().filter(|c| **c).count())
+            .finish()
+    }
+}
+
 #[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
@@ -32,6 +54,11 @@ pub enum Msg {
     Resize(u16, u16),
     /// Org snapshot loading progress, per resource.
     LoadProgress(LoadProgress),
+    /// The check so far of a list whose snapshot is still loading.
+    LoadPartial(Box<Partial>),
+    /// Something the admin should know about the load under way (e.g. that it will be slow,
+    /// and why).
+    LoadNote(String),
     Loaded(Box<Loaded>),
     LoadFailed(String),
     /// Recently used files (from the data dir).
@@ -58,6 +85,8 @@ pub enum Cmd {
         path: PathBuf,
         target: usize,
     },
+    /// Stop the load under way; what was checked stays.
+    CancelLoad,
     /// Complete a path prefix.
     Complete(String),
     /// Write the edited list (never silently over the source: `update` asks first).

@@ -31,10 +31,34 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.load.progress.insert(p.resource.clone(), p);
             Vec::new()
         }
+        Msg::LoadPartial(p) => on_partial(app, *p),
+        Msg::LoadNote(note) => {
+            app.set_info(note.clone());
+            app.load.note = Some(note);
+            Vec::new()
+        }
         Msg::Loaded(loaded) => {
             let l = *loaded;
             app.load.loading = false;
             app.load.error = None;
+            app.load.note = None;
+            // The table has been showing this load's partial results: complete them in
+            // place, keeping the admin's place.
+            if let Some(s) = app
+                .session
+                .as_mut()
+                .filter(|s| s.checking_count > 0 || !s.checking.is_empty())
+            {
+                s.apply_partial(l.snapshot, l.result, Vec::new());
+                s.allowed_per_s = l.allowed_per_s;
+                let (e, w) = s.severity_totals();
+                let rows = s.list.rows.len();
+                rebuild_view(app);
+                app.set_info(format!(
+                    "org loaded: {rows} rows checked, {e} errors, {w} warnings"
+                ));
+                return Vec::new();
+            }
             let name = l.path.display().to_string();
             let mut session = Session::new(l.path, l.list, l.snapshot, l.result, l.allowed_per_s);
             // Keys other than quit are ignored while loading, so the selected target is the
@@ -68,6 +92,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         Msg::LoadFailed(e) => {
             app.load.loading = false;
             app.load.error = Some(e.clone());
+            app.load.note = None;
+            // Rows shown while it loaded keep what was checked; the rest say why not.
+            if let Some(s) = app.session.as_mut().filter(|s| s.checking_count > 0) {
+                s.stop_checking();
+                rebuild_view(app);
+            }
             app.set_error(e);
             Vec::new()
         }
@@ -199,6 +229,22 @@ fn on_key(app: &mut App, ev: KeyEvent) -> Vec<Cmd> {
                 Vec::new()
             }
         };
+    }
+    if app.load.loading && action == Some(Action::Back) {
+        return cancel_load(app);
+    }
+    if let Some(a) = action
+        && changes_rows(a)
+        && let Some(n) = app
+            .session
+            .as_ref()
+            .map(|s| s.checking_count)
+            .filter(|n| *n > 0)
+    {
+        app.set_error(format!(
+            "the org is still loading ({n} rows checking): wait for it, or press Esc to stop it and keep what is checked"
+        ));
+        return Vec::new();
     }
     if app.screen == Screen::Load {
         if app.load.loading {
@@ -448,6 +494,93 @@ fn on_load(app: &mut App, a: Action) -> Vec<Cmd> {
     }
 }
 
+/// The check so far of the load under way. The first one opens the table on the
+/// Pre-flight screen; later ones fill it in where the admin is.
+fn on_partial(app: &mut App, p: super::msg::Partial) -> Vec<Cmd> {
+    if !app.load.loading {
+        // News from a load that was stopped: what it checked is already kept.
+        return Vec::new();
+    }
+    let super::msg::Partial {
+        list,
+        snapshot,
+        result,
+        checking,
+        allowed_per_s,
+    } = p;
+    match list {
+        Some((path, list)) => {
+            let mut session = Session::new(path, list, snapshot, result, None);
+            session.target = app
+                .load
+                .targets
+                .get(app.load.target)
+                .cloned()
+                .unwrap_or_default();
+            let rows = session.list.rows.len();
+            session.apply_partial_checking(checking);
+            app.session = Some(session);
+            app.table = Default::default();
+            app.report = None;
+            app.failures = Default::default();
+            rebuild_view(app);
+            if app.screen == Screen::Load {
+                app.screen = Screen::Preflight;
+            }
+            app.set_info(format!(
+                "{rows} rows read; the org is loading — rows fill in as they are checked (Esc stops loading)"
+            ));
+        }
+        None => {
+            if let Some(s) = &mut app.session {
+                s.apply_partial(snapshot, result, checking);
+                if allowed_per_s.is_some() {
+                    s.allowed_per_s = allowed_per_s;
+                }
+                rebuild_view(app);
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// Esc while loading: stop the load; rows already checked stay, the rest are blocked with
+/// a finding that says to reload.
+fn cancel_load(app: &mut App) -> Vec<Cmd> {
+    app.load.loading = false;
+    app.load.note = None;
+    match app.session.as_mut().filter(|s| s.checking_count > 0) {
+        Some(s) => {
+            let n = s.stop_checking();
+            let checked = s.list.rows.len() - n;
+            rebuild_view(app);
+            app.set_info(format!(
+                "loading stopped: {checked} rows checked; {n} rows not checked against the org and blocked (org_not_checked) — reload the list to check them"
+            ));
+        }
+        None => app.set_info("loading stopped"),
+    }
+    vec![Cmd::CancelLoad]
+}
+
+/// Actions that change rows' checks or run them: not while rows are still checking (the
+/// next partial result would overwrite an edit, and a checking row must not run).
+fn changes_rows(a: Action) -> bool {
+    matches!(
+        a,
+        Action::Edit
+            | Action::ApplySuggestion
+            | Action::Skip
+            | Action::SkipCode
+            | Action::Undo
+            | Action::ConfirmRun
+            | Action::Retry
+            | Action::RetryAll
+            | Action::EditRetry
+            | Action::SkipFailed
+    )
+}
+
 /// Start loading `path` (also used at startup when a file was given on the command line).
 pub fn start_load(app: &mut App, path: PathBuf) -> Vec<Cmd> {
     if app.run_in_progress() {
@@ -457,6 +590,7 @@ pub fn start_load(app: &mut App, path: PathBuf) -> Vec<Cmd> {
     app.load.input = Input::new(path.display().to_string());
     app.load.loading = true;
     app.load.error = None;
+    app.load.note = None;
     app.load.progress.clear();
     app.screen = Screen::Load;
     app.set_info(format!("loading {}", path.display()));

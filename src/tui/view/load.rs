@@ -2,12 +2,43 @@
 //! snapshot loading progress per resource.
 
 use super::truncate;
-use crate::model::sanitize;
+use crate::model::{LoadProgress, fmt_count, fmt_left, sanitize};
 use crate::tui::app::App;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
+
+/// `4,120 / 20,000 · 1 min left`.
+fn progress_count(p: &LoadProgress) -> String {
+    let mut s = match p.total {
+        Some(total) => format!("{} / {}", fmt_count(p.loaded), fmt_count(total)),
+        None => fmt_count(p.loaded),
+    };
+    if let Some(left) = p.left_s.filter(|_| !p.done) {
+        s.push_str(" · ");
+        s.push_str(&fmt_left(left));
+    }
+    s
+}
+
+/// The load's live counters in one line: the resources still loading, the slowest first
+/// (`identities 4,120 / 20,000 · 1 min left`), or what is done.
+pub fn counters(app: &App) -> String {
+    let open: Vec<String> = app
+        .load
+        .progress
+        .values()
+        .filter(|p| !p.done)
+        .filter(|p| p.total.is_some() || p.loaded > 0)
+        .map(|p| format!("{} {}", sanitize(&p.resource), progress_count(p)))
+        .collect();
+    if open.is_empty() {
+        let loading = app.load.progress.values().filter(|p| !p.done).count();
+        return format!("{loading} lists loading");
+    }
+    open.join(" · ")
+}
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let t = &app.theme;
@@ -95,18 +126,21 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             t.dim(),
         )));
     }
+    if let Some(note) = &l.note {
+        prog.push(Line::from(Span::styled(
+            sanitize(note).into_owned(),
+            t.warning(),
+        )));
+    }
     for p in l.progress.values() {
-        let count = match p.total {
-            Some(total) => format!("{}/{}", p.loaded, total),
-            None => p.loaded.to_string(),
-        };
+        let count = progress_count(p);
         let mark = if p.done { "✓" } else { "…" };
         let style = if p.done { t.ok() } else { t.warning() };
         prog.push(Line::from(vec![
             Span::styled(format!(" {mark} "), style),
             Span::raw(format!(
-                "{:<18} {count}",
-                truncate(&sanitize(&p.resource), 18)
+                "{:<12} {count}",
+                truncate(&sanitize(&p.resource), 12)
             )),
         ]));
     }

@@ -49,6 +49,16 @@ fn draw_summary(f: &mut Frame, app: &App, s: &Session, area: Rect) {
         first.push(Span::raw(format!("{} {n}  ", action_label(*a))));
     }
     let mut second = Vec::new();
+    if app.load.loading && s.checking_count > 0 {
+        second.push(Span::styled(
+            format!(
+                "org loading: {} · {} checking · Esc stops  ",
+                super::load::counters(app),
+                crate::model::fmt_count(s.checking_count)
+            ),
+            t.warning(),
+        ));
+    }
     let filter = app.table.filter.describe();
     if !filter.is_empty() {
         second.push(Span::styled(
@@ -187,6 +197,7 @@ fn draw_table(f: &mut Frame, app: &App, s: &Session, area: Rect) {
                         _ => t.ok(),
                     },
                 ),
+                None if s.is_checking(i) => Span::styled("checking…", t.dim()),
                 None => Span::styled(action_label(status), status_style(app, status, e)),
             };
             cells.push(Cell::from(status_cell));
