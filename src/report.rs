@@ -36,6 +36,19 @@ pub fn summarize(rows: &[RowReport]) -> ReportSummary {
     s
 }
 
+/// A duration for people, the one format onboard prints (Plan and Run screens, the
+/// confirmation, `apply`'s progress line, the slow-load notice): `1h 02m`, `3m 20s`, `45s`.
+pub fn human_duration(secs: f64) -> String {
+    let s = secs.max(0.0).round() as u64;
+    if s >= 3600 {
+        format!("{}h {:02}m", s / 3600, (s % 3600) / 60)
+    } else if s >= 60 {
+        format!("{}m {:02}s", s / 60, s % 60)
+    } else {
+        format!("{s}s")
+    }
+}
+
 /// Writes the JSON report to `path` (0600 on Unix: it names people).
 pub fn write_json(report: &Report, path: &Path) -> std::io::Result<()> {
     let json = serde_json::to_vec_pretty(report).map_err(std::io::Error::other)?;

@@ -4,7 +4,7 @@
 use super::{ConnectArgs, Exit, connect};
 use crate::genesys::load_snapshot;
 use crate::model::{ExternalId, Field, Finding, FindingCode, HireList, Severity, sanitize};
-use crate::preflight::{self, CheckOptions, CheckResult, rules::parse_external_id};
+use crate::preflight::{self, CheckOptions, CheckResult};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -52,20 +52,12 @@ pub async fn warn_if_slow_load(
     if secs > 60.0 {
         eprintln!(
             "onboard {command}: loading the org will take about {}: {} external ids are looked up one request each (the API has no bulk lookup), {} reads in all at up to {:.0} requests/s ({tokens} token(s) of {per_token:.0}/min; --tokens raises it)",
-            fmt_minutes(secs),
+            // Rounded up to whole minutes: an estimate, not a countdown.
+            crate::report::human_duration((secs / 60.0).ceil() * 60.0),
             ext.len(),
             reads,
             per_s
         );
-    }
-}
-
-fn fmt_minutes(secs: f64) -> String {
-    let m = (secs / 60.0).ceil() as u64;
-    if m >= 120 {
-        format!("{} h {} min", m / 60, m % 60)
-    } else {
-        format!("{m} min")
     }
 }
 
@@ -93,27 +85,6 @@ pub fn scope_snapshot(
     opts.memberships_of = (!every_membership).then_some(queues);
 }
 
-pub fn lookups(list: &HireList) -> (Vec<String>, Vec<ExternalId>) {
-    let mut emails = BTreeSet::new();
-    let mut ext = BTreeSet::new();
-    for row in &list.rows {
-        // A cell over its length limit is an error of its own and is never sent as a
-        // search (a 10 MB "email" would fail the snapshot before pre-flight could say so).
-        let usable = |f: Field, c: &str| !preflight::cells::over_limit(Some(f), c);
-        for f in [Field::Email, Field::ManagerEmail] {
-            let e = list.cell(row, f);
-            if !e.is_empty() && e.contains('@') && usable(f, e) {
-                emails.insert(e.to_lowercase());
-            }
-        }
-        let x = list.cell(row, Field::ExternalId);
-        if let Some(x) = parse_external_id(x).filter(|_| usable(Field::ExternalId, x)) {
-            ext.insert(x);
-        }
-    }
-    (emails.into_iter().collect(), ext.into_iter().collect())
-}
-
 pub async fn run(args: Args) -> Exit {
     let list = match crate::ingest::read_path(&args.file) {
         Ok(l) => l,
@@ -129,7 +100,7 @@ pub async fn run(args: Args) -> Exit {
             return Exit::CannotRun;
         }
     };
-    let (emails, ext) = lookups(&list);
+    let (emails, ext) = preflight::users_to_look_up(&list);
     warn_if_slow_load(&conn.client, &emails, &ext, "check").await;
     let mut opts = conn.snapshot_options();
     scope_snapshot(&mut opts, &list, false);

@@ -8,7 +8,7 @@
 use super::{ConnectArgs, Exit};
 use crate::engine::{self, EngineConfig};
 use crate::genesys::{self, Client, SnapshotOptions};
-use crate::model::{ExternalId, Field, LoadProgress, Plan};
+use crate::model::{ExternalId, LoadProgress, Plan};
 use crate::preflight::{self, CheckOptions};
 use crate::tui::app::Target;
 use crate::tui::driver::{Progress, RunControl, Services, StartedRun};
@@ -88,30 +88,6 @@ fn resolve(spec: &OrgSpec) -> Result<(Client, SnapshotOptions), String> {
     }
 }
 
-/// Emails and external ids the list names (the users the snapshot must look up).
-fn identities(list: &crate::model::HireList) -> (Vec<String>, Vec<ExternalId>) {
-    let mut emails = Vec::new();
-    let mut ext = Vec::new();
-    for r in &list.rows {
-        let e = list.cell(r, Field::Email);
-        if !e.is_empty() {
-            emails.push(e.to_string());
-        }
-        let m = list.cell(r, Field::ManagerEmail);
-        if !m.is_empty() {
-            emails.push(m.to_string());
-        }
-        if let Some(x) = preflight::rules::parse_external_id(list.cell(r, Field::ExternalId)) {
-            ext.push(x);
-        }
-    }
-    emails.sort_by_key(|e| e.to_lowercase());
-    emails.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-    ext.sort();
-    ext.dedup();
-    (emails, ext)
-}
-
 async fn snapshot(
     client: Client,
     emails: Vec<String>,
@@ -169,7 +145,7 @@ impl Services for LiveServices {
             .await
             .map_err(|e| format!("reading {} failed: {e}", path.display()))??;
             let (client, opts) = resolve(&spec)?;
-            let (emails, ext) = identities(&list);
+            let (emails, ext) = preflight::users_to_look_up(&list);
             let snapshot = tokio::select! {
                 s = snapshot(client.clone(), emails, ext, opts, progress) => s?,
                 _ = cancel.cancelled() => return Err("loading cancelled".into()),

@@ -9,11 +9,13 @@
 //! `row_index` parameters are 0-based indexes into `HireList::rows`.
 
 pub mod cells;
+mod lookups;
 mod message;
 mod org;
 mod row_index;
 pub mod rules;
 
+pub use lookups::users_to_look_up;
 pub use org::{norm as normalize_name, suggest};
 
 use crate::model::{
