@@ -974,12 +974,20 @@ pub fn fmt_count(n: usize) -> String {
     out
 }
 
-/// `1 min left`, `40 s left`.
+/// `1m 15s left`, `40s left`.
 pub fn fmt_left(secs: u64) -> String {
-    if secs < 60 {
-        format!("{secs} s left")
+    format!("{} left", human_duration(secs as f64))
+}
+
+/// The one duration format of every front end: `45s`, `3m 20s`, `2h 05m`.
+pub fn human_duration(secs: f64) -> String {
+    let s = secs.max(0.0).round() as u64;
+    if s >= 3600 {
+        format!("{}h {:02}m", s / 3600, (s % 3600) / 60)
+    } else if s >= 60 {
+        format!("{}m {:02}s", s / 60, s % 60)
     } else {
-        format!("{} min left", secs.div_ceil(60))
+        format!("{s}s")
     }
 }
 

@@ -36,6 +36,10 @@ pub fn summarize(rows: &[RowReport]) -> ReportSummary {
     s
 }
 
+/// A duration for people, the one format onboard prints (Plan and Run screens, the
+/// confirmation, `apply`'s progress line, the slow-load notice): `1h 02m`, `3m 20s`, `45s`.
+pub use crate::model::human_duration;
+
 /// Writes the JSON report to `path` (0600 on Unix: it names people).
 pub fn write_json(report: &Report, path: &Path) -> std::io::Result<()> {
     let json = serde_json::to_vec_pretty(report).map_err(std::io::Error::other)?;

@@ -170,7 +170,7 @@ async fn a_slow_load_is_announced_with_its_reason() {
         .unwrap();
     slow.kill().unwrap();
     let _ = slow.wait();
-    assert!(first.contains("will take about 2 min"), "{first}");
+    assert!(first.contains("will take about 2m 00s"), "{first}");
     assert!(first.contains("400 external ids"), "{first}");
 
     // 50 tokens of 300/min: about 2 s. The check finishes without the notice.

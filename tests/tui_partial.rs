@@ -277,7 +277,7 @@ fn snapshots_of_the_loading_state() {
         }
         let text = render(&app);
         assert!(
-            text.contains("identities 4,120 / 20,000 · 2 min left"),
+            text.contains("identities 4,120 / 20,000 · 1m 15s left"),
             "{text}"
         );
         insta::assert_snapshot!(format!("preflight_loading_{}x{}", size.0, size.1), text);

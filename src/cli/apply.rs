@@ -91,7 +91,7 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
         .map_err(|e| format!("cannot connect to {}: {e}", conn.target))?;
 
     let progress_tty = std::io::stderr().is_terminal();
-    let (emails, external_ids) = super::check::lookups(&list);
+    let (emails, external_ids) = crate::preflight::users_to_look_up(&list);
     super::check::warn_if_slow_load(&client, &emails, &external_ids, "apply").await;
     let snapshot = crate::genesys::snapshot::load_snapshot(
         &client,
@@ -302,7 +302,7 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
                     stats.throttled,
                     stats.retries,
                     eta_s
-                        .map(|e| format!(" | ETA {}", fmt_secs(e)))
+                        .map(|e| format!(" | ETA {}", crate::report::human_duration(e)))
                         .unwrap_or_default()
                 );
             }
@@ -412,15 +412,4 @@ fn journals_newest_first(path: &std::path::Path) -> Vec<std::path::PathBuf> {
         .collect();
     found.sort_by_key(|e| std::cmp::Reverse(e.0));
     found.into_iter().map(|(_, p)| p).collect()
-}
-
-fn fmt_secs(s: f64) -> String {
-    let s = s.max(0.0).round() as u64;
-    if s >= 3600 {
-        format!("{}h{:02}m", s / 3600, (s % 3600) / 60)
-    } else if s >= 60 {
-        format!("{}m{:02}s", s / 60, s % 60)
-    } else {
-        format!("{s}s")
-    }
 }

@@ -69,12 +69,6 @@ pub fn scope_snapshot(
     opts.memberships_of = (!every_membership).then_some(queues);
 }
 
-/// The emails and external ids the snapshot must look up (see
-/// [`preflight::partial::lookups`]).
-pub fn lookups(list: &HireList) -> (Vec<String>, Vec<ExternalId>) {
-    preflight::partial::lookups(list)
-}
-
 pub async fn run(args: Args) -> Exit {
     let list = match crate::ingest::read_path(&args.file) {
         Ok(l) => l,
@@ -90,7 +84,7 @@ pub async fn run(args: Args) -> Exit {
             return Exit::CannotRun;
         }
     };
-    let (emails, ext) = lookups(&list);
+    let (emails, ext) = preflight::users_to_look_up(&list);
     warn_if_slow_load(&conn.client, &emails, &ext, "check").await;
     let mut opts = conn.snapshot_options();
     scope_snapshot(&mut opts, &list, false);

@@ -35,7 +35,8 @@ pub fn slow_load_note(
     (secs > 60.0).then(|| {
         format!(
             "loading the org will take about {}: {} external ids are looked up one request each (the API has no bulk lookup), {} reads in all at up to {:.0} requests/s ({tokens} token(s) of {per_token:.0}/min; --tokens raises it)",
-            fmt_minutes(secs),
+            // Rounded up to whole minutes: an estimate, not a countdown.
+            crate::model::human_duration((secs / 60.0).ceil() * 60.0),
             ext.len(),
             reads,
             per_s
@@ -43,14 +44,6 @@ pub fn slow_load_note(
     })
 }
 
-pub fn fmt_minutes(secs: f64) -> String {
-    let m = (secs / 60.0).ceil() as u64;
-    if m >= 120 {
-        format!("{} h {} min", m / 60, m % 60)
-    } else {
-        format!("{m} min")
-    }
-}
 
 /// Stamps progress with the time left at the pace so far, and says when a counter is
 /// worth passing on (at most every `every` per resource, and always its start and end).
@@ -187,7 +180,7 @@ fn truncate_line(s: &str, max: usize) -> String {
     out
 }
 
-/// `loading the org: identities 4,120 / 20,000 · 1 min left; 9/10 lists loaded`.
+/// `loading the org: identities 4,120 / 20,000 · 1m 15s left; 9/10 lists loaded`.
 fn summary_line(by: &std::collections::BTreeMap<String, LoadProgress>) -> String {
     let lists: Vec<&LoadProgress> = by
         .values()

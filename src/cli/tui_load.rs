@@ -7,7 +7,7 @@
 use super::progress::{Pace, slow_load_note};
 use crate::genesys::{Client, SnapshotEvent, SnapshotOptions, load_snapshot_observed};
 use crate::model::{HireList, OrgSnapshot};
-use crate::preflight::partial::{Answered, Known, check_partial, lookups};
+use crate::preflight::partial::{Answered, Known, check_partial};
 use crate::preflight::{CheckOptions, CheckResult};
 use crate::tui::driver::LoadInbox;
 use crate::tui::msg::{Msg, Partial};
@@ -87,7 +87,7 @@ pub(super) async fn load_progressively(
             allowed_per_s: None,
         })))
         .await;
-    let (emails, ext) = lookups(&list);
+    let (emails, ext) = crate::preflight::users_to_look_up(&list);
     let per_token = client.token_rate_per_minute().await.ok().flatten();
     if let Some(note) = slow_load_note(&emails, &ext, per_token, client.tokens().1) {
         inbox.send(Msg::LoadNote(note)).await;

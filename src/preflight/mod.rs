@@ -9,12 +9,14 @@
 //! `row_index` parameters are 0-based indexes into `HireList::rows`.
 
 pub mod cells;
+mod lookups;
 mod message;
 mod org;
 pub mod partial;
 mod row_index;
 pub mod rules;
 
+pub use lookups::{email_to_look_up, external_id_to_look_up, users_to_look_up};
 pub use org::{norm as normalize_name, suggest};
 
 use crate::model::{

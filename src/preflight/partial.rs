@@ -49,36 +49,6 @@ pub enum Known {
     Lists,
 }
 
-/// The emails and external ids the snapshot looks up for a list: each row's email and
-/// manager email (lowercased) and external id. A cell over its length limit is an error
-/// of its own and is never sent (a 10 MB "email" would fail the snapshot before
-/// pre-flight could say so).
-pub fn lookups(list: &HireList) -> (Vec<String>, Vec<ExternalId>) {
-    let mut emails = BTreeSet::new();
-    let mut ext = BTreeSet::new();
-    for row in &list.rows {
-        for f in [Field::Email, Field::ManagerEmail] {
-            if let Some(e) = lookup_email(list.cell(row, f), f) {
-                emails.insert(e);
-            }
-        }
-        if let Some(x) = lookup_ext(list.cell(row, Field::ExternalId)) {
-            ext.insert(x);
-        }
-    }
-    (emails.into_iter().collect(), ext.into_iter().collect())
-}
-
-fn lookup_email(cell: &str, f: Field) -> Option<String> {
-    (!cell.is_empty() && cell.contains('@') && !super::cells::over_limit(Some(f), cell))
-        .then(|| cell.to_lowercase())
-}
-
-fn lookup_ext(cell: &str) -> Option<ExternalId> {
-    super::rules::parse_external_id(cell)
-        .filter(|_| !super::cells::over_limit(Some(Field::ExternalId), cell))
-}
-
 /// The identity lookups answered so far, and which of them found a user.
 #[derive(Debug, Clone, Default)]
 pub struct Answered {
@@ -112,7 +82,7 @@ impl Answered {
     }
 
     fn email_settled(&self, cell: &str, f: Field, own: bool) -> bool {
-        match lookup_email(cell, f) {
+        match super::lookups::email_to_look_up(cell, f) {
             None => true,
             Some(e) => self.emails.contains(&e) && !(own && self.emails_found.contains(&e)),
         }
@@ -127,7 +97,7 @@ impl Answered {
         let Some(row) = list.rows.get(i) else {
             return false;
         };
-        let ext_ok = match lookup_ext(list.cell(row, Field::ExternalId)) {
+        let ext_ok = match super::lookups::external_id_to_look_up(list.cell(row, Field::ExternalId)) {
             None => true,
             Some(x) => self.ext.contains(&x) && !self.ext_found.contains(&x),
         };

@@ -7,17 +7,7 @@ pub fn eta_seconds(requests: u64, per_s: Option<f64>) -> Option<f64> {
     per_s.filter(|r| *r > 0.0).map(|r| requests as f64 / r)
 }
 
-/// `1h 02m`, `3m 20s`, `45s`.
-pub fn human_duration(secs: f64) -> String {
-    let s = secs.max(0.0).round() as u64;
-    if s >= 3600 {
-        format!("{}h {:02}m", s / 3600, (s % 3600) / 60)
-    } else if s >= 60 {
-        format!("{}m {:02}s", s / 60, s % 60)
-    } else {
-        format!("{s}s")
-    }
-}
+pub use crate::report::human_duration;
 
 #[cfg(test)]
 mod tests {

@@ -98,7 +98,7 @@ pub fn ingest(csv: &str) -> HireList {
 }
 
 pub async fn check(client: &Client, list: &HireList) -> CheckResult {
-    let (emails, ext) = onboard::cli::check::lookups(list);
+    let (emails, ext) = onboard::preflight::users_to_look_up(list);
     // Scoped as `onboard check` scopes it (merge: memberships of named queues only).
     let mut opts = onboard::genesys::snapshot::SnapshotOptions::default();
     onboard::cli::check::scope_snapshot(&mut opts, list, false);

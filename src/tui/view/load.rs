@@ -9,7 +9,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-/// `4,120 / 20,000 · 1 min left`.
+/// `4,120 / 20,000 · 1m 15s left`.
 fn progress_count(p: &LoadProgress) -> String {
     let mut s = match p.total {
         Some(total) => format!("{} / {}", fmt_count(p.loaded), fmt_count(total)),
@@ -23,7 +23,7 @@ fn progress_count(p: &LoadProgress) -> String {
 }
 
 /// The load's live counters in one line: the resources still loading, the slowest first
-/// (`identities 4,120 / 20,000 · 1 min left`), or what is done.
+/// (`identities 4,120 / 20,000 · 1m 15s left`), or what is done.
 pub fn counters(app: &App) -> String {
     let open: Vec<String> = app
         .load
