@@ -19,6 +19,7 @@ pub mod terminal;
 pub mod theme;
 pub mod update;
 pub mod view;
+pub mod work;
 
 pub use app::{App, Screen};
 pub use msg::{Cmd, Msg};
