@@ -1538,3 +1538,34 @@ fn failures_group_by_code_then_object_filter_and_act_on_a_group() {
     feed(&mut app, [key('5')]);
     assert_eq!(app.failed_rows(), vec![1, 5]);
 }
+
+#[test]
+fn plan_lists_each_row_with_what_changes_scrolls_and_filters() {
+    let mut app = app();
+    feed(&mut app, [key('3')]);
+    let rows = app.plan_rows();
+    let s = app.session.as_ref().unwrap();
+    let runnable = s.runnable();
+    assert_eq!(rows, runnable, "every row that will run, in list order");
+    // A create says what it sets, by name.
+    let changes = onboard::tui::plan_diff::row_changes(s, rows[0]);
+    let text = onboard::tui::plan_diff::summary(&changes);
+    assert!(text.contains("queues +General"), "{text}");
+    assert!(text.contains("roles +Agent in Home"), "{text}");
+    assert!(text.contains("skills +Billing:4"), "{text}");
+    // Moving and the filter.
+    feed(&mut app, [key('j')]);
+    assert_eq!(app.plan.selected, 1.min(rows.len() - 1));
+    feed(&mut app, [key('/')]);
+    type_text(&mut app, "eve");
+    assert_eq!(app.plan_rows().len(), 1);
+    assert_eq!(app.plan.selected, 0);
+    feed(&mut app, [code(KeyCode::Enter)]);
+    assert!(render(&app).contains("eve@example.com"));
+    // Esc clears the filter first, then goes back to pre-flight.
+    feed(&mut app, [code(KeyCode::Esc)]);
+    assert!(app.plan.filter.is_empty());
+    assert_eq!(app.screen, Screen::Plan);
+    feed(&mut app, [code(KeyCode::Esc)]);
+    assert_eq!(app.screen, Screen::Preflight);
+}

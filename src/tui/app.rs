@@ -91,6 +91,10 @@ pub enum PromptKind {
         index: usize,
         col: usize,
     },
+    /// The `/` filter of the Plan, live while typing; Esc puts `before` back.
+    PlanFilter {
+        before: String,
+    },
     /// The `/` filter of Failures, live while typing; Esc puts `before` back.
     FailureFilter {
         before: String,
@@ -908,6 +912,16 @@ pub fn status_label(s: StepStatus) -> &'static str {
     }
 }
 
+/// The Plan screen's list of the rows that will run: cursor, scroll and `/` filter.
+#[derive(Debug, Default)]
+pub struct PlanState {
+    /// Position in [`App::plan_rows`].
+    pub selected: usize,
+    pub offset: usize,
+    /// Text matched (case-insensitively) in the email, name, action and changed fields.
+    pub filter: String,
+}
+
 /// The whole app.
 #[derive(Debug)]
 pub struct App {
@@ -921,6 +935,7 @@ pub struct App {
     /// Every row's latest outcome across the first run and its retries.
     pub report: Option<Report>,
     pub failures: FailuresState,
+    pub plan: PlanState,
     /// One-line status message (results, errors).
     pub status: Option<(StatusKind, String)>,
     pub theme: Theme,
@@ -988,6 +1003,7 @@ impl App {
             run: RunState::default(),
             report: None,
             failures: FailuresState::default(),
+            plan: PlanState::default(),
             status: None,
             theme,
             size,
@@ -997,6 +1013,30 @@ impl App {
             quit: false,
             dirty: true,
         }
+    }
+
+    /// The rows the Plan lists (indices into the list): every row that will run, in list
+    /// order, that the `/` filter matches.
+    pub fn plan_rows(&self) -> Vec<usize> {
+        let Some(s) = &self.session else {
+            return Vec::new();
+        };
+        let needle = self.plan.filter.trim().to_lowercase();
+        (0..s.list.rows.len())
+            .filter(|i| is_runnable(s.status(*i)))
+            .filter(|i| {
+                needle.is_empty() || {
+                    let hay = format!(
+                        "{} {} {} {}",
+                        s.cell(*i, Field::Email),
+                        s.display_name(*i),
+                        action_label(s.status(*i)),
+                        super::plan_diff::summary(&super::plan_diff::row_changes(s, *i))
+                    );
+                    hay.to_lowercase().contains(&needle)
+                }
+            })
+            .collect()
     }
 
     /// The failures list: by code, then by object (each sorted by size), rows by number;

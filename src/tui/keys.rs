@@ -348,10 +348,17 @@ pub const BINDINGS: &[Binding] = &[
     ),
     b(
         C::Plan,
+        &[k('/')],
+        A::Filter,
+        Some("filter"),
+        "Filter the rows by email, name, action or what changes (e.g. queues, Sales)",
+    ),
+    b(
+        C::Plan,
         &[code(KeyCode::Esc)],
         A::Back,
         Some("back"),
-        "Back to pre-flight",
+        "Clear the filter, else back to pre-flight",
     ),
     b(
         C::Run,

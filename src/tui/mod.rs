@@ -14,6 +14,7 @@ pub mod fix;
 pub mod keys;
 pub mod layout;
 pub mod msg;
+pub mod plan_diff;
 pub mod sort;
 pub mod terminal;
 pub mod theme;

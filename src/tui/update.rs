@@ -163,6 +163,7 @@ pub fn offered(app: &App, a: Action) -> bool {
         (Screen::Preflight, Action::SkipCode) => selected_finding(app).is_some(),
         (Screen::Preflight, Action::Undo) => session.is_some_and(|s| !s.undo.is_empty()),
         (Screen::Preflight, Action::Back) => app.table.filter != Filter::All,
+        (Screen::Plan, Action::Back) => true,
         (Screen::Plan, Action::ConfirmRun) => {
             !app.run.active && session.is_some_and(|s| s.runnable_count() > 0)
         }
@@ -263,6 +264,10 @@ fn on_key(app: &mut App, ev: KeyEvent) -> Vec<Cmd> {
                         app.table.filter = before.clone();
                         rebuild_view(app);
                     }
+                    if let PromptKind::PlanFilter { before } = &p.kind {
+                        app.plan.filter = before.clone();
+                        clamp_plan(app);
+                    }
                     if let PromptKind::FailureFilter { before } = &p.kind {
                         app.failures.filter = before.clone();
                         clamp_failures(app);
@@ -283,6 +288,11 @@ fn on_key(app: &mut App, ev: KeyEvent) -> Vec<Cmd> {
                     PromptKind::Filter { .. } => {
                         app.table.filter = Filter::parse(&value);
                         rebuild_view(app);
+                    }
+                    PromptKind::PlanFilter { .. } => {
+                        app.plan.filter = value;
+                        app.plan.selected = 0;
+                        clamp_plan(app);
                     }
                     PromptKind::FailureFilter { .. } => {
                         app.failures.filter = value;
@@ -357,6 +367,9 @@ fn on_key(app: &mut App, ev: KeyEvent) -> Vec<Cmd> {
 
 fn goto(app: &mut App, s: Screen) {
     app.screen = s;
+    if s == Screen::Plan {
+        clamp_plan(app);
+    }
     if s == Screen::Failures {
         clamp_failures(app);
     }
@@ -1108,6 +1121,11 @@ fn submit_prompt(app: &mut App) -> Vec<Cmd> {
             }
             Vec::new()
         }
+        PromptKind::PlanFilter { .. } => {
+            app.plan.filter = value.trim().to_string();
+            clamp_plan(app);
+            Vec::new()
+        }
         PromptKind::FailureFilter { .. } => {
             app.failures.filter = value.trim().to_string();
             clamp_failures(app);
@@ -1199,12 +1217,56 @@ fn on_plan(app: &mut App, a: Action) -> Vec<Cmd> {
             }));
             Vec::new()
         }
+        Action::Filter => {
+            app.prompt = Some(Prompt {
+                kind: PromptKind::PlanFilter {
+                    before: app.plan.filter.clone(),
+                },
+                input: Input::new(app.plan.filter.clone()),
+            });
+            Vec::new()
+        }
+        Action::Back if !app.plan.filter.is_empty() => {
+            app.plan.filter.clear();
+            clamp_plan(app);
+            Vec::new()
+        }
         Action::Back => {
             app.screen = Screen::Preflight;
             Vec::new()
         }
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom => {
+            let page = layout::plan_rows(app.size).max(1) as isize;
+            let delta = match a {
+                Action::Up => -1,
+                Action::Down => 1,
+                Action::PageUp => -page,
+                Action::PageDown => page,
+                Action::Top => isize::MIN / 2,
+                _ => isize::MAX / 2,
+            };
+            app.plan.selected = (app.plan.selected as isize).saturating_add(delta).max(0) as usize;
+            clamp_plan(app);
+            Vec::new()
+        }
         _ => Vec::new(),
     }
+}
+
+/// Keep the Plan's cursor on a listed row and visible.
+fn clamp_plan(app: &mut App) {
+    let n = app.plan_rows().len();
+    app.plan.selected = app.plan.selected.min(n.saturating_sub(1));
+    app.plan.offset = layout::scroll_into_view(
+        app.plan.selected,
+        app.plan.offset,
+        layout::plan_rows(app.size),
+    );
 }
 
 /// Start the engine on these row numbers (their current plan after any fixes).

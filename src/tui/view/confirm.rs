@@ -103,11 +103,17 @@ pub fn dialog(app: &App, q: &Question) -> Dialog {
                 .session
                 .as_ref()
                 .and_then(|s| s.allowed_per_s)
-                .unwrap_or(super::plan::DEFAULT_RATE_PER_S);
+                .unwrap_or(crate::tui::estimate::DEFAULT_RATE_PER_S);
             let eta = eta_seconds(*requests, Some(rate))
                 .map(human_duration)
                 .unwrap_or_else(|| "unknown".into());
-            body.push((format!("About {requests} requests, ETA {eta}."), plain));
+            body.push((
+                format!(
+                    "About {requests} requests at {}: ETA {eta}.",
+                    crate::tui::estimate::rate_words(rate)
+                ),
+                plain,
+            ));
             Dialog {
                 title: "Start the run?",
                 body,

@@ -158,6 +158,9 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
                     .unwrap_or_default();
                 format!("edit row {row} {}: ", sanitize(&head))
             }
+            PromptKind::PlanFilter { .. } => {
+                "filter the plan (email, name, action, change): ".into()
+            }
             PromptKind::FailureFilter { .. } => {
                 "filter failures (code, queue, role, email, row): ".to_string()
             }
