@@ -289,3 +289,48 @@ fn preflight_after_a_run_shows_outcomes() {
         app
     });
 }
+
+#[test]
+fn plan_filtered_and_scrolled() {
+    snap("plan_filter", |size| {
+        let mut app = loaded_app(size);
+        feed(&mut app, [key('3'), key('/')]);
+        type_text(&mut app, "eve");
+        feed(&mut app, [code(KeyCode::Enter)]);
+        app
+    });
+    snap("plan_big", |size| {
+        let mut app = app_with(&big_csv(20_000), size);
+        feed(&mut app, [key('3'), key('G')]);
+        app
+    });
+}
+
+#[test]
+fn busy_bulk_skip() {
+    snap("preflight_busy", |size| {
+        let mut app = app_with(&big_csv(1_000), size);
+        feed(&mut app, [key('n'), key('S'), code(KeyCode::Enter)]);
+        app
+    });
+}
+
+#[test]
+fn failures_group_selected_and_filtered() {
+    snap("failures_group", |size| {
+        let mut app = after_run(size);
+        feed(&mut app, [key('5'), key('g')]);
+        app
+    });
+    snap("failures_group_skip_question", |size| {
+        let mut app = after_run(size);
+        feed(&mut app, [key('5'), key('g'), key('s')]);
+        app
+    });
+    snap("failures_filter", |size| {
+        let mut app = after_run(size);
+        feed(&mut app, [key('5'), key('/')]);
+        type_text(&mut app, "queues");
+        app
+    });
+}

@@ -546,7 +546,10 @@ fn failures_retry_all_from_drilldown_and_r() {
     assert!(feed(&mut app, [key('R')]).is_empty());
     assert_eq!(
         app.overlay,
-        Some(Overlay::Confirm(Question::RetryAll { rows: vec![5] }))
+        Some(Overlay::Confirm(Question::RetryAll {
+            rows: vec![5],
+            what: None
+        }))
     );
     let cmds = feed(&mut app, [key('y')]);
     assert!(matches!(&cmds[..], [Cmd::StartRun { plan }] if plan.rows.len() == 1));
@@ -1353,4 +1356,217 @@ fn a_cut_cell_ends_in_an_ellipsis() {
             assert_eq!(email, "yara.lindqvist@example.com.a-long-subdomain.example");
         }
     }
+}
+
+/// The one `Recheck` command among `cmds` (a bulk change handed to the background).
+fn recheck_job(cmds: &[Cmd]) -> onboard::tui::work::RecheckJob {
+    match cmds {
+        [Cmd::Recheck(job)] => job.clone(),
+        other => panic!("expected one Recheck command, got {other:?}"),
+    }
+}
+
+/// What a session shows, to compare a background re-check with the inline one.
+fn session_view(app: &App) -> (Vec<(u16, u16)>, Vec<PlanAction>, u64, usize) {
+    let s = app.session.as_ref().unwrap();
+    (
+        s.counts.clone(),
+        (0..s.list.rows.len()).map(|i| s.status(i)).collect(),
+        s.estimate(),
+        s.skipped.len(),
+    )
+}
+
+#[test]
+fn bulk_skip_and_its_undo_run_off_the_input_loop_with_a_busy_line() {
+    let csv = big_csv(1_000); // every 10th row has unknown_skill: 100 rows
+    let mut app = app_with(&csv, (80, 24));
+    let before = session_view(&app);
+    feed(&mut app, [key('n')]);
+    feed(&mut app, [key('S')]);
+    assert!(matches!(
+        &app.overlay,
+        Some(Overlay::Confirm(Question::SkipCode { rows, .. })) if rows.len() == 100
+    ));
+    let job = recheck_job(&feed(&mut app, [code(KeyCode::Enter)]));
+    // Nothing applied yet; the busy line says what is running.
+    assert!(app.session.as_ref().unwrap().skipped.is_empty());
+    assert!(onboard::tui::update::busy(&app).is_some());
+    let screen = render(&app);
+    assert!(
+        screen.contains("skipping 100 rows with unknown_skill"),
+        "{screen}"
+    );
+    // Moving works; a key that changes the list waits (and says so), and is not offered.
+    let at = app.table.selected;
+    feed(&mut app, [key('j')]);
+    assert_eq!(app.table.selected, at + 1);
+    assert!(feed(&mut app, [key('e')]).is_empty());
+    assert!(app.prompt.is_none(), "no edit while the re-check runs");
+    assert!(!onboard::tui::update::offered(
+        &app,
+        onboard::tui::keys::Action::Edit
+    ));
+    assert!(!render(&app).lines().last().unwrap().contains("e edit"));
+    // The answer comes back: applied, as one undo step, the same as an inline skip.
+    feed(&mut app, [job.run()]);
+    assert!(onboard::tui::update::busy(&app).is_none());
+    let skipped = session_view(&app);
+    assert_eq!(skipped.3, 100);
+    assert!(
+        app.status
+            .as_ref()
+            .unwrap()
+            .1
+            .contains("skipped 100 row(s)")
+    );
+    let mut inline = app_with(&csv, (80, 24));
+    {
+        let s = inline.session.as_mut().unwrap();
+        let want = (0..1_000).filter(|i| i % 10 == 3).collect();
+        s.set_skipped(want);
+    }
+    assert_eq!(
+        skipped,
+        session_view(&inline),
+        "background = inline re-check"
+    );
+    assert!(app.session.as_ref().unwrap().unsaved);
+    // u: the undo of 100 skips goes to the background too, and restores everything.
+    let job = recheck_job(&feed(&mut app, [key('u')]));
+    assert!(onboard::tui::update::busy(&app).is_some());
+    feed(&mut app, [job.run()]);
+    assert_eq!(session_view(&app), before);
+    assert!(!app.session.as_ref().unwrap().unsaved);
+}
+
+#[test]
+fn an_answer_for_an_older_list_is_dropped() {
+    let mut app = app_with(&big_csv(1_000), (80, 24));
+    feed(&mut app, [key('n'), key('S')]);
+    let job = recheck_job(&feed(&mut app, [code(KeyCode::Enter)]));
+    let mut stale = job.clone();
+    stale.generation = 0;
+    feed(&mut app, [stale.run()]);
+    assert!(onboard::tui::update::busy(&app).is_some(), "still waiting");
+    assert!(app.session.as_ref().unwrap().skipped.is_empty());
+    feed(&mut app, [job.run()]);
+    assert_eq!(app.session.as_ref().unwrap().skipped.len(), 100);
+}
+
+/// A run where rows 1 and 5 fail at the queues step and row 1 then also at roles.
+fn run_with_two_failures(app: &mut App) {
+    feed(app, [key('3'), key('y'), code(KeyCode::Enter)]);
+    let evs = run_events(&[(1, "ana@example.com"), (5, "eve@example.com")], &[1, 5]);
+    feed(app, evs.into_iter().map(Msg::Engine).collect::<Vec<_>>());
+}
+
+#[test]
+fn failures_group_by_code_then_object_filter_and_act_on_a_group() {
+    use onboard::tui::app::FailureItem;
+    let mut app = app();
+    run_with_two_failures(&mut app);
+    feed(&mut app, [key('5')]);
+    let items = app.failure_items();
+    assert_eq!(
+        items,
+        vec![
+            FailureItem::Group {
+                code: "queue.member.limit".into(),
+                count: 2
+            },
+            FailureItem::Object {
+                code: "queue.member.limit".into(),
+                object: "queues: General".into(),
+                count: 2
+            },
+            FailureItem::Row { row: 1 },
+            FailureItem::Row { row: 5 },
+        ]
+    );
+    assert_eq!(app.failures.selected, 2, "opens on the first failed row");
+    // r on the code's heading asks, naming the group and the count.
+    feed(&mut app, [key('g')]);
+    feed(&mut app, [key('r')]);
+    assert_eq!(
+        app.overlay,
+        Some(Overlay::Confirm(Question::RetryAll {
+            rows: vec![1, 5],
+            what: Some("queue.member.limit".into())
+        }))
+    );
+    assert!(render(&app).contains("Run 2 failed or unfinished row(s) of queue.member.limit"));
+    let cmds = feed(&mut app, [code(KeyCode::Enter)]);
+    let [Cmd::StartRun { plan }] = &cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(plan.rows.iter().map(|r| r.row).collect::<Vec<_>>(), [1, 5]);
+    let evs = run_events(&[(1, "ana@example.com"), (5, "eve@example.com")], &[1, 5]);
+    feed(
+        &mut app,
+        evs.into_iter().map(Msg::Engine).collect::<Vec<_>>(),
+    );
+    feed(&mut app, [key('5')]);
+    // The filter: live while typing, Esc in the prompt puts the old one back.
+    feed(&mut app, [key('/')]);
+    type_text(&mut app, "eve");
+    assert_eq!(app.failed_rows(), vec![5]);
+    feed(&mut app, [code(KeyCode::Esc)]);
+    assert_eq!(app.failed_rows(), vec![1, 5]);
+    feed(&mut app, [key('/')]);
+    type_text(&mut app, "queues: general");
+    feed(&mut app, [code(KeyCode::Enter)]);
+    assert_eq!(app.failed_rows(), vec![1, 5], "the object matches");
+    feed(&mut app, [code(KeyCode::Esc)]);
+    assert!(app.failures.filter.is_empty(), "Esc clears the filter");
+    // s on the object heading skips the whole group, after asking.
+    feed(&mut app, [key('g'), key('j'), key('s')]);
+    assert_eq!(
+        app.overlay,
+        Some(Overlay::Confirm(Question::SkipFailed {
+            what: "queue.member.limit · queues: General".into(),
+            rows: vec![1, 5]
+        }))
+    );
+    assert!(
+        feed(&mut app, [code(KeyCode::Enter)]).is_empty(),
+        "2 rows: inline"
+    );
+    assert!(app.failed_rows().is_empty());
+    assert_eq!(app.session.as_ref().unwrap().skipped.len(), 2);
+    feed(&mut app, [key('2'), key('u')]);
+    assert_eq!(app.session.as_ref().unwrap().skipped.len(), 0);
+    feed(&mut app, [key('5')]);
+    assert_eq!(app.failed_rows(), vec![1, 5]);
+}
+
+#[test]
+fn plan_lists_each_row_with_what_changes_scrolls_and_filters() {
+    let mut app = app();
+    feed(&mut app, [key('3')]);
+    let rows = app.plan_rows();
+    let s = app.session.as_ref().unwrap();
+    let runnable = s.runnable();
+    assert_eq!(rows, runnable, "every row that will run, in list order");
+    // A create says what it sets, by name.
+    let changes = onboard::tui::plan_diff::row_changes(s, rows[0]);
+    let text = onboard::tui::plan_diff::summary(&changes);
+    assert!(text.contains("queues +General"), "{text}");
+    assert!(text.contains("roles +Agent in Home"), "{text}");
+    assert!(text.contains("skills +Billing:4"), "{text}");
+    // Moving and the filter.
+    feed(&mut app, [key('j')]);
+    assert_eq!(app.plan.selected, 1.min(rows.len() - 1));
+    feed(&mut app, [key('/')]);
+    type_text(&mut app, "eve");
+    assert_eq!(app.plan_rows().len(), 1);
+    assert_eq!(app.plan.selected, 0);
+    feed(&mut app, [code(KeyCode::Enter)]);
+    assert!(render(&app).contains("eve@example.com"));
+    // Esc clears the filter first, then goes back to pre-flight.
+    feed(&mut app, [code(KeyCode::Esc)]);
+    assert!(app.plan.filter.is_empty());
+    assert_eq!(app.screen, Screen::Plan);
+    feed(&mut app, [code(KeyCode::Esc)]);
+    assert_eq!(app.screen, Screen::Preflight);
 }

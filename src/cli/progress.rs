@@ -44,7 +44,6 @@ pub fn slow_load_note(
     })
 }
 
-
 /// Stamps progress with the time left at the pace so far, and says when a counter is
 /// worth passing on (at most every `every` per resource, and always its start and end).
 #[derive(Debug)]

@@ -33,7 +33,8 @@ pub fn users_to_look_up(list: &HireList) -> (Vec<String>, Vec<ExternalId>) {
 /// The lookup an email cell (`Email` or `ManagerEmail`) asks for, by the rules above; `None`
 /// when the cell is not looked up.
 pub fn email_to_look_up(cell: &str, field: Field) -> Option<String> {
-    (cell.contains('@') && !super::cells::over_limit(Some(field), cell)).then(|| cell.to_lowercase())
+    (cell.contains('@') && !super::cells::over_limit(Some(field), cell))
+        .then(|| cell.to_lowercase())
 }
 
 /// The lookup an external-id cell asks for, by the rules above.

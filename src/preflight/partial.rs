@@ -97,7 +97,8 @@ impl Answered {
         let Some(row) = list.rows.get(i) else {
             return false;
         };
-        let ext_ok = match super::lookups::external_id_to_look_up(list.cell(row, Field::ExternalId)) {
+        let ext_ok = match super::lookups::external_id_to_look_up(list.cell(row, Field::ExternalId))
+        {
             None => true,
             Some(x) => self.ext.contains(&x) && !self.ext_found.contains(&x),
         };

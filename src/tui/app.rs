@@ -2,6 +2,7 @@
 
 use super::sort::SortBuffers;
 use super::theme::Theme;
+use super::work::{INLINE_ROWS, Pending, RecheckJob, Rechecked};
 use crate::engine::{Estimator, Replace};
 use crate::model::OrgSnapshot;
 use crate::model::{
@@ -11,6 +12,7 @@ use crate::model::{
 use crate::preflight::{self, CheckResult};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::PathBuf;
+use std::sync::Arc;
 use tui_input::Input;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -55,8 +57,14 @@ pub enum Question {
         counts: Vec<(PlanAction, usize)>,
         requests: u64,
     },
-    /// `R` on Failures: run these failed rows (row numbers) again.
-    RetryAll { rows: Vec<usize> },
+    /// `R` on Failures, or `r` on a group heading: run these failed rows (row numbers)
+    /// again; `what` names the group or filter they come from.
+    RetryAll {
+        rows: Vec<usize>,
+        what: Option<String>,
+    },
+    /// `s` on a group heading of Failures: skip these failed rows (row numbers).
+    SkipFailed { what: String, rows: Vec<usize> },
     /// `S` over more than one row: skip these rows (indices into the list) with `code`.
     SkipCode { code: FindingCode, rows: Vec<usize> },
     /// `c` during a run.
@@ -82,6 +90,14 @@ pub enum PromptKind {
     Edit {
         index: usize,
         col: usize,
+    },
+    /// The `/` filter of the Plan, live while typing; Esc puts `before` back.
+    PlanFilter {
+        before: String,
+    },
+    /// The `/` filter of Failures, live while typing; Esc puts `before` back.
+    FailureFilter {
+        before: String,
     },
     SaveAs,
     Export,
@@ -233,9 +249,11 @@ pub enum Undo {
 /// A loaded list with its check results and the admin's fixes.
 pub struct Session {
     pub path: PathBuf,
-    pub list: HireList,
+    /// Shared with a background re-check while one runs (edits wait for it; see
+    /// [`super::work`]), so starting one copies nothing.
+    pub list: Arc<HireList>,
     /// The org as loaded; pre-flight re-checks against it (no IO).
-    pub snapshot: OrgSnapshot,
+    pub snapshot: Arc<OrgSnapshot>,
     pub result: CheckResult,
     /// Skipped rows, by index into `list.rows` (mirrors `result.options.skipped_rows`).
     pub skipped: BTreeSet<usize>,
@@ -268,6 +286,11 @@ pub struct Session {
     /// Rows whose org checks never finished (the load was stopped): blocked with
     /// `org_not_checked`, whatever an edit does, until the list is reloaded.
     pub not_checked: BTreeSet<usize>,
+    /// Counts changes to the list or its skips: a background answer to an older state is
+    /// dropped.
+    pub generation: u64,
+    /// A bulk skip or undo re-checking off the input loop; keys that change the list wait.
+    pub pending: Option<Pending>,
 }
 
 impl std::fmt::Debug for Session {
@@ -296,8 +319,8 @@ impl Session {
             .collect();
         let mut s = Session {
             path,
-            list,
-            snapshot,
+            list: Arc::new(list),
+            snapshot: Arc::new(snapshot),
             result,
             loaded_skips: skipped.clone(),
             skipped,
@@ -314,10 +337,68 @@ impl Session {
             checking: Vec::new(),
             checking_count: 0,
             not_checked: BTreeSet::new(),
+            generation: 0,
+            pending: None,
         };
         s.estimator = Estimator::new(&s.result.plan.rows, Replace::default());
         s.reindex();
         s
+    }
+
+    /// Make the skipped set `want`: at once when few rows change, else by starting a
+    /// whole-list re-check off the input loop (the answer goes to [`Session::finish_job`]).
+    /// `undo` is pushed once the change is made; `doing`/`done` describe it to the admin.
+    pub fn change_skips(
+        &mut self,
+        want: BTreeSet<usize>,
+        undo: Option<Undo>,
+        doing: String,
+        done: String,
+    ) -> Option<RecheckJob> {
+        let rows = self.skipped.symmetric_difference(&want).count();
+        self.generation += 1;
+        if rows <= INLINE_ROWS {
+            self.set_skipped(want);
+            self.undo.extend(undo);
+            return None;
+        }
+        let mut options = self.result.options.clone();
+        options.skipped_rows = want
+            .iter()
+            .filter_map(|i| self.list.rows.get(*i).map(|r| r.row))
+            .collect();
+        self.pending = Some(Pending {
+            generation: self.generation,
+            want,
+            undo,
+            doing,
+            done,
+            rows,
+        });
+        Some(RecheckJob {
+            generation: self.generation,
+            list: Arc::clone(&self.list),
+            snapshot: Arc::clone(&self.snapshot),
+            options,
+        })
+    }
+
+    /// Take a background re-check's answer: the new findings, plan and estimate replace the
+    /// old. Returns what was pending (None: the answer was for an older state, dropped).
+    pub fn finish_job(&mut self, done: Rechecked) -> Option<Pending> {
+        let pending = self.pending.take_if(|p| p.generation == done.generation)?;
+        self.result = done.result;
+        self.estimator = done.estimator;
+        self.skipped = pending.want.clone();
+        self.undo.extend(pending.undo.clone());
+        self.reindex();
+        Some(pending)
+    }
+
+    /// The list to change in place (copied only if a background job still holds it).
+    pub fn list_mut(&mut self) -> &mut HireList {
+        self.generation += 1;
+        Arc::make_mut(&mut self.list)
     }
 
     /// Re-check row `index` after an edit (and the rows it affects). Pure and fast.
@@ -349,7 +430,7 @@ impl Session {
         result: CheckResult,
         checking: Vec<bool>,
     ) {
-        self.snapshot = snapshot;
+        self.snapshot = Arc::new(snapshot);
         self.result = result;
         self.checking_count = checking.iter().filter(|c| **c).count();
         self.checking = checking;
@@ -434,7 +515,7 @@ impl Session {
     /// the file. A row loaded as skipped and unskipped since loses its `skip`; other action
     /// cells are kept as they are.
     pub fn list_to_save(&self) -> HireList {
-        let mut list = self.list.clone();
+        let mut list = (*self.list).clone();
         let col = match list.column_of(Field::Action) {
             Some(c) => c,
             None if self.skipped.is_empty() => return list,
@@ -800,18 +881,75 @@ pub fn outcome_label(o: Outcome) -> &'static str {
     }
 }
 
-/// The Failures screen: rows of the merged report that failed, grouped by error code.
+/// The Failures screen: rows of the merged report that failed, grouped by error code and
+/// then by the object the failing step wrote (a queue, a role…).
 #[derive(Debug, Default)]
 pub struct FailuresState {
+    /// The selected line of [`App::failure_items`] (a group heading or a row).
     pub selected: usize,
     pub offset: usize,
+    /// The `/` filter: text matched (case-insensitively) in the code, the object, the
+    /// email, or a row number.
+    pub filter: String,
 }
 
-/// One entry of the failures list.
+/// One line of the failures list.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FailureItem {
-    Group { code: String, count: usize },
-    Row { row: usize },
+    /// An error code and the rows that failed with it.
+    Group {
+        code: String,
+        count: usize,
+    },
+    /// Within a code: the object the failing step wrote, e.g. `queues: Sales Inbound`.
+    Object {
+        code: String,
+        object: String,
+        count: usize,
+    },
+    Row {
+        row: usize,
+    },
+}
+
+impl FailureItem {
+    pub fn is_row(&self) -> bool {
+        matches!(self, FailureItem::Row { .. })
+    }
+}
+
+/// The rows under the heading at `line` (or the row itself), in list order.
+pub fn rows_under(items: &[FailureItem], line: usize) -> Vec<usize> {
+    let Some(head) = items.get(line) else {
+        return Vec::new();
+    };
+    let depth = |i: &FailureItem| match i {
+        FailureItem::Group { .. } => 0,
+        FailureItem::Object { .. } => 1,
+        FailureItem::Row { .. } => 2,
+    };
+    if let FailureItem::Row { row } = head {
+        return vec![*row];
+    }
+    let d = depth(head);
+    items[line + 1..]
+        .iter()
+        .take_while(|i| depth(i) > d)
+        .filter_map(|i| match i {
+            FailureItem::Row { row } => Some(*row),
+            _ => None,
+        })
+        .collect()
+}
+
+/// How the failures list names the heading at `line`, e.g. `queue.member.limit · queues:
+/// Sales Inbound`.
+pub fn heading_label(items: &[FailureItem], line: usize) -> Option<String> {
+    match items.get(line)? {
+        FailureItem::Group { code, .. } => Some(code.clone()),
+        FailureItem::Object { code, object, .. } => Some(format!("{code} · {object}")),
+        FailureItem::Row { .. } => None,
+    }
 }
 
 /// The error code a failed row is grouped under: the Genesys code of its first failed step,
@@ -842,6 +980,16 @@ pub fn status_label(s: StepStatus) -> &'static str {
     }
 }
 
+/// The Plan screen's list of the rows that will run: cursor, scroll and `/` filter.
+#[derive(Debug, Default)]
+pub struct PlanState {
+    /// Position in [`App::plan_rows`].
+    pub selected: usize,
+    pub offset: usize,
+    /// Text matched (case-insensitively) in the email, name, action and changed fields.
+    pub filter: String,
+}
+
 /// The whole app.
 #[derive(Debug)]
 pub struct App {
@@ -855,6 +1003,7 @@ pub struct App {
     /// Every row's latest outcome across the first run and its retries.
     pub report: Option<Report>,
     pub failures: FailuresState,
+    pub plan: PlanState,
     /// One-line status message (results, errors).
     pub status: Option<(StatusKind, String)>,
     pub theme: Theme,
@@ -922,6 +1071,7 @@ impl App {
             run: RunState::default(),
             report: None,
             failures: FailuresState::default(),
+            plan: PlanState::default(),
             status: None,
             theme,
             size,
@@ -933,7 +1083,32 @@ impl App {
         }
     }
 
-    /// The failures list, grouped by code (groups sorted by size, rows by number).
+    /// The rows the Plan lists (indices into the list): every row that will run, in list
+    /// order, that the `/` filter matches.
+    pub fn plan_rows(&self) -> Vec<usize> {
+        let Some(s) = &self.session else {
+            return Vec::new();
+        };
+        let needle = self.plan.filter.trim().to_lowercase();
+        (0..s.list.rows.len())
+            .filter(|i| is_runnable(s.status(*i)))
+            .filter(|i| {
+                needle.is_empty() || {
+                    let hay = format!(
+                        "{} {} {} {}",
+                        s.cell(*i, Field::Email),
+                        s.display_name(*i),
+                        action_label(s.status(*i)),
+                        super::plan_diff::summary(&super::plan_diff::row_changes(s, *i))
+                    );
+                    hay.to_lowercase().contains(&needle)
+                }
+            })
+            .collect()
+    }
+
+    /// The failures list: by code, then by object (each sorted by size), rows by number;
+    /// only what the `/` filter matches.
     pub fn failure_items(&self) -> Vec<FailureItem> {
         let Some(report) = &self.report else {
             return Vec::new();
@@ -946,35 +1121,102 @@ impl App {
                 .collect(),
             None => BTreeSet::new(),
         };
-        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let needle = self.failures.filter.trim().to_lowercase();
+        type Objects = BTreeMap<String, Vec<usize>>;
+        let mut groups: BTreeMap<String, Objects> = BTreeMap::new();
         for r in &report.rows {
-            if r.outcome.needs_retry() && !skipped.contains(&r.row) {
-                groups.entry(failure_code(r)).or_default().push(r.row);
+            if !r.outcome.needs_retry() || skipped.contains(&r.row) {
+                continue;
+            }
+            let code = failure_code(r);
+            let object = self.failure_object(r);
+            let hit = needle.is_empty()
+                || code.to_lowercase().contains(&needle)
+                || object.to_lowercase().contains(&needle)
+                || r.email.to_lowercase().contains(&needle)
+                || needle.parse::<usize>().is_ok_and(|n| n == r.row);
+            if hit {
+                groups
+                    .entry(code)
+                    .or_default()
+                    .entry(object)
+                    .or_default()
+                    .push(r.row);
             }
         }
-        let mut groups: Vec<(String, Vec<usize>)> = groups.into_iter().collect();
-        groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+        let by_size = |a: &(String, usize), b: &(String, usize)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
+        let mut codes: Vec<(String, usize)> = groups
+            .iter()
+            .map(|(c, o)| (c.clone(), o.values().map(Vec::len).sum()))
+            .collect();
+        codes.sort_by(by_size);
         let mut out = Vec::new();
-        for (code, mut rows) in groups {
-            rows.sort_unstable();
+        for (code, count) in codes {
             out.push(FailureItem::Group {
-                code,
-                count: rows.len(),
+                code: code.clone(),
+                count,
             });
-            out.extend(rows.into_iter().map(|row| FailureItem::Row { row }));
+            let Some(objects) = groups.remove(&code) else {
+                continue;
+            };
+            let mut objects: Vec<(String, Vec<usize>)> = objects.into_iter().collect();
+            objects.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+            // One object under a code says nothing the code does not: no sub-heading then,
+            // unless it names something.
+            let single = objects.len() == 1;
+            for (object, mut rows) in objects {
+                rows.sort_unstable();
+                if !(single && object.is_empty()) {
+                    out.push(FailureItem::Object {
+                        code: code.clone(),
+                        object,
+                        count: rows.len(),
+                    });
+                }
+                out.extend(rows.into_iter().map(|row| FailureItem::Row { row }));
+            }
         }
         out
     }
 
-    /// Row numbers of the failed rows, in list order of the failures screen.
+    /// What a failed row's failing step wrote, as the hire list names it: the step and the
+    /// cell behind it (`queues: Sales Inbound`), or the step alone.
+    pub fn failure_object(&self, r: &RowReport) -> String {
+        let Some(step) = r
+            .steps
+            .iter()
+            .find(|s| matches!(s.status, StepStatus::Failed | StepStatus::Unknown))
+        else {
+            return String::new();
+        };
+        let cell = super::update::step_field(step.step)
+            .filter(|f| !matches!(f, Field::Email))
+            .and_then(|f| {
+                let s = self.session.as_ref()?;
+                let i = s.index_of_row(r.row)?;
+                let v = s.cell(i, f).trim();
+                (!v.is_empty()).then(|| crate::model::sanitize(v).into_owned())
+            });
+        match cell {
+            Some(v) => format!("{}: {v}", step.step.as_str()),
+            None => step.step.as_str().to_string(),
+        }
+    }
+
+    /// Row numbers of the failed rows the list shows, in its order.
     pub fn failed_rows(&self) -> Vec<usize> {
         self.failure_items()
             .into_iter()
             .filter_map(|i| match i {
                 FailureItem::Row { row } => Some(row),
-                FailureItem::Group { .. } => None,
+                _ => None,
             })
             .collect()
+    }
+
+    /// The selected line of the failures list.
+    pub fn selected_failure(&self) -> Option<FailureItem> {
+        self.failure_items().get(self.failures.selected).cloned()
     }
 
     pub fn report_row(&self, row: usize) -> Option<&RowReport> {

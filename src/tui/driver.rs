@@ -250,6 +250,12 @@ impl<B: Backend> Driver<B> {
     fn exec(&mut self, cmd: Cmd) {
         tracing::debug!(cmd = cmd_name(&cmd), "command");
         match cmd {
+            Cmd::Recheck(job) => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let _ = tx.blocking_send(job.run());
+                });
+            }
             Cmd::Load { path, target } => {
                 if let Some(c) = self.load_cancel.take() {
                     c.cancel();
@@ -409,6 +415,7 @@ fn cmd_name(c: &Cmd) -> &'static str {
         Cmd::Load { .. } => "load",
         Cmd::CancelLoad => "cancel_load",
         Cmd::Complete(_) => "complete",
+        Cmd::Recheck(_) => "recheck",
         Cmd::Save { .. } => "save",
         Cmd::StartRun { .. } => "start_run",
         Cmd::Pause => "pause",

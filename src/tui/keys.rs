@@ -348,10 +348,17 @@ pub const BINDINGS: &[Binding] = &[
     ),
     b(
         C::Plan,
+        &[k('/')],
+        A::Filter,
+        Some("filter"),
+        "Filter the rows by email, name, action or what changes (e.g. queues, Sales)",
+    ),
+    b(
+        C::Plan,
         &[code(KeyCode::Esc)],
         A::Back,
         Some("back"),
-        "Back to pre-flight",
+        "Clear the filter, else back to pre-flight",
     ),
     b(
         C::Run,
@@ -383,10 +390,17 @@ pub const BINDINGS: &[Binding] = &[
     ),
     b(
         C::Failures,
+        &[k('/')],
+        A::Filter,
+        Some("filter"),
+        "Filter failures by code, object (queue, role…), email or row number",
+    ),
+    b(
+        C::Failures,
         &[k('r')],
         A::Retry,
         Some("retry"),
-        "Retry the selected row",
+        "Retry the selected row, or every row of the selected group (asks first)",
     ),
     b(
         C::Failures,
@@ -407,7 +421,7 @@ pub const BINDINGS: &[Binding] = &[
         &[k('s')],
         A::SkipFailed,
         Some("skip"),
-        "Skip the selected row (drop it from retries)",
+        "Skip the selected row, or every row of the selected group (asks first)",
     ),
     b(
         C::Failures,
@@ -415,6 +429,13 @@ pub const BINDINGS: &[Binding] = &[
         A::Export,
         Some("export"),
         "Export the report (JSON)",
+    ),
+    b(
+        C::Failures,
+        &[code(KeyCode::Esc)],
+        A::Back,
+        Some("clear filter"),
+        "Clear the filter",
     ),
     b(
         C::Drilldown,
@@ -586,12 +607,15 @@ pub fn keys_label(binding: &Binding) -> String {
     }
 }
 
-/// Hints for the bar: (keys, text) for every binding with a hint in `ctxs`, innermost first.
-pub fn hints(ctxs: &[Ctx]) -> Vec<(String, &'static str)> {
+/// Hints for the bar: (keys, text) for every binding with a hint in `ctxs`, innermost first,
+/// whose action `offered` says does something now (a hint never offers a dead key).
+pub fn hints(ctxs: &[Ctx], offered: impl Fn(Action) -> bool) -> Vec<(String, &'static str)> {
     let mut out = Vec::new();
     for ctx in ctxs {
         for binding in BINDINGS.iter().filter(|b| b.ctx == *ctx) {
-            if let Some(hint) = binding.hint {
+            if let Some(hint) = binding.hint
+                && offered(binding.action)
+            {
                 let label = binding.keys.first().map(Key::label).unwrap_or_default();
                 if !out.iter().any(|(_, h): &(String, &str)| *h == hint) {
                     out.push((label, hint));
@@ -702,8 +726,10 @@ mod tests {
             run.iter().any(|(k, h)| k == "f" && h.contains("failures")),
             "{run:?}"
         );
-        let hints = hints(&[Ctx::Plan, Ctx::Global]);
-        assert_eq!(hints[0], ("y".to_string(), "run it"));
-        assert!(hints.iter().any(|(k, h)| k == "q" && *h == "quit"));
+        let hints_now = hints(&[Ctx::Plan, Ctx::Global], |_| true);
+        assert_eq!(hints_now[0], ("y".to_string(), "run it"));
+        assert!(hints_now.iter().any(|(k, h)| k == "q" && *h == "quit"));
+        let no_run = hints(&[Ctx::Plan, Ctx::Global], |a| a != Action::ConfirmRun);
+        assert!(!no_run.iter().any(|(k, _)| k == "y"), "{no_run:?}");
     }
 }

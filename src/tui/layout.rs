@@ -69,6 +69,37 @@ pub fn table_rows(size: (u16, u16)) -> usize {
     preflight(chrome(area).body).table.height.saturating_sub(1) as usize
 }
 
+/// The Plan screen: the summary (counts, requests, rate, ETA, file-level findings), the
+/// rows that will run, and the selected row's changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlanLayout {
+    pub summary: Rect,
+    /// The table including its header line.
+    pub table: Rect,
+    pub detail: Rect,
+}
+
+pub fn plan(body: Rect) -> PlanLayout {
+    let detail_h = if body.height >= 40 { 14 } else { 7 };
+    let [summary, table, detail] = Layout::vertical([
+        Constraint::Length(5),
+        Constraint::Min(2),
+        Constraint::Length(detail_h),
+    ])
+    .areas(body);
+    PlanLayout {
+        summary,
+        table,
+        detail,
+    }
+}
+
+/// Data rows the Plan's table shows.
+pub fn plan_rows(size: (u16, u16)) -> usize {
+    let area = Rect::new(0, 0, size.0, size.1);
+    plan(chrome(area).body).table.height.saturating_sub(1) as usize
+}
+
 /// The Failures screen: the grouped list on the left (or top), the selected row on the right.
 pub fn failures(body: Rect) -> (Rect, Rect) {
     if body.width >= 100 {

@@ -14,11 +14,13 @@ pub mod fix;
 pub mod keys;
 pub mod layout;
 pub mod msg;
+pub mod plan_diff;
 pub mod sort;
 pub mod terminal;
 pub mod theme;
 pub mod update;
 pub mod view;
+pub mod work;
 
 pub use app::{App, Screen};
 pub use msg::{Cmd, Msg};

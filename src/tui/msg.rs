@@ -74,6 +74,8 @@ pub enum Msg {
     Exported(PathBuf),
     /// An IO result the user should see.
     Error(String),
+    /// A background re-check (bulk skip or its undo) is done.
+    Rechecked(Box<super::work::Rechecked>),
     /// SIGTERM, SIGHUP or SIGINT from outside: restore the terminal, stop a run safely, go.
     Signal(&'static str),
 }
@@ -101,6 +103,8 @@ pub enum Cmd {
     StartRun {
         plan: Plan,
     },
+    /// Re-check the whole list off the input loop (a bulk skip or its undo).
+    Recheck(super::work::RecheckJob),
     Pause,
     Resume,
     /// Cancel safely: in-flight steps finish.

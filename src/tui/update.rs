@@ -3,6 +3,7 @@
 
 use super::app::{
     App, FailureItem, Filter, Overlay, Prompt, PromptKind, Question, Screen, Session, Undo,
+    heading_label, rows_under,
 };
 use super::fix::apply_suggestion;
 use super::keys::{Action, Ctx, lookup};
@@ -146,8 +147,89 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.set_error(e);
             Vec::new()
         }
+        Msg::Rechecked(done) => {
+            on_rechecked(app, *done);
+            Vec::new()
+        }
         Msg::Signal(name) => on_signal(app, name),
     }
+}
+
+/// A background re-check came back: apply it (unless the list changed since), say so.
+fn on_rechecked(app: &mut App, done: super::work::Rechecked) {
+    let Some(s) = &mut app.session else { return };
+    let Some(p) = s.finish_job(done) else { return };
+    s.unsaved = !s.undo.is_empty() || s.skipped != s.loaded_skips;
+    rebuild_view(app);
+    app.set_info(p.done);
+}
+
+/// What is running in the background, if anything (for the busy line and the key gate).
+pub fn busy(app: &App) -> Option<&super::work::Pending> {
+    app.session.as_ref().and_then(|s| s.pending.as_ref())
+}
+
+/// Whether `a` does something in the current state (the hint bar offers only those).
+pub fn offered(app: &App, a: Action) -> bool {
+    if busy(app).is_some() && waits_while_busy(a) {
+        return false;
+    }
+    // Questions, inputs, help and the drilldown: their keys always do something.
+    if app.overlay.is_some() || app.prompt.is_some() {
+        return true;
+    }
+    let session = app.session.as_ref();
+    let failure = || app.failure_items().get(app.failures.selected).cloned();
+    match (app.screen, a) {
+        (Screen::Load, Action::Back) => session.is_some(),
+        (Screen::Load, Action::NextProfile) => app.load.targets.len() > 1,
+        (Screen::Load, Action::Down) => !app.load.recent.is_empty(),
+        (Screen::Preflight, Action::Edit | Action::Skip | Action::Open) => {
+            selected_index(app).is_some()
+        }
+        (Screen::Preflight, Action::ApplySuggestion) => selected_index(app)
+            .zip(session)
+            .is_some_and(|(i, s)| s.findings_of(i).any(|f| f.suggestion.is_some())),
+        (Screen::Preflight, Action::SkipCode) => selected_finding(app).is_some(),
+        (Screen::Preflight, Action::Undo) => session.is_some_and(|s| !s.undo.is_empty()),
+        (Screen::Preflight, Action::Back) => app.table.filter != Filter::All,
+        (Screen::Plan, Action::Back) => true,
+        (Screen::Plan, Action::ConfirmRun) => {
+            !app.run.active && session.is_some_and(|s| s.runnable_count() > 0)
+        }
+        (Screen::Run, Action::Pause | Action::Cancel) => app.run.active && !app.run.cancelling,
+        (Screen::Run, Action::Goto(5)) => app.report.is_some(),
+        (Screen::Failures, Action::Open | Action::EditRetry) => {
+            failure().is_some_and(|i| i.is_row())
+        }
+        (Screen::Failures, Action::Retry | Action::SkipFailed | Action::Filter) => {
+            failure().is_some() || !app.failures.filter.is_empty()
+        }
+        (Screen::Failures, Action::RetryAll) => !app.failed_rows().is_empty(),
+        (Screen::Failures, Action::Export) => app.report.is_some(),
+        (Screen::Failures, Action::Back) => !app.failures.filter.is_empty(),
+        _ => true,
+    }
+}
+
+/// Keys that change the list, its skips or the org: they wait while a bulk re-check runs
+/// (it would overwrite what they did, or act on a list about to change).
+pub fn waits_while_busy(a: Action) -> bool {
+    matches!(
+        a,
+        Action::Edit
+            | Action::ApplySuggestion
+            | Action::Skip
+            | Action::SkipCode
+            | Action::Undo
+            | Action::Save
+            | Action::ConfirmRun
+            | Action::Retry
+            | Action::RetryAll
+            | Action::EditRetry
+            | Action::SkipFailed
+            | Action::LoadSubmit
+    )
 }
 
 /// A signal from outside: give the terminal back at once, then stop like a confirmed quit —
@@ -212,6 +294,14 @@ fn on_key(app: &mut App, ev: KeyEvent) -> Vec<Cmd> {
                         app.table.filter = before.clone();
                         rebuild_view(app);
                     }
+                    if let PromptKind::PlanFilter { before } = &p.kind {
+                        app.plan.filter = before.clone();
+                        clamp_plan(app);
+                    }
+                    if let PromptKind::FailureFilter { before } = &p.kind {
+                        app.failures.filter = before.clone();
+                        clamp_failures(app);
+                    }
                     if matches!(p.kind, PromptKind::Edit { .. }) {
                         app.retry_after_edit = None;
                     }
@@ -219,12 +309,27 @@ fn on_key(app: &mut App, ev: KeyEvent) -> Vec<Cmd> {
                 Vec::new()
             }
             _ => {
-                if let Some(p) = &mut app.prompt {
-                    p.input.handle_event(&Event::Key(ev));
-                    if matches!(p.kind, PromptKind::Filter { .. }) {
-                        app.table.filter = Filter::parse(p.input.value());
+                let Some(p) = &mut app.prompt else {
+                    return Vec::new();
+                };
+                p.input.handle_event(&Event::Key(ev));
+                let value = p.input.value().to_string();
+                match p.kind {
+                    PromptKind::Filter { .. } => {
+                        app.table.filter = Filter::parse(&value);
                         rebuild_view(app);
                     }
+                    PromptKind::PlanFilter { .. } => {
+                        app.plan.filter = value;
+                        app.plan.selected = 0;
+                        clamp_plan(app);
+                    }
+                    PromptKind::FailureFilter { .. } => {
+                        app.failures.filter = value;
+                        app.failures.selected = first_row_line(&app.failure_items());
+                        clamp_failures(app);
+                    }
+                    _ => {}
                 }
                 Vec::new()
             }
@@ -266,6 +371,13 @@ fn on_key(app: &mut App, ev: KeyEvent) -> Vec<Cmd> {
     let Some(action) = action else {
         return Vec::new();
     };
+    if let Some(p) = busy(app)
+        && waits_while_busy(action)
+    {
+        let doing = p.doing.clone();
+        app.set_info(format!("{doing}… — that key waits until it is done"));
+        return Vec::new();
+    }
     match action {
         Action::Quit => return quit(app),
         Action::Help => {
@@ -301,6 +413,9 @@ fn on_key(app: &mut App, ev: KeyEvent) -> Vec<Cmd> {
 
 fn goto(app: &mut App, s: Screen) {
     app.screen = s;
+    if s == Screen::Plan {
+        clamp_plan(app);
+    }
     if s == Screen::Failures {
         clamp_failures(app);
     }
@@ -356,11 +471,9 @@ fn on_overlay(app: &mut App, o: Overlay, a: Action) -> Vec<Cmd> {
             app.overlay = None;
             match q {
                 Question::Provision { rows, .. } => start_run(app, rows),
-                Question::RetryAll { rows } => retry_rows(app, &rows),
-                Question::SkipCode { code, rows } => {
-                    skip_rows(app, code, &rows);
-                    Vec::new()
-                }
+                Question::RetryAll { rows, .. } => retry_rows(app, &rows),
+                Question::SkipFailed { what, rows } => skip_failed(app, &rows, Some(what)),
+                Question::SkipCode { code, rows } => skip_rows(app, code, &rows),
                 Question::CancelRun => cancel_run(app),
                 Question::LoadUnsaved(path) => start_load(app, path),
                 // The run ended while the question was open: nothing to wait for.
@@ -407,10 +520,26 @@ fn on_overlay(app: &mut App, o: Overlay, a: Action) -> Vec<Cmd> {
             Vec::new()
         }
         (Overlay::Drilldown { .. }, Action::Up | Action::Down) => {
-            move_failures(app, if a == Action::Up { -1 } else { 1 });
-            if let Some(row) = app.failed_rows().get(app.failures.selected) {
-                app.overlay = Some(Overlay::Drilldown { row: *row });
+            // The previous / next failed row, over the group headings.
+            let items = app.failure_items();
+            let back = a == Action::Up;
+            let mut line = app.failures.selected;
+            while let Some(next) = if back {
+                line.checked_sub(1)
+            } else {
+                Some(line + 1)
+            } {
+                match items.get(next) {
+                    Some(FailureItem::Row { row }) => {
+                        app.failures.selected = next;
+                        app.overlay = Some(Overlay::Drilldown { row: *row });
+                        break;
+                    }
+                    Some(_) => line = next,
+                    None => break,
+                }
             }
+            clamp_failures(app);
             Vec::new()
         }
         (Overlay::Drilldown { .. }, Action::Quit) => {
@@ -689,12 +818,18 @@ fn on_preflight(app: &mut App, a: Action) -> Vec<Cmd> {
             if let Some(index) = selected_index(app)
                 && let Some(s) = &mut app.session
             {
-                s.undo.push(Undo::Skips(s.skipped.clone()));
+                let before = s.skipped.clone();
                 let mut want = s.skipped.clone();
                 if !want.remove(&index) {
                     want.insert(index);
                 }
-                s.set_skipped(want);
+                // One row: always at once.
+                let _ = s.change_skips(
+                    want,
+                    Some(Undo::Skips(before)),
+                    String::new(),
+                    String::new(),
+                );
                 s.unsaved = true;
                 let row = s.list.rows.get(index).map(|r| r.row).unwrap_or(0);
                 let state = if s.skipped.contains(&index) {
@@ -705,8 +840,8 @@ fn on_preflight(app: &mut App, a: Action) -> Vec<Cmd> {
                 app.set_info(format!("row {row} {state}"));
             }
         }
-        Action::SkipCode => skip_code(app),
-        Action::Undo => undo(app),
+        Action::SkipCode => return skip_code(app),
+        Action::Undo => return undo(app),
         Action::Save => {
             if let Some(s) = &app.session {
                 let default = default_save_path(&s.path);
@@ -903,7 +1038,7 @@ fn commit_edit(app: &mut App, index: usize, col: usize, value: String) -> Vec<Cm
         return Vec::new();
     };
     let width = s.list.headers.len();
-    let Some(row) = s.list.rows.get_mut(index) else {
+    let Some(row) = s.list_mut().rows.get_mut(index) else {
         return Vec::new();
     };
     let rownum = row.row;
@@ -997,44 +1132,70 @@ fn apply_fix(app: &mut App) {
 
 /// `S`: skip every row with the selected finding's code; over more than one row it asks
 /// first.
-fn skip_code(app: &mut App) {
+fn skip_code(app: &mut App) -> Vec<Cmd> {
     let Some((_, f)) = selected_finding(app) else {
         app.set_info("the selected row has no finding");
-        return;
+        return Vec::new();
     };
-    let Some(s) = &app.session else { return };
+    let Some(s) = &app.session else {
+        return Vec::new();
+    };
     let rows: Vec<usize> = (0..s.list.rows.len())
         .filter(|i| !s.skipped.contains(i) && s.findings_of(*i).any(|x| x.code == f.code))
         .collect();
     match rows.len() {
-        0 => app.set_info(format!(
-            "every row with {} is already skipped",
-            f.code.as_str()
-        )),
+        0 => {
+            app.set_info(format!(
+                "every row with {} is already skipped",
+                f.code.as_str()
+            ));
+            Vec::new()
+        }
         1 => skip_rows(app, f.code, &rows),
         _ => {
             app.overlay = Some(Overlay::Confirm(Question::SkipCode { code: f.code, rows }));
+            Vec::new()
         }
     }
 }
 
-/// Skip these rows (indices) at once, as one undo step.
-fn skip_rows(app: &mut App, code: FindingCode, rows: &[usize]) {
-    let Some(s) = &mut app.session else { return };
+/// Skip these rows (indices) as one undo step: at once for a few, else re-checked off the
+/// input loop (the returned command) with a busy line until it is done.
+fn skip_rows(app: &mut App, code: FindingCode, rows: &[usize]) -> Vec<Cmd> {
+    let Some(s) = &mut app.session else {
+        return Vec::new();
+    };
     let before = s.skipped.clone();
     let mut want = s.skipped.clone();
     want.extend(rows.iter().copied().filter(|i| *i < s.list.rows.len()));
     let added = want.len() - before.len();
-    s.set_skipped(want);
-    if added > 0 {
-        s.undo.push(Undo::Skips(before));
-        s.unsaved = true;
+    if added == 0 {
+        app.set_info(format!(
+            "every row with {} is already skipped",
+            code.as_str()
+        ));
+        return Vec::new();
     }
-    app.set_info(format!("skipped {added} row(s) with {}", code.as_str()));
+    s.unsaved = true;
+    let done = format!("skipped {added} row(s) with {}", code.as_str());
+    let doing = format!("skipping {added} rows with {}", code.as_str());
+    match s.change_skips(want, Some(Undo::Skips(before)), doing.clone(), done.clone()) {
+        Some(job) => {
+            app.set_info(format!("{doing}…"));
+            vec![Cmd::Recheck(job)]
+        }
+        None => {
+            app.set_info(done);
+            Vec::new()
+        }
+    }
 }
 
-fn undo(app: &mut App) {
-    let Some(s) = &mut app.session else { return };
+fn undo(app: &mut App) -> Vec<Cmd> {
+    let Some(s) = &mut app.session else {
+        return Vec::new();
+    };
+    let mut cmds = Vec::new();
     match s.undo.pop() {
         Some(Undo::Cell {
             index,
@@ -1042,7 +1203,7 @@ fn undo(app: &mut App) {
             old,
             cells,
         }) => {
-            if let Some(r) = s.list.rows.get_mut(index) {
+            if let Some(r) = s.list_mut().rows.get_mut(index) {
                 r.cells.set(col, &old);
                 r.cells.truncate(cells);
             }
@@ -1051,14 +1212,23 @@ fn undo(app: &mut App) {
             app.set_info(format!("undid the edit of row {row}"));
         }
         Some(Undo::Skips(prev)) => {
-            s.set_skipped(prev);
-            app.set_info("undid the skip");
+            let n = s.skipped.symmetric_difference(&prev).count();
+            let doing = format!("undoing the skip of {n} rows");
+            let done = format!("undid the skip of {n} row(s)");
+            match s.change_skips(prev, None, doing.clone(), done.clone()) {
+                Some(job) => {
+                    app.set_info(format!("{doing}…"));
+                    cmds.push(Cmd::Recheck(job));
+                }
+                None => app.set_info(done),
+            }
         }
         None => app.set_info("nothing to undo"),
     }
     if let Some(s) = &mut app.session {
-        s.unsaved = !s.undo.is_empty();
+        s.unsaved = !s.undo.is_empty() || s.skipped != s.loaded_skips || s.pending.is_some();
     }
+    cmds
 }
 
 /// `hires.csv` → `hires.fixed.csv` beside it.
@@ -1082,6 +1252,23 @@ fn submit_prompt(app: &mut App) -> Vec<Cmd> {
             let d = app.table.filter.describe();
             if !d.is_empty() {
                 app.set_info(format!("{} rows match {d}", app.table.view.len()));
+            }
+            Vec::new()
+        }
+        PromptKind::PlanFilter { .. } => {
+            app.plan.filter = value.trim().to_string();
+            clamp_plan(app);
+            Vec::new()
+        }
+        PromptKind::FailureFilter { .. } => {
+            app.failures.filter = value.trim().to_string();
+            clamp_failures(app);
+            if !app.failures.filter.is_empty() {
+                app.set_info(format!(
+                    "{} failed row(s) match \"{}\"",
+                    app.failed_rows().len(),
+                    app.failures.filter
+                ));
             }
             Vec::new()
         }
@@ -1164,12 +1351,56 @@ fn on_plan(app: &mut App, a: Action) -> Vec<Cmd> {
             }));
             Vec::new()
         }
+        Action::Filter => {
+            app.prompt = Some(Prompt {
+                kind: PromptKind::PlanFilter {
+                    before: app.plan.filter.clone(),
+                },
+                input: Input::new(app.plan.filter.clone()),
+            });
+            Vec::new()
+        }
+        Action::Back if !app.plan.filter.is_empty() => {
+            app.plan.filter.clear();
+            clamp_plan(app);
+            Vec::new()
+        }
         Action::Back => {
             app.screen = Screen::Preflight;
             Vec::new()
         }
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom => {
+            let page = layout::plan_rows(app.size).max(1) as isize;
+            let delta = match a {
+                Action::Up => -1,
+                Action::Down => 1,
+                Action::PageUp => -page,
+                Action::PageDown => page,
+                Action::Top => isize::MIN / 2,
+                _ => isize::MAX / 2,
+            };
+            app.plan.selected = (app.plan.selected as isize).saturating_add(delta).max(0) as usize;
+            clamp_plan(app);
+            Vec::new()
+        }
         _ => Vec::new(),
     }
+}
+
+/// Keep the Plan's cursor on a listed row and visible.
+fn clamp_plan(app: &mut App) {
+    let n = app.plan_rows().len();
+    app.plan.selected = app.plan.selected.min(n.saturating_sub(1));
+    app.plan.offset = layout::scroll_into_view(
+        app.plan.selected,
+        app.plan.offset,
+        layout::plan_rows(app.size),
+    );
 }
 
 /// Start the engine on these row numbers (their current plan after any fixes).
@@ -1258,6 +1489,8 @@ fn on_engine(app: &mut App, ev: EngineEvent) -> Vec<Cmd> {
     app.run.apply(&ev);
     if let EngineEvent::Finished { report, cancelled } = &ev {
         app.merge_report(report);
+        // Failures opens on its first failed row (`Enter`, `r`, `e` act on a row).
+        app.failures.selected = first_row_line(&app.failure_items());
         clamp_failures(app);
         let failed = app.failed_rows().len();
         if failed > 0 && *cancelled {
@@ -1285,9 +1518,14 @@ fn on_engine(app: &mut App, ev: EngineEvent) -> Vec<Cmd> {
 // ---------------------------------------------------------------------------------------------
 
 fn on_failures(app: &mut App, a: Action) -> Vec<Cmd> {
-    let rows = app.failed_rows();
+    let items = app.failure_items();
     let page = layout::failure_rows(app.size).max(1) as isize;
-    let sel = rows.get(app.failures.selected).copied();
+    let line = app.failures.selected;
+    let sel_row = match items.get(line) {
+        Some(FailureItem::Row { row }) => Some(*row),
+        _ => None,
+    };
+    let heading = heading_label(&items, line);
     match a {
         Action::Up => move_failures(app, -1),
         Action::Down => move_failures(app, 1),
@@ -1295,39 +1533,58 @@ fn on_failures(app: &mut App, a: Action) -> Vec<Cmd> {
         Action::PageDown => move_failures(app, page),
         Action::Top => move_failures(app, isize::MIN / 2),
         Action::Bottom => move_failures(app, isize::MAX / 2),
+        Action::Filter => {
+            app.prompt = Some(Prompt {
+                kind: PromptKind::FailureFilter {
+                    before: app.failures.filter.clone(),
+                },
+                input: Input::new(app.failures.filter.clone()),
+            });
+        }
+        Action::Back if !app.failures.filter.is_empty() => {
+            app.failures.filter.clear();
+            app.failures.selected = first_row_line(&app.failure_items());
+            clamp_failures(app);
+        }
         Action::Open => {
-            if let Some(row) = sel {
+            if let Some(row) = sel_row {
                 app.overlay = Some(Overlay::Drilldown { row });
             }
         }
-        Action::Retry => {
-            if let Some(row) = sel {
-                return retry_rows(app, &[row]);
+        Action::Retry => match (sel_row, heading) {
+            (Some(row), _) => return retry_rows(app, &[row]),
+            (None, Some(what)) => {
+                let rows = rows_under(&items, line);
+                app.overlay = Some(Overlay::Confirm(Question::RetryAll {
+                    rows,
+                    what: Some(what),
+                }));
+            }
+            _ => {}
+        },
+        Action::RetryAll => {
+            let rows = app.failed_rows();
+            if rows.is_empty() {
+                app.set_info("no failed rows to retry");
+            } else {
+                let what = (!app.failures.filter.is_empty())
+                    .then(|| format!("the rows matching \"{}\"", app.failures.filter.trim()));
+                app.overlay = Some(Overlay::Confirm(Question::RetryAll { rows, what }));
             }
         }
-        Action::RetryAll if rows.is_empty() => app.set_info("no failed rows to retry"),
-        Action::RetryAll => {
-            app.overlay = Some(Overlay::Confirm(Question::RetryAll { rows }));
-        }
         Action::EditRetry => {
-            if let Some(row) = sel {
+            if let Some(row) = sel_row {
                 edit_then_retry(app, row);
             }
         }
-        Action::SkipFailed => {
-            if let Some(row) = sel
-                && let Some(s) = &mut app.session
-                && let Some(i) = s.index_of_row(row)
-            {
-                s.undo.push(Undo::Skips(s.skipped.clone()));
-                let mut want = s.skipped.clone();
-                want.insert(i);
-                s.set_skipped(want);
-                s.unsaved = true;
-                app.set_info(format!("row {row} skipped (u on Pre-flight undoes)"));
-                clamp_failures(app);
+        Action::SkipFailed => match (sel_row, heading) {
+            (Some(row), _) => return skip_failed(app, &[row], None),
+            (None, Some(what)) => {
+                let rows = rows_under(&items, line);
+                app.overlay = Some(Overlay::Confirm(Question::SkipFailed { what, rows }));
             }
-        }
+            _ => {}
+        },
         Action::Export => {
             if app.report.is_none() {
                 app.set_error("nothing to export yet: run the plan first");
@@ -1354,8 +1611,43 @@ fn on_failures(app: &mut App, a: Action) -> Vec<Cmd> {
     Vec::new()
 }
 
+/// Skip failed rows (row numbers) so they leave Failures and retries, as one undo step: at
+/// once for a few, off the input loop for many (like `S`).
+fn skip_failed(app: &mut App, rows: &[usize], what: Option<String>) -> Vec<Cmd> {
+    let Some(s) = &mut app.session else {
+        return Vec::new();
+    };
+    let before = s.skipped.clone();
+    let mut want = s.skipped.clone();
+    want.extend(rows.iter().filter_map(|r| s.index_of_row(*r)));
+    let n = want.len() - before.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let label = match (&what, rows) {
+        (None, [row]) => format!("row {row}"),
+        (Some(w), _) => format!("{n} row(s) of {}", crate::model::sanitize(w)),
+        (None, _) => format!("{n} row(s)"),
+    };
+    let doing = format!("skipping {label}");
+    let done = format!("{label} skipped (u on Pre-flight undoes)");
+    s.unsaved = true;
+    let cmds = match s.change_skips(want, Some(Undo::Skips(before)), doing.clone(), done.clone()) {
+        Some(job) => {
+            app.set_info(format!("{doing}…"));
+            vec![Cmd::Recheck(job)]
+        }
+        None => {
+            app.set_info(done);
+            Vec::new()
+        }
+    };
+    clamp_failures(app);
+    cmds
+}
+
 fn move_failures(app: &mut App, delta: isize) {
-    let n = app.failed_rows().len();
+    let n = app.failure_items().len();
     if n == 0 {
         app.failures.selected = 0;
         return;
@@ -1365,43 +1657,22 @@ fn move_failures(app: &mut App, delta: isize) {
     clamp_failures(app);
 }
 
-/// Keep the failures cursor valid and visible (the list has group headers between rows).
+/// The line of the first failed row (past its headings), 0 when there is none.
+fn first_row_line(items: &[FailureItem]) -> usize {
+    items.iter().position(FailureItem::is_row).unwrap_or(0)
+}
+
+/// Keep the failures cursor valid and visible.
 fn clamp_failures(app: &mut App) {
-    let items = app.failure_items();
-    let n = items
-        .iter()
-        .filter(|i| matches!(i, FailureItem::Row { .. }))
-        .count();
+    let n = app.failure_items().len();
     if n == 0 {
         app.failures.selected = 0;
         app.failures.offset = 0;
         return;
     }
     app.failures.selected = app.failures.selected.min(n - 1);
-    let line = failure_line(&items, app.failures.selected);
     let h = layout::failure_rows(app.size);
-    // Show the group header above the first row of a group when possible.
-    let top = if line > 0 && matches!(items[line - 1], FailureItem::Group { .. }) {
-        line - 1
-    } else {
-        line
-    };
-    if top < app.failures.offset {
-        app.failures.offset = top;
-    } else {
-        app.failures.offset = layout::scroll_into_view(line, app.failures.offset, h);
-    }
-}
-
-/// The list line of the `n`-th failed row.
-pub fn failure_line(items: &[FailureItem], n: usize) -> usize {
-    items
-        .iter()
-        .enumerate()
-        .filter(|(_, i)| matches!(i, FailureItem::Row { .. }))
-        .nth(n)
-        .map(|(l, _)| l)
-        .unwrap_or(0)
+    app.failures.offset = layout::scroll_into_view(app.failures.selected, app.failures.offset, h);
 }
 
 /// Jump to the row in Pre-flight with the editor open on the field that failed; retry it
@@ -1535,13 +1806,8 @@ fn click(app: &mut App, x: u16, y: u16) {
             let (list, _) = layout::failures(chrome.body);
             if list.contains(pos) && y > list.y {
                 let line = app.failures.offset + (y - list.y - 1) as usize;
-                let items = app.failure_items();
-                if let Some(FailureItem::Row { .. }) = items.get(line) {
-                    let n = items[..line]
-                        .iter()
-                        .filter(|i| matches!(i, FailureItem::Row { .. }))
-                        .count();
-                    app.failures.selected = n;
+                if line < app.failure_items().len() {
+                    app.failures.selected = line;
                     clamp_failures(app);
                 }
             }

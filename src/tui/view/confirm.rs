@@ -103,11 +103,17 @@ pub fn dialog(app: &App, q: &Question) -> Dialog {
                 .session
                 .as_ref()
                 .and_then(|s| s.allowed_per_s)
-                .unwrap_or(super::plan::DEFAULT_RATE_PER_S);
+                .unwrap_or(crate::tui::estimate::DEFAULT_RATE_PER_S);
             let eta = eta_seconds(*requests, Some(rate))
                 .map(human_duration)
                 .unwrap_or_else(|| "unknown".into());
-            body.push((format!("About {requests} requests, ETA {eta}."), plain));
+            body.push((
+                format!(
+                    "About {requests} requests at {}: ETA {eta}.",
+                    crate::tui::estimate::rate_words(rate)
+                ),
+                plain,
+            ));
             Dialog {
                 title: "Start the run?",
                 body,
@@ -115,17 +121,33 @@ pub fn dialog(app: &App, q: &Question) -> Dialog {
                 no: "not now",
             }
         }
-        Question::RetryAll { rows } => Dialog {
+        Question::RetryAll { rows, what } => Dialog {
             title: "Retry the failed rows?",
             body: vec![(
                 format!(
-                    "Run {} failed or unfinished row(s) again in this org, each with its current plan.",
-                    rows.len()
+                    "Run {} failed or unfinished row(s){} again in this org, each with its current plan.",
+                    rows.len(),
+                    what.as_deref()
+                        .map(|w| format!(" of {}", sanitize(w)))
+                        .unwrap_or_default()
                 ),
                 plain,
             )],
             yes: "retry",
             no: "not now",
+        },
+        Question::SkipFailed { what, rows } => Dialog {
+            title: "Skip these failed rows?",
+            body: vec![(
+                format!(
+                    "Skip {} failed row(s) of {}: they leave Failures and retries, stay in the list, and will not run. u on Pre-flight undoes; w saves them as action skip.",
+                    rows.len(),
+                    sanitize(what)
+                ),
+                plain,
+            )],
+            yes: "skip them",
+            no: "keep them",
         },
         Question::SkipCode { code, rows } => Dialog {
             title: "Skip these rows?",

@@ -3,9 +3,8 @@
 
 use super::truncate;
 use crate::model::{StepStatus, sanitize};
-use crate::tui::app::{App, FailureItem, status_label};
+use crate::tui::app::{App, FailureItem, heading_label, rows_under, status_label};
 use crate::tui::layout;
-use crate::tui::update::failure_line;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
@@ -29,9 +28,16 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         return;
     }
     let (list_area, detail_area) = layout::failures(area);
-    let selected_line = failure_line(&items, app.failures.selected);
+    let selected_line = app.failures.selected;
     let h = list_area.height.saturating_sub(2) as usize;
     let w = list_area.width.saturating_sub(2) as usize;
+    let mark = |i: usize, style: Style| {
+        if i == selected_line {
+            t.selected()
+        } else {
+            style
+        }
+    };
     let lines: Vec<Line> = items
         .iter()
         .enumerate()
@@ -40,33 +46,62 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         .map(|(i, it)| match it {
             FailureItem::Group { code, count } => Line::from(Span::styled(
                 truncate(&format!("{code} ({count})"), w),
-                t.error(),
+                mark(i, t.error()),
+            )),
+            FailureItem::Object { object, count, .. } => Line::from(Span::styled(
+                truncate(&format!("  {object} ({count})"), w),
+                mark(i, t.key()),
             )),
             FailureItem::Row { row } => {
                 let email = app
                     .report_row(*row)
                     .map(|r| sanitize(&r.email).into_owned())
                     .unwrap_or_default();
-                let style = if i == selected_line {
-                    t.selected()
-                } else {
-                    Style::new()
-                };
                 Line::from(Span::styled(
-                    truncate(&format!("  row {row:<6} {email}"), w),
-                    style,
+                    truncate(&format!("    row {row:<6} {email}"), w),
+                    mark(i, Style::new()),
                 ))
             }
         })
         .collect();
-    let total = app.failed_rows().len();
+    let total = items.iter().filter(|i| i.is_row()).count();
+    let filter = if app.failures.filter.is_empty() {
+        String::new()
+    } else {
+        format!(" matching \"{}\"", sanitize(&app.failures.filter))
+    };
     f.render_widget(
-        Paragraph::new(lines).block(
-            Block::bordered().title(Span::styled(format!(" Failed rows ({total}) "), t.title())),
-        ),
+        Paragraph::new(lines).block(Block::bordered().title(Span::styled(
+            truncate(&format!(" Failed rows ({total}){filter} "), w),
+            t.title(),
+        ))),
         list_area,
     );
-    let row = app.failed_rows().get(app.failures.selected).copied();
+    let row = match items.get(selected_line) {
+        Some(FailureItem::Row { row }) => Some(*row),
+        _ => None,
+    };
+    if row.is_none() {
+        let rows = rows_under(&items, selected_line);
+        let what = heading_label(&items, selected_line).unwrap_or_default();
+        let detail = vec![
+            Line::from(vec![
+                Span::styled(format!("{} row(s) ", rows.len()), t.key()),
+                Span::raw(sanitize(&what).into_owned()),
+            ]),
+            Line::from(Span::styled(
+                "r retry every row of this group · s skip them all (both ask first) · / filter",
+                t.dim(),
+            )),
+        ];
+        f.render_widget(
+            Paragraph::new(detail)
+                .wrap(Wrap { trim: false })
+                .block(Block::bordered().title(Span::styled(" Group ", t.title()))),
+            detail_area,
+        );
+        return;
+    }
     let mut detail = Vec::new();
     if let Some(r) = row.and_then(|row| app.report_row(row)) {
         detail.push(Line::from(vec![

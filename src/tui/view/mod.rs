@@ -11,7 +11,7 @@ mod run;
 use super::app::{App, Overlay, PromptKind, Screen, StatusKind};
 use super::keys;
 use super::layout;
-use super::update::contexts;
+use super::update::{busy, contexts, offered};
 use crate::model::sanitize;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -158,6 +158,12 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
                     .unwrap_or_default();
                 format!("edit row {row} {}: ", sanitize(&head))
             }
+            PromptKind::PlanFilter { .. } => {
+                "filter the plan (email, name, action, change): ".into()
+            }
+            PromptKind::FailureFilter { .. } => {
+                "filter failures (code, queue, role, email, row): ".to_string()
+            }
             PromptKind::SaveAs => "save the edited list as: ".into(),
             PromptKind::Export => "export the report (JSON) to: ".into(),
         };
@@ -178,6 +184,16 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
         f.set_cursor_position((cx.min(area.right().saturating_sub(1)), area.y));
         return;
     }
+    // Work running off the input loop shows until it is done, whatever else was said.
+    if let Some(p) = busy(app) {
+        let text = format!(
+            "⟳ {}… ({} rows re-checking; moving and looking work, changes wait)",
+            p.doing, p.rows
+        );
+        let text = truncate(&sanitize(&text), area.width as usize);
+        f.render_widget(Paragraph::new(Span::styled(text, t.warning())), area);
+        return;
+    }
     let (style, text) = match &app.status {
         Some((StatusKind::Error, s)) => (t.error(), s.as_str()),
         Some((StatusKind::Info, s)) => (Style::new(), s.as_str()),
@@ -192,7 +208,7 @@ fn draw_hints(f: &mut Frame, app: &App, area: Rect) {
     let mut spans = Vec::new();
     let mut used = 0usize;
     let width = area.width as usize;
-    for (k, h) in keys::hints(&contexts(app)) {
+    for (k, h) in keys::hints(&contexts(app), |a| offered(app, a)) {
         let piece = k.chars().count() + 1 + h.chars().count() + 2;
         if used + piece > width {
             break;
