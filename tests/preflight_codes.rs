@@ -299,7 +299,10 @@ const CASES: &[Case] = &[
 
 #[test]
 fn every_code_has_a_case() {
-    for code in C::ALL {
+    // `org_not_checked` is never produced by `check_all`: only a TUI load stopped with Esc
+    // gives it (`preflight::partial::mark_not_checked`), tested in tests/tui_partial.rs and
+    // tests/tui_load_sim.rs.
+    for code in C::ALL.into_iter().filter(|c| *c != C::OrgNotChecked) {
         assert!(
             CASES.iter().any(|c| c.code == code),
             "no table case for {}",

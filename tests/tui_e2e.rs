@@ -102,7 +102,11 @@ async fn load_fix_skip_run_fail_retry_done() {
 
     // Plan → y: the run starts with rows 1, 2, 3, 5.
     send(&mut d, [key('3')]).await;
-    assert!(screen(&d).contains("Rows to run:  4"));
+    assert!(
+        screen(&d).contains("what changes (4 rows)"),
+        "{}",
+        screen(&d)
+    );
     send(&mut d, [key('y')]).await;
     assert!(screen(&d).contains("Start the run?"), "y asks first");
     send(&mut d, [code(KeyCode::Enter)]).await;

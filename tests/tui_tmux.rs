@@ -75,8 +75,9 @@ fn onboard_demo_in_tmux_keys_in_text_out_clean_exit() {
     assert!(status.success());
 
     // Loads the list against the simulated org and lands on Pre-flight.
-    let screen = wait_for(&s, 300, "the pre-flight table", |t| {
-        t.contains("2 Pre-flight") && t.contains("row ") && t.contains("findings")
+    // The table shows while the org still loads; keys that change rows wait for the load.
+    let screen = wait_for(&s, 300, "the pre-flight table, org loaded", |t| {
+        t.contains("2 Pre-flight") && t.contains("row ") && t.contains("org loaded")
     });
     assert!(screen.contains("errors"), "{screen}");
     assert_eq!(
@@ -105,7 +106,7 @@ fn onboard_demo_in_tmux_keys_in_text_out_clean_exit() {
     wait_for(&s, 50, "the help to close", |t| !t.contains("Keys ("));
     keys(&s, &["3"]);
     wait_for(&s, 50, "the plan", |t| {
-        t.contains("Rows to run:") && t.contains("ETA:")
+        t.contains("what changes (") && t.contains("ETA ")
     });
     // q asks because of the unsaved edit; y quits.
     keys(&s, &["q"]);
@@ -223,8 +224,9 @@ fn sigterm_restores_the_terminal_and_exits() {
 fn sighup_during_a_run_restores_the_terminal_and_cancels_the_run_safely() {
     // A slow rate limit keeps the run going while the signal arrives.
     let (s, _dir, pid) = start_demo("sighup", "--rate-limit 300/60 --tokens 1");
+    wait_for(&s, 300, "the org loaded", |t| t.contains("org loaded"));
     keys(&s, &["3"]);
-    wait_for(&s, 50, "the plan", |t| t.contains("Rows to run:"));
+    wait_for(&s, 50, "the plan", |t| t.contains("what changes ("));
     keys(&s, &["y"]);
     wait_for(&s, 50, "the question", |t| t.contains("Start the run?"));
     keys(&s, &["Enter"]);
