@@ -915,6 +915,9 @@ pub enum EngineEvent {
         /// What the org allows, per second (from `inin-ratelimit-allowed`), if known.
         allowed_per_s: Option<f64>,
         eta_s: Option<f64>,
+        /// The client's tokens: (live, pool size), when the client has a pool. The allowed
+        /// rate above is that of the live tokens; more are minted as the run needs them.
+        tokens: Option<(usize, usize)>,
     },
     Paused,
     Resumed,

@@ -140,6 +140,7 @@ fn run_screen() {
                 requests_per_s: 3.0,
                 allowed_per_s: Some(5.0),
                 eta_s: Some(42.0),
+                tokens: Some((2, 10)),
             })],
         );
         feed(&mut app, [key('p')]);

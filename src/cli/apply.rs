@@ -290,6 +290,7 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
                 allowed_per_s,
                 eta_s,
                 stats,
+                tokens: _,
             } => {
                 let (live, size) = pool.tokens();
                 last_rate = format!(

@@ -398,6 +398,9 @@ impl Ops for Api {
     fn allowed_per_s(&self) -> Option<f64> {
         Api::allowed_per_s(self)
     }
+    fn tokens(&self) -> Option<(usize, usize)> {
+        Some(self.client.tokens())
+    }
     async fn create_user(&self, d: &DesiredUser, pw: Option<&str>) -> Result<UserRef, OpError> {
         Api::create_user(self, d, pw).await
     }

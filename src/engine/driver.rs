@@ -220,6 +220,7 @@ impl Meter {
             requests_per_s,
             allowed_per_s,
             eta_s,
+            tokens: ops.tokens(),
         }
     }
 }

@@ -78,6 +78,10 @@ pub trait Ops: Clone + Send + Sync + 'static {
     fn stats(&self) -> ApiStats;
     /// The org's allowed requests per second, when known.
     fn allowed_per_s(&self) -> Option<f64>;
+    /// The client's tokens, (live, pool size), when it has a pool.
+    fn tokens(&self) -> Option<(usize, usize)> {
+        None
+    }
 
     fn create_user(
         &self,

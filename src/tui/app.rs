@@ -761,6 +761,8 @@ pub struct RunState {
     pub requests_per_s: f64,
     pub allowed_per_s: Option<f64>,
     pub eta_s: Option<f64>,
+    /// The client's tokens, (live, pool size), when known.
+    pub tokens: Option<(usize, usize)>,
     pub log: VecDeque<String>,
     /// Number of runs started in this session (1 = first run, more = retries).
     pub runs: usize,
@@ -832,7 +834,11 @@ impl RunState {
                 requests_per_s,
                 allowed_per_s,
                 eta_s,
+                tokens,
             } => {
+                if tokens.is_some() {
+                    self.tokens = *tokens;
+                }
                 self.stats = *stats;
                 self.requests_per_s = *requests_per_s;
                 if allowed_per_s.is_some() {

@@ -238,6 +238,7 @@ pub fn run_events(rows: &[(usize, &str)], failed: &[usize]) -> Vec<EngineEvent> 
         requests_per_s: 4.2,
         allowed_per_s: Some(5.0),
         eta_s: Some(0.0),
+        tokens: Some((1, 10)),
     });
     let failed_n = failed.len();
     evs.push(EngineEvent::Finished {

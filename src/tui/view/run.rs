@@ -102,6 +102,14 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         .allowed_per_s
         .map(|a| format!("limit avg {a:.1}/s"))
         .unwrap_or_else(|| "limit unknown".into());
+    // The limit shown is the sum over the live tokens; say how many of the pool are live, so a
+    // low figure early in a run reads as "few tokens minted yet" (more are minted on demand).
+    let tokens = r.tokens.map(|(live, size)| {
+        Line::from(vec![
+            Span::styled("tokens     ", t.key()),
+            Span::raw(format!("{live} of {size} live")),
+        ])
+    });
     let eta = match (r.finished, r.eta_s) {
         (true, _) => format!("took {}", human_duration(r.stats.elapsed_s)),
         (false, Some(e)) => human_duration(e),
@@ -112,11 +120,12 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         .iter()
         .map(|(o, n)| format!("{} {n}", outcome_label(*o)))
         .collect();
-    let lines = vec![
-        Line::from(vec![
-            Span::styled("requests/s ", t.key()),
-            Span::raw(format!("{:.1} ({allowed})", r.requests_per_s)),
-        ]),
+    let mut lines = vec![Line::from(vec![
+        Span::styled("requests/s ", t.key()),
+        Span::raw(format!("{:.1} ({allowed})", r.requests_per_s)),
+    ])];
+    lines.extend(tokens);
+    lines.extend([
         Line::from(vec![
             Span::styled("requests   ", t.key()),
             Span::raw(format!(
@@ -139,7 +148,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         ]),
         Line::from(vec![Span::styled("ETA        ", t.key()), Span::raw(eta)]),
         Line::from(Span::raw(outcomes.join(" · "))),
-    ];
+    ]);
     f.render_widget(
         Paragraph::new(lines)
             .wrap(ratatui::widgets::Wrap { trim: false })
