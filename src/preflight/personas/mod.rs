@@ -1,0 +1,115 @@
+//! Personas: named bundles of hire-list attributes (`Billing Agent`, `Spanish`, `Team Lead`)
+//! that a hire row names in its `persona` cell instead of spelling out roles, skills and queues.
+//!
+//! A personas file has the hire list's attribute columns and cell syntax, keyed by `persona`.
+//! Resolution is pure and costs no request: each row's personas and its own cells compile to
+//! the cells pre-flight already checks, with the source of every item kept for the diff.
+//! The rules (the README's "Personas"):
+//! 1. personas apply in cell order; list groups (roles, queues, licences) are a union; for a
+//!    skill or language named twice, and for a scalar (division, title, department), the later
+//!    persona wins, and the overwrite is reported (`persona_conflict`);
+//! 2. then the row's own cells: a non-empty scalar overrides, list items add, `Name:prof`
+//!    overrides the proficiency, and `-Name` removes an item a persona gave
+//!    (`persona_removes_nothing` when none did).
+
+mod file;
+mod resolve;
+
+pub use file::{PersonaFileError, read_personas, read_personas_path};
+pub use resolve::{Note, Provenance, Resolution, Source, resolve};
+
+use crate::model::Field;
+
+/// The hire-list fields a persona may set, in the order they are resolved and reported.
+pub const PERSONA_FIELDS: [Field; 8] = [
+    Field::Division,
+    Field::Department,
+    Field::Title,
+    Field::Roles,
+    Field::Skills,
+    Field::Languages,
+    Field::Queues,
+    Field::Licenses,
+];
+
+/// How a field combines across personas and the row's own cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Combine {
+    /// One value; a later source replaces an earlier one.
+    Scalar,
+    /// A set of items; sources add to it.
+    Union,
+    /// `Name:proficiency` items; a later proficiency for the same name replaces the earlier.
+    Proficiency,
+}
+
+/// How `field` combines (None for a field no persona may set).
+pub fn combine(field: Field) -> Option<Combine> {
+    Some(match field {
+        Field::Division | Field::Department | Field::Title => Combine::Scalar,
+        Field::Roles | Field::Queues | Field::Licenses => Combine::Union,
+        Field::Skills | Field::Languages => Combine::Proficiency,
+        _ => return None,
+    })
+}
+
+/// One persona: its name, the line it is on in the file, and its cells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Persona {
+    pub name: String,
+    /// 1-based line in the personas file (for messages).
+    pub line: usize,
+    /// The persona's cell for each of [`PERSONA_FIELDS`] it has a column for.
+    pub cells: Vec<(Field, String)>,
+}
+
+impl Persona {
+    /// The persona's cell for `field` ("" when it has none).
+    pub fn cell(&self, field: Field) -> &str {
+        self.cells
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+/// A personas file, read: the personas in file order, and what was wrong with the file itself.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PersonaSet {
+    /// Display name of the file, for findings (`file: "personas.csv"`).
+    pub source: String,
+    pub personas: Vec<Persona>,
+    /// Problems with the file that are not about one persona's values: columns onboard does not
+    /// read from a personas file, a persona named twice, a row without a name.
+    pub problems: Vec<FileProblem>,
+}
+
+impl PersonaSet {
+    /// The persona called `name` (case-insensitive, surrounding space ignored); the first one
+    /// when the file names it twice (the second is reported as a duplicate).
+    pub fn get(&self, name: &str) -> Option<&Persona> {
+        let name = name.trim();
+        let name = name.to_lowercase();
+        self.personas.iter().find(|p| p.name.to_lowercase() == name)
+    }
+
+    /// The nearest persona name to an unknown `name`, for "did you mean".
+    pub fn suggest(&self, name: &str) -> Option<String> {
+        super::org::suggest(name, self.personas.iter().map(|p| p.name.as_str()))
+    }
+}
+
+/// A problem with the personas file itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileProblem {
+    /// A column that is not one of the persona fields (e.g. `email`, or a typo).
+    UnusedColumn { header: String },
+    /// A second persona with a name already used (the first one is the one rows get).
+    DuplicatePersona {
+        name: String,
+        line: usize,
+        first_line: usize,
+    },
+    /// A row with values but no persona name.
+    MissingName { line: usize },
+}
