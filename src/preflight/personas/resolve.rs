@@ -161,17 +161,17 @@ fn add_from_persona(
             // Already given by an earlier persona: a union keeps one.
             Some(_) if how == Combine::Union => {}
             Some(old) => {
-                if !old.item.trim().eq_ignore_ascii_case(value) {
-                    if let Source::Persona(earlier) = old.source {
-                        notes.push(Note::Conflict {
-                            field,
-                            item: (how == Combine::Proficiency).then(|| name_of(value)),
-                            earlier,
-                            earlier_value: old.item.clone(),
-                            later: persona,
-                            later_value: value.to_string(),
-                        });
-                    }
+                if !old.item.trim().eq_ignore_ascii_case(value)
+                    && let Source::Persona(earlier) = old.source
+                {
+                    notes.push(Note::Conflict {
+                        field,
+                        item: (how == Combine::Proficiency).then(|| name_of(value)),
+                        earlier,
+                        earlier_value: old.item.clone(),
+                        later: persona,
+                        later_value: value.to_string(),
+                    });
                 }
                 *old = new;
             }
