@@ -12,8 +12,13 @@
 //!    overrides the proficiency, and `-Name` removes an item a persona gave
 //!    (`persona_removes_nothing` when none did).
 
+mod check;
+mod compile;
 mod file;
 mod resolve;
+
+pub use check::check_personas;
+pub use compile::{Compiled, compile, persona_column};
 
 pub use file::{PersonaFileError, read_personas, read_personas_path};
 pub use resolve::{Note, Provenance, Resolution, Source, resolve};
