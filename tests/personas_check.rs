@@ -58,3 +58,17 @@ fn an_empty_personas_file_has_no_findings() {
     let set = read_personas("personas.csv", b"persona,roles\n").unwrap();
     assert!(check_personas(&set, &org()).is_empty());
 }
+
+#[test]
+fn division_warnings_stay_with_the_rows_unless_the_persona_has_a_division() {
+    // "Sales Inbound" is in Sales; the persona's Agent role is granted in the user's division.
+    let set = read_personas(
+        "personas.csv",
+        b"persona,division,roles,queues\nAny,,Agent,Sales Inbound\nSupport,Support,Agent,Sales Inbound\n",
+    )
+    .unwrap();
+    let found = check_personas(&set, &org());
+    assert!(found[0].is_empty(), "{:#?}", found[0]);
+    let codes: Vec<FindingCode> = found[1].iter().map(|f| f.code).collect();
+    assert_eq!(codes, vec![FindingCode::DivisionMismatch]);
+}

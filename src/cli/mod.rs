@@ -7,6 +7,7 @@ pub mod apply;
 pub mod check;
 pub mod connect;
 pub mod login;
+pub mod persona;
 pub mod profiles;
 pub mod progress;
 
@@ -76,6 +77,8 @@ pub enum Command {
     Apply(apply::ApplyArgs),
     /// Pre-flight a hire list against the org (no writes): findings and the plan.
     Check(check::Args),
+    /// Personas: capture a reference user as one, or check a personas file against the org.
+    Persona(persona::Args),
 }
 
 /// Connection options, on every command that talks to an org (docs/contract.md §1).
@@ -130,5 +133,6 @@ async fn dispatch(cli: Cli) -> Exit {
         Some(Command::Profiles(a)) => profiles::run(a).await,
         Some(Command::Apply(a)) => apply::run(a).await,
         Some(Command::Check(args)) => check::run(args).await,
+        Some(Command::Persona(a)) => persona::run(a).await,
     }
 }

@@ -23,6 +23,11 @@ pub fn check_personas(set: &PersonaSet, snapshot: &OrgSnapshot) -> Vec<Vec<Findi
             findings
                 .iter()
                 .filter(|f| about_persona_values(f))
+                // Without a division of its own, where its roles and queues land depends on
+                // each row's division: those warnings belong to the rows.
+                .filter(|f| {
+                    f.code != FindingCode::DivisionMismatch || !p.cell(Field::Division).is_empty()
+                })
                 .map(|f| Finding {
                     row: None,
                     line: Some(p.line),

@@ -1,10 +1,9 @@
-//! Reading a personas file. It is read by the hire list's own reader (same UTF-8 and quoting
+//! Reading and writing a personas file (from and to bytes: the caller does the IO). It is read by the hire list's own reader (same UTF-8 and quoting
 //! errors, BOM, separators, header aliases), then its `persona` column is the key and every
 //! other column must be one of the persona fields.
 
 use super::{FileProblem, Persona, PersonaSet, combine};
 use crate::ingest::{IngestError, normalize_header};
-use std::path::Path;
 
 /// Why a personas file could not be read at all. Every message says what to do.
 #[derive(Debug, thiserror::Error)]
@@ -25,18 +24,13 @@ fn is_persona_header(h: &str) -> bool {
     )
 }
 
-/// Read a personas file from disk.
-pub fn read_personas_path(path: &Path) -> Result<PersonaSet, PersonaFileError> {
-    let list = crate::ingest::read_path(path)?;
-    from_list(list)
-}
-
 /// Read a personas file from bytes; `name` is used in messages.
 pub fn read_personas(name: &str, bytes: &[u8]) -> Result<PersonaSet, PersonaFileError> {
-    from_list(crate::ingest::read_bytes(name, bytes)?)
+    from_hire_list(crate::ingest::read_bytes(name, bytes)?)
 }
 
-fn from_list(list: crate::model::HireList) -> Result<PersonaSet, PersonaFileError> {
+/// A personas file already read by the hire list's reader.
+pub fn from_hire_list(list: crate::model::HireList) -> Result<PersonaSet, PersonaFileError> {
     let key = list
         .headers
         .iter()
@@ -95,6 +89,50 @@ fn from_list(list: crate::model::HireList) -> Result<PersonaSet, PersonaFileErro
     })
 }
 
+/// Write `set` as a personas file: a `persona` column, then every persona field any persona
+/// has a column for, in the usual order. Cells are escaped so a spreadsheet shows them as text.
+pub fn write_personas(set: &PersonaSet, out: impl std::io::Write) -> std::io::Result<()> {
+    let fields: Vec<_> = super::PERSONA_FIELDS
+        .into_iter()
+        .filter(|f| {
+            set.personas
+                .iter()
+                .any(|p| p.cells.iter().any(|(g, _)| g == f))
+        })
+        .collect();
+    let mut w = csv::Writer::from_writer(out);
+    let header = std::iter::once("persona").chain(fields.iter().map(|f| f.as_str()));
+    w.write_record(header).map_err(std::io::Error::other)?;
+    for p in &set.personas {
+        let cells = std::iter::once(p.name.as_str()).chain(fields.iter().map(|f| p.cell(*f)));
+        w.write_record(
+            cells
+                .map(crate::ingest::escape_cell)
+                .map(|c| c.into_owned()),
+        )
+        .map_err(std::io::Error::other)?;
+    }
+    w.flush()
+}
+
+/// Put `persona` into `set`: in place of the persona of the same name, else at the end.
+pub fn upsert(set: &mut PersonaSet, persona: Persona) {
+    let name = persona.name.to_lowercase();
+    match set
+        .personas
+        .iter_mut()
+        .find(|p| p.name.to_lowercase() == name)
+    {
+        Some(p) => {
+            *p = Persona {
+                line: p.line,
+                ..persona
+            }
+        }
+        None => set.personas.push(persona),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,6 +180,37 @@ Team Lead,,Supervisor; Agent,Escalations:5,,Escalations,cx3,Team Lead,\n";
                 },
                 FileProblem::MissingName { line: 4 },
             ]
+        );
+    }
+
+    #[test]
+    fn written_personas_read_back_the_same() {
+        let mut set = read_personas("p.csv", SPEC.as_bytes()).unwrap();
+        upsert(
+            &mut set,
+            Persona {
+                name: "spanish".into(),
+                line: 0,
+                cells: vec![
+                    (Field::Languages, "Spanish:5".into()),
+                    (Field::Queues, "=cmd()".into()),
+                ],
+            },
+        );
+        let mut bytes = Vec::new();
+        write_personas(&set, &mut bytes).unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(text.contains("'=cmd()"), "{text}");
+        let back = read_personas("p.csv", &bytes).unwrap();
+        assert_eq!(back.personas.len(), 3);
+        assert_eq!(
+            back.get("Spanish").unwrap().cell(Field::Languages),
+            "Spanish:5"
+        );
+        assert_eq!(back.get("Spanish").unwrap().cell(Field::Queues), "=cmd()");
+        assert_eq!(
+            back.get("Billing Agent").unwrap().cell(Field::Skills),
+            "Billing:4; Payments:3"
         );
     }
 

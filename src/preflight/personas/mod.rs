@@ -12,15 +12,17 @@
 //!    overrides the proficiency, and `-Name` removes an item a persona gave
 //!    (`persona_removes_nothing` when none did).
 
+mod capture;
 mod check;
 mod compile;
 mod file;
 mod resolve;
 
+pub use capture::{Capture, Include, capture};
 pub use check::check_personas;
 pub use compile::{Compiled, compile, persona_column};
 
-pub use file::{PersonaFileError, read_personas, read_personas_path};
+pub use file::{PersonaFileError, from_hire_list, read_personas, upsert, write_personas};
 pub use resolve::{Note, Provenance, Resolution, Source, resolve};
 
 use crate::model::Field;
@@ -117,4 +119,27 @@ pub enum FileProblem {
     },
     /// A row with values but no persona name.
     MissingName { line: usize },
+}
+
+impl std::fmt::Display for FileProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FileProblem::UnusedColumn { header } => write!(
+                f,
+                "column '{header}' is not read from a personas file (a persona sets division, department, title, roles, skills, languages, queues, licenses); remove it or rename it"
+            ),
+            FileProblem::DuplicatePersona {
+                name,
+                line,
+                first_line,
+            } => write!(
+                f,
+                "line {line}: persona '{name}' is already on line {first_line}; rows get the first one — merge the two lines or rename one"
+            ),
+            FileProblem::MissingName { line } => write!(
+                f,
+                "line {line}: the row has values but no persona name; name it in the persona column"
+            ),
+        }
+    }
 }

@@ -1,0 +1,211 @@
+//! `onboard persona capture|list`: personas are named bundles of hire-list attributes that hire
+//! rows name in a `persona` column. `capture` writes a reference user of an org as a persona
+//! (by names, so it means the same in other orgs); `list` checks every persona of a file
+//! against an org. Both only read from the org.
+
+use super::{ConnectArgs, Exit, connect};
+use crate::genesys::load_snapshot;
+use crate::model::{Field, OrgSnapshot, sanitize};
+use crate::preflight::personas::{self, Include, PersonaSet};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: PersonaCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum PersonaCommand {
+    /// Write a reference user's roles, skills, languages, queues, title and department as a
+    /// persona, by names (read-only: nothing in the org changes).
+    Capture(CaptureArgs),
+    /// Check every persona of a personas file against the org (read-only).
+    List(ListArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CaptureArgs {
+    /// The reference user's email.
+    #[arg(long, value_name = "EMAIL")]
+    pub user: String,
+    /// The persona's name (default: the user's title, else their name).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Also capture these groups: division, licenses.
+    #[arg(long, value_delimiter = ',', value_name = "GROUPS")]
+    pub include: Vec<String>,
+    /// The personas file to add the persona to (replacing one of the same name); without
+    /// it, the persona is printed as CSV.
+    #[arg(short = 'o', long = "output", value_name = "PERSONAS.csv")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// The personas file.
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+pub async fn run(args: Args) -> Exit {
+    let result = match args.command {
+        PersonaCommand::Capture(a) => capture(a).await,
+        PersonaCommand::List(a) => list(a).await,
+    };
+    match result {
+        Ok(exit) => exit,
+        Err(e) => {
+            eprintln!("onboard persona: {}", sanitize(&e));
+            Exit::CannotRun
+        }
+    }
+}
+
+fn parse_include(groups: &[String]) -> Result<Include, String> {
+    let mut inc = Include::default();
+    for g in groups.iter().map(|g| g.trim().to_lowercase()) {
+        match g.as_str() {
+            "division" => inc.division = true,
+            "licenses" | "licences" => inc.licenses = true,
+            "" => {}
+            other => {
+                return Err(format!(
+                    "--include {other}: not a group capture can include; use division, licenses"
+                ));
+            }
+        }
+    }
+    Ok(inc)
+}
+
+/// The org, with every existing user of `emails` and their queue memberships.
+async fn snapshot_for(
+    connect_args: &ConnectArgs,
+    emails: &[String],
+) -> Result<(OrgSnapshot, String), String> {
+    let conn = connect(connect_args).map_err(|e| e.to_string())?;
+    let mut opts = conn.snapshot_options();
+    opts.telephony = false;
+    opts.memberships_of = None;
+    let snapshot = load_snapshot(&conn.client, emails, &[], &opts, |_| {})
+        .await
+        .map_err(|e| format!("cannot load the org from {}: {e}", conn.target))?;
+    Ok((snapshot, conn.target))
+}
+
+async fn capture(a: CaptureArgs) -> Result<Exit, String> {
+    let include = parse_include(&a.include)?;
+    let email = a.user.trim().to_lowercase();
+    let (snapshot, target) = snapshot_for(&a.connect, std::slice::from_ref(&email)).await?;
+    let user = snapshot
+        .users
+        .iter()
+        .find(|u| u.email.to_lowercase() == email)
+        .ok_or_else(|| {
+            format!("no user with the email {email} in the org at {target}; check the address")
+        })?;
+    let name = a
+        .name
+        .clone()
+        .or_else(|| user.title.clone())
+        .unwrap_or_else(|| user.name.clone());
+    let captured = personas::capture(user, &snapshot, &name, include);
+    if !captured.not_portable.is_empty() {
+        eprintln!(
+            "onboard persona: not captured (they belong to one user, not a persona): {}",
+            captured.not_portable.join(", ")
+        );
+    }
+    if !captured.unnamed.is_empty() {
+        eprintln!(
+            "onboard persona: left out, the org has no name for: {}",
+            captured.unnamed.join(", ")
+        );
+    }
+    match &a.output {
+        Some(path) => {
+            let mut set = existing_set(path)?;
+            personas::upsert(&mut set, captured.persona);
+            write_set(path, &set)?;
+            eprintln!("onboard persona: '{}' written to {}", name, path.display());
+        }
+        None => {
+            let set = PersonaSet {
+                personas: vec![captured.persona],
+                ..PersonaSet::default()
+            };
+            let mut bytes = Vec::new();
+            personas::write_personas(&set, &mut bytes).map_err(|e| e.to_string())?;
+            super::out(&String::from_utf8_lossy(&bytes));
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+/// The personas already in `path`, or none when the file does not exist yet.
+fn existing_set(path: &Path) -> Result<PersonaSet, String> {
+    if !path.exists() {
+        return Ok(PersonaSet::default());
+    }
+    read_set(path)
+}
+
+/// The personas file at `path`.
+fn read_set(path: &Path) -> Result<PersonaSet, String> {
+    let list = crate::ingest::read_path(path).map_err(|e| e.to_string())?;
+    personas::from_hire_list(list).map_err(|e| e.to_string())
+}
+
+/// Write `set` to `path` through a temporary file beside it, so a failed write leaves the
+/// old file whole.
+fn write_set(path: &Path, set: &PersonaSet) -> Result<(), String> {
+    let tmp = path.with_extension("csv.tmp");
+    let write = || -> std::io::Result<()> {
+        let file = std::fs::File::create(&tmp)?;
+        personas::write_personas(set, &file)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    };
+    write().map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+async fn list(a: ListArgs) -> Result<Exit, String> {
+    let set = read_set(&a.file)?;
+    let (snapshot, _) = snapshot_for(&a.connect, &[]).await?;
+    let found = personas::check_personas(&set, &snapshot);
+    let mut text = String::new();
+    let mut errors = 0;
+    for (p, findings) in set.personas.iter().zip(&found) {
+        let items: usize = [Field::Roles, Field::Skills, Field::Languages, Field::Queues]
+            .iter()
+            .map(|f| crate::preflight::rules::split_list(p.cell(*f)).count())
+            .sum();
+        let errs = findings
+            .iter()
+            .filter(|f| f.severity == crate::model::Severity::Error)
+            .count();
+        let state = match (errs, findings.len() - errs) {
+            (0, 0) => "ok".to_string(),
+            (0, w) => format!("ok, {w} warning(s)"),
+            (e, _) => format!("{e} error(s): rows using it are blocked"),
+        };
+        text.push_str(&format!(
+            "{} (line {}): {items} roles/skills/languages/queues, {state}\n",
+            sanitize(&p.name),
+            p.line
+        ));
+        errors += errs;
+        for f in findings {
+            text.push_str(&format!("  {} {}\n", f.code.as_str(), sanitize(&f.message)));
+        }
+    }
+    for problem in &set.problems {
+        text.push_str(&format!("file: {}\n", sanitize(&problem.to_string())));
+    }
+    super::out(&text);
+    Ok(if errors > 0 { Exit::Findings } else { Exit::Ok })
+}

@@ -1,0 +1,110 @@
+//! `onboard persona capture` and `persona list`: the real binary against the simulator over
+//! HTTP, read-only.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+use common::{onboard, sim_with, writes};
+use onboard::model::Field;
+use onboard::preflight::personas::read_personas;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn capture_writes_the_reference_user_by_names_and_changes_nothing() {
+    let sim = sim_with("").await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("personas.csv");
+    let url = sim.url();
+    let capture = |email: &str, extra: &[&str]| {
+        let mut args = vec!["persona", "capture", "--api-url", &url, "--user", email];
+        args.extend_from_slice(extra);
+        onboard(dir.path()).args(&args).output().unwrap()
+    };
+
+    // Printed to stdout without -o: the demo org's supervisor, by names.
+    let out = capture("sophia.rossi@example.com", &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        stdout,
+        "persona,department,title,roles,skills,languages,queues\n\
+Customer Support Supervisor,Customer Support,Customer Support Supervisor,Employee@Home; Supervisor,Returns:2; Software:4,English:5,Technical Support; Support Chat\n"
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("not captured") && stderr.contains("phone"),
+        "{stderr}"
+    );
+
+    // Into a file, twice under one name (replaced, not duplicated), with the opt-in groups.
+    for _ in 0..2 {
+        let out = capture(
+            "sophia.rossi@example.com",
+            &[
+                "--name",
+                "Lead",
+                "--include",
+                "division,licenses",
+                "-o",
+                file.to_str().unwrap(),
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let set = read_personas("personas.csv", &std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(set.personas.len(), 1);
+    let lead = set.get("lead").unwrap();
+    assert_eq!(lead.cell(Field::Division), "Support");
+    assert_eq!(lead.cell(Field::Licenses), "cx3; wem");
+    assert_eq!(lead.cell(Field::Roles), "Employee@Home; Supervisor");
+
+    // An address the org does not have: one line saying so, exit 2, no file change.
+    let out = capture("nobody@example.com", &["-o", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no user with the email nobody@example.com")
+    );
+
+    assert_eq!(writes(&sim.stats().await), 0, "capture only reads");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_checks_each_persona_once_and_exits_1_on_errors() {
+    let sim = sim_with("").await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("personas.csv");
+    std::fs::write(
+        &file,
+        "persona,roles,skills,queues\nGood,Supervisor,Returns:2,Support Chat\nBad,Agnet,Retruns:2,\n",
+    )
+    .unwrap();
+    let out = onboard(dir.path())
+        .args([
+            "persona",
+            "list",
+            file.to_str().unwrap(),
+            "--api-url",
+            &sim.url(),
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("Good (line 2): 3 roles/skills/languages/queues, ok"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Bad (line 3)"), "{stdout}");
+    assert!(
+        stdout.contains("unknown_role persona 'Bad': role 'Agnet'"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("did you mean 'Returns'"), "{stdout}");
+    assert_eq!(writes(&sim.stats().await), 0);
+}
