@@ -15,7 +15,7 @@ use crate::sim::error::{ApiError, ApiResult};
 use crate::sim::paging::Query;
 use crate::sim::routes::Expand;
 use crate::sim::server::AppState;
-use crate::sim::state::{Org, User};
+use crate::sim::state::{Org, User, user_state_from_str};
 use axum::Router;
 use axum::routing::{get, patch, post, put};
 use crud::{create_user, delete_user, get_user, list_users, patch_user};
@@ -106,16 +106,13 @@ pub(super) fn live_index(org: &Org, id: &str) -> ApiResult<usize> {
 }
 
 pub(super) fn parse_state(s: &str, field: &str) -> ApiResult<UserState> {
-    match s {
-        "active" => Ok(UserState::Active),
-        "inactive" => Ok(UserState::Inactive),
-        "deleted" => Ok(UserState::Deleted),
-        other => Err(ApiError::invalid(
+    user_state_from_str(s).ok_or_else(|| {
+        ApiError::invalid(
             field,
-            format!("'{other}' is not a valid state (active, inactive, deleted)"),
+            format!("'{s}' is not a valid state (active, inactive, deleted)"),
             None,
-        )),
-    }
+        )
+    })
 }
 
 pub(super) fn expand_of(q: &Query) -> Expand {
