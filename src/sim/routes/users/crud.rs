@@ -4,7 +4,7 @@ use super::contacts::{ContactIn, check_addresses, valid_email};
 use super::{expand_of, live_index, parse_state};
 use crate::model::UserState;
 use crate::sim::error::{ApiError, ApiResult, parse_body};
-use crate::sim::paging::{Query, listing};
+use crate::sim::paging::{Query, page_listing};
 use crate::sim::routes::{Expand, ok, user_json};
 use crate::sim::server::AppState;
 use crate::sim::state::{Org, User, state_str};
@@ -156,9 +156,9 @@ pub(super) async fn list_users(
         if desc {
             matched.reverse();
         }
-        let r = page.range(matched.len());
-        let entities = matched[r].iter().map(|u| user_json(org, u, ex)).collect();
-        listing(entities, matched.len(), page, uri.path(), &q, false)
+        page_listing(&matched, page, uri.path(), &q, false, |u| {
+            user_json(org, u, ex)
+        })
     });
     Ok(ok(body))
 }

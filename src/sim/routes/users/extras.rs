@@ -2,7 +2,7 @@
 
 use super::{live_index, live_user};
 use crate::sim::error::{ApiError, ApiResult, parse_body};
-use crate::sim::paging::{Query, listing};
+use crate::sim::paging::{Query, page_listing};
 use crate::sim::routes::{no_content, ok};
 use crate::sim::server::AppState;
 use axum::body::Bytes;
@@ -31,26 +31,14 @@ pub(super) async fn get_user_queues(
             .filter(|qu| divs.is_empty() || divs.contains(&qu.division_id))
             .filter(|_| joined != Some(false))
             .collect();
-        let r = page.range(list.len());
-        let entities = list[r]
-            .iter()
-            .map(|qu| {
-                let mut v = crate::sim::routes::routing::queue_json(org, qu);
-                v["joined"] = json!(true);
-                if let Some(o) = v.as_object_mut() {
-                    o.remove("autoAnswerOnly");
-                }
-                v
-            })
-            .collect();
-        Ok(ok(listing(
-            entities,
-            list.len(),
-            page,
-            uri.path(),
-            &q,
-            false,
-        )))
+        Ok(ok(page_listing(&list, page, uri.path(), &q, false, |qu| {
+            let mut v = crate::sim::routes::routing::queue_json(org, qu);
+            v["joined"] = json!(true);
+            if let Some(o) = v.as_object_mut() {
+                o.remove("autoAnswerOnly");
+            }
+            v
+        })))
     })
 }
 

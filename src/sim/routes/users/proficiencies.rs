@@ -2,7 +2,7 @@
 
 use super::{live_index, live_user};
 use crate::sim::error::{ApiError, ApiResult, parse_body};
-use crate::sim::paging::{Query, listing};
+use crate::sim::paging::{Query, page_listing};
 use crate::sim::routes::{language_json, no_content, ok, skill_json};
 use crate::sim::server::AppState;
 use crate::sim::state::{Org, User};
@@ -102,12 +102,9 @@ pub(super) fn prof_listing(
         Kind::Skill => &u.skills,
         Kind::Language => &u.languages,
     };
-    let r = page.range(list.len());
-    let entities = list[r]
-        .iter()
-        .map(|(id, p)| kind.json(org, &u.id, id, *p))
-        .collect();
-    Ok(listing(entities, list.len(), page, path, q, false))
+    Ok(page_listing(list, page, path, q, false, |(id, p)| {
+        kind.json(org, &u.id, id, *p)
+    }))
 }
 
 pub(super) async fn prof_get(
