@@ -231,70 +231,8 @@ pub(super) async fn patch_user(
             return Ok(user_json(org, &org.users[i], Expand::default()));
         }
         // Validate everything first.
-        if let Some(n) = &b.name
-            && n.trim().is_empty()
-        {
-            return Err(ApiError::invalid("name", "The name cannot be empty.", None));
-        }
-        if let Some(e) = &b.email {
-            if !valid_email(e) {
-                return Err(ApiError::invalid(
-                    "email",
-                    format!("'{e}' is not a valid email address"),
-                    None,
-                ));
-            }
-            if let Some(other) = org.user_by_email(e)
-                && other.id != id
-            {
-                return Err(ApiError::conflict(format!(
-                    "A user with the email {e} already exists."
-                )));
-            }
-        }
-        let manager = match &b.manager {
-            None => None,
-            Some(Value::Null) => Some(None),
-            Some(Value::String(m)) if m.is_empty() => Some(None),
-            Some(Value::String(m)) => {
-                if m == &id {
-                    return Err(ApiError::invalid(
-                        "manager",
-                        "A user cannot be their own manager.",
-                        Some(m),
-                    ));
-                }
-                match org.user(m) {
-                    Some(u) if u.state != UserState::Deleted => Some(Some(m.clone())),
-                    _ => {
-                        return Err(ApiError::invalid(
-                            "manager",
-                            format!("The manager {m} does not exist."),
-                            Some(m),
-                        ));
-                    }
-                }
-            }
-            Some(Value::Object(o)) => match o.get("id").and_then(Value::as_str) {
-                Some(m) if org.user(m).is_some_and(|u| u.state != UserState::Deleted) => {
-                    Some(Some(m.to_string()))
-                }
-                other => {
-                    return Err(ApiError::invalid(
-                        "manager",
-                        format!("The manager {} does not exist.", other.unwrap_or("")),
-                        other,
-                    ));
-                }
-            },
-            Some(_) => {
-                return Err(ApiError::invalid(
-                    "manager",
-                    "manager must be a user id",
-                    None,
-                ));
-            }
-        };
+        check_name_and_email(org, &id, &b)?;
+        let manager = patch_manager(org, &id, b.manager.as_ref())?;
         let addresses = match &b.addresses {
             Some(a) => Some(check_addresses(org, a, Some(&id))?),
             None => None,
@@ -329,6 +267,84 @@ pub(super) async fn patch_user(
         Ok(user_json(org, &org.users[i], Expand::default()))
     })?;
     Ok(ok(v))
+}
+
+/// A PATCH's name (not blank) and email (well formed, no other user's).
+fn check_name_and_email(org: &Org, id: &str, b: &UpdateUser) -> ApiResult<()> {
+    if let Some(n) = &b.name
+        && n.trim().is_empty()
+    {
+        return Err(ApiError::invalid("name", "The name cannot be empty.", None));
+    }
+    if let Some(e) = &b.email {
+        if !valid_email(e) {
+            return Err(ApiError::invalid(
+                "email",
+                format!("'{e}' is not a valid email address"),
+                None,
+            ));
+        }
+        if let Some(other) = org.user_by_email(e)
+            && other.id != id
+        {
+            return Err(ApiError::conflict(format!(
+                "A user with the email {e} already exists."
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A PATCH's `manager`: absent (no change), null or "" (cleared), a live user's id, or
+/// `{"id": …}`; never the user itself.
+fn patch_manager(
+    org: &Org,
+    id: &str,
+    manager: Option<&Value>,
+) -> ApiResult<Option<Option<String>>> {
+    Ok(match manager {
+        None => None,
+        Some(Value::Null) => Some(None),
+        Some(Value::String(m)) if m.is_empty() => Some(None),
+        Some(Value::String(m)) => {
+            if m == &id {
+                return Err(ApiError::invalid(
+                    "manager",
+                    "A user cannot be their own manager.",
+                    Some(m),
+                ));
+            }
+            match org.user(m) {
+                Some(u) if u.state != UserState::Deleted => Some(Some(m.clone())),
+                _ => {
+                    return Err(ApiError::invalid(
+                        "manager",
+                        format!("The manager {m} does not exist."),
+                        Some(m),
+                    ));
+                }
+            }
+        }
+        Some(Value::Object(o)) => match o.get("id").and_then(Value::as_str) {
+            Some(m) if org.user(m).is_some_and(|u| u.state != UserState::Deleted) => {
+                Some(Some(m.to_string()))
+            }
+            other => {
+                return Err(ApiError::invalid(
+                    "manager",
+                    format!("The manager {} does not exist.", other.unwrap_or("")),
+                    other,
+                ));
+            }
+        },
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "manager",
+                "manager must be a user id",
+                None,
+            ));
+        }
+    })
 }
 
 /// The answer to a PATCH with a stale version, in one of several wordings (the real text is
