@@ -307,7 +307,7 @@ fn patch_manager(
         Some(Value::Null) => Some(None),
         Some(Value::String(m)) if m.is_empty() => Some(None),
         Some(Value::String(m)) => {
-            if m == &id {
+            if m == id {
                 return Err(ApiError::invalid(
                     "manager",
                     "A user cannot be their own manager.",
