@@ -487,6 +487,9 @@ async fn sudden_429s_wait_retry_after_then_pace() {
         "one wave of 429s at most (the requests in flight)"
     );
     assert_eq!(c.rate().unwrap().allowed, max);
-    // The first window is used up; 100 more requests at 20 per 2 s take at least 8 s.
-    assert!(elapsed >= 8.0);
+    // Staying under the new limit is what the server counts, not the clock: every 429 it sent
+    // is one the client saw (none hidden), and each was retried, not dropped. The time the
+    // 100 reads took is a figure (printed above), not an assert.
+    assert_eq!(stats.throttled, status_count(&server, "429"));
+    assert_eq!(stats.retries, stats.throttled);
 }

@@ -1,6 +1,9 @@
 //! The simulated org's state: built from a [`Seed`], mutated by the routes, turned back into a
 //! seed for `--state` persistence. Tests read and change it through `SimHandle::with_state*`.
 
+mod from_seed;
+mod to_seed;
+
 use super::seed::*;
 use crate::model::UserState;
 use std::collections::HashMap;
@@ -192,13 +195,6 @@ pub struct Org {
     next_id: u64,
 }
 
-fn id_or(id: &Option<String>, org: &mut IdGen, kind: &str) -> String {
-    match id {
-        Some(id) if !id.is_empty() => id.clone(),
-        _ => org.next(kind),
-    }
-}
-
 struct IdGen(u64);
 impl IdGen {
     fn next(&mut self, kind: &str) -> String {
@@ -234,389 +230,6 @@ pub fn stable_id(kind: &str, n: u64) -> String {
 }
 
 impl Org {
-    /// Builds the org from a seed. Unknown references in the seed are errors.
-    pub fn from_seed(seed: &Seed) -> Result<Org, super::SimError> {
-        use super::SimError::Seed as E;
-        let mut g = IdGen(0);
-        if seed.oauth_clients.is_empty() {
-            return Err(E("the org seed has no oauthClients".into()));
-        }
-        let mut divisions: Vec<Division> = seed
-            .divisions
-            .iter()
-            .map(|d| Division {
-                id: id_or(&d.id, &mut g, "division"),
-                name: d.name.clone(),
-                home: d.home_division,
-            })
-            .collect();
-        if divisions.is_empty() {
-            return Err(E("the org seed has no divisions".into()));
-        }
-        if !divisions.iter().any(|d| d.home) {
-            divisions[0].home = true;
-        }
-        let home = divisions
-            .iter()
-            .find(|d| d.home)
-            .map(|d| d.id.clone())
-            .unwrap_or_default();
-        let div_ids: Vec<String> = divisions.iter().map(|d| d.id.clone()).collect();
-        let div_ok = |id: &Option<String>, what: &str| -> Result<String, super::SimError> {
-            match id {
-                None => Ok(home.clone()),
-                Some(id) if div_ids.contains(id) => Ok(id.clone()),
-                Some(id) => Err(E(format!("{what} names unknown division {id}"))),
-            }
-        };
-        let roles = seed
-            .roles
-            .iter()
-            .map(|r| Role {
-                id: id_or(&r.id, &mut g, "role"),
-                name: r.name.clone(),
-                base_license: r.base_license.clone(),
-            })
-            .collect::<Vec<_>>();
-        let skills = seed
-            .skills
-            .iter()
-            .map(|s| Named {
-                id: id_or(&s.id, &mut g, "skill"),
-                name: s.name.clone(),
-            })
-            .collect::<Vec<_>>();
-        let languages = seed
-            .languages
-            .iter()
-            .map(|s| Named {
-                id: id_or(&s.id, &mut g, "language"),
-                name: s.name.clone(),
-            })
-            .collect::<Vec<_>>();
-        let mut queues = Vec::new();
-        for q in &seed.queues {
-            queues.push(Queue {
-                id: id_or(&q.id, &mut g, "queue"),
-                name: q.name.clone(),
-                division_id: div_ok(&q.division_id, &format!("queue {}", q.name))?,
-                member_limit: q.member_limit,
-                members: Vec::new(),
-                settings: Default::default(),
-                wrapup_ids: Vec::new(),
-                member_groups: Vec::new(),
-                created_at: None,
-                date_created: super::queue_state::SEED_DATE.into(),
-                date_modified: super::queue_state::SEED_DATE.into(),
-                modified_by: None,
-            });
-        }
-        let mut wrapups = Vec::new();
-        for w in &seed.wrapup_codes {
-            wrapups.push(Wrapup {
-                id: id_or(&w.id, &mut g, "wrapup"),
-                name: w.name.clone(),
-                division_id: div_ok(&w.division_id, &format!("wrap-up code {}", w.name))?,
-                description: w.description.clone(),
-            });
-        }
-        let licenses = seed
-            .licenses
-            .iter()
-            .map(|l| License {
-                id: l.id.clone(),
-                description: l.description.clone().unwrap_or_else(|| l.id.clone()),
-                seats: l.seats,
-            })
-            .collect::<Vec<_>>();
-        let trunks = seed
-            .trunks
-            .iter()
-            .map(|t| {
-                let id = id_or(&t.id, &mut g, "trunk");
-                Trunk {
-                    base_id: stable_id(&format!("trunkbase:{id}"), 0),
-                    id,
-                    name: t.name.clone(),
-                    in_service: t.in_service,
-                    channels: t.channels,
-                }
-            })
-            .collect::<Vec<_>>();
-        let did_pools = seed
-            .did_pools
-            .iter()
-            .map(|p| Pool {
-                id: id_or(&p.id, &mut g, "didpool"),
-                start: p.start_phone_number.clone(),
-                end: p.end_phone_number.clone(),
-            })
-            .collect::<Vec<_>>();
-        let extension_pools = seed
-            .extension_pools
-            .iter()
-            .map(|p| Pool {
-                id: id_or(&p.id, &mut g, "extensionpool"),
-                start: p.start_number.clone(),
-                end: p.end_number.clone(),
-            })
-            .collect::<Vec<_>>();
-        let mut org = Org {
-            id: match &seed.id {
-                Some(id) if !id.is_empty() => id.clone(),
-                _ => uuid::Uuid::new_v4().to_string(),
-            },
-            name: seed.name.clone(),
-            clients: seed.oauth_clients.clone(),
-            contract_id: stable_id(&format!("contract:{}", seed.name), 0),
-            period_id: stable_id(&format!("period:{}", seed.name), 0),
-            divisions,
-            roles,
-            skills,
-            languages,
-            queues,
-            wrapups,
-            flows: Vec::new(),
-            skill_groups: Vec::new(),
-            groups: Vec::new(),
-            last_stamp_ms: 0,
-            licenses,
-            trunks,
-            did_pools,
-            extension_pools,
-            users: Vec::new(),
-            tokens: HashMap::new(),
-            by_id: HashMap::new(),
-            by_email: HashMap::new(),
-            next_id: 0,
-        };
-        for (i, u) in seed.users.iter().enumerate() {
-            let state = match u.state.as_str() {
-                "active" => UserState::Active,
-                "inactive" => UserState::Inactive,
-                "deleted" => UserState::Deleted,
-                other => return Err(E(format!("user {} has unknown state {other}", u.email))),
-            };
-            let division_id = div_ok(&u.division_id, &format!("user {}", u.email))?;
-            let mut grants = Vec::new();
-            for gr in &u.roles {
-                if org.role(&gr.role_id).is_none() {
-                    return Err(E(format!(
-                        "user {} names unknown role {}",
-                        u.email, gr.role_id
-                    )));
-                }
-                let d = match &gr.division_id {
-                    Some(d) => div_ok(&Some(d.clone()), &format!("user {}", u.email))?,
-                    None => division_id.clone(),
-                };
-                grants.push((gr.role_id.clone(), d));
-            }
-            for s in &u.skills {
-                if org.skill(&s.id).is_none() {
-                    return Err(E(format!("user {} names unknown skill {}", u.email, s.id)));
-                }
-            }
-            for s in &u.languages {
-                if org.language(&s.id).is_none() {
-                    return Err(E(format!(
-                        "user {} names unknown language {}",
-                        u.email, s.id
-                    )));
-                }
-            }
-            let id = id_or(&u.id, &mut g, "user");
-            for q in &u.queue_ids {
-                let Some(queue) = org.queues.iter_mut().find(|x| &x.id == q) else {
-                    return Err(E(format!("user {} names unknown queue {q}", u.email)));
-                };
-                queue.members.push(id.clone());
-            }
-            let key = u.email.to_lowercase();
-            if org.by_email.contains_key(&key) {
-                return Err(E(format!("two users share the email {}", u.email)));
-            }
-            org.by_email.insert(key, i);
-            org.by_id.insert(id.clone(), i);
-            org.users.push(User {
-                id,
-                name: u.name.clone(),
-                email: u.email.clone(),
-                division_id,
-                state,
-                version: u.version.unwrap_or(1),
-                department: u.department.clone(),
-                title: u.title.clone(),
-                manager_id: u.manager_id.clone(),
-                preferred_name: None,
-                acd_auto_answer: false,
-                addresses: u.addresses.clone(),
-                grants,
-                skills: u
-                    .skills
-                    .iter()
-                    .map(|s| (s.id.clone(), s.proficiency))
-                    .collect(),
-                languages: u
-                    .languages
-                    .iter()
-                    .map(|s| (s.id.clone(), s.proficiency))
-                    .collect(),
-                licenses: u.licenses.clone(),
-                external_ids: u.external_ids.clone(),
-                invites_sent: 0,
-                password_set: false,
-            });
-        }
-        // After every older kind, so seeds without these keys keep their generated ids.
-        super::queue_state::load(&mut org, seed, &mut |kind| g.next(kind))?;
-        let now = super::unix_now();
-        for t in &seed.sim_tokens {
-            if t.expires_at > now {
-                org.tokens.insert(
-                    t.token_sha256.clone(),
-                    Token {
-                        client_id: t.client_id.clone(),
-                        expires_at: t.expires_at,
-                        window_start: Instant::now(),
-                        count: 0,
-                    },
-                );
-            }
-        }
-        // A restored state carries the counter of the run that saved it: ids are never reused.
-        org.next_id = g.0.max(seed.sim_next_id);
-        Ok(org)
-    }
-
-    /// The org as a seed (what `--state` saves).
-    pub fn to_seed(&self) -> Seed {
-        let home = self.home_division().id.clone();
-        Seed {
-            name: self.name.clone(),
-            id: Some(self.id.clone()),
-            sim_next_id: self.next_id,
-            oauth_clients: self.clients.clone(),
-            divisions: self
-                .divisions
-                .iter()
-                .map(|d| SeedDivision {
-                    id: Some(d.id.clone()),
-                    name: d.name.clone(),
-                    home_division: d.home,
-                })
-                .collect(),
-            roles: self
-                .roles
-                .iter()
-                .map(|r| SeedRole {
-                    id: Some(r.id.clone()),
-                    name: r.name.clone(),
-                    base_license: r.base_license.clone(),
-                })
-                .collect(),
-            skills: named_seed(&self.skills),
-            languages: named_seed(&self.languages),
-            queues: self
-                .queues
-                .iter()
-                .map(|q| super::queue_state::queue_to_seed(self, q))
-                .collect(),
-            wrapup_codes: self
-                .wrapups
-                .iter()
-                .map(|w| SeedWrapup {
-                    id: Some(w.id.clone()),
-                    name: w.name.clone(),
-                    division_id: Some(w.division_id.clone()),
-                    description: w.description.clone(),
-                })
-                .collect(),
-            flows: super::queue_state::flows_to_seed(&self.flows),
-            skill_groups: super::queue_state::skill_groups_to_seed(&self.skill_groups),
-            groups: named_seed(&self.groups),
-            licenses: self
-                .licenses
-                .iter()
-                .map(|l| SeedLicense {
-                    id: l.id.clone(),
-                    description: Some(l.description.clone()),
-                    seats: l.seats,
-                })
-                .collect(),
-            trunks: self
-                .trunks
-                .iter()
-                .map(|t| SeedTrunk {
-                    id: Some(t.id.clone()),
-                    name: t.name.clone(),
-                    in_service: t.in_service,
-                    channels: t.channels,
-                })
-                .collect(),
-            did_pools: self
-                .did_pools
-                .iter()
-                .map(|p| SeedDidPool {
-                    id: Some(p.id.clone()),
-                    start_phone_number: p.start.clone(),
-                    end_phone_number: p.end.clone(),
-                })
-                .collect(),
-            extension_pools: self
-                .extension_pools
-                .iter()
-                .map(|p| SeedExtensionPool {
-                    id: Some(p.id.clone()),
-                    start_number: p.start.clone(),
-                    end_number: p.end.clone(),
-                })
-                .collect(),
-            users: self
-                .users
-                .iter()
-                .map(|u| SeedUser {
-                    id: Some(u.id.clone()),
-                    name: u.name.clone(),
-                    email: u.email.clone(),
-                    division_id: Some(if u.division_id.is_empty() {
-                        home.clone()
-                    } else {
-                        u.division_id.clone()
-                    }),
-                    state: state_str(u.state).into(),
-                    department: u.department.clone(),
-                    title: u.title.clone(),
-                    manager_id: u.manager_id.clone(),
-                    version: Some(u.version),
-                    roles: u
-                        .grants
-                        .iter()
-                        .map(|(r, d)| SeedGrant {
-                            role_id: r.clone(),
-                            division_id: Some(d.clone()),
-                        })
-                        .collect(),
-                    skills: prof_seed(&u.skills),
-                    languages: prof_seed(&u.languages),
-                    queue_ids: self.queues_of(&u.id).map(|q| q.id.clone()).collect(),
-                    licenses: u.licenses.clone(),
-                    addresses: u.addresses.clone(),
-                    external_ids: u.external_ids.clone(),
-                })
-                .collect(),
-            sim_tokens: self
-                .tokens
-                .iter()
-                .map(|(t, v)| SeedToken {
-                    token_sha256: t.clone(),
-                    client_id: v.client_id.clone(),
-                    expires_at: v.expires_at,
-                })
-                .collect(),
-        }
-    }
-
     // ---- lookups ------------------------------------------------------------------------
 
     pub fn home_division(&self) -> &Division {
@@ -775,28 +388,22 @@ impl Org {
     }
 }
 
-fn named_seed(v: &[Named]) -> Vec<SeedNamed> {
-    v.iter()
-        .map(|n| SeedNamed {
-            id: Some(n.id.clone()),
-            name: n.name.clone(),
-        })
-        .collect()
-}
-
-fn prof_seed(v: &[(String, f64)]) -> Vec<SeedProficiency> {
-    v.iter()
-        .map(|(id, p)| SeedProficiency {
-            id: id.clone(),
-            proficiency: *p,
-        })
-        .collect()
-}
-
+/// The API's name of a user state.
 pub fn state_str(s: UserState) -> &'static str {
     match s {
         UserState::Active => "active",
         UserState::Inactive => "inactive",
         UserState::Deleted => "deleted",
+    }
+}
+
+/// The state a seed or a request names (`active`, `inactive`, `deleted`); the inverse of
+/// [`state_str`].
+pub fn user_state_from_str(s: &str) -> Option<UserState> {
+    match s {
+        "active" => Some(UserState::Active),
+        "inactive" => Some(UserState::Inactive),
+        "deleted" => Some(UserState::Deleted),
+        _ => None,
     }
 }

@@ -7,7 +7,7 @@
 use super::{division_ref, no_content, ok, user_ref};
 use crate::model::UserState;
 use crate::sim::error::{ApiError, ApiResult, parse_body};
-use crate::sim::paging::{Query, listing, wildcard_match};
+use crate::sim::paging::{Query, page_listing, wildcard_match};
 use crate::sim::queue_settings::{QueueSettings, parse_member_groups, parse_settings, ref_id};
 use crate::sim::queue_settings::{member_group_json, write_settings};
 use crate::sim::server::{AppState, Caller};
@@ -275,15 +275,13 @@ async fn list_queues(
         if desc {
             matched.reverse();
         }
-        let r = page.range(matched.len());
-        let entities = matched[r].iter().map(|x| queue_json(org, x)).collect();
-        Ok(ok(listing(
-            entities,
-            matched.len(),
+        Ok(ok(page_listing(
+            &matched,
             page,
             uri.path(),
             &q,
             false,
+            |x| queue_json(org, x),
         )))
     })
 }
@@ -312,18 +310,13 @@ async fn list_members(
                 })
             })
             .collect();
-        let r = page.range(members.len());
-        let entities: Vec<Value> = members[r]
-            .iter()
-            .map(|m| {
-                let uname = org.user(m).map(|u| u.name.as_str()).unwrap_or("");
-                json!({"id": m, "name": uname, "user": user_ref(org, m), "ringNumber": 1,
-                       "joined": true, "memberBy": "user",
-                       "selfUri": format!("/api/v2/routing/queues/{id}/members/{m}")})
-            })
-            .collect();
         // QueueMemberEntityListing has no total/pageCount: page by nextUri.
-        let mut v = listing(entities, members.len(), page, uri.path(), &q, false);
+        let mut v = page_listing(&members, page, uri.path(), &q, false, |m| {
+            let uname = org.user(m).map(|u| u.name.as_str()).unwrap_or("");
+            json!({"id": m, "name": uname, "user": user_ref(org, m), "ringNumber": 1,
+                   "joined": true, "memberBy": "user",
+                   "selfUri": format!("/api/v2/routing/queues/{id}/members/{m}")})
+        });
         if let Some(o) = v.as_object_mut() {
             for k in ["total", "pageCount", "lastUri"] {
                 o.remove(k);
@@ -436,16 +429,9 @@ async fn list_queue_wrapups(
             .filter_map(|w| org.wrapup(w))
             .filter(|w| name.as_deref().is_none_or(|n| wildcard_match(&w.name, n)))
             .collect();
-        let r = page.range(codes.len());
-        let entities = codes[r].iter().map(|w| wrapup_json(org, w)).collect();
-        Ok(ok(listing(
-            entities,
-            codes.len(),
-            page,
-            uri.path(),
-            &q,
-            false,
-        )))
+        Ok(ok(page_listing(&codes, page, uri.path(), &q, false, |w| {
+            wrapup_json(org, w)
+        })))
     })
 }
 

@@ -2,7 +2,7 @@
 
 use super::ok;
 use crate::sim::error::{ApiError, ApiResult};
-use crate::sim::paging::{Query, listing, name_filter};
+use crate::sim::paging::{Query, name_filter, page_listing};
 use crate::sim::server::AppState;
 use crate::sim::state::Named;
 use axum::Router;
@@ -45,15 +45,13 @@ fn list_named(items: &[Named], kind: &str, uri: &Uri, raw: Option<String>) -> Ap
     {
         matched.sort_by(|a, b| b.name.cmp(&a.name));
     }
-    let r = page.range(matched.len());
-    let entities = matched[r].iter().map(|n| named_json(n, kind)).collect();
-    Ok(ok(listing(
-        entities,
-        matched.len(),
+    Ok(ok(page_listing(
+        &matched,
         page,
         uri.path(),
         &q,
         false,
+        |n| named_json(n, kind),
     )))
 }
 
@@ -104,18 +102,13 @@ pub(super) async fn list_wrapups(
             .filter(|w| ids.is_empty() || ids.contains(&w.id))
             .filter(|w| divs.is_empty() || divs.contains(&w.division_id))
             .collect();
-        let r = page.range(matched.len());
-        let entities = matched[r]
-            .iter()
-            .map(|w| super::queues::wrapup_json(org, w))
-            .collect();
-        Ok(ok(listing(
-            entities,
-            matched.len(),
+        Ok(ok(page_listing(
+            &matched,
             page,
             uri.path(),
             &q,
             false,
+            |w| super::queues::wrapup_json(org, w),
         )))
     })
 }

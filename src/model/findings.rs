@@ -1,0 +1,140 @@
+//! Pre-flight findings: severity, the finding codes (docs/contract.md §3), a finding.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingCode {
+    MissingField,
+    InvalidEmail,
+    InvalidPhone,
+    InvalidExtension,
+    InvalidProficiency,
+    InvalidValue,
+    DuplicateInFile,
+    DuplicateInRow,
+    ShortRow,
+    UnknownDivision,
+    UnknownRole,
+    UnknownSkill,
+    UnknownLanguage,
+    UnknownQueue,
+    UnknownManager,
+    UnknownLicense,
+    DivisionMismatch,
+    LicenseShortfall,
+    DidUnavailable,
+    ExtensionConflict,
+    TrunkCapacity,
+    TrunkOutOfService,
+    ExistingUser,
+    DeletedUser,
+    InactiveUser,
+    UnknownColumn,
+    /// The org part of the check did not finish for this row (its load was cancelled).
+    OrgNotChecked,
+}
+
+impl FindingCode {
+    pub const ALL: [FindingCode; 27] = [
+        FindingCode::MissingField,
+        FindingCode::InvalidEmail,
+        FindingCode::InvalidPhone,
+        FindingCode::InvalidExtension,
+        FindingCode::InvalidProficiency,
+        FindingCode::InvalidValue,
+        FindingCode::DuplicateInFile,
+        FindingCode::DuplicateInRow,
+        FindingCode::ShortRow,
+        FindingCode::UnknownDivision,
+        FindingCode::UnknownRole,
+        FindingCode::UnknownSkill,
+        FindingCode::UnknownLanguage,
+        FindingCode::UnknownQueue,
+        FindingCode::UnknownManager,
+        FindingCode::UnknownLicense,
+        FindingCode::DivisionMismatch,
+        FindingCode::LicenseShortfall,
+        FindingCode::DidUnavailable,
+        FindingCode::ExtensionConflict,
+        FindingCode::TrunkCapacity,
+        FindingCode::TrunkOutOfService,
+        FindingCode::ExistingUser,
+        FindingCode::DeletedUser,
+        FindingCode::InactiveUser,
+        FindingCode::UnknownColumn,
+        FindingCode::OrgNotChecked,
+    ];
+
+    /// The stable identifier, e.g. `unknown_skill`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingCode::MissingField => "missing_field",
+            FindingCode::InvalidEmail => "invalid_email",
+            FindingCode::InvalidPhone => "invalid_phone",
+            FindingCode::InvalidExtension => "invalid_extension",
+            FindingCode::InvalidProficiency => "invalid_proficiency",
+            FindingCode::InvalidValue => "invalid_value",
+            FindingCode::DuplicateInFile => "duplicate_in_file",
+            FindingCode::DuplicateInRow => "duplicate_in_row",
+            FindingCode::ShortRow => "short_row",
+            FindingCode::UnknownDivision => "unknown_division",
+            FindingCode::UnknownRole => "unknown_role",
+            FindingCode::UnknownSkill => "unknown_skill",
+            FindingCode::UnknownLanguage => "unknown_language",
+            FindingCode::UnknownQueue => "unknown_queue",
+            FindingCode::UnknownManager => "unknown_manager",
+            FindingCode::UnknownLicense => "unknown_license",
+            FindingCode::DivisionMismatch => "division_mismatch",
+            FindingCode::LicenseShortfall => "license_shortfall",
+            FindingCode::DidUnavailable => "did_unavailable",
+            FindingCode::ExtensionConflict => "extension_conflict",
+            FindingCode::TrunkCapacity => "trunk_capacity",
+            FindingCode::TrunkOutOfService => "trunk_out_of_service",
+            FindingCode::ExistingUser => "existing_user",
+            FindingCode::DeletedUser => "deleted_user",
+            FindingCode::InactiveUser => "inactive_user",
+            FindingCode::UnknownColumn => "unknown_column",
+            FindingCode::OrgNotChecked => "org_not_checked",
+        }
+    }
+
+    /// The code's severity (docs/contract.md §3): every finding of a code has it.
+    /// `division_mismatch` is a warning on a queue and on a role scope alike: neither makes
+    /// the API refuse the user, it only limits what they see (docs/genesys-api-notes.md
+    /// §11.10).
+    pub fn severity(self) -> Severity {
+        match self {
+            FindingCode::DivisionMismatch
+            | FindingCode::TrunkCapacity
+            | FindingCode::TrunkOutOfService
+            | FindingCode::ExistingUser
+            | FindingCode::DeletedUser
+            | FindingCode::InactiveUser
+            | FindingCode::UnknownColumn => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+}
+
+/// One pre-flight finding. File-level findings (e.g. `unknown_column`, a trunk out of
+/// service) have no row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub row: Option<usize>,
+    pub line: Option<usize>,
+    pub email: Option<String>,
+    pub field: Option<String>,
+    pub code: FindingCode,
+    pub severity: Severity,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub suggestion: Option<String>,
+}
