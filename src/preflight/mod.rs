@@ -13,6 +13,7 @@ mod lookups;
 mod message;
 mod org;
 pub mod partial;
+pub mod queues;
 mod row_index;
 pub mod rules;
 
