@@ -20,7 +20,7 @@ pub struct Args {
     /// The hire list (CSV, docs/contract.md §2); optional when --queues is given.
     #[arg(required_unless_present = "queues")]
     pub file: Option<PathBuf>,
-    /// A queue list (CSV, docs/contract.md §8) checked in the same run.
+    /// A queue list (CSV, docs/contract.md §6) checked in the same run.
     #[arg(long, value_name = "QUEUES.csv")]
     pub queues: Option<PathBuf>,
     #[command(flatten)]
