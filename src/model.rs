@@ -46,7 +46,7 @@ mod tests {
 
     #[test]
     fn finding_codes_round_trip_and_severity() {
-        for code in FindingCode::ALL {
+        for code in FindingCode::ALL.into_iter().chain(FindingCode::QUEUES) {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));
         }

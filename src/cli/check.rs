@@ -17,8 +17,12 @@ pub enum Format {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The hire list (CSV, docs/contract.md §2).
-    pub file: PathBuf,
+    /// The hire list (CSV, docs/contract.md §2); optional when --queues is given.
+    #[arg(required_unless_present = "queues")]
+    pub file: Option<PathBuf>,
+    /// A queue list (CSV, docs/contract.md §6) checked in the same run.
+    #[arg(long, value_name = "QUEUES.csv")]
+    pub queues: Option<PathBuf>,
     #[command(flatten)]
     pub connect: ConnectArgs,
     /// Output: text for people, or one JSON object (docs/contract.md §3).
@@ -70,53 +74,127 @@ pub fn scope_snapshot(
 }
 
 pub async fn run(args: Args) -> Exit {
-    let list = match crate::ingest::read_path(&args.file) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("onboard check: {}", sanitize(&e.to_string()));
-            return Exit::CannotRun;
-        }
+    let fail = |e: &dyn std::fmt::Display| {
+        eprintln!("onboard check: {}", sanitize(&e.to_string()));
+        Exit::CannotRun
+    };
+    let list = match args.file.as_deref().map(crate::ingest::read_path) {
+        Some(Ok(l)) => Some(l),
+        Some(Err(e)) => return fail(&e),
+        None => None,
+    };
+    let queues = match args.queues.as_deref().map(crate::ingest::queues::read_path) {
+        Some(Ok(q)) => Some(q),
+        Some(Err(e)) => return fail(&e),
+        None => None,
     };
     let conn = match connect(&args.connect) {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("onboard check: {}", sanitize(&e.to_string()));
-            return Exit::CannotRun;
-        }
+        Err(e) => return fail(&e),
     };
-    let (emails, ext) = preflight::users_to_look_up(&list);
+    let (mut emails, ext) = match &list {
+        Some(l) => preflight::users_to_look_up(l),
+        None => (Vec::new(), Vec::new()),
+    };
+    if let Some(q) = &queues {
+        emails.extend(preflight::queues::member_emails(q));
+        emails.sort();
+        emails.dedup();
+    }
     warn_if_slow_load(&conn.client, &emails, &ext, "check").await;
     let mut opts = conn.snapshot_options();
-    scope_snapshot(&mut opts, &list, false);
+    match &list {
+        Some(l) => scope_snapshot(&mut opts, l, false),
+        None => {
+            opts.telephony = false;
+            opts.memberships_of = Some(BTreeSet::new());
+        }
+    }
+    if let Some(q) = &queues {
+        super::check_queues::scope_for_queues(&mut opts, q);
+    }
     // Live progress on stderr (a line redrawn on a terminal); stdout carries the report.
     let progress = super::progress::StderrProgress::new();
     let loaded = load_snapshot(&conn.client, &emails, &ext, &opts, |p| progress.report(p)).await;
     progress.finish();
+    let cannot_load = |e: &dyn std::fmt::Display| {
+        eprintln!(
+            "onboard check: cannot load the org from {}: {}",
+            sanitize(&conn.target),
+            sanitize(&e.to_string())
+        );
+        Exit::CannotRun
+    };
     let snapshot = match loaded {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!(
-                "onboard check: cannot load the org from {}: {}",
-                sanitize(&conn.target),
-                sanitize(&e.to_string())
-            );
-            return Exit::CannotRun;
-        }
+        Err(e) => return cannot_load(&e),
     };
-    let result = preflight::check_all(&list, &snapshot, &CheckOptions::default());
-    let notes = crate::ingest::notes(&list);
-    match args.format {
-        Format::Json => super::out(&format!(
-            "{}\n",
-            result.to_json_with_notes(&list.source, notes)
-        )),
-        Format::Text => super::out(&render_text_with_notes(&list.source, &result, &notes)),
+    let queue_check = match &queues {
+        Some(q) => match crate::genesys::queue_snapshot::load_queue_org(&conn.client, q).await {
+            Ok(org) => Some(preflight::queues::check_queues(
+                q,
+                list.as_ref(),
+                &snapshot,
+                &org,
+                &preflight::queues::QueueCheckOptions::default(),
+            )),
+            Err(e) => return cannot_load(&e),
+        },
+        None => None,
+    };
+    let result = list
+        .as_ref()
+        .map(|l| preflight::check_all(l, &snapshot, &CheckOptions::default()));
+    let mut notes = list.as_ref().map(crate::ingest::notes).unwrap_or_default();
+    if let Some(q) = &queues
+        && q.separator != crate::model::Separator::Comma
+    {
+        notes.push(format!(
+            "{} is separated by {}, not commas; onboard read it that way",
+            q.source,
+            q.separator.describe()
+        ));
     }
-    if result.has_errors() {
-        Exit::Findings
-    } else {
-        Exit::Ok
+    match (&list, &result, &queues, &queue_check) {
+        // A hire list alone: exactly as before queues existed.
+        (Some(l), Some(r), None, _) => match args.format {
+            Format::Json => super::out(&format!("{}\n", r.to_json_with_notes(&l.source, notes))),
+            Format::Text => super::out(&render_text_with_notes(&l.source, r, &notes)),
+        },
+        (_, _, Some(q), Some(qc)) => match args.format {
+            Format::Json => {
+                let mut v = match (&list, &result) {
+                    (Some(l), Some(r)) => serde_json::to_value(r.json(&l.source))
+                        .unwrap_or_else(|_| super::check_queues::empty_hire_json()),
+                    _ => super::check_queues::empty_hire_json(),
+                };
+                super::check_queues::add_queue_json(&mut v, q, qc);
+                if !notes.is_empty()
+                    && let Some(o) = v.as_object_mut()
+                {
+                    o.insert("notes".into(), serde_json::json!(notes));
+                }
+                let text = serde_json::to_string_pretty(&v)
+                    .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+                super::out(&format!("{text}\n"));
+            }
+            Format::Text => {
+                let mut text = match (&list, &result) {
+                    (Some(l), Some(r)) => render_text_with_notes(&l.source, r, &notes) + "\n",
+                    _ => notes
+                        .iter()
+                        .map(|n| format!("note: {}\n", sanitize(n)))
+                        .collect(),
+                };
+                text += &super::check_queues::render_queue_text(q, qc);
+                super::out(&text);
+            }
+        },
+        _ => return fail(&"nothing to check: give a hire list, --queues QUEUES.csv, or both"),
     }
+    let errors = result.as_ref().is_some_and(CheckResult::has_errors)
+        || queue_check.as_ref().is_some_and(|q| q.has_errors());
+    if errors { Exit::Findings } else { Exit::Ok }
 }
 
 fn where_(f: &Finding) -> String {

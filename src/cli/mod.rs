@@ -5,6 +5,7 @@ use clap::{Args, Parser, Subcommand};
 
 pub mod apply;
 pub mod check;
+pub mod check_queues;
 pub mod connect;
 pub mod login;
 pub mod persona;

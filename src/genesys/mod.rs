@@ -26,6 +26,7 @@ pub mod limiter;
 pub mod org;
 pub mod pagination;
 pub mod pool;
+pub mod queue_snapshot;
 pub mod queues;
 pub mod region;
 pub mod routing;

@@ -17,6 +17,8 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 use std::path::Path;
 
+pub mod queues;
+
 /// Why a hire list could not be read. Every message says what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
@@ -46,6 +48,17 @@ pub enum IngestError {
         source_name: String,
         looks_like: &'static str,
     },
+    #[error(
+        "{source_name} is not a CSV queue list: it starts like {looks_like} and has no 'name' column; export the queues as CSV (UTF-8) with a header row such as `name,division,acw,wrapup_codes` and try again"
+    )]
+    NotQueueCsv {
+        source_name: String,
+        looks_like: &'static str,
+    },
+    #[error(
+        "{source_name} is empty: it needs a header row (e.g. `name,division,wrapup_codes`) and one row per queue"
+    )]
+    QueuesEmpty { source_name: String },
     #[error("{source_name} line {line}: {message}")]
     Csv {
         source_name: String,
@@ -72,8 +85,16 @@ pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<HireList, IngestError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     refuse_non_csv(name, bytes)?;
     let text = utf8(name, bytes)?;
-    let separator = detect_separator(text);
-    parse(name, text, separator)
+    let separator = detect_separator(text, |h| field_for_header(h).is_some());
+    let (headers, rows) = parse_records(name, text, separator)?;
+    let columns = map_columns(&headers);
+    Ok(HireList {
+        source: name.to_string(),
+        headers,
+        columns,
+        rows,
+        separator,
+    })
 }
 
 /// The first line that is not blank (at most 1 KiB of it): what the file "starts like".
@@ -108,24 +129,30 @@ fn looks_like(line: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// Whether a first line names an email column under any separator onboard reads.
-fn names_email(line: &[u8]) -> bool {
+/// Whether a first line has a header `is_key` accepts under any separator onboard reads.
+fn names_column(line: &[u8], is_key: impl Fn(&str) -> bool) -> bool {
     String::from_utf8_lossy(line)
         .split([',', ';', '\t'])
-        .any(|h| field_for_header(h.trim().trim_matches('"')) == Some(Field::Email))
+        .any(|h| is_key(h.trim().trim_matches('"')))
 }
 
 /// Refuse, in one line, a file that is not a hire list at all (someone picked the wrong
 /// export): otherwise it would load as one odd column and fail every row.
 fn refuse_non_csv(name: &str, bytes: &[u8]) -> Result<(), IngestError> {
-    let line = first_line(bytes);
-    match looks_like(line) {
-        Some(looks_like) if !names_email(line) => Err(IngestError::NotCsv {
+    match plainly_not_csv(bytes, |h| field_for_header(h) == Some(Field::Email)) {
+        Some(looks_like) => Err(IngestError::NotCsv {
             source_name: name.to_string(),
             looks_like,
         }),
-        _ => Ok(()),
+        None => Ok(()),
     }
+}
+
+/// What a file's first line plainly is when it is not a CSV with a header `is_key` accepts
+/// (JSON, XML/HTML, binary); None when it may be one.
+fn plainly_not_csv(bytes: &[u8], is_key: impl Fn(&str) -> bool) -> Option<&'static str> {
+    let line = first_line(bytes);
+    looks_like(line).filter(|_| !names_column(line, is_key))
 }
 
 /// The text, or an error naming the line and column of the first byte that is not UTF-8.
@@ -161,7 +188,7 @@ fn reader(text: &str, separator: Separator) -> csv::Reader<&[u8]> {
 
 /// How well `separator` reads the header: (columns onboard knows, columns). A file's first
 /// non-blank record is its header.
-fn header_score(text: &str, separator: Separator) -> (usize, usize) {
+fn header_score(text: &str, separator: Separator, known: fn(&str) -> bool) -> (usize, usize) {
     let mut r = reader(text, separator);
     let mut record = csv::StringRecord::new();
     loop {
@@ -171,28 +198,30 @@ fn header_score(text: &str, separator: Separator) -> (usize, usize) {
             _ => return (0, 0),
         }
     }
-    let known = record
-        .iter()
-        .filter(|h| field_for_header(unescape_cell(h)).is_some())
-        .count();
+    let known = record.iter().filter(|h| known(unescape_cell(h))).count();
     (known, record.len())
 }
 
 /// The separator that reads the header best. Commas (docs/contract.md §2) unless `;` or tab splits
 /// the header into more than one column and into more known (or, with none known, more)
 /// columns: a `;`-separated header read with commas is one unknown column.
-fn detect_separator(text: &str) -> Separator {
-    let comma = header_score(text, Separator::Comma);
+fn detect_separator(text: &str, known: fn(&str) -> bool) -> Separator {
+    let comma = header_score(text, Separator::Comma, known);
     Separator::ALL
         .into_iter()
         .filter(|&s| s != Separator::Comma)
-        .map(|s| (s, header_score(text, s)))
+        .map(|s| (s, header_score(text, s, known)))
         .filter(|&(_, score)| score.1 > 1 && score > comma)
         .max_by_key(|&(_, score)| score)
         .map_or(Separator::Comma, |(s, _)| s)
 }
 
-fn parse(name: &str, text: &str, separator: Separator) -> Result<HireList, IngestError> {
+/// The header row (trimmed) and the data rows of a CSV, blank and all-empty rows skipped.
+fn parse_records(
+    name: &str,
+    text: &str,
+    separator: Separator,
+) -> Result<(Vec<String>, Vec<HireRow>), IngestError> {
     let mut reader = reader(text, separator);
     let mut record = csv::StringRecord::new();
     let mut headers: Option<Vec<String>> = None;
@@ -261,14 +290,7 @@ fn parse(name: &str, text: &str, separator: Separator) -> Result<HireList, Inges
             source_name: name.to_string(),
         });
     };
-    let columns = map_columns(&headers);
-    Ok(HireList {
-        source: name.to_string(),
-        headers,
-        columns,
-        rows,
-        separator,
-    })
+    Ok((headers, rows))
 }
 
 /// What a person should know about how the file was read (`check` and `apply` print these;

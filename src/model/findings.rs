@@ -40,6 +40,21 @@ pub enum FindingCode {
     UnknownColumn,
     /// The org part of the check did not finish for this row (its load was cancelled).
     OrgNotChecked,
+    // Queue-list codes (docs/contract.md §6), in [`FindingCode::QUEUES`].
+    AcwTimeoutNotAllowed,
+    UnknownWrapupCode,
+    UnknownFlow,
+    FlowTypeMismatch,
+    UnknownSkillGroup,
+    UnknownGroup,
+    UnknownMember,
+    AmbiguousName,
+    ExistingQueue,
+    QueueDivisionMove,
+    QueueMemberLimit,
+    SkillNotCovered,
+    QueueUnstaffed,
+    WrapupMandatoryWithoutCodes,
 }
 
 impl FindingCode {
@@ -73,6 +88,27 @@ impl FindingCode {
         FindingCode::OrgNotChecked,
     ];
 
+    /// The codes only a queue list has; a queue list also uses `missing_field`,
+    /// `invalid_value`, `invalid_phone`, `duplicate_in_file`, `unknown_column`,
+    /// `unknown_division`, `unknown_queue`, `unknown_skill` and `division_mismatch` from
+    /// [`FindingCode::ALL`] (the hire-list codes).
+    pub const QUEUES: [FindingCode; 14] = [
+        FindingCode::AcwTimeoutNotAllowed,
+        FindingCode::UnknownWrapupCode,
+        FindingCode::UnknownFlow,
+        FindingCode::FlowTypeMismatch,
+        FindingCode::UnknownSkillGroup,
+        FindingCode::UnknownGroup,
+        FindingCode::UnknownMember,
+        FindingCode::AmbiguousName,
+        FindingCode::ExistingQueue,
+        FindingCode::QueueDivisionMove,
+        FindingCode::QueueMemberLimit,
+        FindingCode::SkillNotCovered,
+        FindingCode::QueueUnstaffed,
+        FindingCode::WrapupMandatoryWithoutCodes,
+    ];
+
     /// The stable identifier, e.g. `unknown_skill`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -103,6 +139,20 @@ impl FindingCode {
             FindingCode::InactiveUser => "inactive_user",
             FindingCode::UnknownColumn => "unknown_column",
             FindingCode::OrgNotChecked => "org_not_checked",
+            FindingCode::AcwTimeoutNotAllowed => "acw_timeout_not_allowed",
+            FindingCode::UnknownWrapupCode => "unknown_wrapup_code",
+            FindingCode::UnknownFlow => "unknown_flow",
+            FindingCode::FlowTypeMismatch => "flow_type_mismatch",
+            FindingCode::UnknownSkillGroup => "unknown_skill_group",
+            FindingCode::UnknownGroup => "unknown_group",
+            FindingCode::UnknownMember => "unknown_member",
+            FindingCode::AmbiguousName => "ambiguous_name",
+            FindingCode::ExistingQueue => "existing_queue",
+            FindingCode::QueueDivisionMove => "queue_division_move",
+            FindingCode::QueueMemberLimit => "queue_member_limit",
+            FindingCode::SkillNotCovered => "skill_not_covered",
+            FindingCode::QueueUnstaffed => "queue_unstaffed",
+            FindingCode::WrapupMandatoryWithoutCodes => "wrapup_mandatory_without_codes",
         }
     }
 
@@ -118,7 +168,12 @@ impl FindingCode {
             | FindingCode::ExistingUser
             | FindingCode::DeletedUser
             | FindingCode::InactiveUser
-            | FindingCode::UnknownColumn => Severity::Warning,
+            | FindingCode::UnknownColumn
+            | FindingCode::ExistingQueue
+            | FindingCode::QueueDivisionMove
+            | FindingCode::SkillNotCovered
+            | FindingCode::QueueUnstaffed
+            | FindingCode::WrapupMandatoryWithoutCodes => Severity::Warning,
             _ => Severity::Error,
         }
     }

@@ -14,6 +14,7 @@ mod message;
 mod org;
 pub mod partial;
 pub mod personas;
+pub mod queues;
 mod row_index;
 pub mod rules;
 
