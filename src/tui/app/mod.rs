@@ -2,6 +2,8 @@
 
 use super::sort::SortBuffers;
 use super::theme::Theme;
+
+mod query;
 use super::work::{INLINE_ROWS, Pending, RecheckJob, Rechecked};
 use crate::engine::{Estimator, Replace};
 use crate::model::OrgSnapshot;
@@ -10,6 +12,7 @@ use crate::model::{
     PlanAction, Report, RowReport, Severity, Step, StepStatus,
 };
 use crate::preflight::{self, CheckResult};
+pub use query::{step_field, waits_while_busy};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -41,6 +44,15 @@ impl Screen {
             Screen::Failures => "Failures",
         }
     }
+    /// The tab titles, numbered as the keys that go to them.
+    pub fn tab_titles() -> Vec<String> {
+        Screen::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, s)| format!("{} {}", i + 1, s.title()))
+            .collect()
+    }
+
     pub fn index(self) -> usize {
         Screen::ALL.iter().position(|s| *s == self).unwrap_or(0)
     }
@@ -1195,7 +1207,7 @@ impl App {
         else {
             return String::new();
         };
-        let cell = super::update::step_field(step.step)
+        let cell = step_field(step.step)
             .filter(|f| !matches!(f, Field::Email))
             .and_then(|f| {
                 let s = self.session.as_ref()?;
