@@ -15,7 +15,7 @@ use onboard::tui::App;
 use onboard::tui::app::{Screen, Target};
 use onboard::tui::msg::{Cmd, Loaded, Msg, Partial};
 use onboard::tui::theme::Theme;
-use onboard::tui::update::{selected_index, start_load};
+use onboard::tui::update::start_load;
 use std::path::PathBuf;
 use tui_fixture::*;
 
@@ -231,7 +231,7 @@ fn rows_cannot_change_or_run_while_checking() {
 fn the_full_snapshot_completes_the_table_in_place() {
     let mut app = half_loaded((100, 30));
     feed(&mut app, [key('j'), key('j')]);
-    let before = selected_index(&app);
+    let before = app.selected_index();
     let list = list();
     let snapshot = org();
     let result = check_all(&list, &snapshot, &CheckOptions::new());
@@ -251,7 +251,7 @@ fn the_full_snapshot_completes_the_table_in_place() {
     assert!(!(0..5).any(|i| s.is_checking(i)));
     assert_eq!(s.status(2), PlanAction::Create);
     assert_eq!(s.status(4), PlanAction::Create);
-    assert_eq!(selected_index(&app), before, "the admin's place is kept");
+    assert_eq!(app.selected_index(), before, "the admin's place is kept");
     assert_eq!(s.allowed_per_s, Some(5.0));
 }
 

@@ -7,14 +7,14 @@ use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEven
 use onboard::model::*;
 use onboard::tui::app::{Filter, Overlay, PromptKind, Question, Screen, SortKey};
 use onboard::tui::msg::{Cmd, Msg};
-use onboard::tui::update::selected_index;
+
 use onboard::tui::{App, update};
 use std::path::PathBuf;
 use tui_fixture::*;
 
 fn sel_row(app: &App) -> usize {
     let s = app.session.as_ref().unwrap();
-    s.list.rows[selected_index(app).unwrap()].row
+    s.list.rows[app.selected_index().unwrap()].row
 }
 
 fn cell(app: &App, row: usize, field: Field) -> String {
@@ -1391,7 +1391,7 @@ fn bulk_skip_and_its_undo_run_off_the_input_loop_with_a_busy_line() {
     let job = recheck_job(&feed(&mut app, [code(KeyCode::Enter)]));
     // Nothing applied yet; the busy line says what is running.
     assert!(app.session.as_ref().unwrap().skipped.is_empty());
-    assert!(onboard::tui::update::busy(&app).is_some());
+    assert!(app.busy().is_some());
     let screen = render(&app);
     assert!(
         screen.contains("skipping 100 rows with unknown_skill"),
@@ -1403,14 +1403,11 @@ fn bulk_skip_and_its_undo_run_off_the_input_loop_with_a_busy_line() {
     assert_eq!(app.table.selected, at + 1);
     assert!(feed(&mut app, [key('e')]).is_empty());
     assert!(app.prompt.is_none(), "no edit while the re-check runs");
-    assert!(!onboard::tui::update::offered(
-        &app,
-        onboard::tui::keys::Action::Edit
-    ));
+    assert!(!app.offered(onboard::tui::keys::Action::Edit));
     assert!(!render(&app).lines().last().unwrap().contains("e edit"));
     // The answer comes back: applied, as one undo step, the same as an inline skip.
     feed(&mut app, [job.run()]);
-    assert!(onboard::tui::update::busy(&app).is_none());
+    assert!(app.busy().is_none());
     let skipped = session_view(&app);
     assert_eq!(skipped.3, 100);
     assert!(
@@ -1434,7 +1431,7 @@ fn bulk_skip_and_its_undo_run_off_the_input_loop_with_a_busy_line() {
     assert!(app.session.as_ref().unwrap().unsaved);
     // u: the undo of 100 skips goes to the background too, and restores everything.
     let job = recheck_job(&feed(&mut app, [key('u')]));
-    assert!(onboard::tui::update::busy(&app).is_some());
+    assert!(app.busy().is_some());
     feed(&mut app, [job.run()]);
     assert_eq!(session_view(&app), before);
     assert!(!app.session.as_ref().unwrap().unsaved);
@@ -1448,7 +1445,7 @@ fn an_answer_for_an_older_list_is_dropped() {
     let mut stale = job.clone();
     stale.generation = 0;
     feed(&mut app, [stale.run()]);
-    assert!(onboard::tui::update::busy(&app).is_some(), "still waiting");
+    assert!(app.busy().is_some(), "still waiting");
     assert!(app.session.as_ref().unwrap().skipped.is_empty());
     feed(&mut app, [job.run()]);
     assert_eq!(app.session.as_ref().unwrap().skipped.len(), 100);

@@ -11,7 +11,6 @@ mod run;
 use super::app::{App, Overlay, PromptKind, Screen, StatusKind};
 use super::keys;
 use super::layout;
-use super::update::{busy, contexts, offered};
 use crate::model::sanitize;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -21,11 +20,7 @@ use ratatui::widgets::Paragraph;
 
 /// Tab titles as drawn (`1 Load`, `2 Pre-flight`, …), also used for mouse hit-testing.
 pub fn tab_titles() -> Vec<String> {
-    Screen::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, s)| format!("{} {}", i + 1, s.title()))
-        .collect()
+    Screen::tab_titles()
 }
 
 pub fn draw(f: &mut Frame, app: &App) {
@@ -185,7 +180,7 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
         return;
     }
     // Work running off the input loop shows until it is done, whatever else was said.
-    if let Some(p) = busy(app) {
+    if let Some(p) = app.busy() {
         let text = format!(
             "⟳ {}… ({} rows re-checking; moving and looking work, changes wait)",
             p.doing, p.rows
@@ -208,7 +203,7 @@ fn draw_hints(f: &mut Frame, app: &App, area: Rect) {
     let mut spans = Vec::new();
     let mut used = 0usize;
     let width = area.width as usize;
-    for (k, h) in keys::hints(&contexts(app), |a| offered(app, a)) {
+    for (k, h) in keys::hints(&app.contexts(), |a| app.offered(a)) {
         let piece = k.chars().count() + 1 + h.chars().count() + 2;
         if used + piece > width {
             break;

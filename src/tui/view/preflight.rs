@@ -5,7 +5,6 @@ use super::truncate;
 use crate::model::{Field, PlanAction, Severity, sanitize};
 use crate::tui::app::{App, Session, action_label};
 use crate::tui::layout;
-use crate::tui::update::finding_col;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::Style;
@@ -161,7 +160,7 @@ fn draw_table(f: &mut Frame, app: &App, s: &Session, area: Rect) {
             let status = s.status(i);
             let cell = |pos: usize, col: Option<usize>, text: String| {
                 let c = Cell::from(fit(pos, &text));
-                if col == Some(tbl.col) && Some(i) == crate::tui::update::selected_index(app) {
+                if col == Some(tbl.col) && Some(i) == app.selected_index() {
                     c.style(t.cell_cursor())
                 } else {
                     c
@@ -236,7 +235,7 @@ fn draw_table(f: &mut Frame, app: &App, s: &Session, area: Rect) {
 
 fn draw_detail(f: &mut Frame, app: &App, s: &Session, area: Rect) {
     let t = &app.theme;
-    let Some(index) = crate::tui::update::selected_index(app) else {
+    let Some(index) = app.selected_index() else {
         f.render_widget(Block::new().borders(Borders::TOP), area);
         return;
     };
@@ -274,7 +273,7 @@ fn draw_detail(f: &mut Frame, app: &App, s: &Session, area: Rect) {
         )),
     ])];
     let mut findings: Vec<_> = s.findings_of(index).collect();
-    findings.sort_by_key(|f| (finding_col(s, f) != Some(col), f.severity));
+    findings.sort_by_key(|f| (s.finding_col(f) != Some(col), f.severity));
     if s.skipped.contains(&index) {
         lines.push(Line::from(Span::styled(
             "skipped: the row stays in the list and will not run (s unskips; w saves it as action skip)",

@@ -1,0 +1,160 @@
+//! Queries on the app state that both `update` and the views need: what is selected, what
+//! runs in the background, which key contexts are active and which keys act now. They live
+//! here so that `update/` and `view/` never import from each other.
+
+use super::{App, Filter, Overlay, Screen, Session};
+use crate::model::{Field, Finding, Step};
+use crate::tui::keys::{Action, Ctx};
+use crate::tui::work::Pending;
+
+impl App {
+    /// What is running in the background, if anything (for the busy line and the key gate).
+    pub fn busy(&self) -> Option<&Pending> {
+        self.session.as_ref().and_then(|s| s.pending.as_ref())
+    }
+
+    /// The list index of the Pre-flight table's selected row.
+    pub fn selected_index(&self) -> Option<usize> {
+        self.table
+            .view
+            .get(self.table.selected)
+            .map(|i| *i as usize)
+    }
+
+    /// The finding the cell cursor points at (or the row's first finding).
+    pub fn selected_finding(&self) -> Option<(usize, Finding)> {
+        let index = self.selected_index()?;
+        let s = self.session.as_ref()?;
+        let at_col = s
+            .findings_of(index)
+            .find(|f| s.finding_col(f) == Some(self.table.col));
+        let f = at_col.or_else(|| s.findings_of(index).next())?;
+        Some((index, f.clone()))
+    }
+
+    /// The key contexts active now, innermost first.
+    pub fn contexts(&self) -> Vec<Ctx> {
+        if let Some(o) = &self.overlay {
+            return match o {
+                Overlay::Help { .. } => vec![Ctx::Help, Ctx::Global],
+                Overlay::Confirm(_) => vec![Ctx::Confirm],
+                Overlay::Drilldown { .. } => vec![Ctx::Drilldown, Ctx::Global],
+            };
+        }
+        if self.prompt.is_some() {
+            return vec![Ctx::Input];
+        }
+        match self.screen {
+            Screen::Load => vec![Ctx::Load],
+            Screen::Preflight => vec![Ctx::Preflight, Ctx::Global],
+            Screen::Plan => vec![Ctx::Plan, Ctx::Global],
+            Screen::Run => vec![Ctx::Run, Ctx::Global],
+            Screen::Failures => vec![Ctx::Failures, Ctx::Global],
+        }
+    }
+
+    /// Whether `a` does something in the current state (the hint bar offers only those).
+    pub fn offered(&self, a: Action) -> bool {
+        if self.busy().is_some() && waits_while_busy(a) {
+            return false;
+        }
+        // Questions, inputs, help and the drilldown: their keys always do something.
+        if self.overlay.is_some() || self.prompt.is_some() {
+            return true;
+        }
+        let session = self.session.as_ref();
+        let failure = || self.failure_items().get(self.failures.selected).cloned();
+        match (self.screen, a) {
+            (Screen::Load, Action::Back) => session.is_some(),
+            (Screen::Load, Action::NextProfile) => self.load.targets.len() > 1,
+            (Screen::Load, Action::Down) => !self.load.recent.is_empty(),
+            (Screen::Preflight, Action::Edit | Action::Skip | Action::Open) => {
+                self.selected_index().is_some()
+            }
+            (Screen::Preflight, Action::ApplySuggestion) => self
+                .selected_index()
+                .zip(session)
+                .is_some_and(|(i, s)| s.findings_of(i).any(|f| f.suggestion.is_some())),
+            (Screen::Preflight, Action::SkipCode) => self.selected_finding().is_some(),
+            (Screen::Preflight, Action::Undo) => session.is_some_and(|s| !s.undo.is_empty()),
+            (Screen::Preflight, Action::Back) => self.table.filter != Filter::All,
+            (Screen::Plan, Action::Back) => true,
+            (Screen::Plan, Action::ConfirmRun) => {
+                !self.run.active && session.is_some_and(|s| s.runnable_count() > 0)
+            }
+            (Screen::Run, Action::Pause | Action::Cancel) => {
+                self.run.active && !self.run.cancelling
+            }
+            (Screen::Run, Action::Goto(5)) => self.report.is_some(),
+            (Screen::Failures, Action::Open | Action::EditRetry) => {
+                failure().is_some_and(|i| i.is_row())
+            }
+            (Screen::Failures, Action::Retry | Action::SkipFailed | Action::Filter) => {
+                failure().is_some() || !self.failures.filter.is_empty()
+            }
+            (Screen::Failures, Action::RetryAll) => !self.failed_rows().is_empty(),
+            (Screen::Failures, Action::Export) => self.report.is_some(),
+            (Screen::Failures, Action::Back) => !self.failures.filter.is_empty(),
+            _ => true,
+        }
+    }
+}
+
+impl Session {
+    /// The column of a finding's field in the list.
+    pub fn finding_col(&self, f: &Finding) -> Option<usize> {
+        let name = f.field.as_deref()?;
+        if let Some(i) = self
+            .list
+            .headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+        {
+            return Some(i);
+        }
+        let field = Field::ALL.iter().find(|x| x.as_str() == name)?;
+        self.col_of(*field).or(match field {
+            Field::Name => self.col_of(Field::FirstName),
+            _ => None,
+        })
+    }
+}
+
+/// Keys that change the list, its skips or the org: they wait while a bulk re-check runs
+/// (it would overwrite what they did, or act on a list about to change).
+pub fn waits_while_busy(a: Action) -> bool {
+    matches!(
+        a,
+        Action::Edit
+            | Action::ApplySuggestion
+            | Action::Skip
+            | Action::SkipCode
+            | Action::Undo
+            | Action::Save
+            | Action::ConfirmRun
+            | Action::Retry
+            | Action::RetryAll
+            | Action::EditRetry
+            | Action::SkipFailed
+            | Action::LoadSubmit
+    )
+}
+
+/// The hire-list column behind an engine step, for "edit and retry" and a failure's object.
+pub fn step_field(step: Step) -> Option<Field> {
+    Some(match step {
+        Step::CreateUser | Step::Lookup | Step::Invite | Step::Verify => Field::Email,
+        Step::Manager => Field::ManagerEmail,
+        Step::Division => Field::Division,
+        Step::Roles => Field::Roles,
+        Step::Skills => Field::Skills,
+        Step::Languages => Field::Languages,
+        Step::Queues => Field::Queues,
+        Step::Licenses => Field::Licenses,
+        Step::ExternalId => Field::ExternalId,
+        Step::UpdateUser => Field::Title,
+        Step::RestoreUser | Step::ReactivateUser | Step::DeactivateUser | Step::Password => {
+            return None;
+        }
+    })
+}

@@ -1,0 +1,197 @@
+//! The Failures screen: its cursor and filter, retry, skip, edit-and-retry, export.
+
+use super::*;
+
+pub(super) fn on_failures(app: &mut App, a: Action) -> Vec<Cmd> {
+    let items = app.failure_items();
+    let page = layout::failure_rows(app.size).max(1) as isize;
+    let line = app.failures.selected;
+    let sel_row = match items.get(line) {
+        Some(FailureItem::Row { row }) => Some(*row),
+        _ => None,
+    };
+    let heading = heading_label(&items, line);
+    match a {
+        Action::Up => move_failures(app, -1),
+        Action::Down => move_failures(app, 1),
+        Action::PageUp => move_failures(app, -page),
+        Action::PageDown => move_failures(app, page),
+        Action::Top => move_failures(app, isize::MIN / 2),
+        Action::Bottom => move_failures(app, isize::MAX / 2),
+        Action::Filter => {
+            app.prompt = Some(Prompt {
+                kind: PromptKind::FailureFilter {
+                    before: app.failures.filter.clone(),
+                },
+                input: Input::new(app.failures.filter.clone()),
+            });
+        }
+        Action::Back if !app.failures.filter.is_empty() => {
+            app.failures.filter.clear();
+            app.failures.selected = first_row_line(&app.failure_items());
+            clamp_failures(app);
+        }
+        Action::Open => {
+            if let Some(row) = sel_row {
+                app.overlay = Some(Overlay::Drilldown { row });
+            }
+        }
+        Action::Retry => match (sel_row, heading) {
+            (Some(row), _) => return retry_rows(app, &[row]),
+            (None, Some(what)) => {
+                let rows = rows_under(&items, line);
+                app.overlay = Some(Overlay::Confirm(Question::RetryAll {
+                    rows,
+                    what: Some(what),
+                }));
+            }
+            _ => {}
+        },
+        Action::RetryAll => {
+            let rows = app.failed_rows();
+            if rows.is_empty() {
+                app.set_info("no failed rows to retry");
+            } else {
+                let what = (!app.failures.filter.is_empty())
+                    .then(|| format!("the rows matching \"{}\"", app.failures.filter.trim()));
+                app.overlay = Some(Overlay::Confirm(Question::RetryAll { rows, what }));
+            }
+        }
+        Action::EditRetry => {
+            if let Some(row) = sel_row {
+                edit_then_retry(app, row);
+            }
+        }
+        Action::SkipFailed => match (sel_row, heading) {
+            (Some(row), _) => return skip_failed(app, &[row], None),
+            (None, Some(what)) => {
+                let rows = rows_under(&items, line);
+                app.overlay = Some(Overlay::Confirm(Question::SkipFailed { what, rows }));
+            }
+            _ => {}
+        },
+        Action::Export => {
+            if app.report.is_none() {
+                app.set_error("nothing to export yet: run the plan first");
+            } else {
+                let default = match &app.session {
+                    Some(s) => {
+                        let stem = s
+                            .path
+                            .file_stem()
+                            .map(|x| x.to_string_lossy().into_owned())
+                            .unwrap_or_else(|| "hires".into());
+                        s.path.with_file_name(format!("{stem}.report.json"))
+                    }
+                    None => PathBuf::from("onboard-report.json"),
+                };
+                app.prompt = Some(Prompt {
+                    kind: PromptKind::Export,
+                    input: Input::new(default.display().to_string()),
+                });
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Skip failed rows (row numbers) so they leave Failures and retries, as one undo step: at
+/// once for a few, off the input loop for many (like `S`).
+pub(super) fn skip_failed(app: &mut App, rows: &[usize], what: Option<String>) -> Vec<Cmd> {
+    let Some(s) = &mut app.session else {
+        return Vec::new();
+    };
+    let before = s.skipped.clone();
+    let mut want = s.skipped.clone();
+    want.extend(rows.iter().filter_map(|r| s.index_of_row(*r)));
+    let n = want.len() - before.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let label = match (&what, rows) {
+        (None, [row]) => format!("row {row}"),
+        (Some(w), _) => format!("{n} row(s) of {}", crate::model::sanitize(w)),
+        (None, _) => format!("{n} row(s)"),
+    };
+    let doing = format!("skipping {label}");
+    let done = format!("{label} skipped (u on Pre-flight undoes)");
+    s.unsaved = true;
+    let cmds = match s.change_skips(want, Some(Undo::Skips(before)), doing.clone(), done.clone()) {
+        Some(job) => {
+            app.set_info(format!("{doing}…"));
+            vec![Cmd::Recheck(job)]
+        }
+        None => {
+            app.set_info(done);
+            Vec::new()
+        }
+    };
+    clamp_failures(app);
+    cmds
+}
+
+pub(super) fn move_failures(app: &mut App, delta: isize) {
+    let n = app.failure_items().len();
+    if n == 0 {
+        app.failures.selected = 0;
+        return;
+    }
+    let sel = (app.failures.selected as isize).saturating_add(delta);
+    app.failures.selected = sel.clamp(0, n as isize - 1) as usize;
+    clamp_failures(app);
+}
+
+/// The line of the first failed row (past its headings), 0 when there is none.
+pub(super) fn first_row_line(items: &[FailureItem]) -> usize {
+    items.iter().position(FailureItem::is_row).unwrap_or(0)
+}
+
+/// Keep the failures cursor valid and visible.
+pub(super) fn clamp_failures(app: &mut App) {
+    let n = app.failure_items().len();
+    if n == 0 {
+        app.failures.selected = 0;
+        app.failures.offset = 0;
+        return;
+    }
+    app.failures.selected = app.failures.selected.min(n - 1);
+    let h = layout::failure_rows(app.size);
+    app.failures.offset = layout::scroll_into_view(app.failures.selected, app.failures.offset, h);
+}
+
+/// Jump to the row in Pre-flight with the editor open on the field that failed; retry it
+/// when the edit is committed and the row has no errors left.
+pub(super) fn edit_then_retry(app: &mut App, row: usize) {
+    let step = app.report_row(row).and_then(|r| {
+        r.steps
+            .iter()
+            .find(|s| {
+                s.status != crate::model::StepStatus::Ok
+                    && s.status != crate::model::StepStatus::Skipped
+            })
+            .map(|s| s.step)
+    });
+    let Some(s) = &app.session else { return };
+    let Some(index) = s.index_of_row(row) else {
+        app.set_error(format!("row {row} is not in the loaded list"));
+        return;
+    };
+    let field = step.and_then(step_field);
+    if !app.table.view.contains(&(index as u32)) {
+        app.table.filter = Filter::All;
+        rebuild_view(app);
+    }
+    if let Some(pos) = app.table.view.iter().position(|v| *v as usize == index) {
+        app.table.selected = pos;
+        clamp_table(app);
+    }
+    if let Some(col) = field.and_then(|f| app.session.as_ref().and_then(|s| s.col_of(f))) {
+        app.table.col = col;
+    } else {
+        focus_first_finding(app);
+    }
+    app.screen = Screen::Preflight;
+    app.retry_after_edit = Some(row);
+    open_edit(app, index);
+}

@@ -1,0 +1,118 @@
+//! Keys on an overlay: the help, the confirm dialogs, the failed row's drilldown.
+
+use super::*;
+
+pub(super) fn on_overlay(app: &mut App, o: Overlay, a: Action) -> Vec<Cmd> {
+    match (o, a) {
+        (Overlay::Help { .. }, Action::Back | Action::Help) => {
+            app.overlay = None;
+            Vec::new()
+        }
+        (Overlay::Help { scroll }, Action::Down | Action::PageDown) => {
+            let step = if a == Action::Down { 1 } else { 10 };
+            app.overlay = Some(Overlay::Help {
+                scroll: scroll.saturating_add(step),
+            });
+            Vec::new()
+        }
+        (Overlay::Help { scroll }, Action::Up | Action::PageUp) => {
+            let step = if a == Action::Up { 1 } else { 10 };
+            app.overlay = Some(Overlay::Help {
+                scroll: scroll.saturating_sub(step),
+            });
+            Vec::new()
+        }
+        (Overlay::Help { .. }, Action::Top) => {
+            app.overlay = Some(Overlay::Help { scroll: 0 });
+            Vec::new()
+        }
+        (Overlay::Help { .. }, Action::Quit) => {
+            app.overlay = None;
+            quit(app)
+        }
+        (Overlay::Confirm(q), Action::Yes) => {
+            app.overlay = None;
+            match q {
+                Question::Provision { rows, .. } => start_run(app, rows),
+                Question::RetryAll { rows, .. } => retry_rows(app, &rows),
+                Question::SkipFailed { what, rows } => skip_failed(app, &rows, Some(what)),
+                Question::SkipCode { code, rows } => skip_rows(app, code, &rows),
+                Question::CancelRun => cancel_run(app),
+                Question::LoadUnsaved(path) => start_load(app, path),
+                // The run ended while the question was open: nothing to wait for.
+                Question::QuitDuringRun if !app.run.active => {
+                    app.quit = true;
+                    vec![Cmd::Quit]
+                }
+                Question::QuitDuringRun => {
+                    app.quit_after_run = true;
+                    app.run.cancelling = true;
+                    app.set_info("cancelling the run; onboard quits when in-flight steps finish");
+                    vec![Cmd::Cancel]
+                }
+                Question::QuitUnsaved => {
+                    app.quit = true;
+                    vec![Cmd::Quit]
+                }
+                Question::Overwrite(path) => match &app.session {
+                    Some(s) => vec![Cmd::Save {
+                        path,
+                        source: s.path.clone(),
+                        list: s.list_to_save(),
+                        overwrite: true,
+                    }],
+                    None => Vec::new(),
+                },
+            }
+        }
+        (Overlay::Confirm(_), Action::No) => {
+            app.overlay = None;
+            Vec::new()
+        }
+        (Overlay::Drilldown { .. }, Action::Back) => {
+            app.overlay = None;
+            Vec::new()
+        }
+        (Overlay::Drilldown { row }, Action::Retry) => {
+            app.overlay = None;
+            retry_rows(app, &[row])
+        }
+        (Overlay::Drilldown { row }, Action::EditRetry) => {
+            app.overlay = None;
+            edit_then_retry(app, row);
+            Vec::new()
+        }
+        (Overlay::Drilldown { .. }, Action::Up | Action::Down) => {
+            // The previous / next failed row, over the group headings.
+            let items = app.failure_items();
+            let back = a == Action::Up;
+            let mut line = app.failures.selected;
+            while let Some(next) = if back {
+                line.checked_sub(1)
+            } else {
+                Some(line + 1)
+            } {
+                match items.get(next) {
+                    Some(FailureItem::Row { row }) => {
+                        app.failures.selected = next;
+                        app.overlay = Some(Overlay::Drilldown { row: *row });
+                        break;
+                    }
+                    Some(_) => line = next,
+                    None => break,
+                }
+            }
+            clamp_failures(app);
+            Vec::new()
+        }
+        (Overlay::Drilldown { .. }, Action::Quit) => {
+            app.overlay = None;
+            quit(app)
+        }
+        (Overlay::Drilldown { .. }, Action::Help) => {
+            app.overlay = Some(Overlay::Help { scroll: 0 });
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}

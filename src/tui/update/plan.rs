@@ -1,0 +1,88 @@
+//! The Plan screen: its cursor, its filter, `y` asking to provision.
+
+use super::*;
+
+pub(super) fn on_plan(app: &mut App, a: Action) -> Vec<Cmd> {
+    match a {
+        Action::ConfirmRun => {
+            let Some(s) = &app.session else {
+                app.set_error("load a hire list first (screen 1)");
+                return Vec::new();
+            };
+            let rows: Vec<usize> = s
+                .runnable()
+                .into_iter()
+                .filter_map(|i| s.list.rows.get(i).map(|r| r.row))
+                .collect();
+            if rows.is_empty() {
+                app.set_error("nothing to run: every row is blocked, skipped or unchanged");
+                return Vec::new();
+            }
+            if app.run.active {
+                app.set_error("a run is already in progress");
+                return Vec::new();
+            }
+            let counts = s
+                .status_counts()
+                .into_iter()
+                .filter(|(a, n)| crate::tui::app::is_runnable(*a) && *n > 0)
+                .collect();
+            let requests = s.estimate();
+            app.overlay = Some(Overlay::Confirm(Question::Provision {
+                rows,
+                counts,
+                requests,
+            }));
+            Vec::new()
+        }
+        Action::Filter => {
+            app.prompt = Some(Prompt {
+                kind: PromptKind::PlanFilter {
+                    before: app.plan.filter.clone(),
+                },
+                input: Input::new(app.plan.filter.clone()),
+            });
+            Vec::new()
+        }
+        Action::Back if !app.plan.filter.is_empty() => {
+            app.plan.filter.clear();
+            clamp_plan(app);
+            Vec::new()
+        }
+        Action::Back => {
+            app.screen = Screen::Preflight;
+            Vec::new()
+        }
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom => {
+            let page = layout::plan_rows(app.size).max(1) as isize;
+            let delta = match a {
+                Action::Up => -1,
+                Action::Down => 1,
+                Action::PageUp => -page,
+                Action::PageDown => page,
+                Action::Top => isize::MIN / 2,
+                _ => isize::MAX / 2,
+            };
+            app.plan.selected = (app.plan.selected as isize).saturating_add(delta).max(0) as usize;
+            clamp_plan(app);
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Keep the Plan's cursor on a listed row and visible.
+pub(super) fn clamp_plan(app: &mut App) {
+    let n = app.plan_rows().len();
+    app.plan.selected = app.plan.selected.min(n.saturating_sub(1));
+    app.plan.offset = layout::scroll_into_view(
+        app.plan.selected,
+        app.plan.offset,
+        layout::plan_rows(app.size),
+    );
+}

@@ -1,0 +1,113 @@
+//! Starting, pausing and cancelling a run, and the engine's events.
+
+use super::*;
+
+/// Start the engine on these row numbers (their current plan after any fixes).
+pub(super) fn start_run(app: &mut App, rows: Vec<usize>) -> Vec<Cmd> {
+    if app.run.active {
+        app.set_error("a run is already in progress");
+        return Vec::new();
+    }
+    let Some(s) = &app.session else {
+        return Vec::new();
+    };
+    let wanted: BTreeSet<usize> = rows.iter().copied().collect();
+    let mut plan = s.result.plan.clone();
+    plan.rows.retain(|r| {
+        wanted.contains(&r.row)
+            && s.index_of_row(r.row)
+                .is_some_and(|i| crate::tui::app::is_runnable(s.status(i)))
+    });
+    if plan.rows.is_empty() {
+        app.set_error("those rows cannot run: fix their errors or unskip them first");
+        return Vec::new();
+    }
+    let allowed = s.allowed_per_s;
+    let runs = app.run.runs + 1;
+    app.run = Default::default();
+    app.run.runs = runs;
+    app.run.active = true;
+    app.run.rows = plan.rows.iter().map(|r| r.row).collect();
+    app.run.total = plan.rows.len();
+    app.run.allowed_per_s = allowed;
+    app.screen = Screen::Run;
+    app.set_info(if runs == 1 {
+        format!("running {} rows", plan.rows.len())
+    } else {
+        format!("retrying {} row(s)", plan.rows.len())
+    });
+    vec![Cmd::StartRun { plan }]
+}
+
+pub(super) fn retry_rows(app: &mut App, rows: &[usize]) -> Vec<Cmd> {
+    if rows.is_empty() {
+        app.set_info("no failed rows to retry");
+        return Vec::new();
+    }
+    start_run(app, rows.to_vec())
+}
+
+pub(super) fn on_run(app: &mut App, a: Action) -> Vec<Cmd> {
+    match a {
+        Action::Pause if app.run.active && !app.run.cancelling => {
+            if app.run.paused {
+                app.run.paused = false;
+                vec![Cmd::Resume]
+            } else {
+                app.run.paused = true;
+                vec![Cmd::Pause]
+            }
+        }
+        Action::Cancel if app.run.active && !app.run.cancelling => {
+            app.overlay = Some(Overlay::Confirm(Question::CancelRun));
+            Vec::new()
+        }
+        Action::Pause | Action::Cancel => {
+            app.set_info("no run in progress");
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Cancel the run safely (`c` confirmed, or a signal): in-flight steps finish.
+pub(super) fn cancel_run(app: &mut App) -> Vec<Cmd> {
+    if !app.run.active {
+        app.set_info("the run has already finished");
+        return Vec::new();
+    }
+    if app.run.cancelling {
+        return Vec::new();
+    }
+    app.run.cancelling = true;
+    app.set_info("cancelling: in-flight steps finish, the journal stays intact");
+    vec![Cmd::Cancel]
+}
+
+pub(super) fn on_engine(app: &mut App, ev: EngineEvent) -> Vec<Cmd> {
+    app.run.apply(&ev);
+    if let EngineEvent::Finished { report, cancelled } = &ev {
+        app.merge_report(report);
+        // Failures opens on its first failed row (`Enter`, `r`, `e` act on a row).
+        app.failures.selected = first_row_line(&app.failure_items());
+        clamp_failures(app);
+        let failed = app.failed_rows().len();
+        if failed > 0 && *cancelled {
+            app.set_error(format!(
+                "run cancelled: {failed} row(s) failed or unfinished — press f (or 5) to see them and run them again"
+            ));
+        } else if failed > 0 {
+            app.set_error(format!(
+                "run finished: {failed} row(s) failed — press f (or 5) to see why and retry"
+            ));
+        } else {
+            let what = if *cancelled { "cancelled" } else { "finished" };
+            app.set_info(format!("run {what}: nothing failed"));
+        }
+        if app.quit_after_run {
+            app.quit = true;
+            return vec![Cmd::Quit];
+        }
+    }
+    Vec::new()
+}
