@@ -1459,6 +1459,36 @@ fn run_with_two_failures(app: &mut App) {
 }
 
 #[test]
+fn a_failure_group_is_the_object_that_failed_not_the_whole_cell() {
+    use onboard::tui::app::FailureItem;
+    // Row 1 asks for two queues, row 5 for one; the error names General for both.
+    let csv = CSV.replacen(
+        "English:5,General,+13175550101",
+        "English:5,General; Sales Inbound,+13175550101",
+        1,
+    );
+    let mut app = app_with(&csv, (80, 24));
+    run_with_two_failures(&mut app);
+    feed(&mut app, [key('5')]);
+    assert_eq!(
+        app.failure_items(),
+        vec![
+            FailureItem::Group {
+                code: "queue.member.limit".into(),
+                count: 2
+            },
+            FailureItem::Object {
+                code: "queue.member.limit".into(),
+                object: "queues: General".into(),
+                count: 2
+            },
+            FailureItem::Row { row: 1 },
+            FailureItem::Row { row: 5 },
+        ]
+    );
+}
+
+#[test]
 fn failures_group_by_code_then_object_filter_and_act_on_a_group() {
     use onboard::tui::app::FailureItem;
     let mut app = app();

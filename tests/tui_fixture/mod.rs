@@ -199,7 +199,7 @@ pub fn run_events(rows: &[(usize, &str)], failed: &[usize]) -> Vec<EngineEvent> 
                 Step::Queues,
                 400,
                 "queue.member.limit",
-                "The queue has reached its member limit",
+                "The queue General has reached its member limit",
             );
             evs.push(EngineEvent::Step {
                 row: *row,

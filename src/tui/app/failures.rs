@@ -175,7 +175,8 @@ impl App {
     }
 
     /// What a failed row's failing step wrote, as the hire list names it: the step and the
-    /// cell behind it (`queues: Sales Inbound`), or the step alone.
+    /// item of the cell behind it that the error names (`queues: Sales Inbound`), else the
+    /// whole cell, or the step alone.
     pub fn failure_object(&self, r: &RowReport) -> String {
         let Some(step) = r
             .steps
@@ -190,6 +191,7 @@ impl App {
                 let s = self.session.as_ref()?;
                 let i = s.index_of_row(r.row)?;
                 let v = s.cell(i, f).trim();
+                let v = named_item(v, step.message.as_deref()).unwrap_or(v);
                 (!v.is_empty()).then(|| crate::model::sanitize(v).into_owned())
             });
         match cell {
@@ -247,5 +249,49 @@ impl App {
                 acc.summary = crate::report::summarize(&acc.rows);
             }
         }
+    }
+}
+
+/// The one item of a list cell that an error message names (the full queue of several, the
+/// refused role…), matched by its name without proficiency or scope; None when the message
+/// names none or more than one.
+fn named_item<'a>(cell: &'a str, message: Option<&str>) -> Option<&'a str> {
+    let message = message?.to_lowercase();
+    let mut named = crate::preflight::rules::split_list(cell).filter(|item| {
+        let name = item.split(['@', ':']).next().unwrap_or(item).trim();
+        !name.is_empty() && message.contains(&name.to_lowercase())
+    });
+    let first = named.next()?;
+    named.next().is_none().then_some(first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::named_item;
+
+    #[test]
+    fn the_item_the_message_names_is_the_object() {
+        let cell = "Billing Tier 2; Billing Tier 1";
+        let full = Some(
+            "Adding 1 members would exceed queue member limit of 20 (queue Billing Tier 2 has 20 members).",
+        );
+        assert_eq!(named_item(cell, full), Some("Billing Tier 2"));
+        // Named twice over (a name inside another) or not at all: the whole cell stays.
+        assert_eq!(
+            named_item(
+                "Billing; Billing Tier 1",
+                Some("queue Billing Tier 1 is full")
+            ),
+            None
+        );
+        assert_eq!(
+            named_item(cell, Some("The queue has reached its member limit")),
+            None
+        );
+        assert_eq!(named_item(cell, None), None);
+        assert_eq!(
+            named_item("Agent@Sales; Supervisor", Some("role Supervisor refused")),
+            Some("Supervisor")
+        );
     }
 }
