@@ -230,7 +230,7 @@ fn sighup_during_a_run_restores_the_terminal_and_cancels_the_run_safely() {
     keys(&s, &["y"]);
     wait_for(&s, 50, "the question", |t| t.contains("Start the run?"));
     keys(&s, &["Enter"]);
-    wait_for(&s, 100, "the run", |t| t.contains("rows · running"));
+    wait_for(&s, 100, "the run", |t| t.contains("requests · running"));
     kill(pid, "HUP");
     // The terminal comes back at once, before the in-flight steps have finished.
     wait_flag(&s, "#{alternate_on}", "0", 50);

@@ -1597,3 +1597,36 @@ fn plan_lists_each_row_with_what_changes_scrolls_and_filters() {
     feed(&mut app, [code(KeyCode::Esc)]);
     assert_eq!(app.screen, Screen::Preflight);
 }
+
+#[test]
+fn the_run_gauge_moves_with_requests_before_any_row_finishes() {
+    let mut app = app_with(CSV, (100, 24));
+    feed(&mut app, [key('3'), key('y'), code(KeyCode::Enter)]);
+    feed(
+        &mut app,
+        [
+            Msg::Engine(EngineEvent::Started {
+                rows: 4,
+                estimated_requests: 40,
+            }),
+            Msg::Engine(EngineEvent::Rate {
+                stats: ApiStats {
+                    requests: 30,
+                    throttled: 0,
+                    retries: 0,
+                    bytes: 0,
+                    elapsed_s: 2.0,
+                },
+                requests_per_s: 15.0,
+                allowed_per_s: Some(20.0),
+                eta_s: Some(1.0),
+                tokens: Some((1, 10)),
+            }),
+        ],
+    );
+    let screen = render(&app);
+    assert!(
+        screen.contains("0/4 rows · 30/~40 requests · running"),
+        "{screen}"
+    );
+}

@@ -30,11 +30,20 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     ])
     .areas(area);
 
-    let ratio = if r.total == 0 {
+    let rows_ratio = if r.total == 0 {
         0.0
     } else {
         (r.done as f64 / r.total as f64).clamp(0.0, 1.0)
     };
+    // Rows finish late (a row waits for its bulk groups and its manager), so while the run
+    // goes the bar follows the requests sent against the estimate; it reaches the end only
+    // when every row has finished.
+    let requests_ratio = if r.estimated_requests == 0 || r.finished {
+        0.0
+    } else {
+        (r.stats.requests as f64 / r.estimated_requests as f64).min(0.99)
+    };
+    let ratio = rows_ratio.max(requests_ratio);
     let state = if r.cancelling {
         "cancelling…"
     } else if r.paused {
@@ -46,7 +55,14 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     } else {
         "running"
     };
-    let label = format!("{}/{} rows · {state}", r.done, r.total);
+    let label = if r.finished || r.estimated_requests == 0 {
+        format!("{}/{} rows · {state}", r.done, r.total)
+    } else {
+        format!(
+            "{}/{} rows · {}/~{} requests · {state}",
+            r.done, r.total, r.stats.requests, r.estimated_requests
+        )
+    };
     let [title, bar] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(gauge_area);
     let heading = if r.runs > 1 {
