@@ -160,17 +160,12 @@ fn read_set(path: &Path) -> Result<PersonaSet, String> {
     personas::from_hire_list(list).map_err(|e| e.to_string())
 }
 
-/// Write `set` to `path` through a temporary file beside it, so a failed write leaves the
-/// old file whole.
+/// Write `set` to `path` atomically, so a failed write leaves the old file whole.
 fn write_set(path: &Path, set: &PersonaSet) -> Result<(), String> {
-    let tmp = path.with_extension("csv.tmp");
-    let write = || -> std::io::Result<()> {
-        let file = std::fs::File::create(&tmp)?;
-        personas::write_personas(set, &file)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    };
-    write().map_err(|e| format!("cannot write {}: {e}", path.display()))
+    let mut bytes = Vec::new();
+    personas::write_personas(set, &mut bytes)
+        .and_then(|()| crate::sim::persist::write_atomic(path, &bytes))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 async fn list(a: ListArgs) -> Result<Exit, String> {

@@ -69,6 +69,12 @@ pub enum IngestError {
 
 /// Read a hire list from a file; the list's `source` is the file name.
 pub fn read_path(path: &Path) -> Result<HireList, IngestError> {
+    let (name, bytes) = read_file(path)?;
+    read_bytes(&name, &bytes)
+}
+
+/// A list file's display name (its file name) and bytes.
+pub(crate) fn read_file(path: &Path) -> Result<(String, Vec<u8>), IngestError> {
     let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
         path: path.display().to_string(),
         source,
@@ -77,7 +83,7 @@ pub fn read_path(path: &Path) -> Result<HireList, IngestError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
-    read_bytes(&name, &bytes)
+    Ok((name, bytes))
 }
 
 /// Parse a hire list from bytes. `name` is used in messages and as `HireList::source`.

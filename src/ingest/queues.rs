@@ -238,14 +238,7 @@ impl QueueList {
 
 /// Read a queue list from a file; its `source` is the file name.
 pub fn read_path(path: &Path) -> Result<QueueList, IngestError> {
-    let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
-        path: path.display().to_string(),
-        source,
-    })?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string());
+    let (name, bytes) = super::read_file(path)?;
     read_bytes(&name, &bytes)
 }
 

@@ -4,17 +4,13 @@
 //! file.
 
 use super::{PERSONA_FIELDS, PersonaSet, Resolution, resolve};
-use crate::ingest::normalize_header;
 use crate::model::{Cells, HireList, HireRow};
 
-/// The hire list's `persona` column (aliases `personas`, `template`, `job_profile`).
+/// The hire list's `persona` column (the same header names as in a personas file).
 pub fn persona_column(list: &HireList) -> Option<usize> {
-    list.headers.iter().position(|h| {
-        matches!(
-            normalize_header(h).as_str(),
-            "persona" | "personas" | "template" | "jobprofile"
-        )
-    })
+    list.headers
+        .iter()
+        .position(|h| super::is_persona_header(h))
 }
 
 /// A hire list after persona resolution, with each row's resolution (same order as rows).

@@ -2,8 +2,8 @@
 //! errors, BOM, separators, header aliases), then its `persona` column is the key and every
 //! other column must be one of the persona fields.
 
-use super::{FileProblem, Persona, PersonaSet, combine};
-use crate::ingest::{IngestError, normalize_header};
+use super::{FileProblem, Persona, PersonaSet, combine, is_persona_header, same_name};
+use crate::ingest::IngestError;
 
 /// Why a personas file could not be read at all. Every message says what to do.
 #[derive(Debug, thiserror::Error)]
@@ -14,14 +14,6 @@ pub enum PersonaFileError {
         "{source_name} has no 'persona' column: a personas file needs one, naming each persona (e.g. `persona,roles,skills` then `Billing Agent,Agent,Billing:4`)"
     )]
     NoPersonaColumn { source_name: String },
-}
-
-/// Headers (normalized) that name the persona column.
-fn is_persona_header(h: &str) -> bool {
-    matches!(
-        normalize_header(h).as_str(),
-        "persona" | "personas" | "personaname" | "template" | "jobprofile"
-    )
 }
 
 /// Read a personas file from bytes; `name` is used in messages.
@@ -65,10 +57,7 @@ pub fn from_hire_list(list: crate::model::HireList) -> Result<PersonaSet, Person
             }
             continue;
         }
-        if let Some(first) = personas
-            .iter()
-            .find(|p| p.name.to_lowercase() == name.to_lowercase())
-        {
+        if let Some(first) = personas.iter().find(|p| same_name(&p.name, &name)) {
             problems.push(FileProblem::DuplicatePersona {
                 name,
                 line: row.line,
@@ -117,17 +106,10 @@ pub fn write_personas(set: &PersonaSet, out: impl std::io::Write) -> std::io::Re
 
 /// Put `persona` into `set`: in place of the persona of the same name, else at the end.
 pub fn upsert(set: &mut PersonaSet, persona: Persona) {
-    let name = persona.name.to_lowercase();
-    match set
-        .personas
-        .iter_mut()
-        .find(|p| p.name.to_lowercase() == name)
-    {
-        Some(p) => {
-            *p = Persona {
-                line: p.line,
-                ..persona
-            }
+    match set.position(&persona.name) {
+        Some(i) => {
+            let line = set.personas[i].line;
+            set.personas[i] = Persona { line, ..persona };
         }
         None => set.personas.push(persona),
     }

@@ -39,6 +39,19 @@ pub const PERSONA_FIELDS: [Field; 8] = [
     Field::Licenses,
 ];
 
+/// Whether two persona names are the same persona: case and surrounding space ignored.
+pub fn same_name(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
+/// Whether a header names the persona column, in a personas file and in a hire list alike.
+pub fn is_persona_header(h: &str) -> bool {
+    matches!(
+        crate::ingest::normalize_header(h).as_str(),
+        "persona" | "personas" | "personaname" | "template" | "jobprofile"
+    )
+}
+
 /// How a field combines across personas and the row's own cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Combine {
@@ -95,9 +108,12 @@ impl PersonaSet {
     /// The persona called `name` (case-insensitive, surrounding space ignored); the first one
     /// when the file names it twice (the second is reported as a duplicate).
     pub fn get(&self, name: &str) -> Option<&Persona> {
-        let name = name.trim();
-        let name = name.to_lowercase();
-        self.personas.iter().find(|p| p.name.to_lowercase() == name)
+        self.position(name).map(|i| &self.personas[i])
+    }
+
+    /// The index of the persona called `name` (see [`PersonaSet::get`]).
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.personas.iter().position(|p| same_name(&p.name, name))
     }
 
     /// The nearest persona name to an unknown `name`, for "did you mean".

@@ -80,7 +80,7 @@ pub fn resolve<'a>(
 ) -> Resolution {
     let mut out = Resolution::default();
     for name in split_list(persona_cell) {
-        match set.personas.iter().position(|p| same_name(&p.name, name)) {
+        match set.position(name) {
             Some(i) if !out.personas.contains(&i) => out.personas.push(i),
             Some(_) => {}
             None => out.notes.push(Note::UnknownPersona {
@@ -109,10 +109,6 @@ pub fn resolve<'a>(
         out.provenance.extend(items);
     }
     out
-}
-
-fn same_name(a: &str, b: &str) -> bool {
-    a.trim().to_lowercase() == b.trim().to_lowercase()
 }
 
 /// The identity of an item within its field: a skill or language by its name (not its
