@@ -3,7 +3,8 @@
 
 use super::error::{ApiError, ErrorKind};
 use super::limiter::{RateInfo, rate_info};
-use super::pool::TokenPool;
+use super::pool::{Lease, TokenPool};
+use super::retry::{Attempt, Limits, Next, Retries};
 use super::secret::Secret;
 use crate::model::ApiStats;
 use reqwest::Method;
@@ -283,35 +284,29 @@ impl Client {
         self.jitter(exp.min(cfg.backoff_max))
     }
 
-    /// Send `req` until it succeeds or fails for good. Every endpoint goes through here.
+    /// Send `req` until it succeeds or fails for good. Every endpoint goes through here;
+    /// [`Retries`] decides what each attempt leads to.
     pub(crate) async fn execute(&self, req: &Req) -> Result<Resp, ApiError> {
         let cfg = &self.inner.cfg;
         let c = &self.inner.counters;
         let what = req.describe();
-        let mut url = cfg
-            .api_base
-            .join(&req.path)
-            .map_err(|e| ApiError::config(format!("bad request path {}: {e}", req.template)))?;
-        if !req.query.is_empty() {
-            let mut qp = url.query_pairs_mut();
-            for (k, v) in &req.query {
-                qp.append_pair(k, v);
-            }
-        }
+        let url = request_url(&cfg.api_base, req)?;
         let budget = if req.safety == Safety::Read {
             cfg.max_read_attempts.max(cfg.max_attempts)
         } else {
             cfg.max_attempts
         };
-        let mut attempts = 0u32;
-        let mut failures = 0u32;
-        let mut throttles = 0u32;
-        let mut renewed = false;
+        let limits = Limits {
+            budget,
+            max_throttled: cfg.max_throttled_attempts,
+            max_retry_after: cfg.max_retry_after,
+        };
+        let mut retries = Retries::new(limits, req.safety);
         loop {
-            if attempts > 0 {
+            if retries.begin_attempt() {
                 c.retries.fetch_add(1, Ordering::Relaxed);
             }
-            attempts += 1;
+            let attempts = retries.attempts;
             let lease = self
                 .inner
                 .pool
@@ -321,125 +316,78 @@ impl Client {
                     e.attempts = e.attempts.max(attempts);
                     e
                 })?;
-            let (slot, token, permit) = (lease.slot, lease.token, lease.permit);
-            c.requests.fetch_add(1, Ordering::Relaxed);
-            let mut rb = self
-                .inner
-                .http
-                .request(req.method.clone(), url.clone())
-                .bearer_auth(token.value.expose())
-                .header(reqwest::header::ACCEPT, "application/json")
-                .timeout(cfg.timeout);
-            if let Some(body) = &req.body {
-                rb = rb
-                    .header(reqwest::header::CONTENT_TYPE, "application/json")
-                    .body(body.clone());
-            }
-            let sent = rb.send().await;
-            let transport_err = match sent {
-                Ok(resp) => {
-                    let status = resp.status().as_u16();
-                    let headers = resp.headers().clone();
-                    tracing::debug!(request = %what, status, attempt = attempts, "answer");
-                    permit.observe(rate_info(&headers));
-                    match resp.bytes().await {
-                        Ok(body) => {
-                            c.bytes.fetch_add(body.len() as u64, Ordering::Relaxed);
-                            if (200..300).contains(&status) {
-                                return Ok(Resp { status, body });
-                            }
-                            let err = ApiError::from_response(
-                                status,
-                                &body,
-                                correlation_id(&headers),
-                                &what,
-                                attempts,
-                            );
-                            match status {
-                                401 if !renewed => {
-                                    renewed = true;
-                                    self.inner.pool.slot(slot).auth.invalidate(token.generation);
-                                    continue;
-                                }
-                                429 => {
-                                    c.throttled.fetch_add(1, Ordering::Relaxed);
-                                    throttles += 1;
-                                    let wait = retry_after(&headers, &body);
-                                    if throttles >= cfg.max_throttled_attempts
-                                        || wait > cfg.max_retry_after
-                                    {
-                                        return Err(err);
-                                    }
-                                    self.inner.pool.slot(slot).limiter.block_for(wait);
-                                    tracing::debug!(request = %what, wait_s = wait.as_secs_f64(), "429, waiting Retry-After");
-                                    continue;
-                                }
-                                500 | 502..=599 | 408 => {
-                                    if req.safety == Safety::Unsafe {
-                                        let mut e = err;
-                                        e.kind = ErrorKind::OutcomeUnknown;
-                                        return Err(e);
-                                    }
-                                    failures += 1;
-                                    if failures >= budget {
-                                        return Err(err);
-                                    }
-                                    tokio::time::sleep(self.backoff(failures)).await;
-                                    continue;
-                                }
-                                _ => return Err(err),
-                            }
-                        }
-                        Err(e) => e,
-                    }
+            let (slot, generation) = (lease.slot, lease.token.generation);
+            let attempt = self.send_once(req, &url, lease, &what, attempts).await;
+            match retries.after(attempt, &what, cfg.api_base.as_str()) {
+                Next::Done(result) => return result,
+                Next::RenewToken => self.inner.pool.slot(slot).auth.invalidate(generation),
+                Next::Throttled(wait) => {
+                    self.inner.pool.slot(slot).limiter.block_for(wait);
+                    tracing::debug!(request = %what, wait_s = wait.as_secs_f64(), "429, waiting Retry-After");
                 }
-                Err(e) => {
-                    let before_send = e.is_connect();
-                    drop(permit);
-                    if before_send {
-                        // Nothing reached the server: safe to repeat any request.
-                        failures += 1;
-                        if failures >= budget {
-                            let mut err = ApiError::new(
-                                ErrorKind::Network,
-                                what.clone(),
-                                format!(
-                                    "cannot connect to {}: {}",
-                                    cfg.api_base,
-                                    transport_message(&e)
-                                ),
-                            );
-                            err.attempts = attempts;
-                            return Err(err);
-                        }
-                        tokio::time::sleep(self.backoff(failures)).await;
-                        continue;
-                    }
-                    e
+                Next::Backoff => {
+                    tracing::debug!(request = %what, attempt = attempts, "retrying after a transient failure");
+                    tokio::time::sleep(self.backoff(retries.failures)).await;
                 }
-            };
-            // Sent, no (complete) answer: timeout or dropped connection.
-            let msg = if transport_err.is_timeout() {
-                format!("no answer within {} s", cfg.timeout.as_secs_f64())
-            } else {
-                format!(
-                    "the connection dropped: {}",
-                    transport_message(&transport_err)
-                )
-            };
-            if req.safety == Safety::Unsafe {
-                let mut err = ApiError::new(ErrorKind::OutcomeUnknown, what.clone(), msg);
-                err.attempts = attempts;
-                return Err(err);
             }
-            failures += 1;
-            if failures >= budget {
-                let mut err = ApiError::new(ErrorKind::Network, what.clone(), msg);
-                err.attempts = attempts;
-                return Err(err);
+        }
+    }
+
+    /// One attempt: send with the leased token, read the whole answer, feed the rate
+    /// headers back to the token's limiter.
+    async fn send_once(
+        &self,
+        req: &Req,
+        url: &Url,
+        lease: Lease<'_>,
+        what: &str,
+        attempt: u32,
+    ) -> Attempt {
+        let cfg = &self.inner.cfg;
+        let c = &self.inner.counters;
+        c.requests.fetch_add(1, Ordering::Relaxed);
+        let mut rb = self
+            .inner
+            .http
+            .request(req.method.clone(), url.clone())
+            .bearer_auth(lease.token.value.expose())
+            .header(reqwest::header::ACCEPT, "application/json")
+            .timeout(cfg.timeout);
+        if let Some(body) = &req.body {
+            rb = rb
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.clone());
+        }
+        let resp = match rb.send().await {
+            Ok(resp) => resp,
+            Err(e) => {
+                drop(lease.permit);
+                return if e.is_connect() {
+                    Attempt::NotConnected(transport_message(&e))
+                } else {
+                    Attempt::NoAnswer(no_answer_message(&e, cfg.timeout))
+                };
             }
-            tracing::debug!(request = %what, attempt = attempts, "retrying after: {msg}");
-            tokio::time::sleep(self.backoff(failures)).await;
+        };
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        tracing::debug!(request = %what, status, attempt, "answer");
+        lease.permit.observe(rate_info(&headers));
+        let body = match resp.bytes().await {
+            Ok(body) => body,
+            Err(e) => return Attempt::NoAnswer(no_answer_message(&e, cfg.timeout)),
+        };
+        c.bytes.fetch_add(body.len() as u64, Ordering::Relaxed);
+        if (200..300).contains(&status) {
+            return Attempt::Answered(Resp { status, body });
+        }
+        if status == 429 {
+            c.throttled.fetch_add(1, Ordering::Relaxed);
+        }
+        Attempt::Refused {
+            status,
+            retry_after: retry_after(&headers, &body),
+            err: ApiError::from_response(status, &body, correlation_id(&headers), what, attempt),
         }
     }
 
@@ -497,6 +445,29 @@ pub(crate) fn correlation_id(headers: &reqwest::header::HeaderMap) -> Option<Str
 }
 
 /// A transport error's innermost cause, without the URL (which may carry query values).
+/// The request's URL: the API base, its path and its query.
+fn request_url(api_base: &Url, req: &Req) -> Result<Url, ApiError> {
+    let mut url = api_base
+        .join(&req.path)
+        .map_err(|e| ApiError::config(format!("bad request path {}: {e}", req.template)))?;
+    if !req.query.is_empty() {
+        let mut qp = url.query_pairs_mut();
+        for (k, v) in &req.query {
+            qp.append_pair(k, v);
+        }
+    }
+    Ok(url)
+}
+
+/// Why a sent request has no (complete) answer.
+fn no_answer_message(e: &reqwest::Error, timeout: Duration) -> String {
+    if e.is_timeout() {
+        format!("no answer within {} s", timeout.as_secs_f64())
+    } else {
+        format!("the connection dropped: {}", transport_message(e))
+    }
+}
+
 pub(crate) fn transport_message(e: &reqwest::Error) -> String {
     let mut msg = if e.is_timeout() {
         "timed out".to_string()

@@ -29,6 +29,7 @@ pub mod pool;
 pub mod queue_snapshot;
 pub mod queues;
 pub mod region;
+pub(crate) mod retry;
 pub mod routing;
 pub mod secret;
 pub mod snapshot;

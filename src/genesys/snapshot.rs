@@ -2,6 +2,7 @@
 //! the rate limit in as few requests as the API allows.
 
 use super::client::Client;
+use super::dto::{DidNumberDto, DidPoolDto, ExtensionDto, ExtensionPoolDto, Ref};
 use super::error::{ApiError, ErrorKind};
 use super::existing::Looked;
 use super::telephony::{DEFAULT_TRUNK_CHANNELS_KEY, DidFilter, trunk_channels};
@@ -63,7 +64,7 @@ pub const RESOURCES: [&str; 10] = [
     "users",
 ];
 
-fn done(progress: &(impl Fn(LoadProgress) + Sync), resource: &str, n: usize) {
+fn done(progress: &Progress<'_>, resource: &str, n: usize) {
     progress(LoadProgress {
         resource: resource.to_string(),
         loaded: n,
@@ -117,142 +118,170 @@ pub async fn load_snapshot_observed(
 ) -> Result<OrgSnapshot, ApiError> {
     let progress = |p: LoadProgress| observe(SnapshotEvent::Progress(p));
     let identities = external_ids.len() + emails.len().div_ceil(SEARCH_VALUES_PER_CALL);
+    announce_start(&progress, identities);
     let looked_so_far = std::sync::atomic::AtomicUsize::new(0);
     let on_looked = |l: Looked| {
         let at = looked_so_far.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         observe(SnapshotEvent::Looked(l));
-        progress(LoadProgress {
-            resource: IDENTITIES.to_string(),
-            loaded: at,
-            total: Some(identities),
-            done: false,
-            left_s: None,
-        });
+        progress(pending(IDENTITIES, at, Some(identities)));
     };
-    progress(LoadProgress {
-        resource: IDENTITIES.to_string(),
-        loaded: 0,
-        total: Some(identities),
-        done: false,
-        left_s: None,
-    });
-    for r in RESOURCES {
-        progress(LoadProgress {
-            resource: r.to_string(),
-            loaded: 0,
-            total: None,
-            done: false,
-            left_s: None,
-        });
-    }
-    let p = &progress;
+    // Both halves need the queue list (users for their memberships): one request, shared.
     let queues_once = client.list_queues().shared();
     let lists = async {
-        let (org, divisions, roles, skills, languages, queues, licenses, trunks, dids, exts) = futures::try_join!(
-            client.org_identity(),
+        let snapshot = load_lists(client, opts, queues_once.clone(), &progress).await?;
+        observe(SnapshotEvent::Lists(Box::new(snapshot.clone())));
+        Ok::<_, ApiError>(snapshot)
+    };
+    let users = async {
+        let queues = membership_queues(queues_once.clone().await?, opts);
+        let v = client
+            .find_existing_users_observed(emails, external_ids, Some(&queues), &on_looked)
+            .await?;
+        done(&progress, "users", v.len());
+        Ok(v)
+    };
+    let (mut snapshot, users) = futures::try_join!(lists, users)?;
+    snapshot.users = users.into_iter().map(std::sync::Arc::new).collect();
+    done(&progress, IDENTITIES, identities);
+    Ok(snapshot)
+}
+
+/// A resource that has started and is not finished.
+fn pending(resource: &str, loaded: usize, total: Option<usize>) -> LoadProgress {
+    LoadProgress {
+        resource: resource.to_string(),
+        loaded,
+        total,
+        done: false,
+        left_s: None,
+    }
+}
+
+/// Every resource at zero, so a screen lists them all from the first moment.
+fn announce_start(progress: &Progress<'_>, identities: usize) {
+    progress(pending(IDENTITIES, 0, Some(identities)));
+    for r in RESOURCES {
+        progress(pending(r, 0, None));
+    }
+}
+
+/// The queues whose members the user lookups read: those the options name, else all.
+fn membership_queues(queues: Vec<Queue>, opts: &SnapshotOptions) -> Vec<Queue> {
+    match &opts.memberships_of {
+        Some(names) => queues
+            .into_iter()
+            .filter(|q| names.contains(&q.name.to_lowercase()))
+            .collect(),
+        None => queues,
+    }
+}
+
+/// Where progress goes while the snapshot loads.
+type Progress<'a> = dyn Fn(LoadProgress) + Sync + 'a;
+
+/// Await one list and report it finished with its count.
+async fn counted<T>(
+    p: &Progress<'_>,
+    resource: &str,
+    load: impl std::future::Future<Output = Result<T, ApiError>>,
+    count: fn(&T) -> usize,
+) -> Result<T, ApiError> {
+    let v = load.await?;
+    done(p, resource, count(&v));
+    Ok(v)
+}
+
+/// [`counted`] for a telephony list, which is not read at all (and reported empty) when the
+/// options say the list needs no telephony.
+async fn telephony_list<T: Default>(
+    p: &Progress<'_>,
+    opts: &SnapshotOptions,
+    resource: &str,
+    load: impl std::future::Future<Output = Result<T, ApiError>>,
+    count: fn(&T) -> usize,
+) -> Result<T, ApiError> {
+    if !opts.telephony {
+        done(p, resource, 0);
+        return Ok(T::default());
+    }
+    counted(p, resource, load, count).await
+}
+
+/// Every org list concurrently: the snapshot without its users.
+async fn load_lists(
+    client: &Client,
+    opts: &SnapshotOptions,
+    queues: impl std::future::Future<Output = Result<Vec<Queue>, ApiError>>,
+    p: &Progress<'_>,
+) -> Result<OrgSnapshot, ApiError> {
+    let (org, divisions, roles, skills, languages, queues, licenses, trunks, dids, exts) = futures::try_join!(
+        client.org_identity(),
+        counted(p, "divisions", client.divisions_with_home(), Vec::len),
+        counted(p, "roles", client.list_roles(), Vec::len),
+        counted(p, "skills", client.list_skills(), Vec::len),
+        counted(p, "languages", client.list_languages(), Vec::len),
+        counted(p, "queues", queues, Vec::len),
+        counted(p, "licenses", load_licenses(client, opts), Vec::len),
+        telephony_list(p, opts, "trunks", load_trunks(client, opts), Vec::len),
+        telephony_list(
+            p,
+            opts,
+            "dids",
             async {
-                let v = client.divisions_with_home().await?;
-                done(p, "divisions", v.len());
-                Ok::<_, ApiError>(v)
-            },
-            async {
-                let v = client.list_roles().await?;
-                done(p, "roles", v.len());
-                Ok(v)
-            },
-            async {
-                let v = client.list_skills().await?;
-                done(p, "skills", v.len());
-                Ok(v)
-            },
-            async {
-                let v = client.list_languages().await?;
-                done(p, "languages", v.len());
-                Ok(v)
-            },
-            async {
-                let v = queues_once.clone().await?;
-                done(p, "queues", v.len());
-                Ok(v)
-            },
-            async {
-                let v = load_licenses(client, opts).await?;
-                done(p, "licenses", v.len());
-                Ok(v)
-            },
-            async {
-                if !opts.telephony {
-                    done(p, "trunks", 0);
-                    return Ok(Vec::new());
-                }
-                let v = load_trunks(client, opts).await?;
-                done(p, "trunks", v.len());
-                Ok(v)
-            },
-            async {
-                if !opts.telephony {
-                    done(p, "dids", 0);
-                    return Ok((Vec::new(), Vec::new()));
-                }
-                let (pools, dids) = futures::try_join!(
+                futures::try_join!(
                     client.did_pools(),
                     client.dids(DidFilter::AssignedAndUnassigned, None)
-                )?;
-                done(p, "dids", dids.len());
-                Ok((pools, dids))
+                )
             },
-            async {
-                if !opts.telephony {
-                    done(p, "extensions", 0);
-                    return Ok((Vec::new(), Vec::new()));
-                }
-                let (pools, exts) =
-                    futures::try_join!(client.extension_pools(), client.extensions())?;
-                done(p, "extensions", exts.len());
-                Ok((pools, exts))
-            },
-        )?;
-        let (did_pools, dids) = dids;
-        let (ext_pools, exts) = exts;
-        let assigned_dids: Vec<AssignedNumber> = dids
-            .into_iter()
-            .filter(|d| d.assigned.unwrap_or(d.owner.is_some()))
-            .map(|d| AssignedNumber {
-                number: d.number,
-                owner_id: d.owner.map(|o| o.id).filter(|s| !s.is_empty()),
-                owner_type: d.owner_type,
-            })
-            .collect();
-        let used_extensions: Vec<AssignedNumber> = exts
-            .into_iter()
-            .filter(|e| e.owner.is_some() || e.owner_type.is_some())
-            .map(|e| AssignedNumber {
-                number: e.number,
-                owner_id: e.owner.map(|o| o.id).filter(|s| !s.is_empty()),
-                owner_type: e.owner_type,
-            })
-            .collect();
-        let phone_users: BTreeSet<&str> = assigned_dids
-            .iter()
-            .chain(used_extensions.iter())
-            .filter(|a| {
-                a.owner_type
-                    .as_deref()
-                    .is_some_and(|t| t.eq_ignore_ascii_case("USER"))
-            })
-            .filter_map(|a| a.owner_id.as_deref())
-            .collect();
-        let phone_enabled_users = phone_users.len() as u32;
-        let snapshot = OrgSnapshot {
-            org_id: Some(org.id),
-            org_name: Some(org.name),
-            divisions,
-            roles,
-            skills,
-            languages,
-            queues,
-            licenses,
-            trunks,
+            |(_, dids)| dids.len(),
+        ),
+        telephony_list(
+            p,
+            opts,
+            "extensions",
+            async { futures::try_join!(client.extension_pools(), client.extensions()) },
+            |(_, exts)| exts.len(),
+        ),
+    )?;
+    let numbers = Numbers::from_inventory(dids, exts);
+    Ok(OrgSnapshot {
+        org_id: Some(org.id),
+        org_name: Some(org.name),
+        divisions,
+        roles,
+        skills,
+        languages,
+        queues,
+        licenses,
+        trunks,
+        phone_enabled_users: numbers.phone_enabled_users(),
+        did_pools: numbers.did_pools,
+        assigned_dids: numbers.assigned_dids,
+        extension_pools: numbers.extension_pools,
+        used_extensions: numbers.used_extensions,
+        agents_per_channel: if opts.agents_per_channel > 0.0 {
+            opts.agents_per_channel
+        } else {
+            1.0
+        },
+        users: Vec::new(),
+    })
+}
+
+/// The number inventory as the snapshot keeps it: pools, and the numbers someone holds.
+struct Numbers {
+    did_pools: Vec<NumberPool>,
+    assigned_dids: Vec<AssignedNumber>,
+    extension_pools: Vec<NumberPool>,
+    used_extensions: Vec<AssignedNumber>,
+}
+
+impl Numbers {
+    fn from_inventory(
+        (did_pools, dids): (Vec<DidPoolDto>, Vec<DidNumberDto>),
+        (ext_pools, exts): (Vec<ExtensionPoolDto>, Vec<ExtensionDto>),
+    ) -> Numbers {
+        Numbers {
             did_pools: did_pools
                 .into_iter()
                 .map(|d| NumberPool {
@@ -261,7 +290,12 @@ pub async fn load_snapshot_observed(
                     end: d.end_phone_number,
                 })
                 .collect(),
-            assigned_dids,
+            // Without an `assigned` flag, an owner means the number is assigned.
+            assigned_dids: dids
+                .into_iter()
+                .filter(|d| d.assigned.unwrap_or(d.owner.is_some()))
+                .map(|d| held(d.number, d.owner, d.owner_type))
+                .collect(),
             extension_pools: ext_pools
                 .into_iter()
                 .map(|e| NumberPool {
@@ -270,37 +304,38 @@ pub async fn load_snapshot_observed(
                     end: e.end_number,
                 })
                 .collect(),
-            used_extensions,
-            phone_enabled_users,
-            agents_per_channel: if opts.agents_per_channel > 0.0 {
-                opts.agents_per_channel
-            } else {
-                1.0
-            },
-            users: Vec::new(),
-        };
-        observe(SnapshotEvent::Lists(Box::new(snapshot.clone())));
-        Ok::<_, ApiError>(snapshot)
-    };
-    let users = async {
-        let queues = queues_once.clone().await?;
-        let queues: Vec<Queue> = match &opts.memberships_of {
-            Some(names) => queues
+            used_extensions: exts
                 .into_iter()
-                .filter(|q| names.contains(&q.name.to_lowercase()))
+                .filter(|e| e.owner.is_some() || e.owner_type.is_some())
+                .map(|e| held(e.number, e.owner, e.owner_type))
                 .collect(),
-            None => queues,
-        };
-        let v = client
-            .find_existing_users_observed(emails, external_ids, Some(&queues), &on_looked)
-            .await?;
-        done(p, "users", v.len());
-        Ok(v)
-    };
-    let (mut snapshot, users) = futures::try_join!(lists, users)?;
-    snapshot.users = users.into_iter().map(std::sync::Arc::new).collect();
-    done(&progress, IDENTITIES, identities);
-    Ok(snapshot)
+        }
+    }
+
+    /// Users holding a DID or an extension: they already use a trunk channel.
+    fn phone_enabled_users(&self) -> u32 {
+        let users: BTreeSet<&str> = self
+            .assigned_dids
+            .iter()
+            .chain(self.used_extensions.iter())
+            .filter(|a| {
+                a.owner_type
+                    .as_deref()
+                    .is_some_and(|t| t.eq_ignore_ascii_case("USER"))
+            })
+            .filter_map(|a| a.owner_id.as_deref())
+            .collect();
+        users.len() as u32
+    }
+}
+
+/// A number someone holds.
+fn held(number: String, owner: Option<Ref>, owner_type: Option<String>) -> AssignedNumber {
+    AssignedNumber {
+        number,
+        owner_id: owner.map(|o| o.id).filter(|s| !s.is_empty()),
+        owner_type,
+    }
 }
 
 /// Licence definitions with seats: the profile's configured totals first (used = holders
