@@ -2,6 +2,7 @@
 //! Text for people (summary, then findings grouped by code) or `--format json`.
 
 use super::{ConnectArgs, Exit, connect};
+use crate::genesys::SnapshotOptions;
 use crate::genesys::load_snapshot;
 use crate::model::{ExternalId, Field, Finding, FindingCode, HireList, Severity, sanitize};
 use crate::preflight::{self, CheckOptions, CheckResult};
@@ -102,17 +103,7 @@ pub async fn run(args: Args) -> Exit {
         emails.dedup();
     }
     warn_if_slow_load(&conn.client, &emails, &ext, "check").await;
-    let mut opts = conn.snapshot_options();
-    match &list {
-        Some(l) => scope_snapshot(&mut opts, l, false),
-        None => {
-            opts.telephony = false;
-            opts.memberships_of = Some(BTreeSet::new());
-        }
-    }
-    if let Some(q) = &queues {
-        super::check_queues::scope_for_queues(&mut opts, q);
-    }
+    let opts = scoped_options(conn.snapshot_options(), list.as_ref(), queues.as_ref());
     // Live progress on stderr (a line redrawn on a terminal); stdout carries the report.
     let progress = super::progress::StderrProgress::new();
     let loaded = load_snapshot(&conn.client, &emails, &ext, &opts, |p| progress.report(p)).await;
@@ -155,46 +146,90 @@ pub async fn run(args: Args) -> Exit {
             q.separator.describe()
         ));
     }
-    match (&list, &result, &queues, &queue_check) {
+    let hires = list.as_ref().zip(result.as_ref());
+    let queue_report = queues.as_ref().zip(queue_check.as_ref());
+    match (hires, queue_report) {
+        (None, None) => {
+            return fail(&"nothing to check: give a hire list, --queues QUEUES.csv, or both");
+        }
         // A hire list alone: exactly as before queues existed.
-        (Some(l), Some(r), None, _) => match args.format {
-            Format::Json => super::out(&format!("{}\n", r.to_json_with_notes(&l.source, notes))),
+        (Some((l, r)), None) => match args.format {
+            Format::Json => super::out(&format!(
+                "{}
+",
+                r.to_json_with_notes(&l.source, notes)
+            )),
             Format::Text => super::out(&render_text_with_notes(&l.source, r, &notes)),
         },
-        (_, _, Some(q), Some(qc)) => match args.format {
-            Format::Json => {
-                let mut v = match (&list, &result) {
-                    (Some(l), Some(r)) => serde_json::to_value(r.json(&l.source))
-                        .unwrap_or_else(|_| super::check_queues::empty_hire_json()),
-                    _ => super::check_queues::empty_hire_json(),
-                };
-                super::check_queues::add_queue_json(&mut v, q, qc);
-                if !notes.is_empty()
-                    && let Some(o) = v.as_object_mut()
-                {
-                    o.insert("notes".into(), serde_json::json!(notes));
-                }
-                let text = serde_json::to_string_pretty(&v)
-                    .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
-                super::out(&format!("{text}\n"));
-            }
-            Format::Text => {
-                let mut text = match (&list, &result) {
-                    (Some(l), Some(r)) => render_text_with_notes(&l.source, r, &notes) + "\n",
-                    _ => notes
-                        .iter()
-                        .map(|n| format!("note: {}\n", sanitize(n)))
-                        .collect(),
-                };
-                text += &super::check_queues::render_queue_text(q, qc);
-                super::out(&text);
-            }
-        },
-        _ => return fail(&"nothing to check: give a hire list, --queues QUEUES.csv, or both"),
+        (hires, Some((q, qc))) => super::out(&match args.format {
+            Format::Json => combined_json(hires, q, qc, &notes),
+            Format::Text => combined_text(hires, q, qc, &notes),
+        }),
     }
     let errors = result.as_ref().is_some_and(CheckResult::has_errors)
         || queue_check.as_ref().is_some_and(|q| q.has_errors());
     if errors { Exit::Findings } else { Exit::Ok }
+}
+
+/// The snapshot options narrowed to what the lists need: no telephony or memberships
+/// unless a list asks for them.
+fn scoped_options(
+    mut opts: SnapshotOptions,
+    list: Option<&HireList>,
+    queues: Option<&crate::ingest::queues::QueueList>,
+) -> SnapshotOptions {
+    match list {
+        Some(l) => scope_snapshot(&mut opts, l, false),
+        None => {
+            opts.telephony = false;
+            opts.memberships_of = Some(BTreeSet::new());
+        }
+    }
+    if let Some(q) = queues {
+        super::check_queues::scope_for_queues(&mut opts, q);
+    }
+    opts
+}
+
+/// The JSON report of a check with a queue list (the hire part empty without a hire list).
+fn combined_json(
+    hires: Option<(&HireList, &CheckResult)>,
+    q: &crate::ingest::queues::QueueList,
+    qc: &preflight::queues::QueueCheck,
+    notes: &[String],
+) -> String {
+    let mut v = match hires {
+        Some((l, r)) => serde_json::to_value(r.json(&l.source))
+            .unwrap_or_else(|_| super::check_queues::empty_hire_json()),
+        None => super::check_queues::empty_hire_json(),
+    };
+    super::check_queues::add_queue_json(&mut v, q, qc);
+    if !notes.is_empty()
+        && let Some(o) = v.as_object_mut()
+    {
+        o.insert("notes".into(), serde_json::json!(notes));
+    }
+    let text =
+        serde_json::to_string_pretty(&v).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    format!("{text}\n")
+}
+
+/// The text report of a check with a queue list: the hire list's part, then the queues'.
+fn combined_text(
+    hires: Option<(&HireList, &CheckResult)>,
+    q: &crate::ingest::queues::QueueList,
+    qc: &preflight::queues::QueueCheck,
+    notes: &[String],
+) -> String {
+    let mut text = match hires {
+        Some((l, r)) => render_text_with_notes(&l.source, r, notes) + "\n",
+        None => notes
+            .iter()
+            .map(|n| format!("note: {}\n", sanitize(n)))
+            .collect(),
+    };
+    text += &super::check_queues::render_queue_text(q, qc);
+    text
 }
 
 fn where_(f: &Finding) -> String {

@@ -127,6 +127,74 @@ pub fn check_all_one_thread(
     check_all_in(list, snapshot, options, false)
 }
 
+/// Rows per batch when two threads share the row-local analysis.
+const BATCH: usize = 256;
+
+/// Large lists: a second thread analyzes batches of rows (row-local rules) while this one
+/// hands them, in row order, to `take` (which indexes and finishes them). Whenever the next
+/// batch is not ready, this thread analyzes an unclaimed batch itself, so the two cores share
+/// the work whichever half is heavier. Stops early only if the worker dies; the caller then
+/// finishes the rows `take` has not seen.
+fn analyze_in_two_threads(
+    n: usize,
+    org: &std::sync::Arc<OrgIndex>,
+    analyze: &(dyn Fn(usize, &OrgIndex) -> Local + Sync),
+    take: &mut dyn FnMut(usize, Local),
+) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let batches = n.div_ceil(BATCH);
+    let next = AtomicUsize::new(0);
+    let analyze_batch = |b: usize, org: &OrgIndex| -> Vec<Local> {
+        (b * BATCH..((b + 1) * BATCH).min(n))
+            .map(|i| analyze(i, org))
+            .collect()
+    };
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Vec<Local>)>(16);
+    std::thread::scope(|scope| {
+        let worker_org = std::sync::Arc::clone(org);
+        let (next, analyze_batch) = (&next, &analyze_batch);
+        // If the thread cannot start, the loop below claims every batch itself.
+        let _worker = std::thread::Builder::new()
+            .name("preflight-analyze".into())
+            .spawn_scoped(scope, move || {
+                loop {
+                    let b = next.fetch_add(1, Ordering::Relaxed);
+                    if b >= batches || tx.send((b, analyze_batch(b, &worker_org))).is_err() {
+                        return;
+                    }
+                }
+            });
+        let mut ready: BTreeMap<usize, Vec<Local>> = BTreeMap::new();
+        let mut b_next = 0;
+        while b_next < batches {
+            if let Some(batch) = ready.remove(&b_next) {
+                for (k, local) in batch.into_iter().enumerate() {
+                    take(b_next * BATCH + k, local);
+                }
+                b_next += 1;
+                continue;
+            }
+            if let Ok((b, batch)) = rx.try_recv() {
+                ready.insert(b, batch);
+                continue;
+            }
+            let b = next.fetch_add(1, Ordering::Relaxed);
+            if b < batches {
+                ready.insert(b, analyze_batch(b, org));
+                continue;
+            }
+            // Everything is claimed: wait for the worker's batch.
+            match rx.recv() {
+                Ok((b, batch)) => {
+                    ready.insert(b, batch);
+                }
+                // The worker is gone without it (it panicked): the caller finishes.
+                Err(_) => break,
+            }
+        }
+    });
+}
+
 fn check_all_in(
     list: &HireList,
     snapshot: &OrgSnapshot,
@@ -165,66 +233,12 @@ fn check_all_in(
         let skipped = options.skipped_rows.contains(&list.rows[i].row);
         analyze_local(list, org, i, skipped)
     };
-    // Large lists: a second thread analyzes batches of rows (row-local rules) while this one
-    // indexes and finishes them in order. Whenever the next batch is not ready, this thread
-    // analyzes an unclaimed batch itself, so the two cores share the work whichever half is
-    // heavier. Small lists, or no thread: all here.
-    const BATCH: usize = 256;
     let mut done = 0;
     if threads && n >= 8 * BATCH {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        let batches = n.div_ceil(BATCH);
-        let next = AtomicUsize::new(0);
-        let analyze_batch = |b: usize, org: &OrgIndex| -> Vec<Local> {
-            (b * BATCH..((b + 1) * BATCH).min(n))
-                .map(|i| analyze(i, org))
-                .collect()
-        };
-        let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Vec<Local>)>(16);
-        std::thread::scope(|scope| {
-            let org = std::sync::Arc::clone(&state.org);
-            let (next, analyze_batch) = (&next, &analyze_batch);
-            // If the thread cannot start, the loop below claims every batch itself.
-            let _worker = std::thread::Builder::new()
-                .name("preflight-analyze".into())
-                .spawn_scoped(scope, move || {
-                    loop {
-                        let b = next.fetch_add(1, Ordering::Relaxed);
-                        if b >= batches || tx.send((b, analyze_batch(b, &org))).is_err() {
-                            return;
-                        }
-                    }
-                });
-            let mut ready: BTreeMap<usize, Vec<Local>> = BTreeMap::new();
-            let mut b_next = 0;
-            while b_next < batches {
-                if let Some(batch) = ready.remove(&b_next) {
-                    for local in batch {
-                        take(done, local, &mut state);
-                        done += 1;
-                    }
-                    b_next += 1;
-                    continue;
-                }
-                if let Ok((b, batch)) = rx.try_recv() {
-                    ready.insert(b, batch);
-                    continue;
-                }
-                let b = next.fetch_add(1, Ordering::Relaxed);
-                if b < batches {
-                    let batch = analyze_batch(b, &state.org);
-                    ready.insert(b, batch);
-                    continue;
-                }
-                // Everything is claimed: wait for the worker's batch.
-                match rx.recv() {
-                    Ok((b, batch)) => {
-                        ready.insert(b, batch);
-                    }
-                    // The worker is gone without it (it panicked): finish below.
-                    Err(_) => break,
-                }
-            }
+        let org = std::sync::Arc::clone(&state.org);
+        analyze_in_two_threads(n, &org, &analyze, &mut |i, local| {
+            take(i, local, &mut state);
+            done = i + 1;
         });
     }
     // Whatever the worker did not do (no thread, or it stopped early).
@@ -279,7 +293,25 @@ pub fn recheck_row(
         *result = check_all(list, snapshot, &options);
         return (0..result.plan.rows.len()).collect();
     }
-    // The list may have grown (a row added in the TUI): extend everything.
+    let grown_from = grow_to(list, result);
+    let skipped = result
+        .options
+        .skipped_rows
+        .contains(&list.rows[row_index].row);
+    let new_local = analyze_local(list, &result.state.org, row_index, skipped);
+    let affected = reindex_row(&mut result.state, row_index, &new_local.keys);
+    let mut rewritten = refinish_rows(list, result, row_index, new_local, affected);
+    result.unknown_seats = unknown_seats(&result.state);
+    refresh_trunk_findings(result);
+    rewritten.extend(grown_from..result.plan.rows.len());
+    rewritten.sort_unstable();
+    rewritten.dedup();
+    rewritten
+}
+
+/// The list may have grown (a row added in the TUI): give the new rows empty places.
+/// Returns the first new row's index.
+fn grow_to(list: &HireList, result: &mut CheckResult) -> usize {
     let grown_from = result.plan.rows.len();
     while result.row_findings.len() < list.rows.len() {
         let j = result.row_findings.len();
@@ -296,33 +328,41 @@ pub fn recheck_row(
             diff: Vec::new(),
         });
     }
-    let skipped = result
-        .options
-        .skipped_rows
-        .contains(&list.rows[row_index].row);
-    let new_local = analyze_local(list, &result.state.org, row_index, skipped);
-    let old_keys = std::mem::take(&mut result.state.keys[row_index]);
+    grown_from
+}
 
+/// Swap row `row_index`'s keys for `new_keys` in the index. Returns the rows whose findings
+/// can change: those sharing an old or new key, and the row's reports when what they read
+/// of their manager changed (a lead with hundreds of reports re-checks them on an email
+/// edit, not on a fix to their own skills).
+fn reindex_row(state: &mut State, row_index: usize, new_keys: &RowKeys) -> BTreeSet<usize> {
+    let old_keys = std::mem::take(&mut state.keys[row_index]);
     let mut affected = BTreeSet::new();
-    result.state.related(row_index, &old_keys, &mut affected);
-    result.state.remove_keys(row_index, &old_keys);
-    result.state.add_keys(row_index, &new_local.keys);
-    result.state.keys[row_index] = new_local.keys.clone();
-    result
-        .state
-        .related(row_index, &new_local.keys, &mut affected);
-    // Rows that name this row's old/new email as their manager: only when what they read
-    // of it changed (a lead with hundreds of reports re-checks them on an email edit, not on
-    // a fix to their own skills).
+    state.related(row_index, &old_keys, &mut affected);
+    state.remove_keys(row_index, &old_keys);
+    state.add_keys(row_index, new_keys);
+    state.keys[row_index] = new_keys.clone();
+    state.related(row_index, new_keys, &mut affected);
     let as_manager = |k: &RowKeys| (k.counted, k.email, k.deactivate, k.existing);
-    if as_manager(&old_keys) != as_manager(&new_local.keys) {
-        for k in [old_keys.email, new_local.keys.email].into_iter().flatten() {
-            if let Some(v) = result.state.by_manager.get(&k) {
+    if as_manager(&old_keys) != as_manager(new_keys) {
+        for k in [old_keys.email, new_keys.email].into_iter().flatten() {
+            if let Some(v) = state.by_manager.get(&k) {
                 affected.extend(v.as_slice().iter().map(|&r| r as usize));
             }
         }
     }
+    affected
+}
 
+/// Finish the `affected` rows again (row `row_index` from its fresh analysis), keeping the
+/// summary in step. Returns the rows rewritten.
+fn refinish_rows(
+    list: &HireList,
+    result: &mut CheckResult,
+    row_index: usize,
+    new_local: Local,
+    affected: BTreeSet<usize>,
+) -> Vec<usize> {
     let mut new_local = Some(new_local);
     let mut rewritten = Vec::with_capacity(affected.len());
     for j in affected {
@@ -339,55 +379,38 @@ pub fn recheck_row(
         let (f, p) = finish(list, &result.state, j, local);
         let old_f = std::mem::replace(&mut result.row_findings[j], f);
         let old_action = result.plan.rows[j].action;
-        summary_add(&mut result.state.summary, &old_f, old_action, -1);
-        summary_add(
-            &mut result.state.summary,
-            &result.row_findings[j],
-            p.action,
-            1,
-        );
+        let summary = &mut result.state.summary;
+        summary_add(summary, &old_f, old_action, -1);
+        summary_add(summary, &result.row_findings[j], p.action, 1);
         result.plan.rows[j] = p;
     }
+    rewritten
+}
 
-    result.unknown_seats = unknown_seats(&result.state);
-    // Trunk findings depend on the total only.
+fn is_trunk_finding(f: &Finding) -> bool {
+    matches!(
+        f.code,
+        FindingCode::TrunkCapacity | FindingCode::TrunkOutOfService
+    )
+}
+
+/// Trunk findings depend on the list's total only: replace them when it moved them.
+fn refresh_trunk_findings(result: &mut CheckResult) {
     let old_trunk: Vec<Finding> = result
         .file_findings
         .iter()
-        .filter(|f| {
-            matches!(
-                f.code,
-                FindingCode::TrunkCapacity | FindingCode::TrunkOutOfService
-            )
-        })
+        .filter(|f| is_trunk_finding(f))
         .cloned()
         .collect();
     let new_trunk = trunk_findings(&result.state);
-    if old_trunk != new_trunk {
-        summary_add(
-            &mut result.state.summary,
-            &old_trunk,
-            PlanAction::Skipped,
-            -1,
-        );
-        summary_add(
-            &mut result.state.summary,
-            &new_trunk,
-            PlanAction::Skipped,
-            1,
-        );
-        result.file_findings.retain(|f| {
-            !matches!(
-                f.code,
-                FindingCode::TrunkCapacity | FindingCode::TrunkOutOfService
-            )
-        });
-        result.file_findings.extend(new_trunk);
+    if old_trunk == new_trunk {
+        return;
     }
-    rewritten.extend(grown_from..result.plan.rows.len());
-    rewritten.sort_unstable();
-    rewritten.dedup();
-    rewritten
+    let summary = &mut result.state.summary;
+    summary_add(summary, &old_trunk, PlanAction::Skipped, -1);
+    summary_add(summary, &new_trunk, PlanAction::Skipped, 1);
+    result.file_findings.retain(|f| !is_trunk_finding(f));
+    result.file_findings.extend(new_trunk);
 }
 
 /// Skip (or un-skip) row `row_index` (0-based) and re-check what that changes. Returns the

@@ -104,127 +104,16 @@ fn is_read_post(template: Option<&str>) -> bool {
 }
 
 /// Per matched route: authentication, rate limit, faults; remembers the path template.
-async fn route_middleware(State(s): State<AppState>, mut req: Request, next: Next) -> Response {
+async fn route_middleware(State(s): State<AppState>, req: Request, next: Next) -> Response {
     let template = req.extensions().get::<MatchedPath>().cloned();
-    let is_api = req.uri().path().starts_with("/api/");
-    let mut rate: Option<RateHeaders> = None;
-    let held = lock(&s.hold)
-        .as_ref()
-        .filter(|(prefix, _)| req.uri().path().starts_with(prefix.as_str()))
-        .map(|(_, open)| open.clone());
-    if let Some(mut open) = held {
+    if let Some(mut open) = gate_for(&s, req.uri().path()) {
         // Closed sender: the gate is gone, so it is open.
         let _ = open.wait_for(|o| *o).await;
     }
-    let mut resp = 'done: {
-        if !is_api {
-            break 'done next.run(req).await;
-        }
-        let token = match bearer(req.headers()) {
-            Ok(t) => t,
-            Err(e) => break 'done e.into_response(),
-        };
-        let limit = *lock(&s.rate_limit);
-        let now = unix_now();
-        let verdict = {
-            let mut org = lock(&s.org);
-            match org.tokens.get_mut(&super::state::token_key(token)) {
-                None => Err(bad_credentials()),
-                Some(t) if t.expires_at <= now => Err(bad_credentials()),
-                Some(t) => {
-                    let caller = Caller {
-                        client_id: t.client_id.clone(),
-                    };
-                    match limit {
-                        None => Ok((caller, None)),
-                        Some(l) => {
-                            if t.window_start.elapsed() >= l.window {
-                                t.window_start = Instant::now();
-                                t.count = 0;
-                            }
-                            t.count = t.count.saturating_add(1);
-                            let left = l.window.saturating_sub(t.window_start.elapsed());
-                            let reset = left.as_secs() + u64::from(left.subsec_nanos() > 0);
-                            Ok((caller, Some(RateHeaders(t.count, l.max, reset.max(1)))))
-                        }
-                    }
-                }
-            }
-        };
-        let caller = match verdict {
-            Err(e) => break 'done e.into_response(),
-            Ok((caller, rl)) => {
-                rate = rl;
-                caller
-            }
-        };
-        if let Some(RateHeaders(count, max, reset)) = rate
-            && count > max
-        {
-            let e = ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too.many.requests.retry.after",
-                format!("Rate limit exceeded the maximum. Retry the request in [{reset}] seconds"),
-            );
-            let mut r = e.into_response();
-            r.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(reset));
-            break 'done r;
-        }
-        req.extensions_mut().insert(caller);
-        let write = is_write(req.method()) && !is_read_post(template.as_ref().map(|t| t.as_str()));
-        let decision = lock(&s.faults).decide(write);
-        if let Some(d) = decision.latency {
-            tokio::time::sleep(d).await;
-        }
-        if decision.timeout {
-            tokio::time::sleep(Duration::from_secs(60)).await;
-            break 'done ApiError::new(
-                StatusCode::GATEWAY_TIMEOUT,
-                "request.timeout",
-                "The request timed out.",
-            )
-            .into_response();
-        }
-        if let Some(status) = decision.error_status {
-            let (st, code, msg) = match status {
-                502 => (
-                    StatusCode::BAD_GATEWAY,
-                    "bad.gateway",
-                    "The server received an invalid response from an upstream server.",
-                ),
-                503 => (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "service.unavailable",
-                    "Service is currently unavailable.",
-                ),
-                _ => (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal.server.error",
-                    "The server encountered an unexpected condition.",
-                ),
-            };
-            break 'done ApiError::new(st, code, msg).into_response();
-        }
-        if let Some(max) = lock(&s.faults).spec.entity_too_large
-            && req.method() == Method::GET
-            && page_size(req.uri()).is_some_and(|n| n > u64::from(max))
-        {
-            break 'done ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "response.entity.too.large",
-                "The response is too large; request a smaller pageSize or fewer expansions.",
-            )
-            .into_response();
-        }
-        if decision.expand_drop {
-            drop_expand(&mut req);
-        }
-        let mut r = next.run(req).await;
-        if decision.drop_after_commit && r.status().is_success() {
-            r.extensions_mut().insert(DropConnection);
-        }
-        r
+    let (mut resp, rate) = if req.uri().path().starts_with("/api/") {
+        api_request(&s, req, template.as_ref(), next).await
+    } else {
+        (next.run(req).await, None)
     };
     if let Some(t) = template {
         resp.extensions_mut().insert(RouteTemplate(t));
@@ -233,6 +122,135 @@ async fn route_middleware(State(s): State<AppState>, mut req: Request, next: Nex
         resp.extensions_mut().insert(r);
     }
     resp
+}
+
+/// The gate of a test holding requests to `path` (see `SimHandle::hold`), if one does.
+fn gate_for(s: &Shared, path: &str) -> Option<tokio::sync::watch::Receiver<bool>> {
+    lock(&s.hold)
+        .as_ref()
+        .filter(|(prefix, _)| path.starts_with(prefix.as_str()))
+        .map(|(_, open)| open.clone())
+}
+
+/// An API request: the token, its rate window, then the faults, then the handler. Returns
+/// the answer and the rate headers it carries.
+async fn api_request(
+    s: &Shared,
+    mut req: Request,
+    template: Option<&MatchedPath>,
+    next: Next,
+) -> (Response, Option<RateHeaders>) {
+    let token = match bearer(req.headers()) {
+        Ok(t) => t,
+        Err(e) => return (e.into_response(), None),
+    };
+    let (caller, rate) = match admit(s, token) {
+        Ok(admitted) => admitted,
+        Err(e) => return (e.into_response(), None),
+    };
+    if let Some(RateHeaders(count, max, reset)) = rate
+        && count > max
+    {
+        return (too_many_requests(reset), rate);
+    }
+    req.extensions_mut().insert(caller);
+    let write = is_write(req.method()) && !is_read_post(template.map(|t| t.as_str()));
+    let decision = lock(&s.faults).decide(write);
+    if let Some(d) = decision.latency {
+        tokio::time::sleep(d).await;
+    }
+    if let Some(failure) = injected_failure(&decision).await {
+        return (failure, rate);
+    }
+    if let Some(max) = lock(&s.faults).spec.entity_too_large
+        && req.method() == Method::GET
+        && page_size(req.uri()).is_some_and(|n| n > u64::from(max))
+    {
+        let e = ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "response.entity.too.large",
+            "The response is too large; request a smaller pageSize or fewer expansions.",
+        );
+        return (e.into_response(), rate);
+    }
+    if decision.expand_drop {
+        drop_expand(&mut req);
+    }
+    let mut r = next.run(req).await;
+    if decision.drop_after_commit && r.status().is_success() {
+        r.extensions_mut().insert(DropConnection);
+    }
+    (r, rate)
+}
+
+/// The caller a live token stands for, and this request's place in the token's rate
+/// window (None when the simulator has no rate limit).
+fn admit(s: &Shared, token: &str) -> Result<(Caller, Option<RateHeaders>), ApiError> {
+    let limit = *lock(&s.rate_limit);
+    let now = unix_now();
+    let mut org = lock(&s.org);
+    let t = match org.tokens.get_mut(&super::state::token_key(token)) {
+        Some(t) if t.expires_at > now => t,
+        _ => return Err(bad_credentials()),
+    };
+    let caller = Caller {
+        client_id: t.client_id.clone(),
+    };
+    let Some(l) = limit else {
+        return Ok((caller, None));
+    };
+    if t.window_start.elapsed() >= l.window {
+        t.window_start = Instant::now();
+        t.count = 0;
+    }
+    t.count = t.count.saturating_add(1);
+    let left = l.window.saturating_sub(t.window_start.elapsed());
+    let reset = left.as_secs() + u64::from(left.subsec_nanos() > 0);
+    Ok((caller, Some(RateHeaders(t.count, l.max, reset.max(1)))))
+}
+
+/// The real API's 429, with `Retry-After`.
+fn too_many_requests(reset: u64) -> Response {
+    let e = ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too.many.requests.retry.after",
+        format!("Rate limit exceeded the maximum. Retry the request in [{reset}] seconds"),
+    );
+    let mut r = e.into_response();
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(reset));
+    r
+}
+
+/// The timeout or server error the fault decision injects, if any.
+async fn injected_failure(decision: &super::faults::Decision) -> Option<Response> {
+    if decision.timeout {
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        let e = ApiError::new(
+            StatusCode::GATEWAY_TIMEOUT,
+            "request.timeout",
+            "The request timed out.",
+        );
+        return Some(e.into_response());
+    }
+    let (st, code, msg) = match decision.error_status? {
+        502 => (
+            StatusCode::BAD_GATEWAY,
+            "bad.gateway",
+            "The server received an invalid response from an upstream server.",
+        ),
+        503 => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "service.unavailable",
+            "Service is currently unavailable.",
+        ),
+        _ => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal.server.error",
+            "The server encountered an unexpected condition.",
+        ),
+    };
+    Some(ApiError::new(st, code, msg).into_response())
 }
 
 /// The `pageSize` a request asks for.

@@ -3,7 +3,8 @@
 
 use super::{Ctx, fmt_prof};
 use crate::model::{
-    DesiredUser, ExistingUser, FieldDiff, FindingCode, ManagerRef, PlanAction, RowPlan, UserState,
+    DesiredUser, ExistingUser, FieldDiff, FindingCode, Grant, Id, ManagerRef, PlanAction,
+    Proficiency, RowPlan, UserState,
 };
 use crate::preflight::org::OrgIndex;
 use crate::preflight::row_index::State;
@@ -27,87 +28,130 @@ fn changes_text(diff: &[FieldDiff]) -> String {
 }
 
 /// What differs between the org user and the row (merge semantics: things the user has that
-/// the row does not list are kept, not differences).
+/// the row does not list are kept, not differences), field by field in the hire list's order.
 pub(super) fn diff(
     org: &OrgIndex,
     state: &State,
     u: &ExistingUser,
     d: &DesiredUser,
 ) -> Vec<FieldDiff> {
+    let mut out = profile_diffs(org, u, d);
+    out.extend(manager_diff(org, state, u, d));
+    out.extend(grants_diff(org, u, d));
+    out.extend(proficiency_diffs(org, u, d));
+    out.extend(queues_diff(org, u, d));
+    out.extend(optional_text_diffs([
+        ("phone", d.phone.as_deref(), u.phone.as_deref()),
+        ("extension", d.extension.as_deref(), u.extension.as_deref()),
+    ]));
+    out.extend(licenses_diff(u, d));
+    out.extend(external_id_diff(u, d));
+    out
+}
+
+fn field_diff(field: &str, from: String, to: String) -> FieldDiff {
+    FieldDiff {
+        field: field.to_string(),
+        from,
+        to,
+    }
+}
+
+/// Email, name, division, department and title.
+fn profile_diffs(org: &OrgIndex, u: &ExistingUser, d: &DesiredUser) -> Vec<FieldDiff> {
     let mut out = Vec::new();
-    let mut push = |field: &str, from: String, to: String| {
-        out.push(FieldDiff {
-            field: field.to_string(),
-            from,
-            to,
-        })
-    };
     if !d.email.is_empty() && !d.email.eq_ignore_ascii_case(&u.email) {
-        push("email", u.email.clone(), d.email.to_string());
+        out.push(field_diff("email", u.email.clone(), d.email.to_string()));
     }
     if !d.name.is_empty() && d.name != u.name {
-        push("name", u.name.clone(), d.name.to_string());
+        out.push(field_diff("name", u.name.clone(), d.name.to_string()));
     }
     if !d.division_id.is_empty() && d.division_id != u.division_id {
-        push(
+        out.push(field_diff(
             "division",
             org.division_label(&u.division_id).to_string(),
             org.division_label(&d.division_id).to_string(),
-        );
+        ));
     }
-    for (field, want, have) in [
-        ("department", &d.department, &u.department),
-        ("title", &d.title, &u.title),
-    ] {
-        if let Some(w) = want
-            && Some(w.as_str()) != have.as_deref()
-        {
-            push(field, have.clone().unwrap_or_default(), w.to_string());
-        }
+    out.extend(optional_text_diffs([
+        (
+            "department",
+            d.department.as_deref(),
+            u.department.as_deref(),
+        ),
+        ("title", d.title.as_deref(), u.title.as_deref()),
+    ]));
+    out
+}
+
+/// Text fields the row may leave empty (then kept as they are).
+fn optional_text_diffs<const N: usize>(
+    fields: [(&str, Option<&str>, Option<&str>); N],
+) -> Vec<FieldDiff> {
+    fields
+        .into_iter()
+        .filter_map(|(field, want, have)| {
+            let w = want?;
+            (Some(w) != have)
+                .then(|| field_diff(field, have.unwrap_or_default().to_string(), w.to_string()))
+        })
+        .collect()
+}
+
+/// The manager, by user id or by another row of the list (then the user that row matched).
+fn manager_diff(
+    org: &OrgIndex,
+    state: &State,
+    u: &ExistingUser,
+    d: &DesiredUser,
+) -> Option<FieldDiff> {
+    let m = d.manager.as_ref()?;
+    let same = match m {
+        ManagerRef::UserId(id) => u.manager_id.as_deref() == Some(id),
+        ManagerRef::Row(n) => state
+            .keys
+            .get(n.wrapping_sub(1))
+            .and_then(|k| k.existing)
+            .map(|u| &*org.users[u as usize].id)
+            .is_some_and(|id| u.manager_id.as_deref() == Some(id)),
+    };
+    if same {
+        return None;
     }
-    if let Some(m) = &d.manager {
-        let same = match m {
-            ManagerRef::UserId(id) => u.manager_id.as_deref() == Some(id),
-            ManagerRef::Row(n) => state
-                .keys
-                .get(n.wrapping_sub(1))
-                .and_then(|k| k.existing)
-                .map(|u| &*org.users[u as usize].id)
-                .is_some_and(|id| u.manager_id.as_deref() == Some(id)),
-        };
-        if !same {
-            let to = match m {
-                ManagerRef::UserId(id) => org
-                    .user_by_id(id)
-                    .map(|x| x.email.clone())
-                    .unwrap_or_else(|| id.to_string()),
-                ManagerRef::Row(n) => format!("row {n}"),
-            };
-            let from = u
-                .manager_id
-                .as_ref()
-                .map(|id| {
-                    org.user_by_id(id)
-                        .map(|x| x.email.clone())
-                        .unwrap_or_else(|| id.to_string())
-                })
-                .unwrap_or_default();
-            push("manager", from, to);
-        }
+    let email_or_id = |id: &str| {
+        org.user_by_id(id)
+            .map(|x| x.email.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let to = match m {
+        ManagerRef::UserId(id) => email_or_id(id),
+        ManagerRef::Row(n) => format!("row {n}"),
+    };
+    let from = u.manager_id.as_deref().map(email_or_id).unwrap_or_default();
+    Some(field_diff("manager", from, to))
+}
+
+/// Role grants (role@division) the user lacks.
+fn grants_diff(org: &OrgIndex, u: &ExistingUser, d: &DesiredUser) -> Option<FieldDiff> {
+    let missing: Vec<&Grant> = d.grants.iter().filter(|g| !u.grants.contains(g)).collect();
+    if missing.is_empty() {
+        return None;
     }
-    let grant_label = |g: &crate::model::Grant| {
+    let label = |g: &Grant| {
         format!(
             "{}@{}",
             org.roles.label(&g.role_id),
             org.division_label(&g.division_id)
         )
     };
-    if d.grants.iter().any(|g| !u.grants.contains(g)) {
-        let from = join_names(u.grants.iter().map(grant_label));
-        let mut all = u.grants.clone();
-        all.extend(d.grants.iter().filter(|g| !u.grants.contains(g)).cloned());
-        push("roles", from, join_names(all.iter().map(grant_label)));
-    }
+    let from = join_names(u.grants.iter().map(label));
+    let after = u.grants.iter().chain(missing);
+    Some(field_diff("roles", from, join_names(after.map(label))))
+}
+
+/// Skills and languages missing or at another proficiency.
+fn proficiency_diffs(org: &OrgIndex, u: &ExistingUser, d: &DesiredUser) -> Vec<FieldDiff> {
+    let mut out = Vec::new();
     for (field, want, have, names) in [
         ("skills", &d.skills, &u.skills, &org.skills),
         ("languages", &d.languages, &u.languages, &org.languages),
@@ -117,71 +161,68 @@ pub(super) fn diff(
                 .iter()
                 .any(|h| h.id == w.id && h.proficiency == w.proficiency)
         });
-        if differs {
-            let label = |p: &crate::model::Proficiency| {
-                format!("{}:{}", names.label(&p.id), fmt_prof(p.proficiency))
-            };
-            let from = join_names(have.iter().map(label));
-            let mut all = have.clone();
-            for w in want {
-                match all.iter_mut().find(|h| h.id == w.id) {
-                    Some(h) => h.proficiency = w.proficiency,
-                    None => all.push(w.clone()),
-                }
+        if !differs {
+            continue;
+        }
+        let label = |p: &Proficiency| format!("{}:{}", names.label(&p.id), fmt_prof(p.proficiency));
+        let from = join_names(have.iter().map(label));
+        let mut all = have.clone();
+        for w in want {
+            match all.iter_mut().find(|h| h.id == w.id) {
+                Some(h) => h.proficiency = w.proficiency,
+                None => all.push(w.clone()),
             }
-            push(field, from, join_names(all.iter().map(label)));
         }
-    }
-    if d.queue_ids.iter().any(|q| !u.queue_ids.contains(q)) {
-        let from = join_names(u.queue_ids.iter().map(|q| org.queues.label(q).to_string()));
-        let mut all = u.queue_ids.clone();
-        all.extend(
-            d.queue_ids
-                .iter()
-                .filter(|q| !u.queue_ids.contains(q))
-                .cloned(),
-        );
-        push(
-            "queues",
-            from,
-            join_names(all.iter().map(|q| org.queues.label(q).to_string())),
-        );
-    }
-    for (field, want, have) in [
-        ("phone", &d.phone, &u.phone),
-        ("extension", &d.extension, &u.extension),
-    ] {
-        if let Some(w) = want
-            && Some(w.as_str()) != have.as_deref()
-        {
-            push(field, have.clone().unwrap_or_default(), w.to_string());
-        }
-    }
-    let held: Vec<String> = u.licenses.iter().map(|l| l.to_lowercase()).collect();
-    if d.licenses.iter().any(|l| !held.contains(&l.to_lowercase())) {
-        let mut all = u.licenses.clone();
-        all.extend(
-            d.licenses
-                .iter()
-                .filter(|l| !held.contains(&l.to_lowercase()))
-                .cloned(),
-        );
-        push("licenses", u.licenses.join("; "), all.join("; "));
-    }
-    if let Some(e) = &d.external_id
-        && !u.external_ids.contains(e)
-    {
-        push(
-            "external_id",
-            join_names(
-                u.external_ids
-                    .iter()
-                    .map(|e| format!("{}:{}", e.authority, e.key)),
-            ),
-            format!("{}:{}", e.authority, e.key),
-        );
+        out.push(field_diff(field, from, join_names(all.iter().map(label))));
     }
     out
+}
+
+/// Queues the user is not a member of.
+fn queues_diff(org: &OrgIndex, u: &ExistingUser, d: &DesiredUser) -> Option<FieldDiff> {
+    let missing: Vec<&Id> = d
+        .queue_ids
+        .iter()
+        .filter(|q| !u.queue_ids.contains(q))
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let label = |q: &Id| org.queues.label(q).to_string();
+    let from = join_names(u.queue_ids.iter().map(label));
+    let after = u.queue_ids.iter().chain(missing);
+    Some(field_diff("queues", from, join_names(after.map(label))))
+}
+
+/// Licences the user lacks (names compared without case).
+fn licenses_diff(u: &ExistingUser, d: &DesiredUser) -> Option<FieldDiff> {
+    let held: Vec<String> = u.licenses.iter().map(|l| l.to_lowercase()).collect();
+    let missing: Vec<&Id> = d
+        .licenses
+        .iter()
+        .filter(|l| !held.contains(&l.to_lowercase()))
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let mut all = u.licenses.clone();
+    all.extend(missing.into_iter().cloned());
+    Some(field_diff(
+        "licenses",
+        u.licenses.join("; "),
+        all.join("; "),
+    ))
+}
+
+/// The row's external id, when the user does not carry it yet.
+fn external_id_diff(u: &ExistingUser, d: &DesiredUser) -> Option<FieldDiff> {
+    let e = d.external_id.as_ref()?;
+    if u.external_ids.contains(e) {
+        return None;
+    }
+    let label = |e: &crate::model::ExternalId| format!("{}:{}", e.authority, e.key);
+    let from = join_names(u.external_ids.iter().map(label));
+    Some(field_diff("external_id", from, label(e)))
 }
 
 /// The row's action and diff, with the finding that tells the admin an existing user will

@@ -26,7 +26,8 @@ use super::cells::Unusable;
 use super::org::OrgIndex;
 use super::row_index::State;
 use crate::model::{
-    DesiredUser, Field, Finding, FindingCode, HireList, HireRow, RowPlan, Severity, Text,
+    DesiredUser, ExistingUser, ExternalId, Field, Finding, FindingCode, HireList, HireRow, RowPlan,
+    Severity, Text,
 };
 
 /// What a row contributes to the cross-row indexes.
@@ -234,60 +235,65 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
         return local;
     }
 
-    let name = names::name(&mut cx, &cells, existing);
+    if !manager_raw.is_empty() {
+        keys.manager = Some(key_hash(&manager_raw.to_lowercase()));
+    }
+    let desired = desired_user(&mut cx, org, &cells, existing, email_raw, ext, &mut keys);
+    local.desired = Some(Box::new(desired));
+    local.keys = keys;
+    local.existing = existing_ix;
+    local.manager_raw = manager_raw;
+    local.findings = cx.findings;
+    local
+}
+
+/// What the row asks for, with the findings on its names and numbers and the keys its
+/// numbers and seats take (`existing`: the org user the row matched). The manager is
+/// resolved later, across rows.
+fn desired_user(
+    cx: &mut Ctx,
+    org: &OrgIndex,
+    cells: &RowCells,
+    existing: Option<&ExistingUser>,
+    email: Text,
+    external_id: Option<ExternalId>,
+    keys: &mut RowKeys,
+) -> DesiredUser {
+    let name = names::name(cx, cells, existing);
     let (division_id, division_known) =
-        names::division(&mut cx, org, cells.get(Field::Division), existing);
-    let roles = names::roles(&mut cx, org, cells.get(Field::Roles), &division_id);
-    let skills = names::proficiencies(
-        &mut cx,
-        cells.get(Field::Skills),
-        Field::Skills,
-        &org.skills,
-    );
-    let languages = names::proficiencies(
-        &mut cx,
+        names::division(cx, org, cells.get(Field::Division), existing);
+    let roles = names::roles(cx, org, cells.get(Field::Roles), &division_id);
+    let mut skills = names::proficiencies(cx, cells.get(Field::Skills), Field::Skills, &org.skills);
+    let mut languages = names::proficiencies(
+        cx,
         cells.get(Field::Languages),
         Field::Languages,
         &org.languages,
     );
-    let granted =
-        names::granted_divisions(&mut cx, org, &roles, existing, &division_id, division_known);
-    let queue_ids = names::queues(
-        &mut cx,
-        org,
-        cells.get(Field::Queues),
-        &granted,
-        division_known,
-    );
+    let granted = names::granted_divisions(cx, org, &roles, existing, &division_id, division_known);
+    let mut queue_ids = names::queues(cx, org, cells.get(Field::Queues), &granted, division_known);
     drop(granted);
 
     let existing_id = existing.map(|u| &*u.id);
-    let phone = numbers::phone(&mut cx, org, cells.get(Field::Phone), existing_id);
-    let extension = numbers::extension(&mut cx, org, cells.get(Field::Extension), existing_id);
+    let phone = numbers::phone(cx, org, cells.get(Field::Phone), existing_id);
+    let extension = numbers::extension(cx, org, cells.get(Field::Extension), existing_id);
     keys.phone = phone.as_ref().map(|(_, k)| *k);
     keys.extension = extension.as_ref().map(|(_, k)| *k);
+    keys.phone_delta = numbers::phone_delta(existing, phone.is_some() || extension.is_some());
 
-    let licenses = licences::licences(&mut cx, org, cells.get(Field::Licenses));
+    let mut licenses = licences::licences(cx, org, cells.get(Field::Licenses));
     let mut grants = roles.grants;
     keys.licenses = licences::seats_needed(org, existing, &licenses, &grants);
 
-    keys.phone_delta = numbers::phone_delta(existing, phone.is_some() || extension.is_some());
-
-    if !manager_raw.is_empty() {
-        keys.manager = Some(key_hash(&manager_raw.to_lowercase()));
-    }
-
-    let opt = |s: &str| (!s.is_empty()).then(|| Text::from(s));
     // Exact capacities: the plan holds one of these per row.
     grants.shrink_to_fit();
-    let (mut skills, mut languages, mut queue_ids, mut licenses) =
-        (skills, languages, queue_ids, licenses);
     skills.shrink_to_fit();
     languages.shrink_to_fit();
     queue_ids.shrink_to_fit();
     licenses.shrink_to_fit();
-    local.desired = Some(Box::new(DesiredUser {
-        email: email_raw,
+    let opt = |s: &str| (!s.is_empty()).then(|| Text::from(s));
+    DesiredUser {
+        email,
         name: name.into(),
         division_id,
         department: opt(cells.get(Field::Department)),
@@ -300,13 +306,8 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
         phone: phone.map(|(p, _)| p),
         extension: extension.map(|(x, _)| x),
         licenses,
-        external_id: ext,
-    }));
-    local.keys = keys;
-    local.existing = existing_ix;
-    local.manager_raw = manager_raw;
-    local.findings = cx.findings;
-    local
+        external_id,
+    }
 }
 
 /// Finish a row: cross-row findings, manager, action and diff. The result is kept for every
