@@ -46,7 +46,11 @@ mod tests {
 
     #[test]
     fn finding_codes_round_trip_and_severity() {
-        for code in FindingCode::ALL.into_iter().chain(FindingCode::QUEUES) {
+        let every = FindingCode::ALL
+            .into_iter()
+            .chain(FindingCode::QUEUES)
+            .chain(FindingCode::PERSONAS);
+        for code in every {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));
         }

@@ -108,3 +108,76 @@ async fn list_checks_each_persona_once_and_exits_1_on_errors() {
     assert!(stdout.contains("did you mean 'Returns'"), "{stdout}");
     assert_eq!(writes(&sim.stats().await), 0);
 }
+
+/// `check HIRES --personas FILE`: a bad persona is one finding of the personas file (with
+/// `persona` and `file`), rows using it are blocked with `persona_invalid`, the others are
+/// planned with what their personas give; without `--personas` every row naming one is
+/// blocked. Exit 1 on errors, and nothing written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_with_personas_reports_a_bad_persona_once() {
+    let sim = sim_with("").await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("personas.csv"),
+        "persona,roles,skills,languages,queues\n\
+Support Agent,Agent,Technical Support:3,English:5,Support Tier 1\n\
+Broken,,Softwar:4,,\n",
+    )
+    .unwrap();
+    let mut hires = String::from("email,first_name,last_name,division,persona\n");
+    for i in 0..40 {
+        let persona = if i % 4 == 3 {
+            "Support Agent; Broken"
+        } else {
+            "Support Agent"
+        };
+        hires += &format!("p{i}.new@example.com,Pat,N{i},Support,{persona}\n");
+    }
+    std::fs::write(dir.path().join("hires.csv"), hires).unwrap();
+    let url = sim.url();
+    let check = |extra: &[&str]| {
+        let mut args = vec!["check", "hires.csv", "--api-url", &url, "--format", "json"];
+        args.extend_from_slice(extra);
+        onboard(dir.path())
+            .current_dir(dir.path())
+            .args(&args)
+            .output()
+            .unwrap()
+    };
+
+    let out = check(&["--personas", "personas.csv"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    let skill: Vec<&serde_json::Value> = findings
+        .iter()
+        .filter(|f| f["code"] == "unknown_skill")
+        .collect();
+    assert_eq!(skill.len(), 1, "{findings:#?}");
+    assert_eq!(skill[0]["persona"], "Broken");
+    assert_eq!(skill[0]["file"], "personas.csv");
+    assert!(skill[0]["row"].is_null());
+    let invalid = findings
+        .iter()
+        .filter(|f| f["code"] == "persona_invalid")
+        .count();
+    assert_eq!(invalid, 10);
+    assert_eq!(v["summary"]["blocked"], 10);
+    assert_eq!(v["summary"]["ready"], 30);
+    assert_eq!(v["plan"]["create"], 30);
+
+    let out = check(&[]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["summary"]["blocked"], 40,
+        "no personas file: every row blocked"
+    );
+
+    assert_eq!(writes(&sim.stats().await), 0, "check only reads");
+}

@@ -24,6 +24,9 @@ pub struct Args {
     /// A queue list (CSV, docs/contract.md §6) checked in the same run.
     #[arg(long, value_name = "QUEUES.csv")]
     pub queues: Option<PathBuf>,
+    /// A personas file: the rows' `persona` cells are resolved from it (README "Personas").
+    #[arg(long, value_name = "PERSONAS.csv")]
+    pub personas: Option<PathBuf>,
     #[command(flatten)]
     pub connect: ConnectArgs,
     /// Output: text for people, or one JSON object (docs/contract.md §3).
@@ -89,11 +92,21 @@ pub async fn run(args: Args) -> Exit {
         Some(Err(e)) => return fail(&e),
         None => None,
     };
+    let personas = match super::hires::read_personas_arg(args.personas.as_deref()) {
+        Ok(p) => p,
+        Err(e) => return fail(&e),
+    };
+    if personas.is_some() && list.is_none() {
+        return fail(&"--personas resolves a hire list's persona column: give the hire list too");
+    }
     let conn = match connect(&args.connect) {
         Ok(c) => c,
         Err(e) => return fail(&e),
     };
-    let (mut emails, ext) = match &list {
+    let provisioned = list
+        .as_ref()
+        .map(|l| super::hires::provisioned(l, personas.as_ref()));
+    let (mut emails, ext) = match &provisioned {
         Some(l) => preflight::users_to_look_up(l),
         None => (Vec::new(), Vec::new()),
     };
@@ -103,7 +116,11 @@ pub async fn run(args: Args) -> Exit {
         emails.dedup();
     }
     warn_if_slow_load(&conn.client, &emails, &ext, "check").await;
-    let opts = scoped_options(conn.snapshot_options(), list.as_ref(), queues.as_ref());
+    let opts = scoped_options(
+        conn.snapshot_options(),
+        provisioned.as_deref(),
+        queues.as_ref(),
+    );
     // Live progress on stderr (a line redrawn on a terminal); stdout carries the report.
     let progress = super::progress::StderrProgress::new();
     let loaded = load_snapshot(&conn.client, &emails, &ext, &opts, |p| progress.report(p)).await;
@@ -135,7 +152,7 @@ pub async fn run(args: Args) -> Exit {
     };
     let result = list
         .as_ref()
-        .map(|l| preflight::check_all(l, &snapshot, &CheckOptions::default()));
+        .map(|l| super::hires::check(l, personas.as_ref(), &snapshot, &CheckOptions::default()));
     let mut notes = list.as_ref().map(crate::ingest::notes).unwrap_or_default();
     if let Some(q) = &queues
         && q.separator != crate::model::Separator::Comma
@@ -241,7 +258,16 @@ fn where_(f: &Finding) -> String {
         (Some(r), None) => {
             let _ = write!(s, "row {r}");
         }
-        _ => s.push_str("file"),
+        (None, line) => {
+            // Another file's finding (the personas file): name it, its line, the persona.
+            match &f.file {
+                Some(file) => s.push_str(&sanitize(file)),
+                None => s.push_str("file"),
+            }
+            if let (Some(l), Some(_)) = (line, &f.file) {
+                let _ = write!(s, " line {l}");
+            }
+        }
     }
     if let Some(e) = &f.email {
         let _ = write!(s, " {}", sanitize(e));
@@ -289,7 +315,10 @@ pub fn render_text_with_notes(source: &str, r: &CheckResult, notes: &[String]) -
             sanitize(&r.unknown_seats.join(", "))
         );
     }
-    let mut codes: Vec<FindingCode> = FindingCode::ALL.to_vec();
+    let mut codes: Vec<FindingCode> = FindingCode::ALL
+        .into_iter()
+        .chain(FindingCode::PERSONAS)
+        .collect();
     codes.sort_by_key(|c| (c.severity() != Severity::Error, *c as u8));
     for code in codes {
         let group: Vec<&Finding> = r.findings().filter(|f| f.code == code).collect();

@@ -7,6 +7,7 @@ pub mod apply;
 pub mod check;
 pub mod check_queues;
 pub mod connect;
+pub mod hires;
 pub mod login;
 pub mod persona;
 pub mod profiles;

@@ -55,6 +55,12 @@ pub enum FindingCode {
     SkillNotCovered,
     QueueUnstaffed,
     WrapupMandatoryWithoutCodes,
+    // Persona codes, in [`FindingCode::PERSONAS`].
+    UnknownPersona,
+    PersonaInvalid,
+    PersonaConflict,
+    PersonaRemovesNothing,
+    SkillLimit,
 }
 
 impl FindingCode {
@@ -109,6 +115,15 @@ impl FindingCode {
         FindingCode::WrapupMandatoryWithoutCodes,
     ];
 
+    /// Codes about personas (a hire list's `persona` column and the personas file).
+    pub const PERSONAS: [FindingCode; 5] = [
+        FindingCode::UnknownPersona,
+        FindingCode::PersonaInvalid,
+        FindingCode::PersonaConflict,
+        FindingCode::PersonaRemovesNothing,
+        FindingCode::SkillLimit,
+    ];
+
     /// The stable identifier, e.g. `unknown_skill`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -153,6 +168,11 @@ impl FindingCode {
             FindingCode::SkillNotCovered => "skill_not_covered",
             FindingCode::QueueUnstaffed => "queue_unstaffed",
             FindingCode::WrapupMandatoryWithoutCodes => "wrapup_mandatory_without_codes",
+            FindingCode::UnknownPersona => "unknown_persona",
+            FindingCode::PersonaInvalid => "persona_invalid",
+            FindingCode::PersonaConflict => "persona_conflict",
+            FindingCode::PersonaRemovesNothing => "persona_removes_nothing",
+            FindingCode::SkillLimit => "skill_limit",
         }
     }
 
@@ -173,7 +193,10 @@ impl FindingCode {
             | FindingCode::QueueDivisionMove
             | FindingCode::SkillNotCovered
             | FindingCode::QueueUnstaffed
-            | FindingCode::WrapupMandatoryWithoutCodes => Severity::Warning,
+            | FindingCode::WrapupMandatoryWithoutCodes
+            | FindingCode::PersonaConflict
+            | FindingCode::PersonaRemovesNothing
+            | FindingCode::SkillLimit => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -181,7 +204,7 @@ impl FindingCode {
 
 /// One pre-flight finding. File-level findings (e.g. `unknown_column`, a trunk out of
 /// service) have no row.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub row: Option<usize>,
     pub line: Option<usize>,
@@ -192,4 +215,10 @@ pub struct Finding {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub suggestion: Option<String>,
+    /// The persona a finding of the personas file is about (then `row` is None).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub persona: Option<String>,
+    /// The file a finding is in, when it is not the hire list (the personas file).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub file: Option<String>,
 }

@@ -37,6 +37,14 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct CheckOptions {
     /// 1-based row numbers (`HireRow::row`).
     pub skipped_rows: BTreeSet<usize>,
+    /// Findings a row carries from outside its own cells, by 1-based row number: what
+    /// resolving its personas noticed ([`personas::check_with_personas`]). They count like
+    /// the row's own: an error blocks the row.
+    pub outside_findings: BTreeMap<usize, Vec<Finding>>,
+    /// The list's `persona` column was resolved from a personas file. When false, a row
+    /// naming a persona is blocked (`unknown_persona`): without the file its skills, roles
+    /// and queues would silently be missing.
+    pub personas_resolved: bool,
 }
 
 impl CheckOptions {
@@ -229,10 +237,7 @@ fn check_all_in(
         row_findings.push(f);
         plan.rows.push(p);
     };
-    let analyze = |i: usize, org: &OrgIndex| {
-        let skipped = options.skipped_rows.contains(&list.rows[i].row);
-        analyze_local(list, org, i, skipped)
-    };
+    let analyze = |i: usize, org: &OrgIndex| analyze_local(list, org, i, options);
     let mut done = 0;
     if threads && n >= 8 * BATCH {
         let org = std::sync::Arc::clone(&state.org);
@@ -248,8 +253,7 @@ fn check_all_in(
         done += 1;
     }
     for i in again {
-        let skipped = options.skipped_rows.contains(&list.rows[i].row);
-        let local = analyze_local(list, &state.org, i, skipped);
+        let local = analyze_local(list, &state.org, i, options);
         let (f, p) = finish(list, &state, i, local);
         row_findings[i] = f;
         plan.rows[i] = p;
@@ -294,11 +298,7 @@ pub fn recheck_row(
         return (0..result.plan.rows.len()).collect();
     }
     let grown_from = grow_to(list, result);
-    let skipped = result
-        .options
-        .skipped_rows
-        .contains(&list.rows[row_index].row);
-    let new_local = analyze_local(list, &result.state.org, row_index, skipped);
+    let new_local = analyze_local(list, &result.state.org, row_index, &result.options);
     let affected = reindex_row(&mut result.state, row_index, &new_local.keys);
     let mut rewritten = refinish_rows(list, result, row_index, new_local, affected);
     result.unknown_seats = unknown_seats(&result.state);
@@ -373,8 +373,7 @@ fn refinish_rows(
         let local = if j == row_index {
             new_local.take().unwrap_or_default()
         } else {
-            let skipped = result.options.skipped_rows.contains(&list.rows[j].row);
-            analyze_local(list, &result.state.org, j, skipped)
+            analyze_local(list, &result.state.org, j, &result.options)
         };
         let (f, p) = finish(list, &result.state, j, local);
         let old_f = std::mem::replace(&mut result.row_findings[j], f);
@@ -447,6 +446,24 @@ pub struct CheckJson<'a> {
 }
 
 impl CheckResult {
+    /// Drop row `i`'s findings that `drop` selects, keeping the counts in step. The row's
+    /// action stays: callers drop only findings reported once elsewhere, on a row another
+    /// error blocks anyway, or warnings.
+    pub fn drop_row_findings(&mut self, i: usize, drop: impl Fn(&Finding) -> bool) {
+        let action = self.plan.rows[i].action;
+        let summary = &mut self.state.summary;
+        summary_add(summary, &self.row_findings[i], action, -1);
+        self.row_findings[i].retain(|f| !drop(f));
+        summary_add(summary, &self.row_findings[i], action, 1);
+    }
+
+    /// Add findings of no row (another file's, e.g. the personas file), counted in the
+    /// summary like the list's own.
+    pub fn add_file_findings(&mut self, findings: Vec<Finding>) {
+        summary_add(&mut self.state.summary, &findings, PlanAction::Skipped, 1);
+        self.file_findings.extend(findings);
+    }
+
     pub fn summary(&self) -> Summary {
         self.state.summary
     }

@@ -176,6 +176,8 @@ pub fn not_checked(list: &HireList, i: usize) -> Option<Finding> {
         severity: Severity::Error,
         message: "the org check of this row did not finish (loading was cancelled before its email, external id or manager was looked up), so whether the user already exists is unknown and the row will not run — reload the list to check it".into(),
         suggestion: None,
+        persona: None,
+        file: None,
     })
 }
 

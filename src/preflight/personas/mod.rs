@@ -17,6 +17,7 @@ mod check;
 mod compile;
 mod file;
 mod resolve;
+mod with_list;
 
 pub use capture::{Capture, Include, capture};
 pub use check::check_personas;
@@ -24,6 +25,7 @@ pub use compile::{Compiled, compile, persona_column};
 
 pub use file::{PersonaFileError, from_hire_list, read_personas, upsert, write_personas};
 pub use resolve::{Note, Provenance, Resolution, Source, resolve};
+pub use with_list::{PersonaChecked, check_with_personas};
 
 use crate::model::Field;
 

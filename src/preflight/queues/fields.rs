@@ -21,6 +21,8 @@ pub(super) fn cell_findings(cx: &mut Cx) {
             severity: p.code.severity(),
             message: p.message.clone(),
             suggestion: None,
+            persona: None,
+            file: None,
         });
     }
     if let (Some(prompt), Some(s)) = (cx.row.acw, cx.row.acw_timeout_s)
@@ -106,6 +108,8 @@ pub(super) fn column_findings(list: &QueueList) -> Vec<Finding> {
             severity: code.severity(),
             message,
             suggestion,
+            persona: None,
+            file: None,
         });
     }
     out

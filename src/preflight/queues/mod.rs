@@ -99,6 +99,8 @@ impl Cx<'_> {
             severity,
             message,
             suggestion,
+            persona: None,
+            file: None,
         });
     }
 

@@ -16,6 +16,8 @@ fn file_finding(code: FindingCode, field: Option<String>, message: String) -> Fi
         severity: code.severity(),
         message,
         suggestion: None,
+        persona: None,
+        file: None,
     }
 }
 
@@ -23,7 +25,10 @@ fn file_finding(code: FindingCode, field: Option<String>, message: String) -> Fi
 pub(in crate::preflight) fn column_findings(list: &HireList) -> Vec<Finding> {
     let mut out = Vec::new();
     for (i, h) in list.headers.iter().enumerate() {
-        if list.columns.get(i).copied().flatten().is_some() {
+        // The persona column is read by persona resolution, not provisioned itself.
+        if list.columns.get(i).copied().flatten().is_some()
+            || crate::preflight::personas::is_persona_header(h)
+        {
             continue;
         }
         let mapped = crate::ingest::field_for_header(h);

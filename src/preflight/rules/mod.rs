@@ -18,10 +18,12 @@ mod identity;
 mod licences;
 mod names;
 mod numbers;
+mod personas;
 
 pub use identity::{identity, is_valid_email, parse_external_id};
 pub use numbers::{is_e164, normalize_phone};
 
+use super::CheckOptions;
 use super::cells::Unusable;
 use super::org::OrgIndex;
 use super::row_index::State;
@@ -94,6 +96,8 @@ impl Ctx<'_> {
             severity: code.severity(),
             message,
             suggestion,
+            persona: None,
+            file: None,
         });
     }
 }
@@ -179,10 +183,11 @@ pub fn fmt_prof(p: f64) -> String {
     }
 }
 
-/// Row-local analysis. `skipped` rows — and rows whose action is `skip` — produce no
+/// Row-local analysis. Skipped rows — and rows whose action is `skip` — produce no
 /// findings and count for nothing.
-pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool) -> Local {
+pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, options: &CheckOptions) -> Local {
     let row = &list.rows[idx];
+    let skipped = options.skipped_rows.contains(&row.row);
     let cells = RowCells::new(list, row);
     let email_raw = Text::from(cells.get(Field::Email));
     let mut cx = Ctx {
@@ -208,6 +213,7 @@ pub fn analyze_local(list: &HireList, org: &OrgIndex, idx: usize, skipped: bool)
 
     // What the CSV itself got wrong: short/long rows, control characters, lengths.
     super::cells::report(&mut cx, list);
+    personas::report(&mut cx, list, options);
 
     let deactivate = identity::action(&mut cx, action);
     keys.deactivate = deactivate;
