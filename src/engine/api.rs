@@ -117,6 +117,11 @@ impl Api {
         self.client.stats()
     }
 
+    /// The client, for the queue phase's calls (`engine::queues`).
+    pub(super) fn client(&self) -> &Client {
+        &self.client
+    }
+
     /// The org's allowance per second: `inin-ratelimit-allowed` over the window length (the
     /// longest `inin-ratelimit-reset` seen; Genesys Cloud's windows are a minute).
     pub fn allowed_per_s(&self) -> Option<f64> {

@@ -22,6 +22,7 @@ pub mod journal;
 pub mod lock;
 mod ops;
 mod passwords;
+pub mod queues;
 mod results;
 mod scheduler;
 pub mod steps;
