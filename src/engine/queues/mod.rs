@@ -62,3 +62,36 @@ impl From<&QueuePlanRow> for QueueTask {
 pub fn tasks(check: &QueueCheck) -> Vec<QueueTask> {
     check.plan.iter().map(QueueTask::from).collect()
 }
+
+/// Requests the queue rows will cost (spec §5 "Request cost"): a create 1, an update 2 (read
+/// and write), a division move 1, wrap-up codes 1 per 100 (+1 read after `copy_from`, +1 per
+/// code removed), members 1 per 100, a read-back 1 per 100 queues; each wrap-up code created 1.
+pub fn estimate_requests(tasks: &[QueueTask]) -> u64 {
+    let mut total = 0u64;
+    let mut verified = 0u64;
+    let mut codes = std::collections::BTreeSet::new();
+    for t in tasks {
+        let r = &t.run;
+        let mut n = 0u64;
+        match t.action {
+            QueueAction::Create => n += 1,
+            QueueAction::Update if r.settings.is_some() => n += 2,
+            _ => {}
+        }
+        if t.action == QueueAction::Update && r.division_move.is_some() {
+            n += 1;
+        }
+        let adds = r.wrapups_add.len() + r.wrapups_create.len();
+        n += adds.div_ceil(100) as u64 + r.wrapups_remove.len() as u64;
+        if adds > 0 && r.copy_from_id.is_some() {
+            n += 1;
+        }
+        n += r.member_ids.len().div_ceil(100) as u64;
+        if n > 0 {
+            verified += 1;
+        }
+        codes.extend(r.wrapups_create.iter().map(|c| c.to_lowercase()));
+        total += n;
+    }
+    total + verified.div_ceil(100) + codes.len() as u64
+}
