@@ -180,11 +180,16 @@ impl QueueMachine {
                 failure: None,
             });
         }
+        // A queue an earlier run of these lists created (or may have) may still be settling
+        // when a resumed run reaches it: its 404s get the settle window from the start.
+        let created_earlier = history
+            .as_ref()
+            .is_some_and(|h| h.create_in_doubt || h.done.contains(&Step::CreateQueue));
         self.rows.push(QRow {
             queue_id: task.queue_id.clone(),
             task,
             history,
-            created_at: None,
+            created_at: created_earlier.then_some(0),
             adopted: false,
             steps,
             busy: false,
