@@ -16,6 +16,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// Queue name → (wrap-up code names, member emails), each sorted.
+type QueueSets = BTreeMap<String, (Vec<String>, Vec<String>)>;
+
 struct Sim {
     rt: tokio::runtime::Runtime,
     handle: SimHandle,
@@ -61,7 +64,7 @@ impl Sim {
             .sum()
     }
     /// Queue name → (wrap-up code names, member emails), read from the org.
-    fn queues(&self) -> BTreeMap<String, (Vec<String>, Vec<String>)> {
+    fn queues(&self) -> QueueSets {
         self.handle.with_state(|o| {
             o.queues
                 .iter()
@@ -153,10 +156,7 @@ fn demo_emails(sim: &Sim) -> Vec<String> {
 
 /// `n` new queues, each with 3 wrap-up codes and 2 existing members: the CSV, and what each
 /// queue must end with.
-fn queue_list(
-    n: usize,
-    emails: &[String],
-) -> (String, BTreeMap<String, (Vec<String>, Vec<String>)>) {
+fn queue_list(n: usize, emails: &[String]) -> (String, QueueSets) {
     let mut csv = String::from(
         "name,division,description,acw,acw_timeout_s,call_alert_s,wrapup_codes,members\n",
     );
@@ -201,7 +201,7 @@ fn apply_args<'a>(url: &'a str, queues: &'a str, extra: &[&'a str]) -> Vec<&'a s
     a
 }
 
-fn assert_listed(sim: &Sim, want: &BTreeMap<String, (Vec<String>, Vec<String>)>) {
+fn assert_listed(sim: &Sim, want: &QueueSets) {
     let have = sim.queues();
     for (name, (codes, members)) in want {
         let (hc, hm) = have

@@ -361,11 +361,11 @@ impl Scripted {
 impl QueueOps for Scripted {
     async fn create_queue(&self, _: &QueueSettings, _: Option<&str>) -> Result<String, OpError> {
         self.log("POST");
-        self.creates
-            .lock()
-            .unwrap()
-            .pop_front()
-            .unwrap_or_else(|| Ok("q-new".into()))
+        let next = self.creates.lock().unwrap().pop_front();
+        match next {
+            Some(answer) => answer,
+            None => Ok("q-new".into()),
+        }
     }
     async fn queues_named(&self, _: &str) -> Result<Vec<String>, OpError> {
         self.log("LOOKUP");
