@@ -141,6 +141,7 @@ mod tests {
 
     fn row(n: usize, outcome: Outcome) -> RowReport {
         RowReport {
+            kind: crate::model::RowKind::User,
             row: n,
             email: format!("u{n}@x.com"),
             outcome,

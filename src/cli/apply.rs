@@ -18,8 +18,19 @@ pub enum Format {
 
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
-    /// The hire list (CSV, docs/contract.md §2).
-    pub file: PathBuf,
+    /// The hire list (CSV, docs/contract.md §2); optional when --queues is given.
+    #[arg(required_unless_present = "queues")]
+    pub file: Option<PathBuf>,
+    /// A queue list (CSV, spec queues.md §3): its queues are created or updated first, and
+    /// hire rows that name one of them join it once it exists.
+    #[arg(long, value_name = "FILE")]
+    pub queues: Option<PathBuf>,
+    /// Create what the org lacks instead of refusing the row: `wrapup_codes`.
+    #[arg(long, value_name = "KINDS")]
+    pub create_missing: Option<String>,
+    /// Pace queue creates: at most N a minute (default 60/min).
+    #[arg(long, value_name = "N/MIN", default_value = "60/min")]
+    pub queue_rate: String,
     #[command(flatten)]
     pub connect: ConnectArgs,
     /// Output format of the report on stdout.
@@ -45,7 +56,8 @@ pub struct ApplyArgs {
     #[arg(long)]
     pub skip_invalid: bool,
     /// Make groups authoritative: remove what the list does not name
-    /// (roles,skills,languages,queues or all). Default: merge, never remove.
+    /// (roles,skills,languages,queues or all; for a queue list, wrapup_codes). Default: merge,
+    /// never remove.
     #[arg(long, value_name = "GROUPS")]
     pub replace: Option<String>,
     /// Generate temporary passwords for created users and write them only to this file
@@ -68,20 +80,43 @@ pub async fn run(args: ApplyArgs) -> Exit {
 }
 
 async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
-    let replace = match &args.replace {
-        Some(s) => Replace::parse(s)?,
-        None => Replace::default(),
+    let (user_groups, replace_wrapups) = split_replace(args.replace.as_deref().unwrap_or(""))?;
+    let replace = Replace::parse(&user_groups)?;
+    let create_missing_wrapups = parse_create_missing(args.create_missing.as_deref())?;
+    let creates_per_min = parse_queue_rate(&args.queue_rate)?;
+    let read =
+        |p: &PathBuf| std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()));
+    let file_name = |p: &PathBuf| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| p.display().to_string())
     };
-    let bytes = std::fs::read(&args.file)
-        .map_err(|e| format!("cannot read {}: {e}", args.file.display()))?;
-    let name = args
-        .file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| args.file.display().to_string());
-    let list = crate::ingest::read_bytes(&name, &bytes).map_err(|e| e.to_string())?;
-    for note in crate::ingest::notes(&list) {
-        eprintln!("note: {}", sanitize(&note));
+    let hire_bytes = args.file.as_ref().map(read).transpose()?;
+    let name = args.file.as_ref().map(file_name).unwrap_or_default();
+    let list = match (&hire_bytes, &args.file) {
+        (Some(b), Some(_)) => crate::ingest::read_bytes(&name, b).map_err(|e| e.to_string())?,
+        // No hire list: an empty one (the queue list alone runs).
+        _ => crate::ingest::read_bytes("(no hire list)", b"email,name\n")
+            .map_err(|e| e.to_string())?,
+    };
+    let queue_bytes = args.queues.as_ref().map(read).transpose()?;
+    let queue_list = match (&queue_bytes, &args.queues) {
+        (Some(b), Some(p)) => {
+            Some(crate::ingest::queues::read_bytes(&file_name(p), b).map_err(|e| e.to_string())?)
+        }
+        _ => None,
+    };
+    // The journal and lock are keyed by both lists (spec §5); a hire list alone keeps the
+    // key it always had.
+    let mut bytes = hire_bytes.clone().unwrap_or_default();
+    if let Some(q) = &queue_bytes {
+        bytes.extend_from_slice(b"\0queues\0");
+        bytes.extend_from_slice(q);
+    }
+    if args.file.is_some() {
+        for note in crate::ingest::notes(&list) {
+            eprintln!("note: {}", sanitize(&note));
+        }
     }
     let conn = super::connect(&args.connect).map_err(|e| e.to_string())?;
     let client = conn.client.clone();
@@ -91,15 +126,23 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
         .map_err(|e| format!("cannot connect to {}: {e}", conn.target))?;
 
     let progress_tty = std::io::stderr().is_terminal();
-    let (emails, external_ids) = crate::preflight::users_to_look_up(&list);
+    let (mut emails, external_ids) = crate::preflight::users_to_look_up(&list);
+    if let Some(q) = &queue_list {
+        emails.extend(crate::preflight::queues::member_emails(q));
+        emails.sort();
+        emails.dedup();
+    }
     super::check::warn_if_slow_load(&client, &emails, &external_ids, "apply").await;
-    let snapshot = crate::genesys::snapshot::load_snapshot(
+    let mut snapshot = crate::genesys::snapshot::load_snapshot(
         &client,
         &emails,
         &external_ids,
         &{
             let mut opts = conn.snapshot_options();
             super::check::scope_snapshot(&mut opts, &list, replace.queues);
+            if let Some(q) = &queue_list {
+                super::check_queues::scope_for_queues(&mut opts, q);
+            }
             opts
         },
         |_| {},
@@ -115,6 +158,25 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
         sanitize(&binding.org_id),
         conn.target
     );
+    let queue_check = match &queue_list {
+        Some(q) => {
+            let org = crate::genesys::queue_snapshot::load_queue_org(&client, q)
+                .await
+                .map_err(|e| format!("cannot load the org's queues: {e}"))?;
+            let opts = crate::preflight::queues::QueueCheckOptions {
+                create_missing_wrapup_codes: create_missing_wrapups,
+                replace_wrapup_codes: replace_wrapups,
+            };
+            let hires = args.file.is_some().then_some(&list);
+            Some(crate::preflight::queues::check_queues(
+                q, hires, &snapshot, &org, &opts,
+            ))
+        }
+        None => None,
+    };
+    if let Some(qc) = &queue_check {
+        super::apply_queues::stand_in_new_queues(&mut snapshot, qc);
+    }
     let data_dir = crate::config::Paths::resolve().map_err(|e| e.0)?.data_dir;
     let org_id = binding.org_id.clone();
     let mut journal_path = match &args.journal {
@@ -136,6 +198,10 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
     };
     let opts = crate::preflight::CheckOptions::new();
     let checked = crate::preflight::check_all(&list, &snapshot, &opts);
+    let mut queue_tasks = queue_check
+        .as_ref()
+        .map(engine::queues::tasks)
+        .unwrap_or_default();
     let only_rows: Option<BTreeSet<usize>> = if args.only_failed {
         let mut found = None;
         for path in &candidates {
@@ -150,7 +216,9 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
                 .filter(|r| failed.contains(r.identity.as_str()))
                 .map(|r| r.row)
                 .collect();
-            if !rows.is_empty() {
+            let queues_failed = queue_tasks.iter().any(|t| failed.contains(&t.identity()));
+            if !rows.is_empty() || queues_failed {
+                queue_tasks.retain(|t| failed.contains(&t.identity()));
                 found = Some((path.clone(), rows));
                 break;
             }
@@ -177,6 +245,7 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
     } else {
         None
     };
+    let queue_rows: BTreeSet<usize> = queue_tasks.iter().map(|t| t.row).collect();
     let errors: Vec<_> = checked
         .findings()
         .filter(|f| f.severity == Severity::Error)
@@ -185,16 +254,25 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
                 .as_ref()
                 .is_none_or(|o| f.row.is_some_and(|r| o.contains(&r)))
         })
+        .map(|f| (name.as_str(), f))
+        .chain(
+            queue_check
+                .iter()
+                .flat_map(|qc| qc.findings())
+                .filter(|f| f.severity == Severity::Error)
+                .filter(|f| f.row.is_none_or(|r| queue_rows.contains(&r)))
+                .map(|f| (queue_list.as_ref().map_or("", |q| q.source.as_str()), f)),
+        )
         .collect();
     if !errors.is_empty() && !args.skip_invalid {
         eprintln!(
-            "onboard apply: {} error finding(s); nothing was written. Fix them (see `onboard check {}`) or pass --skip-invalid to provision the valid rows only.",
+            "onboard apply: {} error finding(s); nothing was written. Fix them (see `onboard check`) or pass --skip-invalid to provision the valid rows only.",
             errors.len(),
-            args.file.display()
         );
-        for f in errors.iter().take(20) {
+        for (file, f) in errors.iter().take(20) {
             eprintln!(
-                "  row {} (line {}) {}: {}",
+                "  {} row {} (line {}) {}: {}",
+                sanitize(file),
                 f.row.map(|r| r.to_string()).unwrap_or_else(|| "-".into()),
                 f.line.map(|r| r.to_string()).unwrap_or_else(|| "-".into()),
                 f.code.as_str(),
@@ -211,10 +289,21 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
         plan.rows.retain(|r| o.contains(&r.row));
     }
 
-    let estimate = engine::estimate_requests(&plan.rows, replace);
+    let estimate = engine::estimate_requests(&plan.rows, replace)
+        + engine::queues::estimate_requests(&queue_tasks);
+    if !queue_tasks.is_empty() {
+        eprintln!(
+            "{}",
+            super::apply_queues::queue_plan_line(&queue_tasks, creates_per_min)
+        );
+    }
     let summary = format!(
         "Plan for {}: {} create, {} update, {} restore, {} reactivate, {} deactivate, {} unchanged, {} skipped — about {} API requests",
-        name,
+        if args.file.is_some() {
+            name.as_str()
+        } else {
+            "the hire list (none)"
+        },
         plan.count(PlanAction::Create),
         plan.count(PlanAction::Update),
         plan.count(PlanAction::Restore),
@@ -225,7 +314,8 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
         estimate
     );
     eprintln!("{summary}");
-    let writes = plan.rows.iter().any(|r| r.action.writes());
+    let writes =
+        plan.rows.iter().any(|r| r.action.writes()) || super::apply_queues::writes(&queue_tasks);
     if writes && !args.yes {
         if !std::io::stdin().is_terminal() {
             return Err(
@@ -251,8 +341,16 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
     cfg.replace = replace;
     cfg.passwords_file = args.passwords.clone();
     cfg.invite = args.invite;
+    let queue_run = engine::QueueRun {
+        tasks: queue_tasks,
+        settings: engine::queues::QueueRunSettings {
+            creates_per_min,
+            concurrency: cfg.concurrency,
+        },
+    };
     let pool = client.clone();
-    let mut handle = engine::start(client, plan, cfg).map_err(|e| e.to_string())?;
+    let mut handle =
+        engine::start_with_queues(client, plan, queue_run, cfg).map_err(|e| e.to_string())?;
     let control = handle.control.clone();
     let ctrl_c = tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
@@ -267,6 +365,7 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
     let mut total_rows = 0usize;
     let mut failed_rows = 0usize;
     let mut last_rate = String::new();
+    let mut queue_line = String::new();
     let mut finished: Option<(Report, bool)> = None;
     while let Some(ev) = handle.events.recv().await {
         match ev {
@@ -278,7 +377,12 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
                 }
                 if !progress_tty {
                     eprintln!(
-                        "row {} {}: {}",
+                        "{}row {} {}: {}",
+                        if report.kind == crate::model::RowKind::Queue {
+                            "queue "
+                        } else {
+                            ""
+                        },
                         report.row,
                         sanitize(&report.email),
                         report.outcome.as_str()
@@ -307,6 +411,13 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
                         .unwrap_or_default()
                 );
             }
+            EngineEvent::QueueProgress {
+                done,
+                total,
+                settling,
+            } => {
+                queue_line = format!("queues {done}/{total} · settling {settling} | ");
+            }
             EngineEvent::Log { message } => eprintln!("{}", sanitize(&message)),
             EngineEvent::Finished { report, cancelled } => {
                 finished = Some((report, cancelled));
@@ -314,7 +425,9 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
             _ => {}
         }
         if progress_tty {
-            eprint!("\r\x1b[2K[{done_rows}/{total_rows}] {failed_rows} failed | {last_rate}");
+            eprint!(
+                "\r\x1b[2K{queue_line}[{done_rows}/{total_rows}] {failed_rows} failed | {last_rate}"
+            );
             let _ = std::io::stderr().flush();
         }
     }
@@ -340,10 +453,10 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
     let failed: Vec<usize> = report
         .rows
         .iter()
-        .filter(|r| r.outcome.needs_retry())
+        .filter(|r| r.kind == crate::model::RowKind::User && r.outcome.needs_retry())
         .map(|r| r.row)
         .collect();
-    if !failed.is_empty() {
+    if !failed.is_empty() && args.file.is_some() {
         let csv_path = match &args.report {
             Some(p) => p.with_extension("failed.csv"),
             None => journal_path.with_extension("failed.csv"),
@@ -379,7 +492,13 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
 
 /// Refuses outputs that would overwrite the hire list or each other.
 fn check_outputs(args: &ApplyArgs, journal: &std::path::Path) -> Result<(), String> {
-    let mut files: Vec<(&str, &std::path::Path)> = vec![("the hire list", &args.file)];
+    let mut files: Vec<(&str, &std::path::Path)> = Vec::new();
+    if let Some(f) = &args.file {
+        files.push(("the hire list", f));
+    }
+    if let Some(q) = &args.queues {
+        files.push(("the queue list", q));
+    }
     if let Some(p) = &args.passwords {
         files.push(("--passwords", p));
     }
@@ -413,4 +532,55 @@ fn journals_newest_first(path: &std::path::Path) -> Vec<std::path::PathBuf> {
         .collect();
     found.sort_by_key(|e| std::cmp::Reverse(e.0));
     found.into_iter().map(|(_, p)| p).collect()
+}
+
+/// Splits `--replace`: the queue list's `wrapup_codes` from the hire list's groups.
+fn split_replace(s: &str) -> Result<(String, bool), String> {
+    let mut users = Vec::new();
+    let mut wrapups = false;
+    for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        match part.to_ascii_lowercase().as_str() {
+            "wrapup_codes" => wrapups = true,
+            "members" | "member_groups" => {
+                return Err(format!(
+                    "--replace {part} is not supported yet; queue members and member groups are merged"
+                ));
+            }
+            _ => users.push(part),
+        }
+    }
+    Ok((users.join(","), wrapups))
+}
+
+/// `--create-missing`: only `wrapup_codes` so far.
+fn parse_create_missing(s: Option<&str>) -> Result<bool, String> {
+    let mut wrapups = false;
+    for part in s
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        match part.to_ascii_lowercase().as_str() {
+            "wrapup_codes" => wrapups = true,
+            other => {
+                return Err(format!(
+                    "unknown --create-missing kind '{other}'; use wrapup_codes"
+                ));
+            }
+        }
+    }
+    Ok(wrapups)
+}
+
+/// `--queue-rate N/MIN` (or a plain N): queue creates per minute, 1–6000.
+fn parse_queue_rate(s: &str) -> Result<u32, String> {
+    let n = s.trim().to_ascii_lowercase();
+    let n = n.strip_suffix("/min").unwrap_or(&n);
+    match n.trim().parse::<u32>() {
+        Ok(v) if (1..=6000).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "--queue-rate '{s}' is not a rate; give creates per minute, e.g. 60/min (1–6000)"
+        )),
+    }
 }

@@ -4,6 +4,7 @@
 use clap::{Args, Parser, Subcommand};
 
 pub mod apply;
+pub mod apply_queues;
 pub mod check;
 pub mod check_queues;
 pub mod connect;

@@ -117,6 +117,11 @@ impl Api {
         self.client.stats()
     }
 
+    /// The client, for the queue phase's calls (`engine::queues`).
+    pub(super) fn client(&self) -> &Client {
+        &self.client
+    }
+
     /// The org's allowance per second: `inin-ratelimit-allowed` over the window length (the
     /// longest `inin-ratelimit-reset` seen; Genesys Cloud's windows are a minute).
     pub fn allowed_per_s(&self) -> Option<f64> {
@@ -305,6 +310,16 @@ impl Api {
         ids: &[String],
         remove: bool,
     ) -> Result<(), OpError> {
+        if let Some(name) = queue.strip_prefix(super::queues::NEW_QUEUE_PREFIX) {
+            // A queue of this run's queue list that was not created: say so, send nothing.
+            return Err(OpError::from(ApiError::new(
+                ErrorKind::BadRequest,
+                "POST /api/v2/routing/queues/{queueId}/members",
+                format!(
+                    "queue '{name}' was not created in this run (its queue row failed); fix that row and run again"
+                ),
+            )));
+        }
         if remove {
             Ok(self.client.remove_queue_members(queue, ids).await?)
         } else {

@@ -28,6 +28,9 @@ pub struct Driver<O: Ops> {
     events: mpsc::Sender<EngineEvent>,
     control: RunControl,
     meter: Meter,
+    /// Report rows of an earlier phase of the same run (the queue rows), reported with the
+    /// user rows.
+    earlier_rows: Vec<crate::model::RowReport>,
 }
 
 impl<O: Ops> Driver<O> {
@@ -47,7 +50,42 @@ impl<O: Ops> Driver<O> {
             events,
             control,
             meter,
+            earlier_rows: Vec::new(),
         }
+    }
+
+    /// Runs the queue phase (spec queues.md §5) on this driver's journal, events and control,
+    /// before the user rows; its rows join the run's report.
+    pub async fn run_queue_phase(
+        &mut self,
+        tasks: Vec<super::queues::QueueTask>,
+        settings: super::queues::QueueRunSettings,
+    ) -> super::queues::QueuePhase
+    where
+        O: super::queues::QueueOps,
+    {
+        let ops = self.ops.clone();
+        let phase = super::queues::run_queue_phase(
+            &ops,
+            tasks,
+            settings,
+            &mut self.journal,
+            &self.events,
+            &self.control,
+        )
+        .await;
+        self.earlier_rows.extend(phase.rows.iter().cloned());
+        phase
+    }
+
+    /// The history the journal holds of a row identity.
+    pub fn history(&self, identity: &str) -> Option<super::journal::RowHistory> {
+        self.journal.history(identity).cloned()
+    }
+
+    /// The user phase's request estimate (known once its plan is final).
+    pub fn set_estimated(&mut self, estimated: u64) {
+        self.meter.estimated = estimated;
     }
 
     /// Runs the scheduler to its end and returns the report.
@@ -86,7 +124,11 @@ impl<O: Ops> Driver<O> {
                         self.emit_rate();
                         None
                     }
-                    Effect::Finish { rows, cancelled } => {
+                    Effect::Finish {
+                        mut rows,
+                        cancelled,
+                    } => {
+                        rows.extend(std::mem::take(&mut self.earlier_rows));
                         let report = crate::report::build(rows, self.meter.stats(&self.ops));
                         let _ = self
                             .events

@@ -317,16 +317,21 @@ fn write_line<T: Serialize>(file: &mut File, path: &Path, value: &T) -> Result<(
         })
 }
 
+/// A create whose `started` record without an answer leaves the object in doubt.
+fn is_create(step: Step) -> bool {
+    matches!(step, Step::CreateUser | Step::CreateQueue)
+}
+
 fn apply(history: &mut HashMap<String, RowHistory>, rec: &Record) {
     let h = history.entry(rec.id.clone()).or_default();
     if let Some(uid) = &rec.user_id {
         h.user_id = Some(uid.clone());
     }
     match rec.status {
-        RecordStatus::Started if rec.step == Step::CreateUser => h.create_in_doubt = true,
+        RecordStatus::Started if is_create(rec.step) => h.create_in_doubt = true,
         RecordStatus::Ok => {
             h.done.insert(rec.step);
-            if rec.step == Step::CreateUser {
+            if is_create(rec.step) {
                 h.create_in_doubt = false;
             }
         }
@@ -352,7 +357,7 @@ fn apply(history: &mut HashMap<String, RowHistory>, rec: &Record) {
             h.first_change = Some(outcome);
         }
     }
-    if rec.step == Step::CreateUser && rec.status == RecordStatus::Ok && h.first_change.is_none() {
+    if is_create(rec.step) && rec.status == RecordStatus::Ok && h.first_change.is_none() {
         h.first_change = Some(Outcome::Created);
     }
 }

@@ -22,6 +22,7 @@ pub mod journal;
 pub mod lock;
 mod ops;
 mod passwords;
+pub mod queues;
 mod results;
 mod scheduler;
 pub mod steps;
@@ -186,6 +187,25 @@ pub fn start(
     plan: Plan,
     cfg: EngineConfig,
 ) -> Result<RunHandle, EngineError> {
+    start_with_queues(client, plan, QueueRun::default(), cfg)
+}
+
+/// A queue list's part of a run: its rows and how creates are paced.
+#[derive(Debug, Clone, Default)]
+pub struct QueueRun {
+    pub tasks: Vec<queues::QueueTask>,
+    pub settings: queues::QueueRunSettings,
+}
+
+/// Starts a run of a queue list and a hire list: the queue rows first (spec queues.md §5),
+/// then the hire rows, which join the queues created meanwhile. One journal, one lock, one
+/// report (queue rows are `"kind": "queue"`).
+pub fn start_with_queues(
+    client: crate::genesys::Client,
+    plan: Plan,
+    queue_run: QueueRun,
+    cfg: EngineConfig,
+) -> Result<RunHandle, EngineError> {
     let lock_path = cfg
         .lock_path
         .clone()
@@ -204,18 +224,23 @@ pub fn start(
     };
     let (tx, rx) = mpsc::channel(cfg.event_buffer.max(16));
     let control = RunControl::default();
-    let scheduler = Scheduler::new(plan, Settings::from(&cfg), |id| {
-        journal.history(id).cloned()
-    });
-    let driver = Driver::new(
-        Api::new(client),
-        journal,
-        passwords,
-        tx,
-        control.clone(),
-        scheduler.estimated(),
-    );
+    let settings = Settings::from(&cfg);
+    let mut driver = Driver::new(Api::new(client), journal, passwords, tx, control.clone(), 0);
+    let phase_control = control.clone();
     let task = tokio::spawn(async move {
+        let mut plan = plan;
+        if !queue_run.tasks.is_empty() {
+            let phase = driver
+                .run_queue_phase(queue_run.tasks.clone(), queue_run.settings)
+                .await;
+            phase.resolve_hire_plan(&queue_run.tasks, &mut plan.rows);
+            if phase.cancelled {
+                // A stopped queue phase stops the run: the hire rows end `not_reached`.
+                phase_control.cancel();
+            }
+        }
+        let scheduler = Scheduler::new(plan, settings, |id| driver.history(id));
+        driver.set_estimated(scheduler.estimated());
         let report = driver.run(scheduler).await;
         drop(lock);
         report

@@ -224,7 +224,8 @@ fn classify(status: u16, code: Option<&str>, message: &str, request: &str) -> Er
     let code_says_version = code.is_some_and(|c| c.to_ascii_lowercase().contains("version"));
     let is_update = ["PATCH ", "PUT ", "DELETE "]
         .iter()
-        .any(|m| request.starts_with(m));
+        .any(|m| request.starts_with(m))
+        && !versionless(request);
     match status {
         401 => ErrorKind::Unauthorized,
         403 => ErrorKind::Forbidden,
@@ -236,6 +237,15 @@ fn classify(status: u16, code: Option<&str>, message: &str, request: &str) -> Er
         500..=599 => ErrorKind::Server,
         _ => ErrorKind::BadRequest,
     }
+}
+
+/// Objects that carry no `version` (a queue and its sub-resources: spec queues.md §5): a 409
+/// on their update cannot be a version conflict — it is a conflict of content (a name in
+/// use), and re-sending the same body would meet it again.
+fn versionless(request: &str) -> bool {
+    request
+        .split_once(' ')
+        .is_some_and(|(_, path)| path.starts_with("/api/v2/routing/queues"))
 }
 
 impl std::fmt::Display for ApiError {
@@ -326,6 +336,15 @@ mod tests {
             1,
         );
         assert_eq!(g.kind, ErrorKind::VersionConflict);
+        // A queue has no version: a 409 on its PUT is a conflict (a name in use), not stale.
+        let q = ApiError::from_response(
+            409,
+            br#"{"message":"name in use","code":"general.conflict"}"#,
+            None,
+            "PUT /api/v2/routing/queues/{queueId}",
+            1,
+        );
+        assert_eq!(q.kind, ErrorKind::Conflict);
         let c = ApiError::from_response(
             409,
             br#"{"message":"conflict","code":"general.conflict"}"#,

@@ -68,7 +68,13 @@ pub async fn load_queue_org(client: &Client, list: &QueueList) -> Result<QueueOr
         })
         .collect();
     for id in with_codes {
-        let codes = client.queue_wrapup_codes(&id).await?;
+        let codes = match client.queue_wrapup_codes(&id).await {
+            Ok(codes) => codes,
+            // A queue created moments ago (a resumed run) may not have settled (Terraform
+            // #1955): plan as if it had no codes — adding a code it has changes nothing.
+            Err(e) if e.kind == super::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(e),
+        };
         org.queue_wrapup_codes.insert(id, codes);
     }
     Ok(org)

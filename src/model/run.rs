@@ -23,6 +23,14 @@ pub enum Step {
     Invite,
     Password,
     Verify,
+    // Queue rows (spec queues.md §5).
+    CreateWrapupCode,
+    CreateQueue,
+    UpdateQueue,
+    QueueDivision,
+    WrapupCodes,
+    QueueMembers,
+    VerifyQueue,
 }
 
 impl Step {
@@ -45,6 +53,13 @@ impl Step {
             Step::Invite => "invite",
             Step::Password => "password",
             Step::Verify => "verify",
+            Step::CreateWrapupCode => "create_wrapup_code",
+            Step::CreateQueue => "create_queue",
+            Step::UpdateQueue => "update_queue",
+            Step::QueueDivision => "queue_division",
+            Step::WrapupCodes => "wrapup_codes",
+            Step::QueueMembers => "queue_members",
+            Step::VerifyQueue => "verify_queue",
         }
     }
 }
@@ -130,12 +145,25 @@ impl Outcome {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RowReport {
+    /// A hire-list row (`user`) or a queue-list row (`queue`); absent in older reports.
+    #[serde(default)]
+    pub kind: RowKind,
     pub row: usize,
+    /// The user's email; for a queue row, the queue's name.
     pub email: String,
     pub outcome: Outcome,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub user_id: Option<String>,
     pub steps: Vec<StepResult>,
+}
+
+/// Which list a report row comes from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowKind {
+    #[default]
+    User,
+    Queue,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
@@ -200,6 +228,13 @@ pub enum EngineEvent {
         /// The client's tokens: (live, pool size), when the client has a pool. The allowed
         /// rate above is that of the live tokens; more are minted as the run needs them.
         tokens: Option<(usize, usize)>,
+    },
+    /// The queue phase's progress: queue rows finished of `total`, and sub-resource calls
+    /// waiting for a new queue to settle (a 404 retried with backoff, not a failure).
+    QueueProgress {
+        done: usize,
+        total: usize,
+        settling: usize,
     },
     Paused,
     Resumed,

@@ -174,6 +174,7 @@ pub fn failed_step(s: Step, http: u16, code: &str, msg: &str) -> StepResult {
 
 pub fn row_report(row: usize, email: &str, outcome: Outcome, steps: Vec<StepResult>) -> RowReport {
     RowReport {
+        kind: onboard::model::RowKind::User,
         row,
         email: email.into(),
         outcome,

@@ -227,6 +227,7 @@ impl Scheduler {
                 _ => report::finished_earlier(history.as_ref()),
             };
             self.idle.push(RowReport {
+                kind: crate::model::RowKind::User,
                 row: plan.row,
                 email: plan.email.to_string(),
                 outcome,

@@ -48,6 +48,7 @@ pub(super) fn row_report(row: &Row) -> RowReport {
         }
     };
     RowReport {
+        kind: crate::model::RowKind::User,
         row: row.plan.row,
         email: row.plan.email.to_string(),
         outcome,

@@ -11,7 +11,7 @@ mod org;
 mod plan;
 
 pub use org::QueueOrg;
-pub use plan::{QueueAction, QueueDiff, QueuePlanRow, desired_settings};
+pub use plan::{QueueAction, QueueDiff, QueuePlanRow, QueueRunData, desired_settings};
 
 use crate::ingest::queues::{QueueList, QueueRow, typed_row};
 use crate::model::{Finding, FindingCode, HireList, OrgSnapshot, Severity};

@@ -59,6 +59,31 @@ pub struct QueuePlanRow {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_id: Option<String>,
     pub diff: QueueDiff,
+    /// What a run needs besides the diff (ids resolved from the org); not part of the JSON.
+    #[serde(skip)]
+    pub run: QueueRunData,
+}
+
+/// A queue row's work in ids, for the engine (`engine::queues`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueueRunData {
+    /// The create body (create), or the changes laid over a fresh read (update); `None` on an
+    /// update whose settings do not change (no `PUT`).
+    pub settings: Option<QueueSettings>,
+    pub copy_from_id: Option<String>,
+    /// The division an existing queue moves to.
+    pub division_move: Option<String>,
+    /// Ids of existing wrap-up codes to add.
+    pub wrapups_add: Vec<String>,
+    /// Names of wrap-up codes to create first (`--create-missing wrapup_codes`), then add.
+    pub wrapups_create: Vec<String>,
+    /// Ids of codes to remove (`--replace wrapup_codes`).
+    pub wrapups_remove: Vec<String>,
+    /// Existing users to add as members (ids).
+    pub member_ids: Vec<String>,
+    /// Hire-list rows (lower-cased emails) that join the queue through the hire list's
+    /// queue membership groups.
+    pub member_hires: Vec<String>,
 }
 
 /// The settings a row sets, in API names, with ids resolved. `division` is left out for an
@@ -144,6 +169,7 @@ pub(super) fn plan_row(
 ) -> QueuePlanRow {
     let row = cx.row;
     let mut diff = QueueDiff::default();
+    let mut run = QueueRunData::default();
     let existing = r.existing.and_then(|i| org.queues.get(i));
     let group_label = |g: &MemberGroupRef| {
         let name = match g.kind.as_str() {
@@ -165,6 +191,16 @@ pub(super) fn plan_row(
             diff.wrapup_codes_add = row.wrapup_codes.clone();
             diff.members_add = r.members.iter().map(|(e, _)| e.clone()).collect();
             diff.member_groups_add = r.member_groups.iter().map(group_label).collect();
+            run.settings = Some(desired_settings(
+                row,
+                r.division_id.as_deref(),
+                &r.flow_ids,
+                &r.member_groups,
+            ));
+            run.copy_from_id = r.copy_from_id.clone();
+            run.wrapups_add = r.wrapup_ids.clone();
+            run.wrapups_create = r.wrapups_to_create.clone();
+            members_to_run(&mut run, &r.members, |_| true, snapshot);
             QueueAction::Create
         }
         Some(q) => {
@@ -172,6 +208,9 @@ pub(super) fn plan_row(
             let wanted = desired_settings(row, None, &r.flow_ids, &groups);
             let mut after = q.clone();
             after.overlay(&wanted);
+            if after != *q {
+                run.settings = Some(wanted.clone());
+            }
             for (k, v) in after.json() {
                 let before = q.get(k);
                 if before != Some(v) && k != "memberGroups" {
@@ -204,7 +243,23 @@ pub(super) fn plan_row(
                 .filter(|c| !current.iter().any(|x| x.name.eq_ignore_ascii_case(c)))
                 .cloned()
                 .collect();
+            run.wrapups_add = r
+                .wrapup_ids
+                .iter()
+                .filter(|id| !current.iter().any(|x| &x.id == *id))
+                .cloned()
+                .collect();
+            run.wrapups_create = r.wrapups_to_create.clone();
             if options.replace_wrapup_codes && !row.wrapup_codes.is_empty() {
+                run.wrapups_remove = current
+                    .iter()
+                    .filter(|x| {
+                        !row.wrapup_codes
+                            .iter()
+                            .any(|c| c.eq_ignore_ascii_case(&x.name))
+                    })
+                    .map(|x| x.id.clone())
+                    .collect();
                 diff.wrapup_codes_remove = current
                     .iter()
                     .filter(|x| {
@@ -217,22 +272,25 @@ pub(super) fn plan_row(
             }
             // A user already in the queue is not added again; a hire row is (the row may
             // be a new user, or an existing one the run will add).
+            let not_in_queue = |m: &Member| match m {
+                Member::User(i) => !snapshot
+                    .users
+                    .get(*i)
+                    .is_some_and(|u| u.queue_ids.iter().any(|id| &**id == q.id())),
+                Member::Hire(_) => true,
+            };
             diff.members_add = r
                 .members
                 .iter()
-                .filter(|(_, m)| match m {
-                    Member::User(i) => !snapshot
-                        .users
-                        .get(*i)
-                        .is_some_and(|u| u.queue_ids.iter().any(|id| &**id == q.id())),
-                    Member::Hire(_) => true,
-                })
+                .filter(|(_, m)| not_in_queue(m))
                 .map(|(e, _)| e.clone())
                 .collect();
+            members_to_run(&mut run, &r.members, not_in_queue, snapshot);
             if let Some(d) = &r.division_id
                 && q.division_id() != Some(d.as_str())
             {
                 diff.division_move = Some(d.clone());
+                run.division_move = Some(d.clone());
                 cx.push(
                     Some("division"),
                     FindingCode::QueueDivisionMove,
@@ -265,5 +323,26 @@ pub(super) fn plan_row(
         },
         queue_id: existing.map(|q| q.id().to_string()),
         diff,
+        run,
+    }
+}
+
+/// The members a run adds: existing users by id, hire rows by email (they join through the
+/// hire list's membership groups).
+fn members_to_run(
+    run: &mut QueueRunData,
+    members: &[(String, Member)],
+    wanted: impl Fn(&Member) -> bool,
+    snapshot: &OrgSnapshot,
+) {
+    for (email, m) in members.iter().filter(|(_, m)| wanted(m)) {
+        match m {
+            Member::User(i) => {
+                if let Some(u) = snapshot.users.get(*i) {
+                    run.member_ids.push(u.id.to_string());
+                }
+            }
+            Member::Hire(_) => run.member_hires.push(email.to_lowercase()),
+        }
     }
 }

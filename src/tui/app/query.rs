@@ -156,5 +156,13 @@ pub fn step_field(step: Step) -> Option<Field> {
         Step::RestoreUser | Step::ReactivateUser | Step::DeactivateUser | Step::Password => {
             return None;
         }
+        // Queue-list steps name no hire-list column.
+        Step::CreateWrapupCode
+        | Step::CreateQueue
+        | Step::UpdateQueue
+        | Step::QueueDivision
+        | Step::WrapupCodes
+        | Step::QueueMembers
+        | Step::VerifyQueue => return None,
     })
 }

@@ -108,6 +108,8 @@ impl RunState {
                 }
                 self.eta_s = *eta_s;
             }
+            // The queue phase is not shown on the Run screen yet (issue 15's TUI part).
+            EngineEvent::QueueProgress { .. } => {}
             EngineEvent::Paused => {
                 self.paused = true;
                 self.push_log("paused".into());

@@ -1,0 +1,55 @@
+//! The queue half of `onboard apply … --queues QUEUES.csv` (spec queues.md §2, §5): the
+//! stand-in ids that let hire rows name queues this run creates, and the plan line.
+
+use crate::engine::queues::{NEW_QUEUE_PREFIX, QueueTask};
+use crate::model::{OrgSnapshot, Queue};
+use crate::preflight::queues::{QueueAction, QueueCheck};
+
+/// Hire rows are checked before the queues they name exist: each queue the run will create
+/// is added to the snapshot under a stand-in id (replaced by the real one once created).
+pub fn stand_in_new_queues(snapshot: &mut OrgSnapshot, check: &QueueCheck) {
+    let home = snapshot
+        .divisions
+        .iter()
+        .find(|d| d.home)
+        .map(|d| d.id.clone())
+        .unwrap_or_default();
+    for p in check
+        .plan
+        .iter()
+        .filter(|p| p.action == QueueAction::Create)
+    {
+        let division = p
+            .run
+            .settings
+            .as_ref()
+            .and_then(|s| s.division.as_ref())
+            .map(|d| d.id.clone())
+            .unwrap_or_else(|| home.clone());
+        snapshot.queues.push(Queue {
+            id: format!("{NEW_QUEUE_PREFIX}{}", p.name),
+            name: p.name.clone(),
+            division_id: division,
+            member_count: Some(0),
+        });
+    }
+}
+
+/// Whether any queue row writes.
+pub fn writes(tasks: &[QueueTask]) -> bool {
+    tasks
+        .iter()
+        .any(|t| matches!(t.action, QueueAction::Create | QueueAction::Update))
+}
+
+/// `Queues: 20 create, 3 update, 1 unchanged, 0 blocked — creates paced at 60/min`.
+pub fn queue_plan_line(tasks: &[QueueTask], per_min: u32) -> String {
+    let n = |a: QueueAction| tasks.iter().filter(|t| t.action == a).count();
+    format!(
+        "Queues: {} create, {} update, {} unchanged, {} blocked — creates paced at {per_min}/min",
+        n(QueueAction::Create),
+        n(QueueAction::Update),
+        n(QueueAction::Unchanged),
+        n(QueueAction::Blocked)
+    )
+}
