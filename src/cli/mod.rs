@@ -5,6 +5,7 @@ use clap::{Args, Parser, Subcommand};
 
 pub mod apply;
 pub mod apply_queues;
+mod apply_steps;
 pub mod check;
 pub mod check_queues;
 pub mod connect;
