@@ -15,7 +15,7 @@ use crate::tui::driver::{LoadInbox, RunControl, Services, StartedRun};
 use crate::tui::msg::Loaded;
 use crate::tui::terminal::{TuiOptions, run as run_terminal};
 use futures::FutureExt;
-use futures::future::{BoxFuture, LocalBoxFuture};
+use futures::future::LocalBoxFuture;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use tokio_util::sync::CancellationToken;
@@ -201,22 +201,23 @@ impl Services for LiveServices {
         .boxed_local()
     }
 
-    fn start_run(&self, plan: Plan) -> BoxFuture<'static, Result<StartedRun, String>> {
-        let current = self.current.lock().ok().and_then(|c| c.clone());
-        async move {
-            let cur = current.ok_or_else(|| "load a list against an org first".to_string())?;
-            let (journal, lock, binding) = cur.journal.ok_or_else(|| {
-                "no data directory for the run journal, or the org did not say who it is: set ONBOARD_DATA_DIR and reload".to_string()
-            })?;
-            let mut cfg = EngineConfig::new(journal, binding);
-            cfg.lock_path = Some(lock);
-            let handle = engine::start(cur.client, plan, cfg).map_err(|e| e.to_string())?;
-            Ok(StartedRun {
-                events: handle.events,
-                control: Box::new(EngineControl(handle.control)),
-            })
-        }
-        .boxed()
+    fn start_run(&self, plan: Plan) -> Result<StartedRun, String> {
+        let cur = self
+            .current
+            .lock()
+            .ok()
+            .and_then(|c| c.clone())
+            .ok_or_else(|| "load a list against an org first".to_string())?;
+        let (journal, lock, binding) = cur.journal.ok_or_else(|| {
+            "no data directory for the run journal, or the org did not say who it is: set ONBOARD_DATA_DIR and reload".to_string()
+        })?;
+        let mut cfg = EngineConfig::new(journal, binding);
+        cfg.lock_path = Some(lock);
+        let handle = engine::start(cur.client, plan, cfg).map_err(|e| e.to_string())?;
+        Ok(StartedRun {
+            events: handle.events,
+            control: Box::new(EngineControl(handle.control)),
+        })
     }
 }
 
