@@ -5,7 +5,7 @@
 mod tui_fixture;
 use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use onboard::model::*;
-use onboard::tui::app::{Filter, Overlay, PromptKind, Question, Screen, SortKey};
+use onboard::tui::app::{Filter, Overlay, PromptKind, Question, RunPhase, Screen, SortKey};
 use onboard::tui::msg::{Cmd, Msg};
 
 use onboard::tui::{App, update};
@@ -416,7 +416,7 @@ fn plan_y_starts_a_run_of_the_ready_rows_only() {
             requests: app.session.as_ref().unwrap().estimate(),
         }))
     );
-    assert!(!app.run.active);
+    assert!(!app.run.phase.is_active());
     let cmds = feed(&mut app, [code(KeyCode::Enter)]);
     let [Cmd::StartRun { plan }] = &cmds[..] else {
         panic!("expected StartRun, got {cmds:?}");
@@ -424,7 +424,7 @@ fn plan_y_starts_a_run_of_the_ready_rows_only() {
     let rows: Vec<usize> = plan.rows.iter().map(|r| r.row).collect();
     assert_eq!(rows, vec![1, 5]);
     assert_eq!(app.screen, Screen::Run);
-    assert!(app.run.active);
+    assert_eq!(app.run.phase, RunPhase::Starting);
     // y again while running: refused.
     feed(&mut app, [key('3')]);
     assert!(feed(&mut app, [key('y')]).is_empty());
@@ -460,31 +460,31 @@ fn run_screen_follows_engine_events_p_pauses_c_cancels() {
         &mut app,
         head.iter().cloned().map(Msg::Engine).collect::<Vec<_>>(),
     );
-    assert!(app.run.started);
+    assert_eq!(app.run.phase, RunPhase::Running);
     assert_eq!(app.run.steps[&Step::CreateUser], (1, 0, 0));
     assert!(matches!(&feed(&mut app, [key('p')])[..], [Cmd::Pause]));
-    assert!(app.run.paused);
+    assert_eq!(app.run.phase, RunPhase::Paused);
     feed(&mut app, [Msg::Engine(EngineEvent::Paused)]);
     assert!(app.run.log.back().unwrap().contains("paused"));
     assert!(matches!(&feed(&mut app, [key('p')])[..], [Cmd::Resume]));
-    assert!(!app.run.paused);
+    assert_eq!(app.run.phase, RunPhase::Running);
     // c asks first; Esc keeps the run going, Enter cancels it.
     assert!(feed(&mut app, [key('c')]).is_empty());
     assert_eq!(app.overlay, Some(Overlay::Confirm(Question::CancelRun)));
     assert!(feed(&mut app, [code(KeyCode::Esc)]).is_empty());
-    assert!(app.overlay.is_none() && !app.run.cancelling);
+    assert!(app.overlay.is_none() && app.run.phase != RunPhase::Cancelling);
     assert!(matches!(
         &feed(&mut app, [key('c'), code(KeyCode::Enter)])[..],
         [Cmd::Cancel]
     ));
-    assert!(app.run.cancelling);
+    assert_eq!(app.run.phase, RunPhase::Cancelling);
     assert!(feed(&mut app, [key('c')]).is_empty(), "cancel once");
     assert!(app.overlay.is_none(), "no question while cancelling");
     feed(
         &mut app,
         tail.iter().cloned().map(Msg::Engine).collect::<Vec<_>>(),
     );
-    assert!(!app.run.active && app.run.finished);
+    assert_eq!(app.run.phase, RunPhase::Finished { cancelled: false });
     assert_eq!(app.run.done, 2);
     assert_eq!(app.run.steps[&Step::Queues], (1, 1, 0));
     assert_eq!(app.run.stats.throttled, 1);
@@ -705,7 +705,7 @@ fn run_lost_and_errors_show_in_the_status_line() {
     let mut app = app();
     feed(&mut app, [key('3'), key('y'), code(KeyCode::Enter)]);
     feed(&mut app, [Msg::RunLost("connection refused".into())]);
-    assert!(!app.run.active);
+    assert!(!app.run.phase.is_active());
     assert!(
         app.status
             .as_ref()
@@ -1155,7 +1155,7 @@ fn every_question_names_the_org_and_answers_with_enter_or_esc() {
     assert!(text.contains("Esc/n not now"), "{text}");
     // Esc cancels; nothing ran.
     assert!(feed(&mut app, [code(KeyCode::Esc)]).is_empty());
-    assert!(app.overlay.is_none() && !app.run.active);
+    assert!(app.overlay.is_none() && !app.run.phase.is_active());
     // The run ended while "quit?" was open: yes quits at once (nothing to wait for).
     feed(&mut app, [key('y'), code(KeyCode::Enter), key('q')]);
     assert_eq!(app.overlay, Some(Overlay::Confirm(Question::QuitDuringRun)));
@@ -1188,7 +1188,7 @@ fn a_signal_gives_the_terminal_back_and_stops_a_run_safely() {
     assert!(app.overlay.is_some());
     let cmds = feed(&mut app, [Msg::Signal("SIGHUP")]);
     assert!(matches!(&cmds[..], [Cmd::Detach, Cmd::Cancel]), "{cmds:?}");
-    assert!(app.overlay.is_none() && !app.quit && app.run.cancelling);
+    assert!(app.overlay.is_none() && !app.quit && app.run.phase == RunPhase::Cancelling);
     let evs = run_events(&[(1, "ana@example.com"), (5, "eve@example.com")], &[]);
     let cmds = feed(
         &mut app,

@@ -334,7 +334,7 @@ impl App {
     }
 
     pub fn run_in_progress(&self) -> bool {
-        self.run.active
+        self.run.phase.is_active()
     }
 
     pub fn set_info(&mut self, s: impl Into<String>) {

@@ -80,11 +80,9 @@ impl App {
             (Screen::Preflight, Action::Back) => self.table.filter != Filter::All,
             (Screen::Plan, Action::Back) => true,
             (Screen::Plan, Action::ConfirmRun) => {
-                !self.run.active && session.is_some_and(|s| s.runnable_count() > 0)
+                !self.run.phase.is_active() && session.is_some_and(|s| s.runnable_count() > 0)
             }
-            (Screen::Run, Action::Pause | Action::Cancel) => {
-                self.run.active && !self.run.cancelling
-            }
+            (Screen::Run, Action::Pause | Action::Cancel) => self.run.phase.is_controllable(),
             (Screen::Run, Action::Goto(5)) => self.report.is_some(),
             (Screen::Failures, Action::Open | Action::EditRetry) => {
                 failure().is_some_and(|i| i.is_row())

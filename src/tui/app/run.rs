@@ -2,15 +2,61 @@
 
 use super::*;
 
+/// Where a run is in its life. Every change of phase goes through [`RunState`]'s methods
+/// (`begin`, `toggle_pause`, `cancel`, `lost`, and `apply` for the engine's events).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum RunPhase {
+    /// No run in this session yet (or the last one was lost before it reported).
+    #[default]
+    Idle,
+    /// Asked the engine to start; it has not said `Started` yet.
+    Starting,
+    Running,
+    /// Paused by the admin (the engine finishes in-flight steps and sends no new ones).
+    Paused,
+    /// Cancel asked: in-flight steps finish, then the engine reports.
+    Cancelling,
+    /// The engine reported; `cancelled` when it stopped early.
+    Finished {
+        cancelled: bool,
+    },
+}
+
+impl RunPhase {
+    /// A run exists and has not reported yet.
+    pub fn is_active(self) -> bool {
+        matches!(
+            self,
+            RunPhase::Starting | RunPhase::Running | RunPhase::Paused | RunPhase::Cancelling
+        )
+    }
+
+    /// Pause and cancel can still be asked for.
+    pub fn is_controllable(self) -> bool {
+        self.is_active() && self != RunPhase::Cancelling
+    }
+
+    pub fn is_finished(self) -> bool {
+        matches!(self, RunPhase::Finished { .. })
+    }
+
+    /// The word the Run gauge shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            RunPhase::Idle => "idle",
+            RunPhase::Starting | RunPhase::Running => "running",
+            RunPhase::Paused => "paused",
+            RunPhase::Cancelling => "cancelling…",
+            RunPhase::Finished { cancelled: true } => "cancelled",
+            RunPhase::Finished { cancelled: false } => "done",
+        }
+    }
+}
+
 /// The live run.
 #[derive(Debug, Default)]
 pub struct RunState {
-    pub active: bool,
-    pub paused: bool,
-    pub cancelling: bool,
-    pub started: bool,
-    pub finished: bool,
-    pub cancelled: bool,
+    pub phase: RunPhase,
     /// Row numbers in this run.
     pub rows: Vec<usize>,
     pub total: usize,
@@ -33,6 +79,44 @@ pub struct RunState {
 pub const LOG_CAP: usize = 500;
 
 impl RunState {
+    /// A fresh run of `rows` rows (the `runs`-th of the session) waiting for the engine.
+    pub fn begin(runs: usize, rows: Vec<usize>, allowed_per_s: Option<f64>) -> RunState {
+        RunState {
+            phase: RunPhase::Starting,
+            total: rows.len(),
+            rows,
+            allowed_per_s,
+            runs,
+            ..RunState::default()
+        }
+    }
+
+    /// `p`: pause a running run or resume a paused one; the new phase is returned (`None`
+    /// when the run cannot be paused or resumed now).
+    pub fn toggle_pause(&mut self) -> Option<RunPhase> {
+        self.phase = match self.phase {
+            RunPhase::Starting | RunPhase::Running => RunPhase::Paused,
+            RunPhase::Paused => RunPhase::Running,
+            _ => return None,
+        };
+        Some(self.phase)
+    }
+
+    /// Cancel asked; false when there is nothing left to cancel (finished, or already
+    /// cancelling).
+    pub fn cancel(&mut self) -> bool {
+        if !self.phase.is_controllable() {
+            return false;
+        }
+        self.phase = RunPhase::Cancelling;
+        true
+    }
+
+    /// The engine went away without a report: no run is in progress any more.
+    pub fn lost(&mut self) {
+        self.phase = RunPhase::Idle;
+    }
+
     pub fn push_log(&mut self, line: String) {
         if self.log.len() == LOG_CAP {
             self.log.pop_front();
@@ -46,7 +130,9 @@ impl RunState {
                 rows,
                 estimated_requests,
             } => {
-                self.started = true;
+                if self.phase == RunPhase::Starting {
+                    self.phase = RunPhase::Running;
+                }
                 self.total = *rows;
                 self.estimated_requests = *estimated_requests;
                 self.push_log(format!(
@@ -109,22 +195,24 @@ impl RunState {
                 self.eta_s = *eta_s;
             }
             EngineEvent::Paused => {
-                self.paused = true;
+                if self.phase.is_controllable() {
+                    self.phase = RunPhase::Paused;
+                }
                 self.push_log("paused".into());
             }
             EngineEvent::Resumed => {
-                self.paused = false;
+                if self.phase == RunPhase::Paused {
+                    self.phase = RunPhase::Running;
+                }
                 self.push_log("resumed".into());
             }
             EngineEvent::Log { message } => {
                 self.push_log(crate::model::sanitize(message).into_owned());
             }
             EngineEvent::Finished { report, cancelled } => {
-                self.active = false;
-                self.paused = false;
-                self.cancelling = false;
-                self.finished = true;
-                self.cancelled = *cancelled;
+                self.phase = RunPhase::Finished {
+                    cancelled: *cancelled,
+                };
                 self.stats = report.api;
                 self.eta_s = None;
                 let s = report.summary;

@@ -40,13 +40,13 @@ pub(super) fn on_overlay(app: &mut App, o: Overlay, a: Action) -> Vec<Cmd> {
                 Question::CancelRun => cancel_run(app),
                 Question::LoadUnsaved(path) => start_load(app, path),
                 // The run ended while the question was open: nothing to wait for.
-                Question::QuitDuringRun if !app.run.active => {
+                Question::QuitDuringRun if !app.run.phase.is_active() => {
                     app.quit = true;
                     vec![Cmd::Quit]
                 }
                 Question::QuitDuringRun => {
                     app.quit_after_run = true;
-                    app.run.cancelling = true;
+                    app.run.cancel();
                     app.set_info("cancelling the run; onboard quits when in-flight steps finish");
                     vec![Cmd::Cancel]
                 }

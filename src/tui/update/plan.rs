@@ -18,7 +18,7 @@ pub(super) fn on_plan(app: &mut App, a: Action) -> Vec<Cmd> {
                 app.set_error("nothing to run: every row is blocked, skipped or unchanged");
                 return Vec::new();
             }
-            if app.run.active {
+            if app.run.phase.is_active() {
                 app.set_error("a run is already in progress");
                 return Vec::new();
             }

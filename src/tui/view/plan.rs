@@ -104,7 +104,7 @@ fn draw_summary(f: &mut Frame, app: &App, s: &Session, area: Rect) {
             t.warning(),
         )));
     }
-    lines.push(Line::from(if app.run.active {
+    lines.push(Line::from(if app.run.phase.is_active() {
         Span::styled("A run is in progress (4).", t.warning())
     } else if runnable == 0 {
         Span::styled("Nothing to run.", t.dim())

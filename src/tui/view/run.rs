@@ -1,7 +1,7 @@
 //! Screen 4: the live run — gauge, per-step counts, request rate against the allowed rate,
 //! throttled and retried counts, ETA, and the event log.
 
-use crate::tui::app::{App, outcome_label};
+use crate::tui::app::{App, RunPhase, outcome_label};
 use crate::tui::estimate::human_duration;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Borders, Cell, Gauge, Paragraph, Row, Table};
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let t = &app.theme;
     let r = &app.run;
-    if !r.active && !r.finished {
+    if r.phase == RunPhase::Idle {
         f.render_widget(
             Paragraph::new("No run yet. Review the plan (3) and press y to start.")
                 .block(Block::bordered().title(" Run ")),
@@ -38,24 +38,14 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     // Rows finish late (a row waits for its bulk groups and its manager), so while the run
     // goes the bar follows the requests sent against the estimate; it reaches the end only
     // when every row has finished.
-    let requests_ratio = if r.estimated_requests == 0 || r.finished {
+    let requests_ratio = if r.estimated_requests == 0 || r.phase.is_finished() {
         0.0
     } else {
         (r.stats.requests as f64 / r.estimated_requests as f64).min(0.99)
     };
     let ratio = rows_ratio.max(requests_ratio);
-    let state = if r.cancelling {
-        "cancelling…"
-    } else if r.paused {
-        "paused"
-    } else if r.finished && r.cancelled {
-        "cancelled"
-    } else if r.finished {
-        "done"
-    } else {
-        "running"
-    };
-    let label = if r.finished || r.estimated_requests == 0 {
+    let state = r.phase.label();
+    let label = if r.phase.is_finished() || r.estimated_requests == 0 {
         format!("{}/{} rows · {state}", r.done, r.total)
     } else {
         format!(
@@ -126,7 +116,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             Span::raw(format!("{live} of {size} live")),
         ])
     });
-    let eta = match (r.finished, r.eta_s) {
+    let eta = match (r.phase.is_finished(), r.eta_s) {
         (true, _) => format!("took {}", human_duration(r.stats.elapsed_s)),
         (false, Some(e)) => human_duration(e),
         (false, None) => "estimating…".into(),
