@@ -665,9 +665,9 @@ fn mouse_scroll_and_click_select_rows_and_tabs() {
         })
     };
     feed(&mut app, [scroll(MouseEventKind::ScrollDown)]);
-    assert_eq!(app.table.selected, 3);
+    assert_eq!(app.table.cursor.selected, 3);
     feed(&mut app, [scroll(MouseEventKind::ScrollUp)]);
-    assert_eq!(app.table.selected, 0);
+    assert_eq!(app.table.cursor.selected, 0);
     // Click on the 3rd data row of the table (org 1 + tabs 1 + summary 2 + header 1 → y = 5
     // is row 0).
     let click = |x, y| {
@@ -679,7 +679,7 @@ fn mouse_scroll_and_click_select_rows_and_tabs() {
         })
     };
     feed(&mut app, [click(20, 7)]);
-    assert_eq!(app.table.selected, 2);
+    assert_eq!(app.table.cursor.selected, 2);
     // Click on the "3 Plan" tab.
     let titles = onboard::tui::view::tab_titles();
     let x = onboard::tui::layout::tab_ranges(&titles)[2].0 + 1;
@@ -691,12 +691,12 @@ fn mouse_scroll_and_click_select_rows_and_tabs() {
 fn resize_keeps_the_cursor_visible() {
     let mut app = app_with(&big_csv(500), (80, 24));
     feed(&mut app, [key('G')]);
-    assert_eq!(app.table.selected, 499);
+    assert_eq!(app.table.cursor.selected, 499);
     let h = onboard::tui::layout::table_rows((80, 24));
-    assert_eq!(app.table.offset, 500 - h);
+    assert_eq!(app.table.cursor.offset, 500 - h);
     feed(&mut app, [Msg::Resize(80, 12)]);
     let h2 = onboard::tui::layout::table_rows((80, 12));
-    assert!(app.table.offset + h2 > 499 && app.table.offset <= 499);
+    assert!(app.table.cursor.offset + h2 > 499 && app.table.cursor.offset <= 499);
     assert_eq!(app.size, (80, 12));
 }
 
@@ -809,7 +809,7 @@ fn every_sort_equals_the_stable_string_sort_in_both_directions() {
         assert_eq!(s.display_name(i), want);
     }
     // A skipped row, so the status sort has more than one kind of tie.
-    app.table.selected = 2;
+    app.table.cursor.selected = 2;
     feed(&mut app, [key('s')]);
     for filter in ["", "example"] {
         feed(&mut app, [key('/'), ctrl('u')]);
@@ -850,7 +850,7 @@ fn edit_cell(app: &mut App, row: usize, field: Field, value: &str) {
         .iter()
         .position(|v| *v as usize == row - 1)
         .unwrap();
-    app.table.selected = pos;
+    app.table.cursor.selected = pos;
     app.table.col = col;
     feed(app, [key('e'), ctrl('u')]);
     type_text(app, value);
@@ -903,7 +903,7 @@ fn the_plan_estimate_follows_edits_skips_and_undos() {
     check(&app, "another queue");
     edit_cell(&mut app, 4, Field::Roles, "Agent; Supervisor");
     check(&app, "another role");
-    app.table.selected = 0;
+    app.table.cursor.selected = 0;
     feed(&mut app, [key('s')]);
     check(&app, "a skip");
     feed(&mut app, [key('S'), code(KeyCode::Enter)]);
@@ -1398,9 +1398,9 @@ fn bulk_skip_and_its_undo_run_off_the_input_loop_with_a_busy_line() {
         "{screen}"
     );
     // Moving works; a key that changes the list waits (and says so), and is not offered.
-    let at = app.table.selected;
+    let at = app.table.cursor.selected;
     feed(&mut app, [key('j')]);
-    assert_eq!(app.table.selected, at + 1);
+    assert_eq!(app.table.cursor.selected, at + 1);
     assert!(feed(&mut app, [key('e')]).is_empty());
     assert!(app.prompt.is_none(), "no edit while the re-check runs");
     assert!(!app.offered(onboard::tui::keys::Action::Edit));
@@ -1511,7 +1511,10 @@ fn failures_group_by_code_then_object_filter_and_act_on_a_group() {
             FailureItem::Row { row: 5 },
         ]
     );
-    assert_eq!(app.failures.selected, 2, "opens on the first failed row");
+    assert_eq!(
+        app.failures.cursor.selected, 2,
+        "opens on the first failed row"
+    );
     // r on the code's heading asks, naming the group and the count.
     feed(&mut app, [key('g')]);
     feed(&mut app, [key('r')]);
@@ -1583,11 +1586,11 @@ fn plan_lists_each_row_with_what_changes_scrolls_and_filters() {
     assert!(text.contains("skills +Billing:4"), "{text}");
     // Moving and the filter.
     feed(&mut app, [key('j')]);
-    assert_eq!(app.plan.selected, 1.min(rows.len() - 1));
+    assert_eq!(app.plan.cursor.selected, 1.min(rows.len() - 1));
     feed(&mut app, [key('/')]);
     type_text(&mut app, "eve");
     assert_eq!(app.plan_rows().len(), 1);
-    assert_eq!(app.plan.selected, 0);
+    assert_eq!(app.plan.cursor.selected, 0);
     feed(&mut app, [code(KeyCode::Enter)]);
     assert!(render(&app).contains("eve@example.com"));
     // Esc clears the filter first, then goes back to pre-flight.

@@ -17,7 +17,7 @@ impl App {
     pub fn selected_index(&self) -> Option<usize> {
         self.table
             .view
-            .get(self.table.selected)
+            .get(self.table.cursor.selected)
             .map(|i| *i as usize)
     }
 
@@ -63,7 +63,11 @@ impl App {
             return true;
         }
         let session = self.session.as_ref();
-        let failure = || self.failure_items().get(self.failures.selected).cloned();
+        let failure = || {
+            self.failure_items()
+                .get(self.failures.cursor.selected)
+                .cloned()
+        };
         match (self.screen, a) {
             (Screen::Load, Action::Back) => session.is_some(),
             (Screen::Load, Action::NextProfile) => self.load.targets.len() > 1,

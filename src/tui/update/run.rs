@@ -80,7 +80,7 @@ pub(super) fn on_engine(app: &mut App, ev: EngineEvent) -> Vec<Cmd> {
     if let EngineEvent::Finished { report, cancelled } = &ev {
         app.merge_report(report);
         // Failures opens on its first failed row (`Enter`, `r`, `e` act on a row).
-        app.failures.selected = first_row_line(&app.failure_items());
+        app.failures.cursor.selected = first_row_line(&app.failure_items());
         clamp_failures(app);
         let failed = app.failed_rows().len();
         if failed > 0 && *cancelled {

@@ -119,7 +119,7 @@ fn draw_summary(f: &mut Frame, app: &App, s: &Session, area: Rect) {
 fn draw_rows(f: &mut Frame, app: &App, s: &Session, rows: &[usize], area: Rect) {
     let t = &app.theme;
     let height = area.height.saturating_sub(1) as usize;
-    let start = app.plan.offset.min(rows.len());
+    let start = app.plan.cursor.offset.min(rows.len());
     let end = (start + height).min(rows.len());
     let widths = [
         Constraint::Length(6),
@@ -163,14 +163,14 @@ fn draw_rows(f: &mut Frame, app: &App, s: &Session, rows: &[usize], area: Rect) 
         .column_spacing(1);
     let mut state = TableState::default();
     if !rows.is_empty() {
-        state.select(Some(app.plan.selected.saturating_sub(start)));
+        state.select(Some(app.plan.cursor.selected.saturating_sub(start)));
     }
     f.render_stateful_widget(table, area, &mut state);
 }
 
 fn draw_detail(f: &mut Frame, app: &App, s: &Session, rows: &[usize], area: Rect) {
     let t = &app.theme;
-    let Some(&i) = rows.get(app.plan.selected) else {
+    let Some(&i) = rows.get(app.plan.cursor.selected) else {
         f.render_widget(Block::new().borders(Borders::TOP), area);
         return;
     };
