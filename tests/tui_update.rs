@@ -1576,8 +1576,13 @@ fn plan_lists_each_row_with_what_changes_scrolls_and_filters() {
     feed(&mut app, [key('3')]);
     let rows = app.plan_rows();
     let s = app.session.as_ref().unwrap();
-    let runnable = s.runnable();
-    assert_eq!(rows, runnable, "every row that will run, in list order");
+    // Rows 1 (ana) and 5 (eve) are the fixture's clean ones; the other four have errors.
+    let emails: Vec<&str> = rows.iter().map(|i| s.cell(*i, Field::Email)).collect();
+    assert_eq!(
+        emails,
+        ["ana@example.com", "eve@example.com"],
+        "every row that will run, in list order, and no other"
+    );
     // A create says what it sets, by name.
     let changes = onboard::tui::plan_diff::row_changes(s, rows[0]);
     let text = onboard::tui::plan_diff::summary(&changes);
@@ -1586,7 +1591,7 @@ fn plan_lists_each_row_with_what_changes_scrolls_and_filters() {
     assert!(text.contains("skills +Billing:4"), "{text}");
     // Moving and the filter.
     feed(&mut app, [key('j')]);
-    assert_eq!(app.plan.cursor.selected, 1.min(rows.len() - 1));
+    assert_eq!(app.plan.cursor.selected, 1);
     feed(&mut app, [key('/')]);
     type_text(&mut app, "eve");
     assert_eq!(app.plan_rows().len(), 1);
