@@ -488,7 +488,7 @@ fn run_screen_follows_engine_events_p_pauses_c_cancels() {
     assert_eq!(app.run.done, 2);
     assert_eq!(app.run.steps[&Step::Queues], (1, 1, 0));
     assert_eq!(app.run.stats.throttled, 1);
-    assert_eq!(app.run.allowed_per_s, Some(5.0));
+    assert_eq!(app.run.allowed.map(|a| a.per_s()), Some(5.0));
     assert!(app.status.as_ref().unwrap().1.contains("1 row(s) failed"));
     assert!(feed(&mut app, [key('p')]).is_empty(), "nothing to pause");
     feed(&mut app, [key('f')]);
@@ -1637,4 +1637,94 @@ fn the_run_gauge_moves_with_requests_before_any_row_finishes() {
         screen.contains("0/4 rows · 30/~40 requests · running"),
         "{screen}"
     );
+}
+
+#[test]
+fn plan_confirm_and_run_state_the_limit_in_the_same_words() {
+    let words = "allowed 300 per 60 s × 1 token = 5.0/s";
+    let mut app = app_with(CSV, (200, 60));
+    feed(&mut app, [key('3')]);
+    assert!(render(&app).contains(words), "plan: {}", render(&app));
+    feed(&mut app, [key('y')]);
+    assert!(render(&app).contains(words), "confirm: {}", render(&app));
+    feed(&mut app, [code(KeyCode::Enter)]);
+    // The engine reports a burst far above the average and its own (live-token) figure:
+    // the Run screen keeps the load's limit and calls the burst what it is.
+    feed(
+        &mut app,
+        [Msg::Engine(EngineEvent::Rate {
+            stats: ApiStats::default(),
+            requests_per_s: 135.0,
+            allowed_per_s: Some(20.3),
+            eta_s: None,
+            tokens: Some((1, 1)),
+        })],
+    );
+    let screen = render(&app);
+    assert!(screen.contains(words), "run: {screen}");
+    assert!(screen.contains("sending    135.0/s now"), "{screen}");
+    assert!(!screen.contains("limit avg"), "{screen}");
+}
+
+#[test]
+fn a_run_without_a_known_limit_takes_the_engines_per_token() {
+    let mut app = app_with(CSV, (200, 60));
+    app.session.as_mut().unwrap().allowed = None;
+    feed(&mut app, [key('3'), key('y'), code(KeyCode::Enter)]);
+    feed(
+        &mut app,
+        [Msg::Engine(EngineEvent::Rate {
+            stats: ApiStats::default(),
+            requests_per_s: 3.0,
+            allowed_per_s: Some(10.0),
+            eta_s: None,
+            tokens: Some((2, 4)),
+        })],
+    );
+    // 10/s over 2 live tokens = 300 per 60 s per token; the pool holds 4.
+    assert!(
+        render(&app).contains("allowed 300 per 60 s per token × 4 tokens = 20.0/s"),
+        "{}",
+        render(&app)
+    );
+}
+
+#[test]
+fn the_event_log_scrolls_back_and_follows_again() {
+    let mut app = app_with(CSV, (100, 30));
+    feed(&mut app, [key('3'), key('y'), code(KeyCode::Enter)]);
+    let lines: Vec<Msg> = (0..60)
+        .map(|i| {
+            Msg::Engine(EngineEvent::Log {
+                message: format!("event number {i}"),
+            })
+        })
+        .collect();
+    feed(&mut app, lines);
+    assert!(render(&app).contains("event number 59"));
+    feed(&mut app, [key('k'), key('k'), key('k')]);
+    assert_eq!(app.run.log_back, 3);
+    let screen = render(&app);
+    assert!(screen.contains("Events (3 newer below"), "{screen}");
+    assert!(screen.contains("event number 56"), "{screen}");
+    assert!(!screen.contains("event number 59"), "{screen}");
+    // A new event keeps the scrolled view where it is.
+    feed(
+        &mut app,
+        [Msg::Engine(EngineEvent::Log {
+            message: "event number 60".into(),
+        })],
+    );
+    assert_eq!(app.run.log_back, 4);
+    assert!(!render(&app).contains("event number 60"));
+    feed(&mut app, [code(KeyCode::Home)]);
+    assert!(render(&app).contains("event number 0"), "{}", render(&app));
+    feed(&mut app, [key('G')]);
+    assert_eq!(app.run.log_back, 0);
+    assert!(render(&app).contains("event number 60"));
+    // The key table offers it on Run: in the hints and in the help.
+    assert!(render(&app).lines().last().unwrap().contains("log"));
+    let help = onboard::tui::keys::help_sections();
+    let run = help.iter().find(|(t, _)| *t == "Run").unwrap();
+    assert!(run.1.iter().any(|(_, h)| h.contains("event log")));
 }

@@ -67,11 +67,14 @@ pub struct RunState {
     pub outcomes: BTreeMap<Outcome, usize>,
     pub stats: ApiStats,
     pub requests_per_s: f64,
-    pub allowed_per_s: Option<f64>,
+    /// The org's limit: from the load, else from the engine's first rate report.
+    pub allowed: Option<crate::tui::estimate::AllowedRate>,
     pub eta_s: Option<f64>,
     /// The client's tokens, (live, pool size), when known.
     pub tokens: Option<(usize, usize)>,
     pub log: VecDeque<String>,
+    /// How many lines the event log is scrolled back from the newest (0 follows new ones).
+    pub log_back: usize,
     /// Number of runs started in this session (1 = first run, more = retries).
     pub runs: usize,
 }
@@ -80,12 +83,16 @@ pub const LOG_CAP: usize = 500;
 
 impl RunState {
     /// A fresh run of `rows` rows (the `runs`-th of the session) waiting for the engine.
-    pub fn begin(runs: usize, rows: Vec<usize>, allowed_per_s: Option<f64>) -> RunState {
+    pub fn begin(
+        runs: usize,
+        rows: Vec<usize>,
+        allowed: Option<crate::tui::estimate::AllowedRate>,
+    ) -> RunState {
         RunState {
             phase: RunPhase::Starting,
             total: rows.len(),
             rows,
-            allowed_per_s,
+            allowed,
             runs,
             ..RunState::default()
         }
@@ -122,6 +129,17 @@ impl RunState {
             self.log.pop_front();
         }
         self.log.push_back(line);
+        // Scrolled back: the same lines stay in view as new ones arrive.
+        if self.log_back > 0 {
+            self.log_back = (self.log_back + 1).min(self.log.len());
+        }
+    }
+
+    /// Scroll the event log `delta` lines older (negative: newer), within the log.
+    pub fn scroll_log(&mut self, delta: isize) {
+        self.log_back = (self.log_back as isize)
+            .saturating_add(delta)
+            .clamp(0, self.log.len() as isize) as usize;
     }
 
     pub fn apply(&mut self, ev: &EngineEvent) {
@@ -189,8 +207,16 @@ impl RunState {
                 }
                 self.stats = *stats;
                 self.requests_per_s = *requests_per_s;
-                if allowed_per_s.is_some() {
-                    self.allowed_per_s = *allowed_per_s;
+                // The engine's figure is the sum over the live tokens; it stands in only
+                // when the load did not learn the limit.
+                if self.allowed.is_none()
+                    && let (Some(per_s), Some((live, _))) = (allowed_per_s, tokens)
+                {
+                    let pool = crate::tui::estimate::AllowedRate::from_pool_per_s(*per_s, *live);
+                    self.allowed = Some(crate::tui::estimate::AllowedRate {
+                        tokens: tokens.map_or(1, |(_, size)| size.max(1)),
+                        ..pool
+                    });
                 }
                 self.eta_s = *eta_s;
             }

@@ -23,7 +23,7 @@ pub(super) fn start_run(app: &mut App, rows: Vec<usize>) -> Vec<Cmd> {
         app.set_error("those rows cannot run: fix their errors or unskip them first");
         return Vec::new();
     }
-    let allowed = s.allowed_per_s;
+    let allowed = s.allowed;
     let runs = app.run.runs + 1;
     app.run = RunState::begin(runs, plan.rows.iter().map(|r| r.row).collect(), allowed);
     app.screen = Screen::Run;
@@ -56,6 +56,25 @@ pub(super) fn on_run(app: &mut App, a: Action) -> Vec<Cmd> {
         }
         Action::Pause | Action::Cancel => {
             app.set_info("no run in progress");
+            Vec::new()
+        }
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom => {
+            // About the log's height: half the screen (the rest is the gauge and the stats).
+            let page = (app.size.1 / 2).max(1) as isize;
+            let older = match a {
+                Action::Up => 1,
+                Action::Down => -1,
+                Action::PageUp => page,
+                Action::PageDown => -page,
+                Action::Top => isize::MAX / 2,
+                _ => isize::MIN / 2,
+            };
+            app.run.scroll_log(older);
             Vec::new()
         }
         _ => Vec::new(),

@@ -5,7 +5,7 @@
 use super::truncate;
 use crate::model::{PlanAction, sanitize};
 use crate::tui::app::{App, Session, action_label, is_runnable};
-use crate::tui::estimate::{DEFAULT_RATE_PER_S, eta_seconds, human_duration, rate_words};
+use crate::tui::estimate::{AllowedRate, eta_seconds, human_duration};
 use crate::tui::layout;
 use crate::tui::plan_diff::{row_changes, summary};
 use ratatui::Frame;
@@ -65,20 +65,20 @@ fn draw_summary(f: &mut Frame, app: &App, s: &Session, area: Rect) {
     }
     let runnable = s.runnable_count();
     let requests = s.estimate();
-    let (rate, assumed) = match s.allowed_per_s {
+    let (rate, assumed) = match s.allowed {
         Some(r) => (r, false),
-        None => (DEFAULT_RATE_PER_S, true),
+        None => (AllowedRate::DEFAULT, true),
     };
-    let eta = eta_seconds(requests, Some(rate))
+    let eta = eta_seconds(requests, Some(rate.per_s()))
         .map(human_duration)
         .unwrap_or_else(|| "unknown".into());
     let second = vec![
         Span::styled("Requests ", t.key()),
         Span::raw(format!("about {requests}  ")),
-        Span::styled("Rate ", t.key()),
+        // The words start with "allowed": no label, so the line fits 80 columns.
         Span::raw(format!(
             "{}{}  ",
-            rate_words(rate),
+            rate.words(),
             if assumed {
                 " (assumed: the org did not say)"
             } else {
@@ -86,7 +86,7 @@ fn draw_summary(f: &mut Frame, app: &App, s: &Session, area: Rect) {
             }
         )),
         Span::styled("ETA ", t.key()),
-        Span::raw(format!("{eta} at that rate")),
+        Span::raw(eta),
     ];
     let mut lines = vec![Line::from(first), Line::from(second)];
     let blocked = counts.get(&PlanAction::Blocked).copied().unwrap_or(0);
