@@ -175,7 +175,7 @@ fn main() {
             list,
             snapshot,
             result,
-            allowed_per_s: Some(5.0),
+            allowed: Some(onboard::tui::estimate::AllowedRate::DEFAULT),
         })),
     );
     let load = start.elapsed();

@@ -112,10 +112,10 @@ async fn load_fix_skip_run_fail_retry_done() {
     send(&mut d, [code(KeyCode::Enter)]).await;
     assert_eq!(d.app.screen, Screen::Run);
     assert!(
-        d.run_until(100_000, |a| !a.run.active).await,
+        d.run_until(100_000, |a| !a.run.phase.is_active()).await,
         "the run finishes"
     );
-    assert!(d.app.run.finished, "status: {:?}", d.app.status);
+    assert!(d.app.run.phase.is_finished(), "status: {:?}", d.app.status);
     // A failure: the third member of Billing Tier 2 hits the queue's limit.
     let failed = d.app.failed_rows();
     assert_eq!(failed.len(), 1, "report: {:?}", d.app.report);
@@ -144,7 +144,7 @@ async fn load_fix_skip_run_fail_retry_done() {
     .await;
     send(&mut d, [code(KeyCode::Enter)]).await;
     assert_eq!(d.app.screen, Screen::Run, "status: {:?}", d.app.status);
-    assert!(d.run_until(100_000, |a| !a.run.active).await);
+    assert!(d.run_until(100_000, |a| !a.run.phase.is_active()).await);
 
     // Done: nothing failed, the org has every provisioned user exactly once.
     assert!(d.app.failed_rows().is_empty(), "report: {:?}", d.app.report);

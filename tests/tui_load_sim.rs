@@ -112,7 +112,8 @@ async fn rows_show_before_the_snapshot_completes_and_esc_keeps_them() {
     // The checked rows run (the org was known as soon as its lists arrived).
     send(&mut d, [key('3'), key('y'), code(KeyCode::Enter)]).await;
     assert_eq!(d.app.screen, Screen::Run);
-    let done = tokio::time::timeout(LIMIT, d.run_until(1_000_000, |a| !a.run.active)).await;
+    let done =
+        tokio::time::timeout(LIMIT, d.run_until(1_000_000, |a| !a.run.phase.is_active())).await;
     assert_eq!(done, Ok(true));
     let report = d.app.report.as_ref().expect("a report");
     assert_eq!(report.rows.len(), 2);

@@ -71,7 +71,7 @@ fn partial(known: Known, answered: &Answered, first: bool) -> Msg {
         },
         result,
         checking,
-        allowed_per_s: None,
+        allowed: None,
     }))
 }
 
@@ -242,7 +242,7 @@ fn the_full_snapshot_completes_the_table_in_place() {
             list,
             snapshot,
             result,
-            allowed_per_s: Some(5.0),
+            allowed: Some(onboard::tui::estimate::AllowedRate::DEFAULT),
         }))],
     );
     let s = app.session.as_ref().unwrap();
@@ -252,7 +252,10 @@ fn the_full_snapshot_completes_the_table_in_place() {
     assert_eq!(s.status(2), PlanAction::Create);
     assert_eq!(s.status(4), PlanAction::Create);
     assert_eq!(app.selected_index(), before, "the admin's place is kept");
-    assert_eq!(s.allowed_per_s, Some(5.0));
+    assert_eq!(
+        s.allowed,
+        Some(onboard::tui::estimate::AllowedRate::DEFAULT)
+    );
 }
 
 #[test]

@@ -5,7 +5,7 @@
 mod tui_fixture;
 use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use onboard::model::*;
-use onboard::tui::app::{Filter, Overlay, PromptKind, Question, Screen, SortKey};
+use onboard::tui::app::{Filter, Overlay, PromptKind, Question, RunPhase, Screen, SortKey};
 use onboard::tui::msg::{Cmd, Msg};
 
 use onboard::tui::{App, update};
@@ -416,7 +416,7 @@ fn plan_y_starts_a_run_of_the_ready_rows_only() {
             requests: app.session.as_ref().unwrap().estimate(),
         }))
     );
-    assert!(!app.run.active);
+    assert!(!app.run.phase.is_active());
     let cmds = feed(&mut app, [code(KeyCode::Enter)]);
     let [Cmd::StartRun { plan }] = &cmds[..] else {
         panic!("expected StartRun, got {cmds:?}");
@@ -424,7 +424,7 @@ fn plan_y_starts_a_run_of_the_ready_rows_only() {
     let rows: Vec<usize> = plan.rows.iter().map(|r| r.row).collect();
     assert_eq!(rows, vec![1, 5]);
     assert_eq!(app.screen, Screen::Run);
-    assert!(app.run.active);
+    assert_eq!(app.run.phase, RunPhase::Starting);
     // y again while running: refused.
     feed(&mut app, [key('3')]);
     assert!(feed(&mut app, [key('y')]).is_empty());
@@ -460,35 +460,35 @@ fn run_screen_follows_engine_events_p_pauses_c_cancels() {
         &mut app,
         head.iter().cloned().map(Msg::Engine).collect::<Vec<_>>(),
     );
-    assert!(app.run.started);
+    assert_eq!(app.run.phase, RunPhase::Running);
     assert_eq!(app.run.steps[&Step::CreateUser], (1, 0, 0));
     assert!(matches!(&feed(&mut app, [key('p')])[..], [Cmd::Pause]));
-    assert!(app.run.paused);
+    assert_eq!(app.run.phase, RunPhase::Paused);
     feed(&mut app, [Msg::Engine(EngineEvent::Paused)]);
     assert!(app.run.log.back().unwrap().contains("paused"));
     assert!(matches!(&feed(&mut app, [key('p')])[..], [Cmd::Resume]));
-    assert!(!app.run.paused);
+    assert_eq!(app.run.phase, RunPhase::Running);
     // c asks first; Esc keeps the run going, Enter cancels it.
     assert!(feed(&mut app, [key('c')]).is_empty());
     assert_eq!(app.overlay, Some(Overlay::Confirm(Question::CancelRun)));
     assert!(feed(&mut app, [code(KeyCode::Esc)]).is_empty());
-    assert!(app.overlay.is_none() && !app.run.cancelling);
+    assert!(app.overlay.is_none() && app.run.phase != RunPhase::Cancelling);
     assert!(matches!(
         &feed(&mut app, [key('c'), code(KeyCode::Enter)])[..],
         [Cmd::Cancel]
     ));
-    assert!(app.run.cancelling);
+    assert_eq!(app.run.phase, RunPhase::Cancelling);
     assert!(feed(&mut app, [key('c')]).is_empty(), "cancel once");
     assert!(app.overlay.is_none(), "no question while cancelling");
     feed(
         &mut app,
         tail.iter().cloned().map(Msg::Engine).collect::<Vec<_>>(),
     );
-    assert!(!app.run.active && app.run.finished);
+    assert_eq!(app.run.phase, RunPhase::Finished { cancelled: false });
     assert_eq!(app.run.done, 2);
     assert_eq!(app.run.steps[&Step::Queues], (1, 1, 0));
     assert_eq!(app.run.stats.throttled, 1);
-    assert_eq!(app.run.allowed_per_s, Some(5.0));
+    assert_eq!(app.run.allowed.map(|a| a.per_s()), Some(5.0));
     assert!(app.status.as_ref().unwrap().1.contains("1 row(s) failed"));
     assert!(feed(&mut app, [key('p')]).is_empty(), "nothing to pause");
     feed(&mut app, [key('f')]);
@@ -665,9 +665,9 @@ fn mouse_scroll_and_click_select_rows_and_tabs() {
         })
     };
     feed(&mut app, [scroll(MouseEventKind::ScrollDown)]);
-    assert_eq!(app.table.selected, 3);
+    assert_eq!(app.table.cursor.selected, 3);
     feed(&mut app, [scroll(MouseEventKind::ScrollUp)]);
-    assert_eq!(app.table.selected, 0);
+    assert_eq!(app.table.cursor.selected, 0);
     // Click on the 3rd data row of the table (org 1 + tabs 1 + summary 2 + header 1 → y = 5
     // is row 0).
     let click = |x, y| {
@@ -679,7 +679,7 @@ fn mouse_scroll_and_click_select_rows_and_tabs() {
         })
     };
     feed(&mut app, [click(20, 7)]);
-    assert_eq!(app.table.selected, 2);
+    assert_eq!(app.table.cursor.selected, 2);
     // Click on the "3 Plan" tab.
     let titles = onboard::tui::view::tab_titles();
     let x = onboard::tui::layout::tab_ranges(&titles)[2].0 + 1;
@@ -691,12 +691,12 @@ fn mouse_scroll_and_click_select_rows_and_tabs() {
 fn resize_keeps_the_cursor_visible() {
     let mut app = app_with(&big_csv(500), (80, 24));
     feed(&mut app, [key('G')]);
-    assert_eq!(app.table.selected, 499);
+    assert_eq!(app.table.cursor.selected, 499);
     let h = onboard::tui::layout::table_rows((80, 24));
-    assert_eq!(app.table.offset, 500 - h);
+    assert_eq!(app.table.cursor.offset, 500 - h);
     feed(&mut app, [Msg::Resize(80, 12)]);
     let h2 = onboard::tui::layout::table_rows((80, 12));
-    assert!(app.table.offset + h2 > 499 && app.table.offset <= 499);
+    assert!(app.table.cursor.offset + h2 > 499 && app.table.cursor.offset <= 499);
     assert_eq!(app.size, (80, 12));
 }
 
@@ -705,7 +705,7 @@ fn run_lost_and_errors_show_in_the_status_line() {
     let mut app = app();
     feed(&mut app, [key('3'), key('y'), code(KeyCode::Enter)]);
     feed(&mut app, [Msg::RunLost("connection refused".into())]);
-    assert!(!app.run.active);
+    assert!(!app.run.phase.is_active());
     assert!(
         app.status
             .as_ref()
@@ -809,7 +809,7 @@ fn every_sort_equals_the_stable_string_sort_in_both_directions() {
         assert_eq!(s.display_name(i), want);
     }
     // A skipped row, so the status sort has more than one kind of tie.
-    app.table.selected = 2;
+    app.table.cursor.selected = 2;
     feed(&mut app, [key('s')]);
     for filter in ["", "example"] {
         feed(&mut app, [key('/'), ctrl('u')]);
@@ -850,7 +850,7 @@ fn edit_cell(app: &mut App, row: usize, field: Field, value: &str) {
         .iter()
         .position(|v| *v as usize == row - 1)
         .unwrap();
-    app.table.selected = pos;
+    app.table.cursor.selected = pos;
     app.table.col = col;
     feed(app, [key('e'), ctrl('u')]);
     type_text(app, value);
@@ -903,7 +903,7 @@ fn the_plan_estimate_follows_edits_skips_and_undos() {
     check(&app, "another queue");
     edit_cell(&mut app, 4, Field::Roles, "Agent; Supervisor");
     check(&app, "another role");
-    app.table.selected = 0;
+    app.table.cursor.selected = 0;
     feed(&mut app, [key('s')]);
     check(&app, "a skip");
     feed(&mut app, [key('S'), code(KeyCode::Enter)]);
@@ -1155,7 +1155,7 @@ fn every_question_names_the_org_and_answers_with_enter_or_esc() {
     assert!(text.contains("Esc/n not now"), "{text}");
     // Esc cancels; nothing ran.
     assert!(feed(&mut app, [code(KeyCode::Esc)]).is_empty());
-    assert!(app.overlay.is_none() && !app.run.active);
+    assert!(app.overlay.is_none() && !app.run.phase.is_active());
     // The run ended while "quit?" was open: yes quits at once (nothing to wait for).
     feed(&mut app, [key('y'), code(KeyCode::Enter), key('q')]);
     assert_eq!(app.overlay, Some(Overlay::Confirm(Question::QuitDuringRun)));
@@ -1188,7 +1188,7 @@ fn a_signal_gives_the_terminal_back_and_stops_a_run_safely() {
     assert!(app.overlay.is_some());
     let cmds = feed(&mut app, [Msg::Signal("SIGHUP")]);
     assert!(matches!(&cmds[..], [Cmd::Detach, Cmd::Cancel]), "{cmds:?}");
-    assert!(app.overlay.is_none() && !app.quit && app.run.cancelling);
+    assert!(app.overlay.is_none() && !app.quit && app.run.phase == RunPhase::Cancelling);
     let evs = run_events(&[(1, "ana@example.com"), (5, "eve@example.com")], &[]);
     let cmds = feed(
         &mut app,
@@ -1398,9 +1398,9 @@ fn bulk_skip_and_its_undo_run_off_the_input_loop_with_a_busy_line() {
         "{screen}"
     );
     // Moving works; a key that changes the list waits (and says so), and is not offered.
-    let at = app.table.selected;
+    let at = app.table.cursor.selected;
     feed(&mut app, [key('j')]);
-    assert_eq!(app.table.selected, at + 1);
+    assert_eq!(app.table.cursor.selected, at + 1);
     assert!(feed(&mut app, [key('e')]).is_empty());
     assert!(app.prompt.is_none(), "no edit while the re-check runs");
     assert!(!app.offered(onboard::tui::keys::Action::Edit));
@@ -1511,7 +1511,10 @@ fn failures_group_by_code_then_object_filter_and_act_on_a_group() {
             FailureItem::Row { row: 5 },
         ]
     );
-    assert_eq!(app.failures.selected, 2, "opens on the first failed row");
+    assert_eq!(
+        app.failures.cursor.selected, 2,
+        "opens on the first failed row"
+    );
     // r on the code's heading asks, naming the group and the count.
     feed(&mut app, [key('g')]);
     feed(&mut app, [key('r')]);
@@ -1573,8 +1576,13 @@ fn plan_lists_each_row_with_what_changes_scrolls_and_filters() {
     feed(&mut app, [key('3')]);
     let rows = app.plan_rows();
     let s = app.session.as_ref().unwrap();
-    let runnable = s.runnable();
-    assert_eq!(rows, runnable, "every row that will run, in list order");
+    // Rows 1 (ana) and 5 (eve) are the fixture's clean ones; the other four have errors.
+    let emails: Vec<&str> = rows.iter().map(|i| s.cell(*i, Field::Email)).collect();
+    assert_eq!(
+        emails,
+        ["ana@example.com", "eve@example.com"],
+        "every row that will run, in list order, and no other"
+    );
     // A create says what it sets, by name.
     let changes = onboard::tui::plan_diff::row_changes(s, rows[0]);
     let text = onboard::tui::plan_diff::summary(&changes);
@@ -1583,11 +1591,11 @@ fn plan_lists_each_row_with_what_changes_scrolls_and_filters() {
     assert!(text.contains("skills +Billing:4"), "{text}");
     // Moving and the filter.
     feed(&mut app, [key('j')]);
-    assert_eq!(app.plan.selected, 1.min(rows.len() - 1));
+    assert_eq!(app.plan.cursor.selected, 1);
     feed(&mut app, [key('/')]);
     type_text(&mut app, "eve");
     assert_eq!(app.plan_rows().len(), 1);
-    assert_eq!(app.plan.selected, 0);
+    assert_eq!(app.plan.cursor.selected, 0);
     feed(&mut app, [code(KeyCode::Enter)]);
     assert!(render(&app).contains("eve@example.com"));
     // Esc clears the filter first, then goes back to pre-flight.
@@ -1629,4 +1637,94 @@ fn the_run_gauge_moves_with_requests_before_any_row_finishes() {
         screen.contains("0/4 rows · 30/~40 requests · running"),
         "{screen}"
     );
+}
+
+#[test]
+fn plan_confirm_and_run_state_the_limit_in_the_same_words() {
+    let words = "allowed 300 per 60 s × 1 token = 5.0/s";
+    let mut app = app_with(CSV, (200, 60));
+    feed(&mut app, [key('3')]);
+    assert!(render(&app).contains(words), "plan: {}", render(&app));
+    feed(&mut app, [key('y')]);
+    assert!(render(&app).contains(words), "confirm: {}", render(&app));
+    feed(&mut app, [code(KeyCode::Enter)]);
+    // The engine reports a burst far above the average and its own (live-token) figure:
+    // the Run screen keeps the load's limit and calls the burst what it is.
+    feed(
+        &mut app,
+        [Msg::Engine(EngineEvent::Rate {
+            stats: ApiStats::default(),
+            requests_per_s: 135.0,
+            allowed_per_s: Some(20.3),
+            eta_s: None,
+            tokens: Some((1, 1)),
+        })],
+    );
+    let screen = render(&app);
+    assert!(screen.contains(words), "run: {screen}");
+    assert!(screen.contains("sending    135.0/s now"), "{screen}");
+    assert!(!screen.contains("limit avg"), "{screen}");
+}
+
+#[test]
+fn a_run_without_a_known_limit_takes_the_engines_per_token() {
+    let mut app = app_with(CSV, (200, 60));
+    app.session.as_mut().unwrap().allowed = None;
+    feed(&mut app, [key('3'), key('y'), code(KeyCode::Enter)]);
+    feed(
+        &mut app,
+        [Msg::Engine(EngineEvent::Rate {
+            stats: ApiStats::default(),
+            requests_per_s: 3.0,
+            allowed_per_s: Some(10.0),
+            eta_s: None,
+            tokens: Some((2, 4)),
+        })],
+    );
+    // 10/s over 2 live tokens = 300 per 60 s per token; the pool holds 4.
+    assert!(
+        render(&app).contains("allowed 300 per 60 s per token × 4 tokens = 20.0/s"),
+        "{}",
+        render(&app)
+    );
+}
+
+#[test]
+fn the_event_log_scrolls_back_and_follows_again() {
+    let mut app = app_with(CSV, (100, 30));
+    feed(&mut app, [key('3'), key('y'), code(KeyCode::Enter)]);
+    let lines: Vec<Msg> = (0..60)
+        .map(|i| {
+            Msg::Engine(EngineEvent::Log {
+                message: format!("event number {i}"),
+            })
+        })
+        .collect();
+    feed(&mut app, lines);
+    assert!(render(&app).contains("event number 59"));
+    feed(&mut app, [key('k'), key('k'), key('k')]);
+    assert_eq!(app.run.log_back, 3);
+    let screen = render(&app);
+    assert!(screen.contains("Events (3 newer below"), "{screen}");
+    assert!(screen.contains("event number 56"), "{screen}");
+    assert!(!screen.contains("event number 59"), "{screen}");
+    // A new event keeps the scrolled view where it is.
+    feed(
+        &mut app,
+        [Msg::Engine(EngineEvent::Log {
+            message: "event number 60".into(),
+        })],
+    );
+    assert_eq!(app.run.log_back, 4);
+    assert!(!render(&app).contains("event number 60"));
+    feed(&mut app, [code(KeyCode::Home)]);
+    assert!(render(&app).contains("event number 0"), "{}", render(&app));
+    feed(&mut app, [key('G')]);
+    assert_eq!(app.run.log_back, 0);
+    assert!(render(&app).contains("event number 60"));
+    // The key table offers it on Run: in the hints and in the help.
+    assert!(render(&app).lines().last().unwrap().contains("log"));
+    let help = onboard::tui::keys::help_sections();
+    let run = help.iter().find(|(t, _)| *t == "Run").unwrap();
+    assert!(run.1.iter().any(|(_, h)| h.contains("event log")));
 }

@@ -12,10 +12,11 @@ use crate::model::Plan;
 use crate::preflight::{self, CheckOptions};
 use crate::tui::app::Target;
 use crate::tui::driver::{LoadInbox, RunControl, Services, StartedRun};
+use crate::tui::estimate::AllowedRate;
 use crate::tui::msg::Loaded;
 use crate::tui::terminal::{TuiOptions, run as run_terminal};
 use futures::FutureExt;
-use futures::future::{BoxFuture, LocalBoxFuture};
+use futures::future::LocalBoxFuture;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use tokio_util::sync::CancellationToken;
@@ -91,7 +92,7 @@ fn resolve(spec: &OrgSpec) -> Result<(Client, SnapshotOptions), String> {
 /// Requests per second the whole token pool may make: the per-token limit (the org's limits
 /// endpoint, else the last rate-limit headers; Genesys counts per minute) times the pool's
 /// size, since further tokens are minted as the run needs them.
-async fn allowed_per_s(client: &Client) -> Option<f64> {
+async fn allowed_rate(client: &Client) -> Option<AllowedRate> {
     let (live, size) = client.tokens();
     let per_token = match client.token_rate_per_minute().await {
         Ok(Some(n)) => Some(f64::from(n)),
@@ -100,7 +101,11 @@ async fn allowed_per_s(client: &Client) -> Option<f64> {
             .filter(|r| r.allowed > 0)
             .map(|r| f64::from(r.allowed) / live.max(1) as f64),
     };
-    per_token.map(|n| n / 60.0 * size as f64)
+    per_token.map(|n| AllowedRate {
+        per_window: n,
+        window_s: 60.0,
+        tokens: size.max(1),
+    })
 }
 
 /// The run journal and lock for this (org, list) under `data_dir`, and their binding.
@@ -171,7 +176,7 @@ impl Services for LiveServices {
                 path.clone(),
                 list.clone(),
                 &inbox,
-                allowed_per_s(&client),
+                allowed_rate(&client),
                 on_lists,
             );
             let snapshot = tokio::select! {
@@ -186,7 +191,7 @@ impl Services for LiveServices {
             .await
             .map_err(|e| format!("pre-flight failed: {e}"))?;
             let journal = journal_for(data_dir.as_deref(), &snapshot, &bytes);
-            let allowed = allowed_per_s(&client).await;
+            let allowed = allowed_rate(&client).await;
             if let Ok(mut c) = current.lock() {
                 *c = Some(Current { client, journal });
             }
@@ -195,28 +200,29 @@ impl Services for LiveServices {
                 list,
                 snapshot,
                 result,
-                allowed_per_s: allowed,
+                allowed,
             })
         }
         .boxed_local()
     }
 
-    fn start_run(&self, plan: Plan) -> BoxFuture<'static, Result<StartedRun, String>> {
-        let current = self.current.lock().ok().and_then(|c| c.clone());
-        async move {
-            let cur = current.ok_or_else(|| "load a list against an org first".to_string())?;
-            let (journal, lock, binding) = cur.journal.ok_or_else(|| {
-                "no data directory for the run journal, or the org did not say who it is: set ONBOARD_DATA_DIR and reload".to_string()
-            })?;
-            let mut cfg = EngineConfig::new(journal, binding);
-            cfg.lock_path = Some(lock);
-            let handle = engine::start(cur.client, plan, cfg).map_err(|e| e.to_string())?;
-            Ok(StartedRun {
-                events: handle.events,
-                control: Box::new(EngineControl(handle.control)),
-            })
-        }
-        .boxed()
+    fn start_run(&self, plan: Plan) -> Result<StartedRun, String> {
+        let cur = self
+            .current
+            .lock()
+            .ok()
+            .and_then(|c| c.clone())
+            .ok_or_else(|| "load a list against an org first".to_string())?;
+        let (journal, lock, binding) = cur.journal.ok_or_else(|| {
+            "no data directory for the run journal, or the org did not say who it is: set ONBOARD_DATA_DIR and reload".to_string()
+        })?;
+        let mut cfg = EngineConfig::new(journal, binding);
+        cfg.lock_path = Some(lock);
+        let handle = engine::start(cur.client, plan, cfg).map_err(|e| e.to_string())?;
+        Ok(StartedRun {
+            events: handle.events,
+            control: Box::new(EngineControl(handle.control)),
+        })
     }
 }
 

@@ -67,7 +67,7 @@ pub(super) async fn load_progressively(
     path: PathBuf,
     list: Arc<HireList>,
     inbox: &LoadInbox,
-    allowed_per_s: impl std::future::Future<Output = Option<f64>>,
+    allowed: impl std::future::Future<Output = Option<crate::tui::estimate::AllowedRate>>,
     on_lists: impl FnOnce(&OrgSnapshot),
 ) -> Result<OrgSnapshot, String> {
     // The table at once: the file's own checks.
@@ -84,7 +84,7 @@ pub(super) async fn load_progressively(
             snapshot: OrgSnapshot::default(),
             result: first.0,
             checking: first.1,
-            allowed_per_s: None,
+            allowed: None,
         })))
         .await;
     let (emails, ext) = crate::preflight::users_to_look_up(&list);
@@ -92,7 +92,7 @@ pub(super) async fn load_progressively(
     if let Some(note) = slow_load_note(&emails, &ext, per_token, client.tokens().1) {
         inbox.send(Msg::LoadNote(note)).await;
     }
-    let allowed = allowed_per_s.await;
+    let allowed = allowed.await;
 
     let (etx, mut erx) = tokio::sync::mpsc::unbounded_channel::<SnapshotEvent>();
     let observe = move |e: SnapshotEvent| {
@@ -157,7 +157,7 @@ pub(super) async fn load_progressively(
                         snapshot,
                         result,
                         checking,
-                        allowed_per_s: allowed,
+                        allowed,
                     })))
                     .await;
             }

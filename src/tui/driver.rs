@@ -8,7 +8,7 @@ use super::update::update;
 use super::view;
 use crate::model::{EngineEvent, HireList, LoadProgress, Plan, Report};
 use futures::StreamExt;
-use futures::future::{BoxFuture, LocalBoxFuture};
+use futures::future::LocalBoxFuture;
 use futures::stream::FuturesUnordered;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
@@ -73,8 +73,9 @@ pub trait Services: Send + Sync + 'static {
         inbox: LoadInbox,
         cancel: CancellationToken,
     ) -> LocalBoxFuture<'static, Result<Loaded, String>>;
-    /// Start the engine on `plan` against the org last loaded.
-    fn start_run(&self, plan: Plan) -> BoxFuture<'static, Result<StartedRun, String>>;
+    /// Start the engine on `plan` against the org last loaded. Synchronous: the engine
+    /// spawns its own tasks, so the control handle exists before the first key can use it.
+    fn start_run(&self, plan: Plan) -> Result<StartedRun, String>;
 }
 
 pub struct Driver<B: Backend> {
@@ -320,58 +321,13 @@ impl<B: Backend> Driver<B> {
                     let _ = tx.blocking_send(msg);
                 });
             }
-            Cmd::StartRun { plan } => {
-                let tx = self.tx.clone();
-                let fut = self.services.start_run(plan);
-                let shutdown = self.shutdown.clone();
-                // The control handle arrives from the task; keep a slot for it.
-                let (ctl_tx, ctl_rx) = std::sync::mpsc::channel::<Arc<dyn RunControl>>();
-                let pending = Arc::new(PendingControl::new(ctl_rx));
-                self.run = Some(pending.clone());
-                tokio::spawn(async move {
-                    let started = match fut.await {
-                        Ok(s) => s,
-                        Err(e) => {
-                            let _ = tx.send(Msg::RunLost(e)).await;
-                            return;
-                        }
-                    };
-                    let control: Arc<dyn RunControl> = Arc::from(started.control);
-                    let _ = ctl_tx.send(control.clone());
-                    pending.flush(&*control);
-                    let mut events = started.events;
-                    let mut finished = false;
-                    loop {
-                        tokio::select! {
-                            ev = events.recv() => match ev {
-                                Some(ev) => {
-                                    finished |= matches!(ev, EngineEvent::Finished { .. });
-                                    if tx.send(Msg::Engine(ev)).await.is_err() {
-                                        control.cancel();
-                                        return;
-                                    }
-                                }
-                                None => break,
-                            },
-                            _ = shutdown.cancelled() => {
-                                control.cancel();
-                                // Let the engine finish in-flight steps before we go.
-                                while let Some(ev) = events.recv().await {
-                                    if matches!(ev, EngineEvent::Finished { .. }) {
-                                        break;
-                                    }
-                                }
-                                return;
-                            }
-                        }
-                    }
-                    if !finished {
-                        let _ = tx
-                            .send(Msg::RunLost("the engine stopped without a report".into()))
-                            .await;
-                    }
-                });
-            }
+            Cmd::StartRun { plan } => match self.services.start_run(plan) {
+                Ok(started) => self.follow_run(started),
+                // Said through the job queue, as if the engine had answered.
+                Err(e) => self
+                    .jobs
+                    .push(Box::pin(async move { vec![Msg::RunLost(e)] })),
+            },
             Cmd::Pause => {
                 if let Some(r) = &self.run {
                     r.pause();
@@ -408,6 +364,48 @@ impl<B: Backend> Driver<B> {
             }
         }
     }
+
+    /// Keep the run's control (for `Cmd::Pause`/`Resume`/`Cancel`) and forward its events to
+    /// the inbox until `Finished`; on shutdown, cancel it and let in-flight steps end.
+    fn follow_run(&mut self, started: StartedRun) {
+        let control: Arc<dyn RunControl> = Arc::from(started.control);
+        self.run = Some(control.clone());
+        let tx = self.tx.clone();
+        let shutdown = self.shutdown.clone();
+        let mut events = started.events;
+        tokio::spawn(async move {
+            let mut finished = false;
+            loop {
+                tokio::select! {
+                    ev = events.recv() => match ev {
+                        Some(ev) => {
+                            finished |= matches!(ev, EngineEvent::Finished { .. });
+                            if tx.send(Msg::Engine(ev)).await.is_err() {
+                                control.cancel();
+                                return;
+                            }
+                        }
+                        None => break,
+                    },
+                    _ = shutdown.cancelled() => {
+                        control.cancel();
+                        // Let the engine finish in-flight steps before we go.
+                        while let Some(ev) = events.recv().await {
+                            if matches!(ev, EngineEvent::Finished { .. }) {
+                                break;
+                            }
+                        }
+                        return;
+                    }
+                }
+            }
+            if !finished {
+                let _ = tx
+                    .send(Msg::RunLost("the engine stopped without a report".into()))
+                    .await;
+            }
+        });
+    }
 }
 
 fn cmd_name(c: &Cmd) -> &'static str {
@@ -424,63 +422,6 @@ fn cmd_name(c: &Cmd) -> &'static str {
         Cmd::Export { .. } => "export",
         Cmd::Detach => "detach",
         Cmd::Quit => "quit",
-    }
-}
-
-/// Run controls requested before the engine handed back its control are replayed then.
-struct PendingControl {
-    rx: std::sync::Mutex<std::sync::mpsc::Receiver<Arc<dyn RunControl>>>,
-    ctl: std::sync::Mutex<Option<Arc<dyn RunControl>>>,
-    paused: AtomicBool,
-    cancelled: AtomicBool,
-}
-
-impl PendingControl {
-    fn new(rx: std::sync::mpsc::Receiver<Arc<dyn RunControl>>) -> Self {
-        PendingControl {
-            rx: std::sync::Mutex::new(rx),
-            ctl: std::sync::Mutex::new(None),
-            paused: AtomicBool::new(false),
-            cancelled: AtomicBool::new(false),
-        }
-    }
-    fn get(&self) -> Option<Arc<dyn RunControl>> {
-        let mut slot = self.ctl.lock().ok()?;
-        if slot.is_none()
-            && let Ok(rx) = self.rx.lock()
-            && let Ok(c) = rx.try_recv()
-        {
-            *slot = Some(c);
-        }
-        slot.clone()
-    }
-    fn flush(&self, c: &dyn RunControl) {
-        if self.cancelled.load(Ordering::SeqCst) {
-            c.cancel();
-        } else if self.paused.load(Ordering::SeqCst) {
-            c.pause();
-        }
-    }
-}
-
-impl RunControl for PendingControl {
-    fn pause(&self) {
-        self.paused.store(true, Ordering::SeqCst);
-        if let Some(c) = self.get() {
-            c.pause();
-        }
-    }
-    fn resume(&self) {
-        self.paused.store(false, Ordering::SeqCst);
-        if let Some(c) = self.get() {
-            c.resume();
-        }
-    }
-    fn cancel(&self) {
-        self.cancelled.store(true, Ordering::SeqCst);
-        if let Some(c) = self.get() {
-            c.cancel();
-        }
     }
 }
 

@@ -376,6 +376,34 @@ pub const BINDINGS: &[Binding] = &[
     ),
     b(
         C::Run,
+        &[code(KeyCode::Up), k('k'), code(KeyCode::Down), k('j')],
+        A::Down,
+        Some("log"),
+        "Scroll the event log one line (↑/k older, ↓/j newer)",
+    ),
+    b(
+        C::Run,
+        &[code(KeyCode::PageUp), code(KeyCode::PageDown)],
+        A::PageDown,
+        None,
+        "Scroll the event log a page (PgUp older, PgDn newer)",
+    ),
+    b(
+        C::Run,
+        &[code(KeyCode::Home), k('g')],
+        A::Top,
+        None,
+        "The oldest event",
+    ),
+    b(
+        C::Run,
+        &[code(KeyCode::End), k('G')],
+        A::Bottom,
+        None,
+        "The newest event, and follow new ones",
+    ),
+    b(
+        C::Run,
         &[k('f')],
         A::Goto(5),
         Some("failures"),
@@ -584,7 +612,12 @@ pub fn lookup(ctxs: &[Ctx], ev: &KeyEvent) -> Option<Action> {
                     (Action::Goto(_), KeyCode::Char(c)) if c.is_ascii_digit() => {
                         Action::Goto(c.to_digit(10).unwrap_or(1) as u8)
                     }
+                    // One binding for both directions (one hint, one help line).
                     (Action::Down, KeyCode::Up) if *ctx == Ctx::Load => Action::Up,
+                    (Action::Down, KeyCode::Up | KeyCode::Char('k')) if *ctx == Ctx::Run => {
+                        Action::Up
+                    }
+                    (Action::PageDown, KeyCode::PageUp) if *ctx == Ctx::Run => Action::PageUp,
                     (action, _) => action,
                 });
             }

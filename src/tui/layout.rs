@@ -130,20 +130,6 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     )
 }
 
-/// Keep `selected` visible in a window of `height` starting at `offset`.
-pub fn scroll_into_view(selected: usize, offset: usize, height: usize) -> usize {
-    if height == 0 {
-        return selected;
-    }
-    if selected < offset {
-        selected
-    } else if selected >= offset + height {
-        selected + 1 - height
-    } else {
-        offset
-    }
-}
-
 /// Tab titles' x ranges, for mouse clicks on the tab bar: (start, end) per screen.
 pub fn tab_ranges(titles: &[String]) -> Vec<(u16, u16)> {
     let mut x = 0u16;

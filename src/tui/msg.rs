@@ -12,8 +12,8 @@ pub struct Loaded {
     pub list: HireList,
     pub snapshot: OrgSnapshot,
     pub result: CheckResult,
-    /// The org's allowed request rate per second, if the client knows it.
-    pub allowed_per_s: Option<f64>,
+    /// The org's request limit, if the client knows it.
+    pub allowed: Option<crate::tui::estimate::AllowedRate>,
 }
 
 impl std::fmt::Debug for Loaded {
@@ -34,8 +34,8 @@ pub struct Partial {
     pub result: CheckResult,
     /// Per row (index into `list.rows`): its org checks are not final yet ("checking…").
     pub checking: Vec<bool>,
-    /// The org's allowed request rate per second, once known.
-    pub allowed_per_s: Option<f64>,
+    /// The org's request limit, once known.
+    pub allowed: Option<crate::tui::estimate::AllowedRate>,
 }
 
 impl std::fmt::Debug for Partial {

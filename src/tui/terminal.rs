@@ -1,7 +1,7 @@
 //! The real terminal: raw mode, alternate screen, mouse; a panic hook and a guard that
 //! restore it on every way out; logs to a file in the data dir (never the screen).
 
-use super::app::{App, Target};
+use super::app::{App, RunPhase, Target};
 use super::driver::{Driver, INBOX, Services, read_recent, spawn_input_thread};
 use super::msg::Msg;
 use super::theme::Theme;
@@ -111,12 +111,12 @@ fn spawn_signal_task(tx: mpsc::Sender<Msg>) -> std::io::Result<tokio::task::Join
 /// What to tell the shell once the screen is back, after a signal stopped onboard.
 fn signal_note(app: &App, name: &str) -> String {
     let r = &app.run;
-    if r.finished && r.cancelled {
+    if let RunPhase::Finished { cancelled: true } = r.phase {
         format!(
             "onboard: stopped by {name}; the run was cancelled after {} of {} rows (the rest are interrupted or not_reached; the journal is intact: run the list again to finish)",
             r.done, r.total
         )
-    } else if r.active {
+    } else if r.phase.is_active() {
         format!("onboard: stopped by {name} while a run was stopping; run the list again to finish")
     } else {
         format!("onboard: stopped by {name}")

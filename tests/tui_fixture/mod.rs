@@ -74,7 +74,7 @@ pub fn loaded(csv: &str, name: &str) -> Loaded {
         list,
         snapshot,
         result,
-        allowed_per_s: Some(5.0),
+        allowed: Some(onboard::tui::estimate::AllowedRate::DEFAULT),
     }
 }
 

@@ -7,8 +7,7 @@ use super::*;
 #[derive(Debug, Default)]
 pub struct FailuresState {
     /// The selected line of [`App::failure_items`] (a group heading or a row).
-    pub selected: usize,
-    pub offset: usize,
+    pub cursor: ListCursor,
     /// The `/` filter: text matched (case-insensitively) in the code, the object, the
     /// email, or a row number.
     pub filter: String,
@@ -213,7 +212,9 @@ impl App {
 
     /// The selected line of the failures list.
     pub fn selected_failure(&self) -> Option<FailureItem> {
-        self.failure_items().get(self.failures.selected).cloned()
+        self.failure_items()
+            .get(self.failures.cursor.selected)
+            .cloned()
     }
 
     pub fn report_row(&self, row: usize) -> Option<&RowReport> {

@@ -3,6 +3,7 @@
 use super::sort::SortBuffers;
 use super::theme::Theme;
 
+mod cursor;
 mod failures;
 mod filter;
 mod query;
@@ -16,6 +17,7 @@ use crate::model::{
     PlanAction, Report, RowReport, Severity, Step, StepStatus,
 };
 use crate::preflight::{self, CheckResult};
+pub use cursor::ListCursor;
 pub use failures::*;
 pub use filter::*;
 pub use query::{step_field, waits_while_busy};
@@ -175,10 +177,8 @@ pub struct LoadState {
 pub struct TableState {
     /// Indices into `list.rows`, filtered and sorted.
     pub view: Vec<u32>,
-    /// Position in `view`.
-    pub selected: usize,
-    /// First visible position in `view`.
-    pub offset: usize,
+    /// Position in `view`, and the first one shown.
+    pub cursor: ListCursor,
     pub sort: SortKey,
     pub descending: bool,
     pub filter: Filter,
@@ -192,8 +192,7 @@ pub struct TableState {
 #[derive(Debug, Default)]
 pub struct PlanState {
     /// Position in [`App::plan_rows`].
-    pub selected: usize,
-    pub offset: usize,
+    pub cursor: ListCursor,
     /// Text matched (case-insensitively) in the email, name, action and changed fields.
     pub filter: String,
 }
@@ -334,7 +333,7 @@ impl App {
     }
 
     pub fn run_in_progress(&self) -> bool {
-        self.run.active
+        self.run.phase.is_active()
     }
 
     pub fn set_info(&mut self, s: impl Into<String>) {

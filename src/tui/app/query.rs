@@ -17,7 +17,7 @@ impl App {
     pub fn selected_index(&self) -> Option<usize> {
         self.table
             .view
-            .get(self.table.selected)
+            .get(self.table.cursor.selected)
             .map(|i| *i as usize)
     }
 
@@ -63,7 +63,11 @@ impl App {
             return true;
         }
         let session = self.session.as_ref();
-        let failure = || self.failure_items().get(self.failures.selected).cloned();
+        let failure = || {
+            self.failure_items()
+                .get(self.failures.cursor.selected)
+                .cloned()
+        };
         match (self.screen, a) {
             (Screen::Load, Action::Back) => session.is_some(),
             (Screen::Load, Action::NextProfile) => self.load.targets.len() > 1,
@@ -80,11 +84,9 @@ impl App {
             (Screen::Preflight, Action::Back) => self.table.filter != Filter::All,
             (Screen::Plan, Action::Back) => true,
             (Screen::Plan, Action::ConfirmRun) => {
-                !self.run.active && session.is_some_and(|s| s.runnable_count() > 0)
+                !self.run.phase.is_active() && session.is_some_and(|s| s.runnable_count() > 0)
             }
-            (Screen::Run, Action::Pause | Action::Cancel) => {
-                self.run.active && !self.run.cancelling
-            }
+            (Screen::Run, Action::Pause | Action::Cancel) => self.run.phase.is_controllable(),
             (Screen::Run, Action::Goto(5)) => self.report.is_some(),
             (Screen::Failures, Action::Open | Action::EditRetry) => {
                 failure().is_some_and(|i| i.is_row())

@@ -2,15 +2,61 @@
 
 use super::*;
 
+/// Where a run is in its life. Every change of phase goes through [`RunState`]'s methods
+/// (`begin`, `toggle_pause`, `cancel`, `lost`, and `apply` for the engine's events).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum RunPhase {
+    /// No run in this session yet (or the last one was lost before it reported).
+    #[default]
+    Idle,
+    /// Asked the engine to start; it has not said `Started` yet.
+    Starting,
+    Running,
+    /// Paused by the admin (the engine finishes in-flight steps and sends no new ones).
+    Paused,
+    /// Cancel asked: in-flight steps finish, then the engine reports.
+    Cancelling,
+    /// The engine reported; `cancelled` when it stopped early.
+    Finished {
+        cancelled: bool,
+    },
+}
+
+impl RunPhase {
+    /// A run exists and has not reported yet.
+    pub fn is_active(self) -> bool {
+        matches!(
+            self,
+            RunPhase::Starting | RunPhase::Running | RunPhase::Paused | RunPhase::Cancelling
+        )
+    }
+
+    /// Pause and cancel can still be asked for.
+    pub fn is_controllable(self) -> bool {
+        self.is_active() && self != RunPhase::Cancelling
+    }
+
+    pub fn is_finished(self) -> bool {
+        matches!(self, RunPhase::Finished { .. })
+    }
+
+    /// The word the Run gauge shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            RunPhase::Idle => "idle",
+            RunPhase::Starting | RunPhase::Running => "running",
+            RunPhase::Paused => "paused",
+            RunPhase::Cancelling => "cancelling…",
+            RunPhase::Finished { cancelled: true } => "cancelled",
+            RunPhase::Finished { cancelled: false } => "done",
+        }
+    }
+}
+
 /// The live run.
 #[derive(Debug, Default)]
 pub struct RunState {
-    pub active: bool,
-    pub paused: bool,
-    pub cancelling: bool,
-    pub started: bool,
-    pub finished: bool,
-    pub cancelled: bool,
+    pub phase: RunPhase,
     /// Row numbers in this run.
     pub rows: Vec<usize>,
     pub total: usize,
@@ -21,11 +67,14 @@ pub struct RunState {
     pub outcomes: BTreeMap<Outcome, usize>,
     pub stats: ApiStats,
     pub requests_per_s: f64,
-    pub allowed_per_s: Option<f64>,
+    /// The org's limit: from the load, else from the engine's first rate report.
+    pub allowed: Option<crate::tui::estimate::AllowedRate>,
     pub eta_s: Option<f64>,
     /// The client's tokens, (live, pool size), when known.
     pub tokens: Option<(usize, usize)>,
     pub log: VecDeque<String>,
+    /// How many lines the event log is scrolled back from the newest (0 follows new ones).
+    pub log_back: usize,
     /// Number of runs started in this session (1 = first run, more = retries).
     pub runs: usize,
 }
@@ -33,11 +82,64 @@ pub struct RunState {
 pub const LOG_CAP: usize = 500;
 
 impl RunState {
+    /// A fresh run of `rows` rows (the `runs`-th of the session) waiting for the engine.
+    pub fn begin(
+        runs: usize,
+        rows: Vec<usize>,
+        allowed: Option<crate::tui::estimate::AllowedRate>,
+    ) -> RunState {
+        RunState {
+            phase: RunPhase::Starting,
+            total: rows.len(),
+            rows,
+            allowed,
+            runs,
+            ..RunState::default()
+        }
+    }
+
+    /// `p`: pause a running run or resume a paused one; the new phase is returned (`None`
+    /// when the run cannot be paused or resumed now).
+    pub fn toggle_pause(&mut self) -> Option<RunPhase> {
+        self.phase = match self.phase {
+            RunPhase::Starting | RunPhase::Running => RunPhase::Paused,
+            RunPhase::Paused => RunPhase::Running,
+            _ => return None,
+        };
+        Some(self.phase)
+    }
+
+    /// Cancel asked; false when there is nothing left to cancel (finished, or already
+    /// cancelling).
+    pub fn cancel(&mut self) -> bool {
+        if !self.phase.is_controllable() {
+            return false;
+        }
+        self.phase = RunPhase::Cancelling;
+        true
+    }
+
+    /// The engine went away without a report: no run is in progress any more.
+    pub fn lost(&mut self) {
+        self.phase = RunPhase::Idle;
+    }
+
     pub fn push_log(&mut self, line: String) {
         if self.log.len() == LOG_CAP {
             self.log.pop_front();
         }
         self.log.push_back(line);
+        // Scrolled back: the same lines stay in view as new ones arrive.
+        if self.log_back > 0 {
+            self.log_back = (self.log_back + 1).min(self.log.len());
+        }
+    }
+
+    /// Scroll the event log `delta` lines older (negative: newer), within the log.
+    pub fn scroll_log(&mut self, delta: isize) {
+        self.log_back = (self.log_back as isize)
+            .saturating_add(delta)
+            .clamp(0, self.log.len() as isize) as usize;
     }
 
     pub fn apply(&mut self, ev: &EngineEvent) {
@@ -46,7 +148,9 @@ impl RunState {
                 rows,
                 estimated_requests,
             } => {
-                self.started = true;
+                if self.phase == RunPhase::Starting {
+                    self.phase = RunPhase::Running;
+                }
                 self.total = *rows;
                 self.estimated_requests = *estimated_requests;
                 self.push_log(format!(
@@ -103,30 +207,40 @@ impl RunState {
                 }
                 self.stats = *stats;
                 self.requests_per_s = *requests_per_s;
-                if allowed_per_s.is_some() {
-                    self.allowed_per_s = *allowed_per_s;
+                // The engine's figure is the sum over the live tokens; it stands in only
+                // when the load did not learn the limit.
+                if self.allowed.is_none()
+                    && let (Some(per_s), Some((live, _))) = (allowed_per_s, tokens)
+                {
+                    let pool = crate::tui::estimate::AllowedRate::from_pool_per_s(*per_s, *live);
+                    self.allowed = Some(crate::tui::estimate::AllowedRate {
+                        tokens: tokens.map_or(1, |(_, size)| size.max(1)),
+                        ..pool
+                    });
                 }
                 self.eta_s = *eta_s;
             }
             // The queue phase is not shown on the Run screen yet (issue 15's TUI part).
             EngineEvent::QueueProgress { .. } => {}
             EngineEvent::Paused => {
-                self.paused = true;
+                if self.phase.is_controllable() {
+                    self.phase = RunPhase::Paused;
+                }
                 self.push_log("paused".into());
             }
             EngineEvent::Resumed => {
-                self.paused = false;
+                if self.phase == RunPhase::Paused {
+                    self.phase = RunPhase::Running;
+                }
                 self.push_log("resumed".into());
             }
             EngineEvent::Log { message } => {
                 self.push_log(crate::model::sanitize(message).into_owned());
             }
             EngineEvent::Finished { report, cancelled } => {
-                self.active = false;
-                self.paused = false;
-                self.cancelling = false;
-                self.finished = true;
-                self.cancelled = *cancelled;
+                self.phase = RunPhase::Finished {
+                    cancelled: *cancelled,
+                };
                 self.stats = report.api;
                 self.eta_s = None;
                 let s = report.summary;

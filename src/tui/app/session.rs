@@ -38,8 +38,8 @@ pub struct Session {
     pub unsaved: bool,
     /// Findings per code (for the summary).
     pub by_code: BTreeMap<FindingCode, usize>,
-    /// The org's allowed request rate (per second), if known.
-    pub allowed_per_s: Option<f64>,
+    /// The org's request limit, if known.
+    pub allowed: Option<crate::tui::estimate::AllowedRate>,
     /// The org the list was loaded against (where a run goes).
     pub target: Target,
     /// Rows per plan action and finding totals (errors, warnings).
@@ -78,7 +78,7 @@ impl Session {
         list: HireList,
         snapshot: OrgSnapshot,
         result: CheckResult,
-        allowed_per_s: Option<f64>,
+        allowed: Option<crate::tui::estimate::AllowedRate>,
     ) -> Session {
         let skipped: BTreeSet<usize> = list
             .rows
@@ -99,7 +99,7 @@ impl Session {
             undo: Vec::new(),
             unsaved: false,
             by_code: BTreeMap::new(),
-            allowed_per_s,
+            allowed,
             target: Target::default(),
             action_counts: BTreeMap::new(),
             totals: (0, 0),

@@ -3,21 +3,18 @@
 use super::*;
 
 pub(super) fn on_failures(app: &mut App, a: Action) -> Vec<Cmd> {
+    if let Some(delta) = ListCursor::delta(a, layout::failure_rows(app.size)) {
+        move_failures(app, delta);
+        return Vec::new();
+    }
     let items = app.failure_items();
-    let page = layout::failure_rows(app.size).max(1) as isize;
-    let line = app.failures.selected;
+    let line = app.failures.cursor.selected;
     let sel_row = match items.get(line) {
         Some(FailureItem::Row { row }) => Some(*row),
         _ => None,
     };
     let heading = heading_label(&items, line);
     match a {
-        Action::Up => move_failures(app, -1),
-        Action::Down => move_failures(app, 1),
-        Action::PageUp => move_failures(app, -page),
-        Action::PageDown => move_failures(app, page),
-        Action::Top => move_failures(app, isize::MIN / 2),
-        Action::Bottom => move_failures(app, isize::MAX / 2),
         Action::Filter => {
             app.prompt = Some(Prompt {
                 kind: PromptKind::FailureFilter {
@@ -28,7 +25,7 @@ pub(super) fn on_failures(app: &mut App, a: Action) -> Vec<Cmd> {
         }
         Action::Back if !app.failures.filter.is_empty() => {
             app.failures.filter.clear();
-            app.failures.selected = first_row_line(&app.failure_items());
+            app.failures.cursor.selected = first_row_line(&app.failure_items());
             clamp_failures(app);
         }
         Action::Open => {
@@ -133,13 +130,9 @@ pub(super) fn skip_failed(app: &mut App, rows: &[usize], what: Option<String>) -
 
 pub(super) fn move_failures(app: &mut App, delta: isize) {
     let n = app.failure_items().len();
-    if n == 0 {
-        app.failures.selected = 0;
-        return;
-    }
-    let sel = (app.failures.selected as isize).saturating_add(delta);
-    app.failures.selected = sel.clamp(0, n as isize - 1) as usize;
-    clamp_failures(app);
+    app.failures
+        .cursor
+        .move_by(delta, n, layout::failure_rows(app.size));
 }
 
 /// The line of the first failed row (past its headings), 0 when there is none.
@@ -150,14 +143,7 @@ pub(super) fn first_row_line(items: &[FailureItem]) -> usize {
 /// Keep the failures cursor valid and visible.
 pub(super) fn clamp_failures(app: &mut App) {
     let n = app.failure_items().len();
-    if n == 0 {
-        app.failures.selected = 0;
-        app.failures.offset = 0;
-        return;
-    }
-    app.failures.selected = app.failures.selected.min(n - 1);
-    let h = layout::failure_rows(app.size);
-    app.failures.offset = layout::scroll_into_view(app.failures.selected, app.failures.offset, h);
+    app.failures.cursor.clamp(n, layout::failure_rows(app.size));
 }
 
 /// Jump to the row in Pre-flight with the editor open on the field that failed; retry it
@@ -183,7 +169,7 @@ pub(super) fn edit_then_retry(app: &mut App, row: usize) {
         rebuild_view(app);
     }
     if let Some(pos) = app.table.view.iter().position(|v| *v as usize == index) {
-        app.table.selected = pos;
+        app.table.cursor.selected = pos;
         clamp_table(app);
     }
     if let Some(col) = field.and_then(|f| app.session.as_ref().and_then(|s| s.col_of(f))) {

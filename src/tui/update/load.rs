@@ -79,7 +79,7 @@ pub(super) fn on_partial(app: &mut App, p: crate::tui::msg::Partial) -> Vec<Cmd>
         snapshot,
         result,
         checking,
-        allowed_per_s,
+        allowed,
     } = p;
     match list {
         Some((path, list)) => {
@@ -107,8 +107,8 @@ pub(super) fn on_partial(app: &mut App, p: crate::tui::msg::Partial) -> Vec<Cmd>
         None => {
             if let Some(s) = &mut app.session {
                 s.apply_partial(snapshot, result, checking);
-                if allowed_per_s.is_some() {
-                    s.allowed_per_s = allowed_per_s;
+                if allowed.is_some() {
+                    s.allowed = allowed;
                 }
                 rebuild_view(app);
             }
@@ -190,7 +190,7 @@ pub(super) fn on_loaded(app: &mut App, l: crate::tui::msg::Loaded) -> Vec<Cmd> {
         .filter(|s| s.checking_count > 0 || !s.checking.is_empty())
     {
         s.apply_partial(l.snapshot, l.result, Vec::new());
-        s.allowed_per_s = l.allowed_per_s;
+        s.allowed = l.allowed;
         let (e, w) = s.severity_totals();
         let rows = s.list.rows.len();
         rebuild_view(app);
@@ -200,7 +200,7 @@ pub(super) fn on_loaded(app: &mut App, l: crate::tui::msg::Loaded) -> Vec<Cmd> {
         return Vec::new();
     }
     let name = l.path.display().to_string();
-    let mut session = Session::new(l.path, l.list, l.snapshot, l.result, l.allowed_per_s);
+    let mut session = Session::new(l.path, l.list, l.snapshot, l.result, l.allowed);
     // Keys other than quit are ignored while loading, so the selected target is the
     // one the list was loaded against.
     session.target = app

@@ -2,8 +2,8 @@
 //! anything that touches the disk or the network is returned as a [`Cmd`].
 
 use super::app::{
-    App, FailureItem, Filter, Overlay, Prompt, PromptKind, Question, Screen, Session, Undo,
-    heading_label, rows_under, step_field, waits_while_busy,
+    App, FailureItem, Filter, ListCursor, Overlay, Prompt, PromptKind, Question, Screen, Session,
+    Undo, heading_label, rows_under, step_field, waits_while_busy,
 };
 use super::fix::apply_suggestion;
 use super::keys::{Action, lookup};
@@ -72,8 +72,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         }
         Msg::Engine(ev) => on_engine(app, ev),
         Msg::RunLost(e) => {
-            app.run.active = false;
-            app.run.cancelling = false;
+            app.run.lost();
             app.set_error(format!("the run stopped unexpectedly: {e}"));
             if app.quit_after_run {
                 app.quit = true;
@@ -133,7 +132,7 @@ fn on_signal(app: &mut App, name: &'static str) -> Vec<Cmd> {
     app.overlay = None;
     app.prompt = None;
     let mut cmds = if again { Vec::new() } else { vec![Cmd::Detach] };
-    if app.run.active && !again {
+    if app.run.phase.is_active() && !again {
         app.quit_after_run = true;
         cmds.extend(cancel_run(app));
         app.set_info(format!(

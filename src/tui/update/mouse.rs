@@ -62,9 +62,9 @@ pub(super) fn click(app: &mut App, x: u16, y: u16) {
         Screen::Preflight => {
             let t = layout::preflight(chrome.body).table;
             if t.contains(pos) && y > t.y {
-                let pos = app.table.offset + (y - t.y - 1) as usize;
+                let pos = app.table.cursor.offset + (y - t.y - 1) as usize;
                 if pos < app.table.view.len() {
-                    app.table.selected = pos;
+                    app.table.cursor.selected = pos;
                     clamp_table(app);
                     focus_first_finding(app);
                 }
@@ -73,9 +73,9 @@ pub(super) fn click(app: &mut App, x: u16, y: u16) {
         Screen::Failures => {
             let (list, _) = layout::failures(chrome.body);
             if list.contains(pos) && y > list.y {
-                let line = app.failures.offset + (y - list.y - 1) as usize;
+                let line = app.failures.cursor.offset + (y - list.y - 1) as usize;
                 if line < app.failure_items().len() {
-                    app.failures.selected = line;
+                    app.failures.cursor.selected = line;
                     clamp_failures(app);
                 }
             }

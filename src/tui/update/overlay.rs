@@ -40,13 +40,13 @@ pub(super) fn on_overlay(app: &mut App, o: Overlay, a: Action) -> Vec<Cmd> {
                 Question::CancelRun => cancel_run(app),
                 Question::LoadUnsaved(path) => start_load(app, path),
                 // The run ended while the question was open: nothing to wait for.
-                Question::QuitDuringRun if !app.run.active => {
+                Question::QuitDuringRun if !app.run.phase.is_active() => {
                     app.quit = true;
                     vec![Cmd::Quit]
                 }
                 Question::QuitDuringRun => {
                     app.quit_after_run = true;
-                    app.run.cancelling = true;
+                    app.run.cancel();
                     app.set_info("cancelling the run; onboard quits when in-flight steps finish");
                     vec![Cmd::Cancel]
                 }
@@ -86,7 +86,7 @@ pub(super) fn on_overlay(app: &mut App, o: Overlay, a: Action) -> Vec<Cmd> {
             // The previous / next failed row, over the group headings.
             let items = app.failure_items();
             let back = a == Action::Up;
-            let mut line = app.failures.selected;
+            let mut line = app.failures.cursor.selected;
             while let Some(next) = if back {
                 line.checked_sub(1)
             } else {
@@ -94,7 +94,7 @@ pub(super) fn on_overlay(app: &mut App, o: Overlay, a: Action) -> Vec<Cmd> {
             } {
                 match items.get(next) {
                     Some(FailureItem::Row { row }) => {
-                        app.failures.selected = next;
+                        app.failures.cursor.selected = next;
                         app.overlay = Some(Overlay::Drilldown { row: *row });
                         break;
                     }

@@ -3,6 +3,12 @@
 use super::*;
 
 pub(super) fn on_plan(app: &mut App, a: Action) -> Vec<Cmd> {
+    let height = layout::plan_rows(app.size);
+    if let Some(delta) = ListCursor::delta(a, height) {
+        let n = app.plan_rows().len();
+        app.plan.cursor.move_by(delta, n, height);
+        return Vec::new();
+    }
     match a {
         Action::ConfirmRun => {
             let Some(s) = &app.session else {
@@ -18,7 +24,7 @@ pub(super) fn on_plan(app: &mut App, a: Action) -> Vec<Cmd> {
                 app.set_error("nothing to run: every row is blocked, skipped or unchanged");
                 return Vec::new();
             }
-            if app.run.active {
+            if app.run.phase.is_active() {
                 app.set_error("a run is already in progress");
                 return Vec::new();
             }
@@ -53,25 +59,6 @@ pub(super) fn on_plan(app: &mut App, a: Action) -> Vec<Cmd> {
             app.screen = Screen::Preflight;
             Vec::new()
         }
-        Action::Up
-        | Action::Down
-        | Action::PageUp
-        | Action::PageDown
-        | Action::Top
-        | Action::Bottom => {
-            let page = layout::plan_rows(app.size).max(1) as isize;
-            let delta = match a {
-                Action::Up => -1,
-                Action::Down => 1,
-                Action::PageUp => -page,
-                Action::PageDown => page,
-                Action::Top => isize::MIN / 2,
-                _ => isize::MAX / 2,
-            };
-            app.plan.selected = (app.plan.selected as isize).saturating_add(delta).max(0) as usize;
-            clamp_plan(app);
-            Vec::new()
-        }
         _ => Vec::new(),
     }
 }
@@ -79,10 +66,5 @@ pub(super) fn on_plan(app: &mut App, a: Action) -> Vec<Cmd> {
 /// Keep the Plan's cursor on a listed row and visible.
 pub(super) fn clamp_plan(app: &mut App) {
     let n = app.plan_rows().len();
-    app.plan.selected = app.plan.selected.min(n.saturating_sub(1));
-    app.plan.offset = layout::scroll_into_view(
-        app.plan.selected,
-        app.plan.offset,
-        layout::plan_rows(app.size),
-    );
+    app.plan.cursor.clamp(n, layout::plan_rows(app.size));
 }

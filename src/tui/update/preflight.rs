@@ -6,14 +6,11 @@ pub(super) fn on_preflight(app: &mut App, a: Action) -> Vec<Cmd> {
     if app.session.is_none() {
         return Vec::new();
     }
-    let page = layout::table_rows(app.size).max(1) as isize;
+    if let Some(delta) = ListCursor::delta(a, layout::table_rows(app.size)) {
+        move_table(app, delta);
+        return Vec::new();
+    }
     match a {
-        Action::Up => move_table(app, -1),
-        Action::Down => move_table(app, 1),
-        Action::PageUp => move_table(app, -page),
-        Action::PageDown => move_table(app, page),
-        Action::Top => move_table(app, isize::MIN / 2),
-        Action::Bottom => move_table(app, isize::MAX / 2),
         Action::Left | Action::Right => {
             if let Some(s) = &app.session {
                 let n = s.list.headers.len().max(1);
@@ -108,25 +105,19 @@ pub(super) fn move_table(app: &mut App, delta: isize) {
     if n == 0 {
         return;
     }
-    let before = app.table.selected;
-    let sel = (app.table.selected as isize).saturating_add(delta);
-    app.table.selected = sel.clamp(0, n as isize - 1) as usize;
-    clamp_table(app);
-    if before != app.table.selected {
+    let before = app.table.cursor.selected;
+    app.table
+        .cursor
+        .move_by(delta, n, layout::table_rows(app.size));
+    clamp_failures(app);
+    if before != app.table.cursor.selected {
         focus_first_finding(app);
     }
 }
 
 pub(super) fn clamp_table(app: &mut App) {
     let n = app.table.view.len();
-    if n == 0 {
-        app.table.selected = 0;
-        app.table.offset = 0;
-        return;
-    }
-    app.table.selected = app.table.selected.min(n - 1);
-    let h = layout::table_rows(app.size);
-    app.table.offset = layout::scroll_into_view(app.table.selected, app.table.offset, h);
+    app.table.cursor.clamp(n, layout::table_rows(app.size));
     clamp_failures(app);
 }
 
@@ -152,7 +143,7 @@ pub(super) fn jump_error(app: &mut App, forward: bool) {
     if n == 0 {
         return;
     }
-    let start = app.table.selected;
+    let start = app.table.cursor.selected;
     for step in 1..=n {
         let pos = if forward {
             (start + step) % n
@@ -161,7 +152,7 @@ pub(super) fn jump_error(app: &mut App, forward: bool) {
         };
         let idx = app.table.view[pos] as usize;
         if s.errors(idx) > 0 && !s.skipped.contains(&idx) {
-            app.table.selected = pos;
+            app.table.cursor.selected = pos;
             clamp_table(app);
             focus_first_finding(app);
             return;
@@ -176,7 +167,7 @@ pub(super) fn rebuild_view(app: &mut App) {
         app.table.view.clear();
         return;
     };
-    let keep = app.table.view.get(app.table.selected).copied();
+    let keep = app.table.view.get(app.table.cursor.selected).copied();
     let filter = app.table.filter.clone();
     let n = s.list.rows.len();
     let cols: Vec<usize> = [
@@ -197,7 +188,7 @@ pub(super) fn rebuild_view(app: &mut App) {
     if app.table.descending {
         view.reverse();
     }
-    app.table.selected = keep
+    app.table.cursor.selected = keep
         .and_then(|k| view.iter().position(|v| *v == k))
         .unwrap_or(0);
     app.table.view = view;

@@ -124,12 +124,12 @@ pub(super) fn on_prompt_key(app: &mut App, action: Option<Action>, ev: KeyEvent)
                 }
                 PromptKind::PlanFilter { .. } => {
                     app.plan.filter = value;
-                    app.plan.selected = 0;
+                    app.plan.cursor.selected = 0;
                     clamp_plan(app);
                 }
                 PromptKind::FailureFilter { .. } => {
                     app.failures.filter = value;
-                    app.failures.selected = first_row_line(&app.failure_items());
+                    app.failures.cursor.selected = first_row_line(&app.failure_items());
                     clamp_failures(app);
                 }
                 _ => {}

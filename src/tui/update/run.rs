@@ -1,10 +1,11 @@
 //! Starting, pausing and cancelling a run, and the engine's events.
 
 use super::*;
+use crate::tui::app::{RunPhase, RunState};
 
 /// Start the engine on these row numbers (their current plan after any fixes).
 pub(super) fn start_run(app: &mut App, rows: Vec<usize>) -> Vec<Cmd> {
-    if app.run.active {
+    if app.run.phase.is_active() {
         app.set_error("a run is already in progress");
         return Vec::new();
     }
@@ -22,14 +23,9 @@ pub(super) fn start_run(app: &mut App, rows: Vec<usize>) -> Vec<Cmd> {
         app.set_error("those rows cannot run: fix their errors or unskip them first");
         return Vec::new();
     }
-    let allowed = s.allowed_per_s;
+    let allowed = s.allowed;
     let runs = app.run.runs + 1;
-    app.run = Default::default();
-    app.run.runs = runs;
-    app.run.active = true;
-    app.run.rows = plan.rows.iter().map(|r| r.row).collect();
-    app.run.total = plan.rows.len();
-    app.run.allowed_per_s = allowed;
+    app.run = RunState::begin(runs, plan.rows.iter().map(|r| r.row).collect(), allowed);
     app.screen = Screen::Run;
     app.set_info(if runs == 1 {
         format!("running {} rows", plan.rows.len())
@@ -49,21 +45,36 @@ pub(super) fn retry_rows(app: &mut App, rows: &[usize]) -> Vec<Cmd> {
 
 pub(super) fn on_run(app: &mut App, a: Action) -> Vec<Cmd> {
     match a {
-        Action::Pause if app.run.active && !app.run.cancelling => {
-            if app.run.paused {
-                app.run.paused = false;
-                vec![Cmd::Resume]
-            } else {
-                app.run.paused = true;
-                vec![Cmd::Pause]
-            }
-        }
-        Action::Cancel if app.run.active && !app.run.cancelling => {
+        Action::Pause if app.run.phase.is_controllable() => match app.run.toggle_pause() {
+            Some(RunPhase::Paused) => vec![Cmd::Pause],
+            Some(_) => vec![Cmd::Resume],
+            None => Vec::new(),
+        },
+        Action::Cancel if app.run.phase.is_controllable() => {
             app.overlay = Some(Overlay::Confirm(Question::CancelRun));
             Vec::new()
         }
         Action::Pause | Action::Cancel => {
             app.set_info("no run in progress");
+            Vec::new()
+        }
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom => {
+            // About the log's height: half the screen (the rest is the gauge and the stats).
+            let page = (app.size.1 / 2).max(1) as isize;
+            let older = match a {
+                Action::Up => 1,
+                Action::Down => -1,
+                Action::PageUp => page,
+                Action::PageDown => -page,
+                Action::Top => isize::MAX / 2,
+                _ => isize::MIN / 2,
+            };
+            app.run.scroll_log(older);
             Vec::new()
         }
         _ => Vec::new(),
@@ -72,14 +83,13 @@ pub(super) fn on_run(app: &mut App, a: Action) -> Vec<Cmd> {
 
 /// Cancel the run safely (`c` confirmed, or a signal): in-flight steps finish.
 pub(super) fn cancel_run(app: &mut App) -> Vec<Cmd> {
-    if !app.run.active {
+    if !app.run.phase.is_active() {
         app.set_info("the run has already finished");
         return Vec::new();
     }
-    if app.run.cancelling {
+    if !app.run.cancel() {
         return Vec::new();
     }
-    app.run.cancelling = true;
     app.set_info("cancelling: in-flight steps finish, the journal stays intact");
     vec![Cmd::Cancel]
 }
@@ -89,7 +99,7 @@ pub(super) fn on_engine(app: &mut App, ev: EngineEvent) -> Vec<Cmd> {
     if let EngineEvent::Finished { report, cancelled } = &ev {
         app.merge_report(report);
         // Failures opens on its first failed row (`Enter`, `r`, `e` act on a row).
-        app.failures.selected = first_row_line(&app.failure_items());
+        app.failures.cursor.selected = first_row_line(&app.failure_items());
         clamp_failures(app);
         let failed = app.failed_rows().len();
         if failed > 0 && *cancelled {

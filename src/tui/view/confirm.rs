@@ -102,18 +102,13 @@ pub fn dialog(app: &App, q: &Question) -> Dialog {
             let rate = app
                 .session
                 .as_ref()
-                .and_then(|s| s.allowed_per_s)
-                .unwrap_or(crate::tui::estimate::DEFAULT_RATE_PER_S);
-            let eta = eta_seconds(*requests, Some(rate))
+                .and_then(|s| s.allowed)
+                .unwrap_or(crate::tui::estimate::AllowedRate::DEFAULT);
+            let eta = eta_seconds(*requests, Some(rate.per_s()))
                 .map(human_duration)
                 .unwrap_or_else(|| "unknown".into());
-            body.push((
-                format!(
-                    "About {requests} requests at {}: ETA {eta}.",
-                    crate::tui::estimate::rate_words(rate)
-                ),
-                plain,
-            ));
+            body.push((format!("About {requests} requests, ETA {eta}:"), plain));
+            body.push((format!("{}.", rate.words()), plain));
             Dialog {
                 title: "Start the run?",
                 body,

@@ -28,7 +28,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         return;
     }
     let (list_area, detail_area) = layout::failures(area);
-    let selected_line = app.failures.selected;
+    let selected_line = app.failures.cursor.selected;
     let h = list_area.height.saturating_sub(2) as usize;
     let w = list_area.width.saturating_sub(2) as usize;
     let mark = |i: usize, style: Style| {
@@ -41,7 +41,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let lines: Vec<Line> = items
         .iter()
         .enumerate()
-        .skip(app.failures.offset)
+        .skip(app.failures.cursor.offset)
         .take(h)
         .map(|(i, it)| match it {
             FailureItem::Group { code, count } => Line::from(Span::styled(

@@ -5,7 +5,7 @@
 use super::truncate;
 use crate::model::{PlanAction, sanitize};
 use crate::tui::app::{App, Session, action_label, is_runnable};
-use crate::tui::estimate::{DEFAULT_RATE_PER_S, eta_seconds, human_duration, rate_words};
+use crate::tui::estimate::{AllowedRate, eta_seconds, human_duration};
 use crate::tui::layout;
 use crate::tui::plan_diff::{row_changes, summary};
 use ratatui::Frame;
@@ -65,20 +65,20 @@ fn draw_summary(f: &mut Frame, app: &App, s: &Session, area: Rect) {
     }
     let runnable = s.runnable_count();
     let requests = s.estimate();
-    let (rate, assumed) = match s.allowed_per_s {
+    let (rate, assumed) = match s.allowed {
         Some(r) => (r, false),
-        None => (DEFAULT_RATE_PER_S, true),
+        None => (AllowedRate::DEFAULT, true),
     };
-    let eta = eta_seconds(requests, Some(rate))
+    let eta = eta_seconds(requests, Some(rate.per_s()))
         .map(human_duration)
         .unwrap_or_else(|| "unknown".into());
     let second = vec![
         Span::styled("Requests ", t.key()),
         Span::raw(format!("about {requests}  ")),
-        Span::styled("Rate ", t.key()),
+        // The words start with "allowed": no label, so the line fits 80 columns.
         Span::raw(format!(
             "{}{}  ",
-            rate_words(rate),
+            rate.words(),
             if assumed {
                 " (assumed: the org did not say)"
             } else {
@@ -86,7 +86,7 @@ fn draw_summary(f: &mut Frame, app: &App, s: &Session, area: Rect) {
             }
         )),
         Span::styled("ETA ", t.key()),
-        Span::raw(format!("{eta} at that rate")),
+        Span::raw(eta),
     ];
     let mut lines = vec![Line::from(first), Line::from(second)];
     let blocked = counts.get(&PlanAction::Blocked).copied().unwrap_or(0);
@@ -104,7 +104,7 @@ fn draw_summary(f: &mut Frame, app: &App, s: &Session, area: Rect) {
             t.warning(),
         )));
     }
-    lines.push(Line::from(if app.run.active {
+    lines.push(Line::from(if app.run.phase.is_active() {
         Span::styled("A run is in progress (4).", t.warning())
     } else if runnable == 0 {
         Span::styled("Nothing to run.", t.dim())
@@ -119,7 +119,7 @@ fn draw_summary(f: &mut Frame, app: &App, s: &Session, area: Rect) {
 fn draw_rows(f: &mut Frame, app: &App, s: &Session, rows: &[usize], area: Rect) {
     let t = &app.theme;
     let height = area.height.saturating_sub(1) as usize;
-    let start = app.plan.offset.min(rows.len());
+    let start = app.plan.cursor.offset.min(rows.len());
     let end = (start + height).min(rows.len());
     let widths = [
         Constraint::Length(6),
@@ -163,14 +163,14 @@ fn draw_rows(f: &mut Frame, app: &App, s: &Session, rows: &[usize], area: Rect) 
         .column_spacing(1);
     let mut state = TableState::default();
     if !rows.is_empty() {
-        state.select(Some(app.plan.selected.saturating_sub(start)));
+        state.select(Some(app.plan.cursor.selected.saturating_sub(start)));
     }
     f.render_stateful_widget(table, area, &mut state);
 }
 
 fn draw_detail(f: &mut Frame, app: &App, s: &Session, rows: &[usize], area: Rect) {
     let t = &app.theme;
-    let Some(&i) = rows.get(app.plan.selected) else {
+    let Some(&i) = rows.get(app.plan.cursor.selected) else {
         f.render_widget(Block::new().borders(Borders::TOP), area);
         return;
     };

@@ -113,7 +113,7 @@ fn draw_table(f: &mut Frame, app: &App, s: &Session, area: Rect) {
     let t = &app.theme;
     let height = area.height.saturating_sub(1) as usize;
     let tbl = &app.table;
-    let start = tbl.offset.min(tbl.view.len());
+    let start = tbl.cursor.offset.min(tbl.view.len());
     let end = (start + height).min(tbl.view.len());
     let email_col = s.col_of(Field::Email);
     let name_col = s.col_of(Field::Name).or(s.col_of(Field::FirstName));
@@ -214,7 +214,7 @@ fn draw_table(f: &mut Frame, app: &App, s: &Session, area: Rect) {
         .column_spacing(1);
     let mut state = TableState::default();
     if !tbl.view.is_empty() {
-        state.select(Some(tbl.selected.saturating_sub(start)));
+        state.select(Some(tbl.cursor.selected.saturating_sub(start)));
     }
     f.render_stateful_widget(table, area, &mut state);
     if tbl.view.is_empty() {

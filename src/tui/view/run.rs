@@ -1,17 +1,17 @@
-//! Screen 4: the live run — gauge, per-step counts, request rate against the allowed rate,
+//! Screen 4: the live run — gauge, per-step counts, the rate sent beside the org's limit,
 //! throttled and retried counts, ETA, and the event log.
 
-use crate::tui::app::{App, outcome_label};
+use crate::tui::app::{App, RunPhase, RunState, outcome_label};
 use crate::tui::estimate::human_duration;
+use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Gauge, Paragraph, Row, Table};
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
-    let t = &app.theme;
     let r = &app.run;
-    if !r.active && !r.finished {
+    if r.phase == RunPhase::Idle {
         f.render_widget(
             Paragraph::new("No run yet. Review the plan (3) and press y to start.")
                 .block(Block::bordered().title(" Run ")),
@@ -29,7 +29,16 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         Constraint::Min(3),
     ])
     .areas(area);
+    draw_gauge(f, &app.theme, r, gauge_area);
+    let [steps_area, rate_area] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(mid);
+    draw_steps(f, &app.theme, r, steps_area);
+    draw_rate(f, &app.theme, r, rate_area);
+    draw_log(f, &app.theme, r, log_area);
+}
 
+/// The heading and the progress bar.
+fn draw_gauge(f: &mut Frame, t: &Theme, r: &RunState, area: Rect) {
     let rows_ratio = if r.total == 0 {
         0.0
     } else {
@@ -38,24 +47,14 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     // Rows finish late (a row waits for its bulk groups and its manager), so while the run
     // goes the bar follows the requests sent against the estimate; it reaches the end only
     // when every row has finished.
-    let requests_ratio = if r.estimated_requests == 0 || r.finished {
+    let requests_ratio = if r.estimated_requests == 0 || r.phase.is_finished() {
         0.0
     } else {
         (r.stats.requests as f64 / r.estimated_requests as f64).min(0.99)
     };
     let ratio = rows_ratio.max(requests_ratio);
-    let state = if r.cancelling {
-        "cancelling…"
-    } else if r.paused {
-        "paused"
-    } else if r.finished && r.cancelled {
-        "cancelled"
-    } else if r.finished {
-        "done"
-    } else {
-        "running"
-    };
-    let label = if r.finished || r.estimated_requests == 0 {
+    let state = r.phase.label();
+    let label = if r.phase.is_finished() || r.estimated_requests == 0 {
         format!("{}/{} rows · {state}", r.done, r.total)
     } else {
         format!(
@@ -63,8 +62,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             r.done, r.total, r.stats.requests, r.estimated_requests
         )
     };
-    let [title, bar] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(gauge_area);
+    let [title, bar] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
     let heading = if r.runs > 1 {
         format!("Run {} (retry)", r.runs)
     } else {
@@ -79,9 +77,10 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             .use_unicode(true),
         bar,
     );
+}
 
-    let [steps_area, rate_area] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(mid);
+/// Per step: done, failed, skipped.
+fn draw_steps(f: &mut Frame, t: &Theme, r: &RunState, area: Rect) {
     let rows: Vec<Row> = r
         .steps
         .iter()
@@ -109,24 +108,29 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         )
         .header(Row::new(["step", "    ok", "failed", "  skip"]).style(t.header()))
         .block(Block::bordered().title(Span::styled(" Steps ", t.title()))),
-        steps_area,
+        area,
     );
+}
 
-    // The org's limit is a budget per window (Genesys: per minute); a run may spend a window's
-    // budget in a burst, so the rate is shown beside the limit's average, not "of" it.
+/// The rate sent, the org's limit in the Plan's words, tokens, requests, throttling, ETA,
+/// outcomes.
+fn draw_rate(f: &mut Frame, t: &Theme, r: &RunState, area: Rect) {
+    // The limit is a budget per window and token; a run may spend a window's budget in a
+    // burst, so the rate sent now is shown as what it is, beside the limit's average (not as
+    // a share "of" it).
     let allowed = r
-        .allowed_per_s
-        .map(|a| format!("limit avg {a:.1}/s"))
-        .unwrap_or_else(|| "limit unknown".into());
-    // The limit shown is the sum over the live tokens; say how many of the pool are live, so a
-    // low figure early in a run reads as "few tokens minted yet" (more are minted on demand).
+        .allowed
+        .map(|a| a.words())
+        .unwrap_or_else(|| "limit not known yet".into());
+    // The limit counts the whole pool; say how many are live, so a low rate early in a run
+    // reads as "few tokens minted yet" (more are minted on demand).
     let tokens = r.tokens.map(|(live, size)| {
         Line::from(vec![
             Span::styled("tokens     ", t.key()),
             Span::raw(format!("{live} of {size} live")),
         ])
     });
-    let eta = match (r.finished, r.eta_s) {
+    let eta = match (r.phase.is_finished(), r.eta_s) {
         (true, _) => format!("took {}", human_duration(r.stats.elapsed_s)),
         (false, Some(e)) => human_duration(e),
         (false, None) => "estimating…".into(),
@@ -136,10 +140,16 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         .iter()
         .map(|(o, n)| format!("{} {n}", outcome_label(*o)))
         .collect();
-    let mut lines = vec![Line::from(vec![
-        Span::styled("requests/s ", t.key()),
-        Span::raw(format!("{:.1} ({allowed})", r.requests_per_s)),
-    ])];
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled("sending    ", t.key()),
+            Span::raw(format!("{:.1}/s now", r.requests_per_s)),
+        ]),
+        Line::from(vec![
+            Span::styled("limit      ", t.key()),
+            Span::raw(allowed),
+        ]),
+    ];
     lines.extend(tokens);
     lines.extend([
         Line::from(vec![
@@ -169,16 +179,21 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         Paragraph::new(lines)
             .wrap(ratatui::widgets::Wrap { trim: false })
             .block(Block::bordered().title(Span::styled(" Rate ", t.title()))),
-        rate_area,
+        area,
     );
+}
 
-    let h = log_area.height.saturating_sub(1) as usize;
-    let skip = r.log.len().saturating_sub(h);
-    let w = log_area.width as usize;
+/// The event log: the newest lines, or `log_back` lines further back when scrolled.
+fn draw_log(f: &mut Frame, t: &Theme, r: &RunState, area: Rect) {
+    let h = area.height.saturating_sub(1) as usize;
+    let back = r.log_back.min(r.log.len().saturating_sub(h));
+    let skip = r.log.len().saturating_sub(h + back);
+    let w = area.width as usize;
     let log: Vec<Line> = r
         .log
         .iter()
         .skip(skip)
+        .take(h)
         .map(|l| {
             let style = if l.contains(" failed") {
                 t.error()
@@ -188,12 +203,17 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             Line::from(Span::styled(super::truncate(l, w), style))
         })
         .collect();
+    let title = if back > 0 {
+        format!(" Events ({back} newer below · End follows) ")
+    } else {
+        " Events ".to_string()
+    };
     f.render_widget(
         Paragraph::new(log).block(
             Block::new()
                 .borders(Borders::TOP)
-                .title(Span::styled(" Events ", t.title())),
+                .title(Span::styled(title, t.title())),
         ),
-        log_area,
+        area,
     );
 }
