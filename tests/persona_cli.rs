@@ -181,3 +181,102 @@ Broken,,Softwar:4,,\n",
 
     assert_eq!(writes(&sim.stats().await), 0, "check only reads");
 }
+
+/// `apply --personas`: users get what their personas give plus their own cells, a persona's
+/// `-Name` removal holds, and the same command again writes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_with_personas_provisions_what_they_give_and_reruns_clean() {
+    let sim = sim_with("").await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("personas.csv"),
+        "persona,title,roles,skills,languages\n\
+Support Agent,Support Agent,Agent,Technical Support:3; Software:2,English:5\n\
+Spanish,,,,Spanish:4\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("hires.csv"),
+        "email,first_name,last_name,division,persona,skills\n\
+ana.p@example.com,Ana,P,Support,Support Agent; Spanish,Software:4\n\
+bo.p@example.com,Bo,P,Support,Support Agent,-Software\n",
+    )
+    .unwrap();
+    let url = sim.url();
+    let apply = || {
+        onboard(dir.path())
+            .current_dir(dir.path())
+            .args([
+                "apply",
+                "hires.csv",
+                "--personas",
+                "personas.csv",
+                "--api-url",
+                &url,
+                "--yes",
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap()
+    };
+    let out = apply();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let users = sim.users();
+    let user = |email: &str| users.iter().find(|u| u.email == email).unwrap().clone();
+    let skill_names = |u: &onboard::sim::state::User| {
+        let mut v: Vec<(String, f64)> = u
+            .skills
+            .iter()
+            .map(|(id, p)| {
+                let name = sim.with_state(|o| {
+                    o.skills
+                        .iter()
+                        .find(|s| &s.id == id)
+                        .map(|s| s.name.clone())
+                        .unwrap_or_default()
+                });
+                (name, *p)
+            })
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    };
+    let ana = user("ana.p@example.com");
+    assert_eq!(ana.title.as_deref(), Some("Support Agent"));
+    assert_eq!(
+        skill_names(&ana),
+        vec![("Software".into(), 4.0), ("Technical Support".into(), 3.0)],
+        "the row's Software:4 overrides the persona's proficiency"
+    );
+    assert_eq!(
+        ana.languages.len(),
+        2,
+        "English from one persona, Spanish from the other"
+    );
+    let bo = user("bo.p@example.com");
+    assert_eq!(
+        skill_names(&bo),
+        vec![("Technical Support".into(), 3.0)],
+        "-Software removes what the persona gave"
+    );
+
+    let before = writes(&sim.stats().await);
+    let out = apply();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        writes(&sim.stats().await),
+        before,
+        "the same command again writes nothing"
+    );
+}

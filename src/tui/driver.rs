@@ -257,37 +257,7 @@ impl<B: Backend> Driver<B> {
                     let _ = tx.blocking_send(job.run());
                 });
             }
-            Cmd::Load { path, target } => {
-                if let Some(c) = self.load_cancel.take() {
-                    c.cancel();
-                }
-                let cancel = self.shutdown.child_token();
-                self.load_cancel = Some(cancel.clone());
-                let inbox = LoadInbox::new(self.tx.clone());
-                let fut = self
-                    .services
-                    .load(path.clone(), target, inbox, cancel.clone());
-                let data_dir = self.data_dir.clone();
-                self.jobs.push(Box::pin(async move {
-                    // A stopped load says nothing more (`update` already said what was kept).
-                    let res = tokio::select! {
-                        biased;
-                        _ = cancel.cancelled() => return Vec::new(),
-                        r = fut => r,
-                    };
-                    match res {
-                        Ok(l) => {
-                            let mut out = Vec::new();
-                            if let Some(dir) = data_dir {
-                                out.push(Msg::Recent(remember_recent(&dir, &path)));
-                            }
-                            out.push(Msg::Loaded(Box::new(l)));
-                            out
-                        }
-                        Err(e) => vec![Msg::LoadFailed(e)],
-                    }
-                }));
-            }
+            Cmd::Load { path, target } => self.start_load(path, target),
             Cmd::CancelLoad => {
                 if let Some(c) = self.load_cancel.take() {
                     c.cancel();
@@ -304,23 +274,7 @@ impl<B: Backend> Driver<B> {
                 source,
                 list,
                 overwrite,
-            } => {
-                let tx = self.tx.clone();
-                tokio::task::spawn_blocking(move || {
-                    // The same file by another name (a link, `..`): never over the input.
-                    if crate::config::outputs::same_file(&path, &source) {
-                        let msg = Msg::Error(crate::tui::update::REFUSE_SAVE_OVER_INPUT.into());
-                        let _ = tx.blocking_send(msg);
-                        return;
-                    }
-                    let msg = match save_list(&path, &list, overwrite) {
-                        Ok(()) => Msg::Saved(path),
-                        Err(SaveError::Exists) => Msg::SaveExists(path),
-                        Err(SaveError::Other(e)) => Msg::Error(e),
-                    };
-                    let _ = tx.blocking_send(msg);
-                });
-            }
+            } => self.save(path, source, list, overwrite),
             Cmd::StartRun { plan } => match self.services.start_run(plan) {
                 Ok(started) => self.follow_run(started),
                 // Said through the job queue, as if the engine had answered.
@@ -363,6 +317,60 @@ impl<B: Backend> Driver<B> {
                 self.app.quit = true;
             }
         }
+    }
+
+    /// Start loading `path` against org `target`, stopping a load under way; its result
+    /// (and the recent-files list it updates) comes back as messages.
+    fn start_load(&mut self, path: PathBuf, target: usize) {
+        if let Some(c) = self.load_cancel.take() {
+            c.cancel();
+        }
+        let cancel = self.shutdown.child_token();
+        self.load_cancel = Some(cancel.clone());
+        let inbox = LoadInbox::new(self.tx.clone());
+        let fut = self
+            .services
+            .load(path.clone(), target, inbox, cancel.clone());
+        let data_dir = self.data_dir.clone();
+        self.jobs.push(Box::pin(async move {
+            // A stopped load says nothing more (`update` already said what was kept).
+            let res = tokio::select! {
+                biased;
+                _ = cancel.cancelled() => return Vec::new(),
+                r = fut => r,
+            };
+            match res {
+                Ok(l) => {
+                    let mut out = Vec::new();
+                    if let Some(dir) = data_dir {
+                        out.push(Msg::Recent(remember_recent(&dir, &path)));
+                    }
+                    out.push(Msg::Loaded(Box::new(l)));
+                    out
+                }
+                Err(e) => vec![Msg::LoadFailed(e)],
+            }
+        }));
+    }
+
+    /// Write the fixed list on a blocking thread: never over the input, never over another
+    /// file unless `overwrite` (the admin said yes).
+    fn save(&self, path: PathBuf, source: PathBuf, list: HireList, overwrite: bool) {
+        let tx = self.tx.clone();
+        tokio::task::spawn_blocking(move || {
+            // The same file by another name (a link, `..`): never over the input.
+            if crate::config::outputs::same_file(&path, &source) {
+                let msg = Msg::Error(crate::tui::update::REFUSE_SAVE_OVER_INPUT.into());
+                let _ = tx.blocking_send(msg);
+                return;
+            }
+            let msg = match save_list(&path, &list, overwrite) {
+                Ok(()) => Msg::Saved(path),
+                Err(SaveError::Exists) => Msg::SaveExists(path),
+                Err(SaveError::Other(e)) => Msg::Error(e),
+            };
+            let _ = tx.blocking_send(msg);
+        });
     }
 
     /// Keep the run's control (for `Cmd::Pause`/`Resume`/`Cancel`) and forward its events to

@@ -6,6 +6,7 @@
 
 use super::names::Resolved;
 use super::{Cx, QueueOrg};
+use crate::genesys::queues::QueueObject;
 use crate::model::{ExistingUser, Field, FindingCode, HireList, OrgSnapshot};
 use std::collections::HashMap;
 
@@ -87,6 +88,8 @@ impl<'a> People<'a> {
     }
 }
 
+/// The warnings about who will answer the queue: skill coverage, staffing, mandatory
+/// wrap-up without codes, the member limit, and members who will not see it.
 pub(super) fn check(
     cx: &mut Cx,
     r: &Resolved,
@@ -94,37 +97,47 @@ pub(super) fn check(
     org: &QueueOrg,
     people: &People,
 ) {
-    let row = cx.row;
     let existing = r.existing.and_then(|i| org.queues.get(i));
-    let q = &row.name;
-    // skill_not_covered
+    let existing_members = existing_member_count(existing, snapshot);
+    skill_not_covered(cx, r, existing, people);
+    unstaffed(cx, r, existing, existing_members);
+    wrapup_mandatory_without_codes(cx, existing, org);
+    member_limit(cx, r, org, existing_members);
+    members_division(cx, r, existing, snapshot, people);
+}
+
+/// `skill_not_covered`: the queue evaluates skills and no planned member holds one.
+fn skill_not_covered(cx: &mut Cx, r: &Resolved, existing: Option<&QueueObject>, people: &People) {
+    let row = cx.row;
     let method = row.skill_evaluation.map(str::to_string).or_else(|| {
         existing
             .and_then(|e| e.get("skillEvaluationMethod")?.as_str())
             .map(str::to_string)
     });
     let evaluates = matches!(method.as_deref(), Some("BEST" | "ALL"));
-    if evaluates && !r.required_skill_ids.is_empty() {
-        let covered = r
-            .required_skill_ids
-            .iter()
-            .any(|s| r.members.iter().any(|(_, m)| people.holds_skill(*m, s)));
-        if !covered {
-            cx.push(
-                Some("required_skills"),
-                FindingCode::SkillNotCovered,
-                format!(
-                    "queue '{q}' evaluates skills, but none of its planned members holds {}; add a member who does, or give a member the skill in the hire list",
-                    row.required_skills.join(" or ")
-                ),
-            );
-        }
+    if !evaluates || r.required_skill_ids.is_empty() {
+        return;
     }
-    // queue_unstaffed
-    let existing_groups = existing
-        .and_then(|e| e.get("memberGroups")?.as_array().map(Vec::len))
-        .unwrap_or(0);
-    let existing_members = existing
+    let covered = r
+        .required_skill_ids
+        .iter()
+        .any(|s| r.members.iter().any(|(_, m)| people.holds_skill(*m, s)));
+    if !covered {
+        cx.push(
+            Some("required_skills"),
+            FindingCode::SkillNotCovered,
+            format!(
+                "queue '{}' evaluates skills, but none of its planned members holds {}; add a member who does, or give a member the skill in the hire list",
+                row.name,
+                row.required_skills.join(" or ")
+            ),
+        );
+    }
+}
+
+/// Members an existing queue has (0 for a new one).
+fn existing_member_count(existing: Option<&QueueObject>, snapshot: &OrgSnapshot) -> u64 {
+    existing
         .and_then(|e| e.get("memberCount")?.as_u64())
         .or_else(|| {
             let id = existing?.id();
@@ -135,6 +148,14 @@ pub(super) fn check(
                 .member_count
                 .map(u64::from)
         })
+        .unwrap_or(0)
+}
+
+/// `queue_unstaffed`: no members and no member groups, planned or already there.
+fn unstaffed(cx: &mut Cx, r: &Resolved, existing: Option<&QueueObject>, existing_members: u64) {
+    let row = cx.row;
+    let existing_groups = existing
+        .and_then(|e| e.get("memberGroups")?.as_array().map(Vec::len))
         .unwrap_or(0);
     if r.members.is_empty()
         && r.member_groups.is_empty()
@@ -145,10 +166,17 @@ pub(super) fn check(
         cx.push(
             Some("members"),
             FindingCode::QueueUnstaffed,
-            format!("queue '{q}' will have no members and no member groups; nobody will answer it — add members, skill_groups or groups"),
+            format!(
+                "queue '{}' will have no members and no member groups; nobody will answer it — add members, skill_groups or groups",
+                row.name
+            ),
         );
     }
-    // wrapup_mandatory_without_codes
+}
+
+/// `wrapup_mandatory_without_codes`: agents could never finish wrap-up.
+fn wrapup_mandatory_without_codes(cx: &mut Cx, existing: Option<&QueueObject>, org: &QueueOrg) {
+    let row = cx.row;
     let prompt = row.acw.map(str::to_string).or_else(|| {
         existing
             .and_then(|e| e.get("acwSettings")?.get("wrapupPrompt")?.as_str())
@@ -157,32 +185,45 @@ pub(super) fn check(
     let existing_codes = existing
         .and_then(|e| org.queue_wrapup_codes.get(e.id()))
         .map_or(0, Vec::len);
-    let codes = row.wrapup_codes.len() + existing_codes;
-    if prompt
+    let mandatory = prompt
         .as_deref()
-        .is_some_and(|p| p.starts_with("MANDATORY"))
-        && codes == 0
-    {
+        .is_some_and(|p| p.starts_with("MANDATORY"));
+    if mandatory && row.wrapup_codes.len() + existing_codes == 0 {
         cx.push(
             Some("wrapup_codes"),
             FindingCode::WrapupMandatoryWithoutCodes,
             format!(
-                "queue '{q}' has a mandatory wrap-up prompt but no wrap-up codes; agents cannot finish wrap-up — add wrapup_codes or make acw OPTIONAL"
+                "queue '{}' has a mandatory wrap-up prompt but no wrap-up codes; agents cannot finish wrap-up — add wrapup_codes or make acw OPTIONAL",
+                row.name
             ),
         );
     }
-    // queue_member_limit
-    if let Some(limit) = org.member_limit {
-        let planned = existing_members + r.members.len() as u64;
-        if planned > u64::from(limit) {
-            cx.push(
-                Some("members"),
-                FindingCode::QueueMemberLimit,
-                format!("queue '{q}' would have {planned} members, over the org's limit of {limit}; split the members across queues or use member groups"),
-            );
-        }
+}
+
+/// `queue_member_limit`: more members than the org allows a queue.
+fn member_limit(cx: &mut Cx, r: &Resolved, org: &QueueOrg, existing_members: u64) {
+    let Some(limit) = org.member_limit else {
+        return;
+    };
+    let planned = existing_members + r.members.len() as u64;
+    if planned > u64::from(limit) {
+        let q = &cx.row.name;
+        let message = format!(
+            "queue '{q}' would have {planned} members, over the org's limit of {limit}; split the members across queues or use member groups"
+        );
+        cx.push(Some("members"), FindingCode::QueueMemberLimit, message);
     }
-    // division_mismatch: existing users only (a hire row's grants are made by this run).
+}
+
+/// `division_mismatch`: an existing user joins a queue in a division where they hold no
+/// role (a hire row's grants are made by this run, so only existing users).
+fn members_division(
+    cx: &mut Cx,
+    r: &Resolved,
+    existing: Option<&QueueObject>,
+    snapshot: &OrgSnapshot,
+    people: &People,
+) {
     let division = r
         .division_id
         .clone()
@@ -194,23 +235,25 @@ pub(super) fn check(
                 .find(|d| d.home)
                 .map(|d| d.id.clone())
         });
-    if let Some(division) = division {
-        for (_, m) in &r.members {
-            let Some(u) = people.user(*m) else { continue };
-            let sees = u
-                .grants
-                .iter()
-                .any(|g| *g.division_id == *division || &*g.division_id == "*");
-            if !u.grants.is_empty() && !sees {
-                cx.push(
-                    Some("members"),
-                    FindingCode::DivisionMismatch,
-                    format!(
-                        "member '{}' holds no role in queue '{q}''s division; they join but will not see it — grant them a role there",
-                        u.email
-                    ),
-                );
-            }
+    let Some(division) = division else {
+        return;
+    };
+    let q = cx.row.name.clone();
+    for (_, m) in &r.members {
+        let Some(u) = people.user(*m) else { continue };
+        let sees = u
+            .grants
+            .iter()
+            .any(|g| *g.division_id == *division || &*g.division_id == "*");
+        if !u.grants.is_empty() && !sees {
+            cx.push(
+                Some("members"),
+                FindingCode::DivisionMismatch,
+                format!(
+                    "member '{}' holds no role in queue '{q}''s division; they join but will not see it — grant them a role there",
+                    u.email
+                ),
+            );
         }
     }
 }

@@ -160,6 +160,7 @@ fn merged_groups(existing: &QueueObject, wanted: &[MemberGroupRef]) -> Vec<Membe
     out
 }
 
+/// A queue row's plan: create, update (with its diff), unchanged, or blocked by an error.
 pub(super) fn plan_row(
     cx: &mut Cx,
     r: &Resolved,
@@ -168,149 +169,13 @@ pub(super) fn plan_row(
     options: &QueueCheckOptions,
 ) -> QueuePlanRow {
     let row = cx.row;
-    let mut diff = QueueDiff::default();
-    let mut run = QueueRunData::default();
     let existing = r.existing.and_then(|i| org.queues.get(i));
-    let group_label = |g: &MemberGroupRef| {
-        let name = match g.kind.as_str() {
-            "SKILLGROUP" => org
-                .skill_groups
-                .iter()
-                .find(|x| x.id == g.id)
-                .map(|x| x.name.clone()),
-            _ => org
-                .groups
-                .iter()
-                .find(|x| x.id == g.id)
-                .map(|x| x.name.clone()),
-        };
-        format!("{}:{}", g.kind, name.unwrap_or_else(|| g.id.clone()))
-    };
-    let action = match existing {
+    let (action, diff, run) = match existing {
         None => {
-            diff.wrapup_codes_add = row.wrapup_codes.clone();
-            diff.members_add = r.members.iter().map(|(e, _)| e.clone()).collect();
-            diff.member_groups_add = r.member_groups.iter().map(group_label).collect();
-            run.settings = Some(desired_settings(
-                row,
-                r.division_id.as_deref(),
-                &r.flow_ids,
-                &r.member_groups,
-            ));
-            run.copy_from_id = r.copy_from_id.clone();
-            run.wrapups_add = r.wrapup_ids.clone();
-            run.wrapups_create = r.wrapups_to_create.clone();
-            members_to_run(&mut run, &r.members, |_| true, snapshot);
-            QueueAction::Create
+            let (diff, run) = plan_create(row, r, snapshot, org);
+            (QueueAction::Create, diff, run)
         }
-        Some(q) => {
-            let groups = merged_groups(q, &r.member_groups);
-            let wanted = desired_settings(row, None, &r.flow_ids, &groups);
-            let mut after = q.clone();
-            after.overlay(&wanted);
-            if after != *q {
-                run.settings = Some(wanted.clone());
-            }
-            for (k, v) in after.json() {
-                let before = q.get(k);
-                if before != Some(v) && k != "memberGroups" {
-                    let b = before.map_or("(none)".to_string(), |b| b.to_string());
-                    diff.settings.push(format!("{k}: {b} → {v}"));
-                }
-            }
-            diff.member_groups_add = r
-                .member_groups
-                .iter()
-                .filter(|g| {
-                    !q.get("memberGroups")
-                        .and_then(|v| v.as_array())
-                        .is_some_and(|a| {
-                            a.iter().any(|x| {
-                                x.get("id").and_then(|i| i.as_str()) == Some(g.id.as_str())
-                            })
-                        })
-                })
-                .map(group_label)
-                .collect();
-            let current = org
-                .queue_wrapup_codes
-                .get(q.id())
-                .cloned()
-                .unwrap_or_default();
-            diff.wrapup_codes_add = row
-                .wrapup_codes
-                .iter()
-                .filter(|c| !current.iter().any(|x| x.name.eq_ignore_ascii_case(c)))
-                .cloned()
-                .collect();
-            run.wrapups_add = r
-                .wrapup_ids
-                .iter()
-                .filter(|id| !current.iter().any(|x| &x.id == *id))
-                .cloned()
-                .collect();
-            run.wrapups_create = r.wrapups_to_create.clone();
-            if options.replace_wrapup_codes && !row.wrapup_codes.is_empty() {
-                run.wrapups_remove = current
-                    .iter()
-                    .filter(|x| {
-                        !row.wrapup_codes
-                            .iter()
-                            .any(|c| c.eq_ignore_ascii_case(&x.name))
-                    })
-                    .map(|x| x.id.clone())
-                    .collect();
-                diff.wrapup_codes_remove = current
-                    .iter()
-                    .filter(|x| {
-                        !row.wrapup_codes
-                            .iter()
-                            .any(|c| c.eq_ignore_ascii_case(&x.name))
-                    })
-                    .map(|x| x.name.clone())
-                    .collect();
-            }
-            // A user already in the queue is not added again; a hire row is (the row may
-            // be a new user, or an existing one the run will add).
-            let not_in_queue = |m: &Member| match m {
-                Member::User(i) => !snapshot
-                    .users
-                    .get(*i)
-                    .is_some_and(|u| u.queue_ids.iter().any(|id| &**id == q.id())),
-                Member::Hire(_) => true,
-            };
-            diff.members_add = r
-                .members
-                .iter()
-                .filter(|(_, m)| not_in_queue(m))
-                .map(|(e, _)| e.clone())
-                .collect();
-            members_to_run(&mut run, &r.members, not_in_queue, snapshot);
-            if let Some(d) = &r.division_id
-                && q.division_id() != Some(d.as_str())
-            {
-                diff.division_move = Some(d.clone());
-                run.division_move = Some(d.clone());
-                cx.push(
-                    Some("division"),
-                    FindingCode::QueueDivisionMove,
-                    format!("queue '{}' exists in another division; a move to the row's division is planned", row.name),
-                );
-            }
-            if diff.is_empty() {
-                QueueAction::Unchanged
-            } else {
-                cx.push(
-                    Some("name"),
-                    FindingCode::ExistingQueue,
-                    format!(
-                        "queue '{}' exists; it will be updated as the plan's diff shows",
-                        row.name
-                    ),
-                );
-                QueueAction::Update
-            }
-        }
+        Some(q) => plan_update(cx, q, r, snapshot, org, options),
     };
     QueuePlanRow {
         row: row.row,
@@ -325,6 +190,180 @@ pub(super) fn plan_row(
         diff,
         run,
     }
+}
+
+/// A member group as the diff shows it: `KIND:name` (the id when the org has no name).
+fn group_label(org: &QueueOrg, g: &MemberGroupRef) -> String {
+    let name = match g.kind.as_str() {
+        "SKILLGROUP" => org
+            .skill_groups
+            .iter()
+            .find(|x| x.id == g.id)
+            .map(|x| x.name.clone()),
+        _ => org
+            .groups
+            .iter()
+            .find(|x| x.id == g.id)
+            .map(|x| x.name.clone()),
+    };
+    format!("{}:{}", g.kind, name.unwrap_or_else(|| g.id.clone()))
+}
+
+/// A new queue: everything the row names is added.
+fn plan_create(
+    row: &QueueRow,
+    r: &Resolved,
+    snapshot: &OrgSnapshot,
+    org: &QueueOrg,
+) -> (QueueDiff, QueueRunData) {
+    let mut diff = QueueDiff::default();
+    let mut run = QueueRunData::default();
+    diff.wrapup_codes_add = row.wrapup_codes.clone();
+    diff.members_add = r.members.iter().map(|(e, _)| e.clone()).collect();
+    diff.member_groups_add = r
+        .member_groups
+        .iter()
+        .map(|g| group_label(org, g))
+        .collect();
+    run.settings = Some(desired_settings(
+        row,
+        r.division_id.as_deref(),
+        &r.flow_ids,
+        &r.member_groups,
+    ));
+    run.copy_from_id = r.copy_from_id.clone();
+    run.wrapups_add = r.wrapup_ids.clone();
+    run.wrapups_create = r.wrapups_to_create.clone();
+    members_to_run(&mut run, &r.members, |_| true, snapshot);
+    (diff, run)
+}
+
+/// An existing queue: the row's settings laid over it as read, and what that changes.
+fn plan_update(
+    cx: &mut Cx,
+    q: &QueueObject,
+    r: &Resolved,
+    snapshot: &OrgSnapshot,
+    org: &QueueOrg,
+    options: &QueueCheckOptions,
+) -> (QueueAction, QueueDiff, QueueRunData) {
+    let row = cx.row;
+    let mut diff = QueueDiff::default();
+    let mut run = QueueRunData::default();
+    let groups = merged_groups(q, &r.member_groups);
+    let wanted = desired_settings(row, None, &r.flow_ids, &groups);
+    let mut after = q.clone();
+    after.overlay(&wanted);
+    if after != *q {
+        run.settings = Some(wanted.clone());
+    }
+    for (k, v) in after.json() {
+        let before = q.get(k);
+        if before != Some(v) && k != "memberGroups" {
+            let b = before.map_or("(none)".to_string(), |b| b.to_string());
+            diff.settings.push(format!("{k}: {b} → {v}"));
+        }
+    }
+    let has_group = |g: &MemberGroupRef| {
+        q.get("memberGroups")
+            .and_then(|v| v.as_array())
+            .is_some_and(|a| {
+                a.iter()
+                    .any(|x| x.get("id").and_then(|i| i.as_str()) == Some(g.id.as_str()))
+            })
+    };
+    diff.member_groups_add = r
+        .member_groups
+        .iter()
+        .filter(|g| !has_group(g))
+        .map(|g| group_label(org, g))
+        .collect();
+    wrapup_changes(q, r, org, options, row, &mut diff, &mut run);
+    // A user already in the queue is not added again; a hire row is (the row may be a new
+    // user, or an existing one the run will add).
+    let not_in_queue = |m: &Member| match m {
+        Member::User(i) => !snapshot
+            .users
+            .get(*i)
+            .is_some_and(|u| u.queue_ids.iter().any(|id| &**id == q.id())),
+        Member::Hire(_) => true,
+    };
+    diff.members_add = r
+        .members
+        .iter()
+        .filter(|(_, m)| not_in_queue(m))
+        .map(|(e, _)| e.clone())
+        .collect();
+    members_to_run(&mut run, &r.members, not_in_queue, snapshot);
+    if let Some(d) = &r.division_id
+        && q.division_id() != Some(d.as_str())
+    {
+        diff.division_move = Some(d.clone());
+        run.division_move = Some(d.clone());
+        cx.push(
+            Some("division"),
+            FindingCode::QueueDivisionMove,
+            format!(
+                "queue '{}' exists in another division; a move to the row's division is planned",
+                row.name
+            ),
+        );
+    }
+    if diff.is_empty() {
+        return (QueueAction::Unchanged, diff, run);
+    }
+    cx.push(
+        Some("name"),
+        FindingCode::ExistingQueue,
+        format!(
+            "queue '{}' exists; it will be updated as the plan's diff shows",
+            row.name
+        ),
+    );
+    (QueueAction::Update, diff, run)
+}
+
+/// Wrap-up codes an existing queue gains, and with `--replace wrapup_codes` those it loses.
+fn wrapup_changes(
+    q: &QueueObject,
+    r: &Resolved,
+    org: &QueueOrg,
+    options: &QueueCheckOptions,
+    row: &QueueRow,
+    diff: &mut QueueDiff,
+    run: &mut QueueRunData,
+) {
+    let current = org
+        .queue_wrapup_codes
+        .get(q.id())
+        .cloned()
+        .unwrap_or_default();
+    diff.wrapup_codes_add = row
+        .wrapup_codes
+        .iter()
+        .filter(|c| !current.iter().any(|x| x.name.eq_ignore_ascii_case(c)))
+        .cloned()
+        .collect();
+    run.wrapups_add = r
+        .wrapup_ids
+        .iter()
+        .filter(|id| !current.iter().any(|x| &x.id == *id))
+        .cloned()
+        .collect();
+    run.wrapups_create = r.wrapups_to_create.clone();
+    if !options.replace_wrapup_codes || row.wrapup_codes.is_empty() {
+        return;
+    }
+    let extra: Vec<_> = current
+        .iter()
+        .filter(|x| {
+            !row.wrapup_codes
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(&x.name))
+        })
+        .collect();
+    run.wrapups_remove = extra.iter().map(|x| x.id.clone()).collect();
+    diff.wrapup_codes_remove = extra.iter().map(|x| x.name.clone()).collect();
 }
 
 /// The members a run adds: existing users by id, hire rows by email (they join through the

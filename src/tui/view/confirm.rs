@@ -83,39 +83,7 @@ pub fn dialog(app: &App, q: &Question) -> Dialog {
             rows,
             counts,
             requests,
-        } => {
-            let mut body = vec![(
-                format!("Provision {} row(s) in this org:", rows.len()),
-                plain,
-            )];
-            for (a, n) in counts {
-                let line = format!("  {:<12}{n:>8}", action_label(*a));
-                if *a == PlanAction::Deactivate {
-                    body.push((
-                        format!("{line}  ← {n} user(s) lose access to the org"),
-                        t.warning(),
-                    ));
-                } else {
-                    body.push((line, plain));
-                }
-            }
-            let rate = app
-                .session
-                .as_ref()
-                .and_then(|s| s.allowed)
-                .unwrap_or(crate::tui::estimate::AllowedRate::DEFAULT);
-            let eta = eta_seconds(*requests, Some(rate.per_s()))
-                .map(human_duration)
-                .unwrap_or_else(|| "unknown".into());
-            body.push((format!("About {requests} requests, ETA {eta}:"), plain));
-            body.push((format!("{}.", rate.words()), plain));
-            Dialog {
-                title: "Start the run?",
-                body,
-                yes: "provision",
-                no: "not now",
-            }
-        }
+        } => provision_dialog(app, rows.len(), counts, *requests),
         Question::RetryAll { rows, what } => Dialog {
             title: "Retry the failed rows?",
             body: vec![(
@@ -199,6 +167,46 @@ pub fn dialog(app: &App, q: &Question) -> Dialog {
             yes: "overwrite",
             no: "keep it",
         },
+    }
+}
+
+/// `y`: the counts per action (deactivations called out), the requests and the ETA at the
+/// org's limit, in the Plan's words.
+fn provision_dialog(
+    app: &App,
+    rows: usize,
+    counts: &[(PlanAction, usize)],
+    requests: u64,
+) -> Dialog {
+    let t = &app.theme;
+    let plain = Style::new();
+    let mut body = vec![(format!("Provision {} row(s) in this org:", rows), plain)];
+    for (a, n) in counts {
+        let line = format!("  {:<12}{n:>8}", action_label(*a));
+        if *a == PlanAction::Deactivate {
+            body.push((
+                format!("{line}  ← {n} user(s) lose access to the org"),
+                t.warning(),
+            ));
+        } else {
+            body.push((line, plain));
+        }
+    }
+    let rate = app
+        .session
+        .as_ref()
+        .and_then(|s| s.allowed)
+        .unwrap_or(crate::tui::estimate::AllowedRate::DEFAULT);
+    let eta = eta_seconds(requests, Some(rate.per_s()))
+        .map(human_duration)
+        .unwrap_or_else(|| "unknown".into());
+    body.push((format!("About {requests} requests, ETA {eta}:"), plain));
+    body.push((format!("{}.", rate.words()), plain));
+    Dialog {
+        title: "Start the run?",
+        body,
+        yes: "provision",
+        no: "not now",
     }
 }
 

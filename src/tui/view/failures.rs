@@ -28,6 +28,13 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         return;
     }
     let (list_area, detail_area) = layout::failures(area);
+    draw_list(f, app, &items, list_area);
+    draw_detail(f, app, &items, detail_area);
+}
+
+/// The grouped list: code, object, rows; the selected line marked.
+fn draw_list(f: &mut Frame, app: &App, items: &[FailureItem], list_area: Rect) {
+    let t = &app.theme;
     let selected_line = app.failures.cursor.selected;
     let h = list_area.height.saturating_sub(2) as usize;
     let w = list_area.width.saturating_sub(2) as usize;
@@ -77,13 +84,19 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         ))),
         list_area,
     );
+}
+
+/// Beside the list: a group's count and actions, or a row's failed steps.
+fn draw_detail(f: &mut Frame, app: &App, items: &[FailureItem], detail_area: Rect) {
+    let t = &app.theme;
+    let selected_line = app.failures.cursor.selected;
     let row = match items.get(selected_line) {
         Some(FailureItem::Row { row }) => Some(*row),
         _ => None,
     };
     if row.is_none() {
-        let rows = rows_under(&items, selected_line);
-        let what = heading_label(&items, selected_line).unwrap_or_default();
+        let rows = rows_under(items, selected_line);
+        let what = heading_label(items, selected_line).unwrap_or_default();
         let detail = vec![
             Line::from(vec![
                 Span::styled(format!("{} row(s) ", rows.len()), t.key()),

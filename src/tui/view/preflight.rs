@@ -166,12 +166,7 @@ fn draw_table(f: &mut Frame, app: &App, s: &Session, area: Rect) {
                     c
                 }
             };
-            let found = match (e, w) {
-                (0, 0) => String::new(),
-                (e, 0) => format!("{e}E"),
-                (0, w) => format!("{w}W"),
-                (e, w) => format!("{e}E {w}W"),
-            };
+            let found = findings_label(e, w);
             let mut cells = vec![
                 Cell::from(r.row.to_string()),
                 cell(1, email_col, s.cell(i, Field::Email).to_string()),
@@ -185,21 +180,7 @@ fn draw_table(f: &mut Frame, app: &App, s: &Session, area: Rect) {
                     r.cells.get(c).unwrap_or_default().to_string(),
                 ));
             }
-            // After a run, the row's outcome replaces what the plan said it would do.
-            let status_cell = match app.report_row(r.row) {
-                Some(rep) => Span::styled(
-                    crate::tui::app::outcome_label(rep.outcome),
-                    match rep.outcome {
-                        crate::model::Outcome::Failed => t.error(),
-                        o if o.needs_retry() => t.warning(),
-                        crate::model::Outcome::Deactivated => t.warning(),
-                        _ => t.ok(),
-                    },
-                ),
-                None if s.is_checking(i) => Span::styled("checking…", t.dim()),
-                None => Span::styled(action_label(status), status_style(app, status, e)),
-            };
-            cells.push(Cell::from(status_cell));
+            cells.push(Cell::from(status_cell(app, s, i, r.row, status, e)));
             cells.push(Cell::from(Span::styled(
                 found,
                 if e > 0 { t.error() } else { t.warning() },
@@ -230,6 +211,42 @@ fn draw_table(f: &mut Frame, app: &App, s: &Session, area: Rect) {
             1.min(area.height.saturating_sub(1)),
         );
         f.render_widget(Paragraph::new(Span::styled(msg, t.dim())), r);
+    }
+}
+
+/// A row's findings in the table: `2E 1W`, `1E`, `3W` or nothing.
+fn findings_label(errors: u16, warnings: u16) -> String {
+    match (errors, warnings) {
+        (0, 0) => String::new(),
+        (e, 0) => format!("{e}E"),
+        (0, w) => format!("{w}W"),
+        (e, w) => format!("{e}E {w}W"),
+    }
+}
+
+/// The status column: after a run, the row's outcome replaces what the plan said it would
+/// do; while the org loads, "checking…".
+fn status_cell(
+    app: &App,
+    s: &Session,
+    index: usize,
+    row: usize,
+    status: PlanAction,
+    errors: u16,
+) -> Span<'static> {
+    let t = &app.theme;
+    match app.report_row(row) {
+        Some(rep) => Span::styled(
+            crate::tui::app::outcome_label(rep.outcome),
+            match rep.outcome {
+                crate::model::Outcome::Failed => t.error(),
+                o if o.needs_retry() => t.warning(),
+                crate::model::Outcome::Deactivated => t.warning(),
+                _ => t.ok(),
+            },
+        ),
+        None if s.is_checking(index) => Span::styled("checking…", t.dim()),
+        None => Span::styled(action_label(status), status_style(app, status, errors)),
     }
 }
 
