@@ -20,7 +20,7 @@ pub struct ApplyArgs {
     /// The hire list (CSV, docs/contract.md §2); optional when --queues is given.
     #[arg(required_unless_present = "queues")]
     pub file: Option<PathBuf>,
-    /// A queue list (CSV, spec queues.md §3): its queues are created or updated first, and
+    /// A queue list (CSV, docs/contract.md §6): its queues are created or updated first, and
     /// hire rows that name one of them join it once it exists.
     #[arg(long, value_name = "FILE")]
     pub queues: Option<PathBuf>,

@@ -1,4 +1,4 @@
-//! The queue half of `onboard apply … --queues QUEUES.csv` (spec queues.md §2, §5): the
+//! The queue half of `onboard apply … --queues QUEUES.csv` (docs/contract.md §6 and the README's "Queue rows"): the
 //! stand-in ids that let hire rows name queues this run creates, and the plan line.
 
 use crate::engine::queues::{NEW_QUEUE_PREFIX, QueueTask};

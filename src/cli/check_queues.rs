@@ -1,4 +1,4 @@
-//! The queue half of `onboard check … --queues QUEUES.csv` (spec queues.md §2, §4): what the
+//! The queue half of `onboard check … --queues QUEUES.csv` (docs/contract.md §6): what the
 //! snapshot must read for a queue list, and how the queue findings and plan are written,
 //! as JSON keys added beside the hire list's (docs/contract.md §3) and as a text section.
 

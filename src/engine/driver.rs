@@ -54,7 +54,7 @@ impl<O: Ops> Driver<O> {
         }
     }
 
-    /// Runs the queue phase (spec queues.md §5) on this driver's journal, events and control,
+    /// Runs the queue phase (the README's "Queue rows") on this driver's journal, events and control,
     /// before the user rows; its rows join the run's report.
     pub async fn run_queue_phase(
         &mut self,

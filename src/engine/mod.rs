@@ -197,7 +197,7 @@ pub struct QueueRun {
     pub settings: queues::QueueRunSettings,
 }
 
-/// Starts a run of a queue list and a hire list: the queue rows first (spec queues.md §5),
+/// Starts a run of a queue list and a hire list: the queue rows first (the README's "Queue rows"),
 /// then the hire rows, which join the queues created meanwhile. One journal, one lock, one
 /// report (queue rows are `"kind": "queue"`).
 pub fn start_with_queues(

@@ -239,7 +239,7 @@ fn classify(status: u16, code: Option<&str>, message: &str, request: &str) -> Er
     }
 }
 
-/// Objects that carry no `version` (a queue and its sub-resources: spec queues.md §5): a 409
+/// Objects that carry no `version` (a queue and its sub-resources: the README's "Queue rows"): a 409
 /// on their update cannot be a version conflict — it is a conflict of content (a name in
 /// use), and re-sending the same body would meet it again.
 fn versionless(request: &str) -> bool {

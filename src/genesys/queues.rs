@@ -1,4 +1,4 @@
-//! Queues (spec queues.md §5): create, read (by id, by exact name, by ids), the whole-object
+//! Queues (the README's "Queue rows"): create, read (by id, by exact name, by ids), the whole-object
 //! `PUT`, delete; a queue's wrap-up codes; creating wrap-up codes; moving queues between
 //! divisions.
 //!
@@ -146,7 +146,7 @@ pub struct MemberGroupRef {
     pub kind: String,
 }
 
-/// The queue fields onboard sets (spec queues.md §3) in `CreateQueueRequest` names; `None`
+/// The queue fields onboard sets (docs/contract.md §6) in `CreateQueueRequest` names; `None`
 /// = not set. The body of a create, and the changes [`QueueObject::overlay`] lays over a read.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -1,4 +1,4 @@
-//! Queue-list ingest (spec queues.md §3): CSV bytes → [`QueueList`] (raw cells + column map),
+//! Queue-list ingest (docs/contract.md §6): CSV bytes → [`QueueList`] (raw cells + column map),
 //! and each row → a typed [`QueueRow`] with the cell problems found on the way.
 //!
 //! The file is read exactly like the hire list (the same tolerant CSV reading, separator
@@ -98,7 +98,7 @@ impl FlowSlot {
     }
 }
 
-/// A column of the queue list (spec queues.md §3).
+/// A column of the queue list (docs/contract.md §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum QueueColumn {
     Name,
@@ -299,9 +299,9 @@ pub const PROMPTS_WITHOUT_TIMEOUT: [&str; 2] = ["MANDATORY", "OPTIONAL"];
 pub const SKILL_EVALUATIONS: [&str; 3] = ["NONE", "BEST", "ALL"];
 pub const SCORING_METHODS: [&str; 2] = ["TimestampAndPriority", "PriorityOnly"];
 pub const LAST_AGENT_ROUTING: [&str; 3] = ["Disabled", "QueueMembersOnly", "AnyAgent"];
-/// Alerting timeouts below this are refused (Terraform's validation; spec §3).
+/// Alerting timeouts below this are refused (Terraform's validation; docs/contract.md §6).
 pub const MIN_ALERT_S: u64 = 7;
-/// Service-level durations below this are refused (spec §3).
+/// Service-level durations below this are refused (docs/contract.md §6).
 pub const MIN_SL_MS: u64 = 1000;
 pub const MAX_ACW_TIMEOUT_S: u64 = 3600;
 

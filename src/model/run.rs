@@ -23,7 +23,7 @@ pub enum Step {
     Invite,
     Password,
     Verify,
-    // Queue rows (spec queues.md §5).
+    // Queue rows (the README's "Queue rows").
     CreateWrapupCode,
     CreateQueue,
     UpdateQueue,

@@ -1,5 +1,5 @@
 //! A queue's settings as the simulator keeps them: every writable field of the SDK's
-//! `CreateQueueRequest` / `QueueRequest` that onboard's queue list can set (spec queues.md §3),
+//! `CreateQueueRequest` / `QueueRequest` that onboard's queue list can set (docs/contract.md §6),
 //! parsed and validated from a request body (or a seed's `settings`), with the defaults a new
 //! queue gets, and rendered back in the real `Queue` shape.
 //!

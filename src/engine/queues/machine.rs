@@ -18,9 +18,9 @@ use crate::model::{EngineEvent, Outcome, RowKind, RowReport, Step, StepResult, S
 use crate::preflight::queues::QueueAction;
 use std::collections::{BTreeMap, VecDeque};
 
-/// How long after its create a queue's 404s are read as "not settled yet" (spec §5).
+/// How long after its create a queue's 404s are read as "not settled yet" (README "Queue rows").
 pub const SETTLE_WINDOW_MS: u64 = 60_000;
-/// The settle backoff (spec §5: 1, 2, 4, 8, 16 s); a row fails after the last.
+/// The settle backoff (1, 2, 4, 8, 16 s: README "Queue rows"); a row fails after the last.
 pub const SETTLE_BACKOFF_MS: [u64; 5] = [1_000, 2_000, 4_000, 8_000, 16_000];
 /// Queues read back per call.
 pub const VERIFY_BATCH: usize = 100;

@@ -1,4 +1,4 @@
-//! The queue phase of a run (spec queues.md §5): queue rows are created or updated before any
+//! The queue phase of a run (the README's "Queue rows"): queue rows are created or updated before any
 //! hire row runs, so hire rows that name a queue created in this run join it once it exists.
 //!
 //! Shape, as for users: a pure state machine ([`machine`]) owns every queue row's state, the
@@ -40,7 +40,7 @@ pub struct QueueTask {
 }
 
 impl QueueTask {
-    /// The journal key of a queue row: its name, case-insensitive (spec §5).
+    /// The journal key of a queue row: its name, case-insensitive.
     pub fn identity(&self) -> String {
         format!("queue:{}", self.name.to_lowercase())
     }
@@ -63,7 +63,7 @@ pub fn tasks(check: &QueueCheck) -> Vec<QueueTask> {
     check.plan.iter().map(QueueTask::from).collect()
 }
 
-/// Requests the queue rows will cost (spec §5 "Request cost"): a create 1, an update 2 (read
+/// Requests the queue rows will cost (README "Measured"): a create 1, an update 2 (read
 /// and write), a division move 1, wrap-up codes 1 per 100 (+1 read after `copy_from`, +1 per
 /// code removed), members 1 per 100, a read-back 1 per 100 queues; each wrap-up code created 1.
 pub fn estimate_requests(tasks: &[QueueTask]) -> u64 {

@@ -1,4 +1,4 @@
-//! Pre-flight of a queue list (spec queues.md §4): pure, no IO. Each row is typed
+//! Pre-flight of a queue list (docs/contract.md §6): pure, no IO. Each row is typed
 //! (`ingest::queues`), its names resolved against the org (`names.rs`), its settings checked
 //! together (`fields.rs`), its coverage judged (`coverage.rs`), and its plan and diff made
 //! (`plan.rs`). Findings carry the row and line like the hire list's; the JSON adds

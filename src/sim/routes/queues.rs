@@ -1,5 +1,5 @@
 //! Queues: create (with `sourceQueueId`), read, whole-object `PUT`, delete, list; members;
-//! a queue's wrap-up codes; creating and reading wrap-up codes (spec queues.md §7).
+//! a queue's wrap-up codes; creating and reading wrap-up codes (the README's "Queues in the simulator").
 //!
 //! The `queue_lag_ms` fault answers 404 `not.found` on a new queue's members, wrap-up codes
 //! and `PUT` until the lag has passed (Terraform #1955).
