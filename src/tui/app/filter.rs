@@ -56,14 +56,20 @@ impl Filter {
         if t.is_empty() {
             return Filter::All;
         }
-        if let Some(code) = lower.strip_prefix("code:") {
-            let code = code.trim();
-            if let Some(c) = FindingCode::ALL.iter().find(|c| c.as_str() == code) {
-                return Filter::Code(*c);
-            }
+        // A hire list's rows carry the hire-list codes and the persona codes.
+        let code_named = |name: &str| {
+            FindingCode::ALL
+                .into_iter()
+                .chain(FindingCode::PERSONAS)
+                .find(|c| c.as_str() == name)
+        };
+        if let Some(code) = lower.strip_prefix("code:")
+            && let Some(c) = code_named(code.trim())
+        {
+            return Filter::Code(c);
         }
-        if let Some(c) = FindingCode::ALL.iter().find(|c| c.as_str() == lower) {
-            return Filter::Code(*c);
+        if let Some(c) = code_named(&lower) {
+            return Filter::Code(c);
         }
         match lower.as_str() {
             "error" | "errors" | "sev:error" => Filter::Severity(Severity::Error),
@@ -81,5 +87,30 @@ impl Filter {
             Filter::Severity(Severity::Warning) => "rows with warnings".into(),
             Filter::Skipped => "skipped rows".into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_filter_knows_the_persona_codes_and_leaves_other_words_as_text() {
+        assert_eq!(
+            Filter::parse("code:unknown_persona"),
+            Filter::Code(FindingCode::UnknownPersona)
+        );
+        assert_eq!(
+            Filter::parse("persona_invalid"),
+            Filter::Code(FindingCode::PersonaInvalid)
+        );
+        assert_eq!(
+            Filter::parse("code: unknown_skill"),
+            Filter::Code(FindingCode::UnknownSkill)
+        );
+        assert_eq!(
+            Filter::parse("code:no_such_code"),
+            Filter::Text("code:no_such_code".into())
+        );
     }
 }
