@@ -137,7 +137,8 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
         steps::print_blocking_errors(&errors);
         return Ok(Exit::Findings);
     }
-    let plan = selection.plan(&checked);
+    let mut plan = selection.plan(&checked);
+    engine::plan_removals(&mut plan, replace, &snapshot);
     steps::print_plan(
         &inputs,
         &plan,

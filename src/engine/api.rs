@@ -304,6 +304,14 @@ impl Api {
         resend_on_conflict(|| self.client.patch_user_languages(id, l)).await
     }
 
+    pub async fn delete_language(&self, id: &str, language: &str) -> Result<(), OpError> {
+        match self.client.delete_user_language(id, language).await {
+            // Already gone (an earlier attempt whose answer was lost): the goal holds.
+            Err(e) if e.kind == ErrorKind::NotFound => Ok(()),
+            other => Ok(other?),
+        }
+    }
+
     pub async fn queue_members(
         &self,
         queue: &str,
@@ -451,6 +459,9 @@ impl Ops for Api {
     }
     async fn patch_languages(&self, id: &str, l: &[Proficiency]) -> Result<(), OpError> {
         Api::patch_languages(self, id, l).await
+    }
+    async fn delete_language(&self, id: &str, language: &str) -> Result<(), OpError> {
+        Api::delete_language(self, id, language).await
     }
     async fn queue_members(&self, q: &str, ids: &[String], remove: bool) -> Result<(), OpError> {
         Api::queue_members(self, q, ids, remove).await

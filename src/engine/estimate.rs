@@ -119,6 +119,7 @@ fn work_requests(
         + u64::from(w.manager.is_some())
         + u64::from(!w.skills.is_empty())
         + u64::from(!w.languages.is_empty())
+        + w.languages_remove.len() as u64
         + u64::from(w.external_id)
         + u64::from(w.replace.roles && !w.grants.is_empty());
     if let Some(d) = &w.division {

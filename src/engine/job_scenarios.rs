@@ -136,6 +136,10 @@ impl Ops for Scripted {
         self.note("languages");
         Ok(())
     }
+    async fn delete_language(&self, _id: &str, _language: &str) -> Result<(), OpError> {
+        self.note("delete_language");
+        Ok(())
+    }
     async fn queue_members(&self, _q: &str, _ids: &[String], _rm: bool) -> Result<(), OpError> {
         self.note("queue");
         Ok(())

@@ -353,6 +353,18 @@ macro_rules! idempotent {
     }};
 }
 
+/// The languages step: merge the wanted ones (one PATCH), then, with `--replace languages`,
+/// one DELETE per language the row does not name (the API has no bulk replace).
+async fn languages<O: Ops>(api: &O, user_id: &str, work: &RowWork) -> Result<(), OpError> {
+    if !work.languages.is_empty() {
+        idempotent!(api.patch_languages(user_id, &work.languages))?;
+    }
+    for language in &work.languages_remove {
+        idempotent!(api.delete_language(user_id, language))?;
+    }
+    Ok(())
+}
+
 async fn user_step_job<O: Ops>(
     api: &O,
     step: Step,
@@ -390,7 +402,7 @@ async fn user_step_job<O: Ops>(
                 idempotent!(api.patch_skills(user_id, &skills)).map(|_| None)
             }
         }
-        Step::Languages => idempotent!(api.patch_languages(user_id, &work.languages)).map(|_| None),
+        Step::Languages => languages(api, user_id, &work).await.map(|_| None),
         Step::Roles => {
             let grants = desired
                 .as_ref()

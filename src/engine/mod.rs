@@ -23,6 +23,7 @@ pub mod lock;
 mod ops;
 mod passwords;
 pub mod queues;
+mod replace_plan;
 mod results;
 mod scheduler;
 pub mod steps;
@@ -32,6 +33,7 @@ pub use estimate::{Estimator, estimate_requests};
 pub use journal::{Journal, JournalBinding, JournalError, content_key};
 pub use lock::{LockError, RunLock};
 pub use ops::{OpError, OpKind, Ops};
+pub use replace_plan::plan_removals;
 pub use steps::Replace;
 
 use crate::model::{EngineEvent, Plan, Report};

@@ -133,6 +133,12 @@ pub trait Ops: Clone + Send + Sync + 'static {
         id: &str,
         l: &[Proficiency],
     ) -> impl Future<Output = Result<(), OpError>> + Send;
+    /// Removes one language from a user; a language the user no longer has counts as done.
+    fn delete_language(
+        &self,
+        id: &str,
+        language: &str,
+    ) -> impl Future<Output = Result<(), OpError>> + Send;
     fn queue_members(
         &self,
         queue: &str,

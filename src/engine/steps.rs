@@ -100,6 +100,9 @@ pub struct RowWork {
     pub grants: Vec<Grant>,
     pub skills: Vec<Proficiency>,
     pub languages: Vec<Proficiency>,
+    /// With `--replace languages`: languages the user has and the row does not name. The
+    /// API has no bulk replace for languages, so each is one DELETE.
+    pub languages_remove: Vec<Id>,
     pub queues_add: Vec<Id>,
     pub queues_remove: Vec<Id>,
     pub licenses: Vec<Id>,
@@ -139,7 +142,7 @@ impl RowWork {
         if !self.skills.is_empty() || (self.replace.skills && desired.is_some()) {
             s.push(Step::Skills);
         }
-        if !self.languages.is_empty() {
+        if self.writes_languages() {
             s.push(Step::Languages);
         }
         if !self.queues_add.is_empty() || !self.queues_remove.is_empty() {
@@ -159,6 +162,11 @@ impl RowWork {
 
     pub fn is_empty(&self) -> bool {
         self.steps(None).is_empty()
+    }
+
+    /// Whether the languages step has anything to add or (with `--replace`) remove.
+    pub fn writes_languages(&self) -> bool {
+        !self.languages.is_empty() || !self.languages_remove.is_empty()
     }
 }
 
@@ -192,6 +200,7 @@ pub fn work_for(plan: &RowPlan, replace: Replace) -> Option<RowWork> {
         skills: vec![],
         languages: vec![],
         queues_add: vec![],
+        languages_remove: vec![],
         queues_remove: vec![],
         licenses: vec![],
         external_id: false,
@@ -215,6 +224,7 @@ pub fn work_for(plan: &RowPlan, replace: Replace) -> Option<RowWork> {
                 skills: d.skills.clone(),
                 languages: d.languages.clone(),
                 queues_add: d.queue_ids.clone(),
+                languages_remove: vec![],
                 queues_remove: vec![],
                 licenses: d.licenses.clone(),
                 external_id: d.external_id.is_some(),
@@ -293,6 +303,15 @@ fn changed_work(plan: &RowPlan, replace: Replace) -> Option<RowWork> {
         prof_missing(&d.skills, &have.skills)
     };
     let languages = prof_missing(&d.languages, &have.languages);
+    let languages_remove: Vec<Id> = if replace.languages {
+        have.languages
+            .iter()
+            .filter(|h| !d.languages.iter().any(|w| w.id == h.id))
+            .map(|h| h.id.clone())
+            .collect()
+    } else {
+        vec![]
+    };
     let queues_add: Vec<Id> = d
         .queue_ids
         .iter()
@@ -328,6 +347,7 @@ fn changed_work(plan: &RowPlan, replace: Replace) -> Option<RowWork> {
         grants,
         skills,
         languages,
+        languages_remove,
         queues_add,
         queues_remove,
         licenses,
@@ -590,6 +610,27 @@ pub(super) mod tests {
         let w = work_for(&plan(PlanAction::Update, Some(e)), r).unwrap();
         assert_eq!(w.queues_remove, vec![Id::from("q9")]);
         assert_eq!(w.skills.len(), 2, "replace sends the whole desired set");
+    }
+
+    #[test]
+    fn replace_languages_removes_each_extra_and_merge_keeps_it() {
+        let d = desired();
+        let mut e = existing_from(&d);
+        e.languages.push(Proficiency {
+            id: "l9".into(),
+            proficiency: 3.0,
+        });
+        let plan = plan(PlanAction::Update, Some(e));
+        let merged = work_for(&plan, Replace::default()).unwrap();
+        assert!(merged.languages_remove.is_empty());
+        assert!(!merged.steps(None).contains(&Step::Languages));
+        let mirrored = work_for(&plan, Replace::parse("languages").unwrap()).unwrap();
+        assert_eq!(mirrored.languages_remove, vec![Id::from("l9")]);
+        assert!(
+            mirrored.languages.is_empty(),
+            "the wanted ones are there already"
+        );
+        assert!(mirrored.steps(None).contains(&Step::Languages));
     }
 
     #[test]

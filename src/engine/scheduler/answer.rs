@@ -157,7 +157,7 @@ impl Scheduler {
         if !row.work.skills.is_empty() || (row.work.replace.skills && row.plan.desired.is_some()) {
             pending.push_back(Step::Skills);
         }
-        if !row.work.languages.is_empty() {
+        if row.work.writes_languages() {
             pending.push_back(Step::Languages);
         }
         if row.work.external_id {
