@@ -49,7 +49,8 @@ mod tests {
         let every = FindingCode::ALL
             .into_iter()
             .chain(FindingCode::QUEUES)
-            .chain(FindingCode::PERSONAS);
+            .chain(FindingCode::PERSONAS)
+            .chain(FindingCode::CLONE);
         for code in every {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

@@ -318,6 +318,7 @@ pub fn render_text_with_notes(source: &str, r: &CheckResult, notes: &[String]) -
     let mut codes: Vec<FindingCode> = FindingCode::ALL
         .into_iter()
         .chain(FindingCode::PERSONAS)
+        .chain(FindingCode::CLONE)
         .collect();
     codes.sort_by_key(|c| (c.severity() != Severity::Error, *c as u8));
     for code in codes {

@@ -8,9 +8,13 @@ pub mod apply_queues;
 mod apply_steps;
 pub mod check;
 pub mod check_queues;
+pub mod clone;
 pub mod connect;
+pub mod drift;
+pub mod export;
 pub mod hires;
 pub mod login;
+mod multi_org;
 pub mod persona;
 pub mod profiles;
 pub mod progress;
@@ -83,6 +87,15 @@ pub enum Command {
     Check(check::Args),
     /// Personas: capture a reference user as one, or check a personas file against the org.
     Persona(persona::Args),
+    /// Copy a reference user's configuration (roles with division scopes, skills, languages,
+    /// queues) to users in other orgs, by names.
+    #[command(alias = "replicate")]
+    Clone(clone::Args),
+    /// Which users no longer look like the reference, per org, per user, per item
+    /// (read-only; exit 1 on drift); --fix reconciles.
+    Drift(drift::Args),
+    /// Write an org's users as a hire list, by names (read-only).
+    Export(export::Args),
 }
 
 /// Connection options, on every command that talks to an org (docs/contract.md §1).
@@ -138,5 +151,8 @@ async fn dispatch(cli: Cli) -> Exit {
         Some(Command::Apply(a)) => apply::run(a).await,
         Some(Command::Check(args)) => check::run(args).await,
         Some(Command::Persona(a)) => persona::run(a).await,
+        Some(Command::Export(a)) => export::run(a).await,
+        Some(Command::Clone(a)) => clone::run(a).await,
+        Some(Command::Drift(a)) => drift::run(a).await,
     }
 }

@@ -45,6 +45,9 @@ pub struct ClientConfig {
     /// Access tokens of this client to spread the work over (1–50; the rate limit is per
     /// token). Default 1 here; the command line's default is [`super::pool::DEFAULT_TOKENS`].
     pub tokens: usize,
+    /// A source org that is only read (clone's `--from`, `export`, `drift`): every request
+    /// but a read (GET, and the POST searches) is refused before it is sent.
+    pub read_only: bool,
 }
 
 impl ClientConfig {
@@ -68,6 +71,7 @@ impl ClientConfig {
             max_retry_after: Duration::from_secs(180),
             jitter_seed: None,
             tokens: 1,
+            read_only: false,
         }
     }
 }
@@ -240,6 +244,19 @@ impl Client {
         &self.inner.cfg.api_base
     }
 
+    /// Whether every write is refused ([`ClientConfig::read_only`]).
+    pub fn is_read_only(&self) -> bool {
+        self.inner.cfg.read_only
+    }
+
+    /// The same org and credentials, opened read-only; a fresh client (its own tokens and
+    /// counters), so the source's requests are counted apart.
+    pub fn read_only(&self) -> Result<Client, ApiError> {
+        let mut cfg = self.inner.cfg.clone();
+        cfg.read_only = true;
+        Client::new(cfg)
+    }
+
     pub fn client_id(&self) -> &str {
         &self.inner.cfg.client_id
     }
@@ -290,6 +307,13 @@ impl Client {
         let cfg = &self.inner.cfg;
         let c = &self.inner.counters;
         let what = req.describe();
+        if cfg.read_only && req.safety != Safety::Read {
+            return Err(ApiError::new(
+                ErrorKind::Config,
+                what,
+                "refused: this org is opened read-only (a source org is never written)",
+            ));
+        }
         let url = request_url(&cfg.api_base, req)?;
         let budget = if req.safety == Safety::Read {
             cfg.max_read_attempts.max(cfg.max_attempts)

@@ -14,6 +14,7 @@
 //!   provisioning views in [`existing`]; the org snapshot in [`snapshot`].
 //! - Regions and URL rules: [`region`].
 
+pub mod all_users;
 pub mod auth;
 pub mod authz;
 pub mod client;

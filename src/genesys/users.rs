@@ -187,6 +187,18 @@ impl Client {
             .await
     }
 
+    /// The ids of every user in `state` (`active`, `inactive` or `any`):
+    /// `GET /api/v2/users?state=…`, 500 a page.
+    pub async fn list_user_ids(&self, state: &str) -> Result<Vec<String>, ApiError> {
+        #[derive(serde::Deserialize)]
+        struct IdOnly {
+            id: String,
+        }
+        let r = Req::get("/api/v2/users", "/api/v2/users".into()).q("state", state);
+        let users: Vec<IdOnly> = self.all_pages(r, 500).await?;
+        Ok(users.into_iter().map(|u| u.id).collect())
+    }
+
     /// `PATCH /api/v2/users/{userId}` (with `version`). A stale version is
     /// [`ErrorKind::VersionConflict`].
     pub async fn patch_user(

@@ -61,6 +61,12 @@ pub enum FindingCode {
     PersonaConflict,
     PersonaRemovesNothing,
     SkillLimit,
+    // Codes of `clone` and `drift` (one reference across orgs), in [`FindingCode::CLONE`].
+    MissingInTarget,
+    MapTargetUnknown,
+    NotPortable,
+    SourceUserNotFound,
+    SourceUserInactive,
 }
 
 impl FindingCode {
@@ -124,6 +130,15 @@ impl FindingCode {
         FindingCode::SkillLimit,
     ];
 
+    /// Codes of `clone` and `drift`: the reference and the target orgs.
+    pub const CLONE: [FindingCode; 5] = [
+        FindingCode::MissingInTarget,
+        FindingCode::MapTargetUnknown,
+        FindingCode::NotPortable,
+        FindingCode::SourceUserNotFound,
+        FindingCode::SourceUserInactive,
+    ];
+
     /// The stable identifier, e.g. `unknown_skill`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -173,6 +188,11 @@ impl FindingCode {
             FindingCode::PersonaConflict => "persona_conflict",
             FindingCode::PersonaRemovesNothing => "persona_removes_nothing",
             FindingCode::SkillLimit => "skill_limit",
+            FindingCode::MissingInTarget => "missing_in_target",
+            FindingCode::MapTargetUnknown => "map_target_unknown",
+            FindingCode::NotPortable => "not_portable",
+            FindingCode::SourceUserNotFound => "source_user_not_found",
+            FindingCode::SourceUserInactive => "source_user_inactive",
         }
     }
 
@@ -196,7 +216,9 @@ impl FindingCode {
             | FindingCode::WrapupMandatoryWithoutCodes
             | FindingCode::PersonaConflict
             | FindingCode::PersonaRemovesNothing
-            | FindingCode::SkillLimit => Severity::Warning,
+            | FindingCode::SkillLimit
+            | FindingCode::NotPortable
+            | FindingCode::SourceUserInactive => Severity::Warning,
             _ => Severity::Error,
         }
     }

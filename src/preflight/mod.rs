@@ -9,6 +9,8 @@
 //! `row_index` parameters are 0-based indexes into `HireList::rows`.
 
 pub mod cells;
+pub mod drift;
+pub mod export;
 mod lookups;
 mod message;
 mod org;

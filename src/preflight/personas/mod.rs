@@ -16,6 +16,7 @@ mod capture;
 mod check;
 mod compile;
 mod file;
+mod map;
 mod resolve;
 mod with_list;
 
@@ -24,6 +25,7 @@ pub use check::check_personas;
 pub use compile::{Compiled, compile, persona_column};
 
 pub use file::{PersonaFileError, from_hire_list, read_personas, upsert, write_personas};
+pub use map::{MapKind, MapRow, OrgMap};
 pub use resolve::{Note, Provenance, Resolution, Source, resolve};
 pub use with_list::{PersonaChecked, check_with_personas};
 

@@ -64,10 +64,18 @@ pub(super) fn seats_needed(
     licenses: &[Id],
     grants: &[Grant],
 ) -> smallvec::SmallVec<[u16; 4]> {
+    // What the user holds: their licences, and the base licence of every role they are
+    // granted already (the platform assigns it with the grant, so that seat is in use).
     let held: Vec<String> = match existing {
-        Some(u) if u.state != UserState::Deleted => {
-            u.licenses.iter().map(|l| l.to_lowercase()).collect()
-        }
+        Some(u) if u.state != UserState::Deleted => u
+            .licenses
+            .iter()
+            .map(|l| l.to_lowercase())
+            .chain(u.grants.iter().filter_map(|g| {
+                let l = *org.role_license.get(&*g.role_id)?;
+                Some(org.licenses.get(l as usize)?.id.to_lowercase())
+            }))
+            .collect(),
         _ => Vec::new(),
     };
     let mut need: smallvec::SmallVec<[u16; 4]> = licenses

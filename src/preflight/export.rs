@@ -1,0 +1,107 @@
+//! Export: an org's users written back as a hire list (docs/contract.md §2 columns), by
+//! names, so it can be committed, applied to another org, or checked later. Pure: the users
+//! and the snapshot that names their ids. Each user is written with the capture rules (a
+//! role granted in the user's own division without `@`, which is what an unscoped role
+//! means in a hire list), cells sorted so two exports compare line by line.
+
+use super::personas::{Include, capture};
+use super::rules::split_list;
+use crate::model::{ExistingUser, Field, OrgSnapshot};
+use std::collections::BTreeMap;
+
+/// The columns an export writes, in order; `licenses` only when asked for.
+pub fn export_fields(licenses: bool) -> Vec<Field> {
+    let mut f = vec![
+        Field::Email,
+        Field::Name,
+        Field::Division,
+        Field::Title,
+        Field::Department,
+        Field::ManagerEmail,
+        Field::Roles,
+        Field::Skills,
+        Field::Languages,
+        Field::Queues,
+        Field::Phone,
+        Field::Extension,
+    ];
+    if licenses {
+        f.push(Field::Licenses);
+    }
+    f
+}
+
+/// What an export wrote, and what it could not name.
+#[derive(Debug, Default, PartialEq)]
+pub struct Exported {
+    /// One row per user, cells in [`export_fields`] order, sorted by email.
+    pub rows: Vec<Vec<String>>,
+    /// Users whose manager is not among the exported users (the cell is left empty).
+    pub managers_outside: usize,
+    /// Ids the snapshot could not name (left out of the cells).
+    pub unnamed: Vec<String>,
+}
+
+/// `users` as hire-list rows.
+pub fn export_rows(users: &[&ExistingUser], snapshot: &OrgSnapshot, licenses: bool) -> Exported {
+    let emails: BTreeMap<&str, &str> = users.iter().map(|u| (&*u.id, u.email.as_str())).collect();
+    let fields = export_fields(licenses);
+    let include = Include {
+        division: false,
+        licenses,
+    };
+    let mut out = Exported::default();
+    let mut sorted: Vec<&&ExistingUser> = users.iter().collect();
+    sorted.sort_by_key(|u| u.email.to_lowercase());
+    for u in sorted {
+        let captured = capture(u, snapshot, "", include);
+        out.unnamed.extend(captured.unnamed);
+        let manager = match u.manager_id.as_deref() {
+            Some(id) => match emails.get(id) {
+                Some(e) => e.to_string(),
+                None => {
+                    out.managers_outside += 1;
+                    String::new()
+                }
+            },
+            None => String::new(),
+        };
+        let row = fields
+            .iter()
+            .map(|f| match f {
+                Field::Email => u.email.clone(),
+                Field::Name => u.name.clone(),
+                Field::Division => division_name(u, snapshot),
+                Field::ManagerEmail => manager.clone(),
+                Field::Phone => u.phone.clone().unwrap_or_default(),
+                Field::Extension => u.extension.clone().unwrap_or_default(),
+                Field::Roles
+                | Field::Skills
+                | Field::Languages
+                | Field::Queues
+                | Field::Licenses => sorted_cell(captured.persona.cell(*f)),
+                other => captured.persona.cell(*other).to_string(),
+            })
+            .collect();
+        out.rows.push(row);
+    }
+    out.unnamed.sort();
+    out.unnamed.dedup();
+    out
+}
+
+fn division_name(u: &ExistingUser, snapshot: &OrgSnapshot) -> String {
+    snapshot
+        .divisions
+        .iter()
+        .find(|d| *d.id == *u.division_id)
+        .map(|d| d.name.clone())
+        .unwrap_or_default()
+}
+
+/// A multi-valued cell with its items in one order (case-insensitive), `; `-separated.
+pub fn sorted_cell(cell: &str) -> String {
+    let mut items: Vec<&str> = split_list(cell).collect();
+    items.sort_by_key(|i| i.to_lowercase());
+    items.join("; ")
+}

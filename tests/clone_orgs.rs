@@ -1,0 +1,303 @@
+//! `clone`, `drift` and `export` as an admin runs them: the real binary against several
+//! simulated orgs at once over HTTP, each a saved profile. The source org is only read;
+//! every target is checked before anything is written; a re-run writes nothing.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use onboard::sim::{self, SimConfig, SimHandle};
+use serde_json::Value;
+use std::path::Path;
+
+/// A demo-org reference agent in Sales: Agent (own division), Employee@Home, two skills,
+/// English, two Sales queues.
+const REFERENCE: &str = "aiden.haddad@example.com";
+/// A Sales agent with other skills (Sales:3, SMB Accounts:1) and the same queues.
+const TARGET: &str = "aiden.jensen@example.com";
+
+async fn org() -> SimHandle {
+    sim::start(SimConfig {
+        rate_limit: None,
+        ..SimConfig::demo()
+    })
+    .await
+    .unwrap()
+}
+
+/// Saved profiles for the sims, in the run's own config dir.
+fn profiles(dir: &Path, orgs: &[(&str, &SimHandle)]) {
+    let mut p = serde_json::Map::new();
+    for (name, sim) in orgs {
+        p.insert(
+            name.to_string(),
+            serde_json::json!({"api_url": sim.url(), "client_id": CLIENT_ID}),
+        );
+    }
+    let cfg = dir.join("config");
+    std::fs::create_dir_all(&cfg).unwrap();
+    std::fs::write(
+        cfg.join("profiles.json"),
+        serde_json::to_vec(&serde_json::json!({ "profiles": p })).unwrap(),
+    )
+    .unwrap();
+}
+
+fn run(dir: &Path, args: &[&str]) -> (i32, Value, String) {
+    let out = onboard(dir)
+        .env("ONBOARD_CONFIG_DIR", dir.join("config"))
+        .env("ONBOARD_DATA_DIR", dir.join("data"))
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let json = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (out.status.code().unwrap_or(-1), json, stderr)
+}
+
+/// The user's skills by name with their proficiencies, sorted.
+fn skills_of(sim: &SimHandle, email: &str) -> Vec<(String, f64)> {
+    sim.with_state(|org| {
+        let u = org.users.iter().find(|u| u.email == email).unwrap();
+        let mut v: Vec<(String, f64)> = u
+            .skills
+            .iter()
+            .map(|(id, p)| {
+                let s = org.skills.iter().find(|s| s.id == *id).unwrap();
+                (s.name.clone(), *p)
+            })
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    })
+}
+
+fn non_get(stats: &onboard::sim::SimStats) -> u64 {
+    write_routes(stats).values().sum()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clone_to_two_orgs_by_name_never_writes_the_source_and_a_rerun_writes_nothing() {
+    let (src, us, apac) = (org().await, org().await, org().await);
+    let dir = tempfile::tempdir().unwrap();
+    profiles(dir.path(), &[("eu", &src), ("us", &us), ("apac", &apac)]);
+    let args = [
+        "clone", "--from", "eu", "--user", REFERENCE, "--to", "us,apac", "--target", TARGET,
+        "--yes", "--format", "json",
+    ];
+    let (code, report, stderr) = run(dir.path(), &args);
+    assert_eq!(code, 0, "{stderr}\n{report:#}");
+    for org in report["orgs"].as_array().unwrap() {
+        assert_eq!(org["status"], "done", "{org:#}");
+        assert_eq!(org["summary"]["failed"], 0, "{org:#}");
+    }
+    for target in [&us, &apac] {
+        assert_eq!(
+            skills_of(target, TARGET),
+            vec![
+                ("Enterprise Accounts".into(), 3.0),
+                ("SMB Accounts".into(), 1.0),
+                ("Sales".into(), 3.0),
+                ("Upsell".into(), 1.0),
+            ],
+            "merge adds the reference's skills and keeps the user's own"
+        );
+    }
+    assert_eq!(non_get(&src.stats().await), 0, "the source is only read");
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "not_portable")
+    );
+
+    let before = (non_get(&us.stats().await), non_get(&apac.stats().await));
+    let (code, report, stderr) = run(dir.path(), &args);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        (non_get(&us.stats().await), non_get(&apac.stats().await)),
+        before,
+        "a re-run writes nothing: {report:#}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mirror_removes_what_the_reference_lacks_and_merge_keeps_it() {
+    let (src, us) = (org().await, org().await);
+    let dir = tempfile::tempdir().unwrap();
+    profiles(dir.path(), &[("eu", &src), ("us", &us)]);
+    let base = [
+        "clone", "--from", "eu", "--user", REFERENCE, "--to", "us", "--target", TARGET,
+    ];
+    let (code, _, stderr) = run(
+        dir.path(),
+        &[
+            &base[..],
+            &["--include", "skills", "--mode", "mirror", "--yes"],
+        ]
+        .concat(),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        skills_of(&us, TARGET),
+        vec![("Enterprise Accounts".into(), 3.0), ("Upsell".into(), 1.0)],
+        "mirror leaves exactly the reference's skills"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_org_missing_a_name_is_skipped_with_missing_in_target_and_the_others_run() {
+    let (src, us, apac) = (org().await, org().await, org().await);
+    // apac has no "Upsell" skill.
+    apac.with_state_mut(|o| o.skills.retain(|s| s.name != "Upsell"));
+    let dir = tempfile::tempdir().unwrap();
+    profiles(dir.path(), &[("eu", &src), ("us", &us), ("apac", &apac)]);
+    let (code, report, stderr) = run(
+        dir.path(),
+        &[
+            "clone", "--from", "eu", "--user", REFERENCE, "--to", "us,apac", "--target", TARGET,
+            "--yes", "--format", "json",
+        ],
+    );
+    assert_eq!(code, 1, "an org with errors makes exit 1: {stderr}");
+    let orgs = report["orgs"].as_array().unwrap();
+    let status = |name: &str| {
+        orgs.iter().find(|o| o["org"] == name).unwrap()["status"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(status("us"), "done");
+    assert_eq!(status("apac"), "skipped");
+    let apac_findings = &orgs.iter().find(|o| o["org"] == "apac").unwrap()["findings"];
+    let missing: Vec<&Value> = apac_findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "missing_in_target")
+        .collect();
+    assert_eq!(missing.len(), 1, "{apac_findings:#}");
+    assert!(missing[0]["message"].as_str().unwrap().contains("Upsell"));
+    assert_eq!(
+        non_get(&apac.stats().await),
+        0,
+        "a skipped org is not written"
+    );
+
+    // --all-or-nothing: no org is written.
+    let us2 = org().await;
+    profiles(dir.path(), &[("eu", &src), ("us", &us2), ("apac", &apac)]);
+    let (code, _, _) = run(
+        dir.path(),
+        &[
+            "clone",
+            "--from",
+            "eu",
+            "--user",
+            REFERENCE,
+            "--to",
+            "us,apac",
+            "--target",
+            TARGET,
+            "--yes",
+            "--all-or-nothing",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(non_get(&us2.stats().await), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drift_finds_planted_items_fix_reconciles_and_a_second_drift_is_clean() {
+    let (src, us) = (org().await, org().await);
+    let dir = tempfile::tempdir().unwrap();
+    profiles(dir.path(), &[("eu", &src), ("us", &us)]);
+    let drift = [
+        "drift", "--from", "eu", "--user", REFERENCE, "--to", "us", "--target", TARGET, "--format",
+        "json",
+    ];
+    let (code, report, stderr) = run(dir.path(), &drift);
+    assert_eq!(code, 1, "{stderr}");
+    let items: Vec<(String, String, String)> = report["drift"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["group"].as_str().unwrap().to_string(),
+                d["item"].as_str().unwrap().to_string(),
+                d["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        items,
+        vec![
+            (
+                "skills".into(),
+                "Enterprise Accounts".into(),
+                "drift_missing".into()
+            ),
+            ("skills".into(), "Upsell".into(), "drift_missing".into()),
+            ("skills".into(), "Sales".into(), "drift_extra".into()),
+            ("skills".into(), "SMB Accounts".into(), "drift_extra".into()),
+        ],
+        "{report:#}"
+    );
+    assert_eq!(report["summary"]["drifted"], 1);
+    assert_eq!(
+        report["summary"]["items"], 2,
+        "extras are not drift in merge mode"
+    );
+    assert_eq!(non_get(&us.stats().await), 0, "drift only reads");
+
+    let (code, _, stderr) = run(dir.path(), &[&drift[..], &["--fix", "--yes"]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    let before = non_get(&us.stats().await);
+    let (code, report, stderr) = run(dir.path(), &drift);
+    assert_eq!(code, 0, "{stderr}\n{report:#}");
+    assert_eq!(report["summary"]["drifted"], 0);
+    assert_eq!(non_get(&us.stats().await), before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_applies_to_an_org_and_reads_back_the_same() {
+    let (a, b) = (org().await, org().await);
+    let dir = tempfile::tempdir().unwrap();
+    profiles(dir.path(), &[("a", &a), ("b", &b)]);
+    let exported = dir.path().join("sales.csv");
+    let (code, _, stderr) = run(
+        dir.path(),
+        &[
+            "export",
+            "--profile",
+            "a",
+            "--division",
+            "Sales",
+            "-o",
+            exported.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let csv = std::fs::read_to_string(&exported).unwrap();
+    assert!(csv.starts_with("email,name,division,"), "{csv}");
+    assert!(csv.lines().count() > 10, "{csv}");
+    // The export is a hire list the same org reads as already done: nothing to write.
+    let (code, report, stderr) = run(
+        dir.path(),
+        &[
+            "check",
+            exported.to_str().unwrap(),
+            "--profile",
+            "a",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}\n{report:#}");
+    assert_eq!(report["summary"]["errors"], 0, "{report:#}");
+    let rows = csv.lines().count() - 1;
+    assert_eq!(report["plan"]["unchanged"], rows, "{:#}", report["plan"]);
+    assert_eq!(non_get(&a.stats().await), 0, "export only reads");
+}
