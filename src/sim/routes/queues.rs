@@ -183,6 +183,7 @@ async fn create_queue(
             division_id,
             member_limit: None,
             members: Vec::new(),
+            unjoined: Vec::new(),
             settings,
             wrapup_ids: source.map(|q| q.wrapup_ids).unwrap_or_default(),
             member_groups,
@@ -314,7 +315,7 @@ async fn list_members(
         let mut v = page_listing(&members, page, uri.path(), &q, false, |m| {
             let uname = org.user(m).map(|u| u.name.as_str()).unwrap_or("");
             json!({"id": m, "name": uname, "user": user_ref(org, m), "ringNumber": 1,
-                   "joined": true, "memberBy": "user",
+                   "joined": !queue.unjoined.contains(m), "memberBy": "user",
                    "selfUri": format!("/api/v2/routing/queues/{id}/members/{m}")})
         });
         if let Some(o) = v.as_object_mut() {
@@ -369,6 +370,7 @@ async fn post_members(
         let queue = &mut org.queues[qi];
         if delete {
             queue.members.retain(|m| !ids.contains(m));
+            queue.unjoined.retain(|m| !ids.contains(m));
             return Ok(no_content());
         }
         let new: Vec<String> = ids

@@ -95,6 +95,7 @@ pub(super) async fn create_user(State(s): State<AppState>, body: Bytes) -> ApiRe
             external_ids: Vec::new(),
             invites_sent: 0,
             password_set: b.password.as_deref().is_some_and(|p| !p.is_empty()),
+            utilization: None,
         };
         let i = org.insert_user(user);
         Ok(user_json(org, &org.users[i], Expand::default()))
@@ -191,6 +192,7 @@ pub(super) fn set_state(org: &mut Org, i: usize, new: UserState) {
     if new == UserState::Deleted {
         for q in &mut org.queues {
             q.members.retain(|m| m != &id);
+            q.unjoined.retain(|m| m != &id);
         }
         let u = &mut org.users[i];
         u.licenses.clear();
