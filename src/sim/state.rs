@@ -4,6 +4,9 @@
 mod from_seed;
 mod known_ids;
 mod to_seed;
+mod visibility;
+
+pub use visibility::Visibility;
 
 use super::seed::*;
 use crate::model::UserState;

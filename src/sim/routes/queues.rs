@@ -253,6 +253,7 @@ async fn delete_queue(State(s): State<AppState>, Path(id): Path<String>) -> ApiR
 
 async fn list_queues(
     State(s): State<AppState>,
+    caller: Option<Extension<Caller>>,
     uri: Uri,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
@@ -265,9 +266,11 @@ async fn list_queues(
         .get("sortOrder")
         .is_some_and(|o| o.eq_ignore_ascii_case("desc"));
     s.read(|org| {
+        let seen = org.visibility(caller.as_ref().map(|c| c.client_id.as_str()));
         let mut matched: Vec<&Queue> = org
             .queues
             .iter()
+            .filter(|x| seen.sees(&x.division_id))
             .filter(|x| name.as_deref().is_none_or(|n| wildcard_match(&x.name, n)))
             .filter(|x| ids.is_empty() || ids.contains(&x.id))
             .filter(|x| divs.is_empty() || divs.contains(&x.division_id))

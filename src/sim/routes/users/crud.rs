@@ -6,8 +6,9 @@ use crate::model::UserState;
 use crate::sim::error::{ApiError, ApiResult, parse_body};
 use crate::sim::paging::{Query, page_listing};
 use crate::sim::routes::{Expand, ok, user_json};
-use crate::sim::server::AppState;
+use crate::sim::server::{AppState, Caller};
 use crate::sim::state::{Org, User, state_str};
+use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{StatusCode, Uri};
@@ -123,6 +124,7 @@ pub(super) async fn get_user(
 
 pub(super) async fn list_users(
     State(s): State<AppState>,
+    caller: Option<Extension<Caller>>,
     uri: Uri,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
@@ -148,9 +150,11 @@ pub(super) async fn list_users(
         .is_some_and(|o| o.eq_ignore_ascii_case("descending") || o.eq_ignore_ascii_case("desc"));
     let ex = expand_of(&q);
     let body = s.read(|org| {
+        let seen = org.visibility(caller.as_ref().map(|c| c.client_id.as_str()));
         let mut matched: Vec<&User> = org
             .users
             .iter()
+            .filter(|u| seen.sees(&u.division_id))
             .filter(|u| state.is_none_or(|st| u.state == st))
             .filter(|u| ids.is_empty() || ids.contains(&u.id))
             .collect();
