@@ -5,7 +5,6 @@
 //! unknown-id counter in `sim_unknown_ids.rs`.
 
 #[path = "common/queue_org.rs"]
-#[allow(dead_code)]
 mod queue_org;
 #[path = "common/sim_http.rs"]
 mod sim_http;

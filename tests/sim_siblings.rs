@@ -5,7 +5,6 @@
 //! division object counts say; `onboard sim --seed` serves the sibling.
 
 #[path = "common/queue_org.rs"]
-#[allow(dead_code)]
 mod queue_org;
 #[path = "common/sim_http.rs"]
 mod sim_http;

@@ -6,7 +6,6 @@
 //! user, a known object of the wrong kind) and reads are not.
 
 #[path = "common/queue_org.rs"]
-#[allow(dead_code)]
 mod queue_org;
 #[path = "common/sim_http.rs"]
 mod sim_http;
