@@ -136,6 +136,15 @@ async fn a_membership_is_unjoined_and_joined_again_and_members_show_it() {
         .cloned()
         .unwrap();
     assert_eq!(me["joined"], false);
+    let queue = api
+        .get(&format!("/api/v2/routing/queues/{refunds}"))
+        .await
+        .body;
+    assert_eq!(
+        queue["joinedMemberCount"].as_u64().unwrap() + 1,
+        queue["memberCount"].as_u64().unwrap(),
+        "{queue}"
+    );
 
     let back = api
         .patch(

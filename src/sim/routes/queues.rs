@@ -54,9 +54,10 @@ pub fn routes() -> Router<AppState> {
 /// Wrap-up codes per `POST …/wrapupcodes` (SDK: "Add up to 100 wrap-up codes to a queue").
 const WRAPUPS_PER_POST: usize = 100;
 
-/// A `Queue` body (counts from the member list; every member is joined).
+/// A `Queue` body (counts from the member list; `joinedMemberCount` leaves the unjoined out).
 pub fn queue_json(org: &Org, q: &Queue) -> Value {
     let n = q.members.len();
+    let joined = n - q.unjoined.len().min(n);
     let mut v = Map::new();
     v.insert("id".into(), json!(q.id));
     v.insert("name".into(), json!(q.name));
@@ -68,7 +69,7 @@ pub fn queue_json(org: &Org, q: &Queue) -> Value {
     }
     v.insert("memberCount".into(), json!(n));
     v.insert("userMemberCount".into(), json!(n));
-    v.insert("joinedMemberCount".into(), json!(n));
+    v.insert("joinedMemberCount".into(), json!(joined));
     write_settings(org, &q.settings, &mut v);
     let groups: Vec<Value> = q
         .member_groups
