@@ -583,7 +583,8 @@ CLONE = """
   page-number paged; **`joined` defaults to true** (gc CLI `users_queues.go`), so only
   `joined=false` lists the unjoined ones. `PATCH /api/v2/users/{id}/queues/{queueId}`
   `{"joined": bool}` joins or unjoins one membership (a queue the user is not in → 404).
-  `GET /routing/queues/{id}/members` lists both, each with its `joined`. Queue members added by
+  `GET /routing/queues/{id}/members` lists both, each with its `joined`; a queue's
+  `joinedMemberCount` counts the joined ones only. Queue members added by
   `POST …/members` are joined. In this org: """ + "; ".join(f"`{e}` is an unjoined member of {q}" for e, q in UNJOINED.items()) + """.
 - **`POST /api/v2/routing/skills`** and **`POST /api/v2/routing/languages`** `{"name": …}` → 200
   with the new `RoutingSkill` / `Language`. No or blank name → 400 `required.field.missing`; a
