@@ -405,9 +405,14 @@ async fn demo_snapshot_matches_the_seed() {
             got.languages.len(),
             u["languages"].as_array().map_or(0, Vec::len)
         );
-        let mut queues: Vec<&str> = u["queueIds"].as_array().map_or(Vec::new(), |a| {
-            a.iter().map(|q| q.as_str().unwrap()).collect()
-        });
+        // Memberships, joined or not: the snapshot reads them from the queue side, where an
+        // unjoined member (seed `unjoinedQueueIds`, issue 16) is still a member.
+        let mut queues: Vec<&str> = ["queueIds", "unjoinedQueueIds"]
+            .iter()
+            .filter_map(|k| u[*k].as_array())
+            .flatten()
+            .map(|q| q.as_str().unwrap())
+            .collect();
         queues.sort();
         let got_queues: Vec<&str> = got.queue_ids.iter().map(|q| &**q).collect();
         assert_eq!(got_queues, queues, "queues of {}", got.email);

@@ -44,6 +44,7 @@ fn login_snapshot_use_leaves_no_secret_on_disk() {
         client_id: client_id.into(),
         client_secret: secret.clone(),
         token_ttl_seconds: 3600,
+        ..Default::default()
     });
     let h = sim_rt
         .block_on(sim::start(SimConfig {

@@ -1,7 +1,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! Conformance with Genesys's official Python SDK: starts two simulators in-process (one
+//! Conformance with Genesys's official Python SDK: starts simulators in-process (one
 //! without a rate limit, one limited to 3 requests per second, one with the queue org of
-//! `tests/common/queue_org.rs`) and runs tests/sdk/conformance.py against them.
+//! `tests/common/queue_org.rs`, one with the sibling org `assets/demo/sibling.json`) and runs
+//! tests/sdk/conformance.py against them; then reads a queue through the SDK before and after
+//! `onboard apply --queues` changes only its description (tests/sdk/queue_to_dict.py).
 //!
 //! The Python comes from `$ONBOARD_SDK_PYTHON` (CI's `.ci/run` sets it); else, on a machine
 //! with `python3`, the test sets the SDK up by itself in a venv under `target/sdk-venv`
@@ -123,8 +125,19 @@ async fn official_python_sdk_conformance() {
     })
     .await
     .unwrap();
+    let sibling = sim::start(SimConfig {
+        seed: sim::Seed::from_file(Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/assets/demo/sibling.json"
+        )))
+        .unwrap(),
+        rate_limit: None,
+        ..SimConfig::demo()
+    })
+    .await
+    .unwrap();
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sdk/conformance.py");
-    let (a, b, c) = (open.url(), limited.url(), queues.url());
+    let (a, b, c, d) = (open.url(), limited.url(), queues.url(), sibling.url());
     let ids = format!(
         "{},{},{},{},{}",
         queue_org::PREMIUM,
@@ -133,9 +146,10 @@ async fn official_python_sdk_conformance() {
         queue_org::BILLING_EXPERTS,
         queue_org::NIGHT_SHIFT
     );
+    let py2 = py.clone();
     let out = tokio::task::spawn_blocking(move || {
-        Command::new(&py)
-            .args([script, &a, &b, &c, &ids])
+        Command::new(&py2)
+            .args([script, &a, &b, &c, &ids, &d])
             .output()
             .expect("run the python SDK conformance script")
     })
@@ -171,7 +185,103 @@ async fn official_python_sdk_conformance() {
         );
     }
     assert_eq!(qs.duplicate_queue_names, 0);
+    for route in [
+        "POST /api/v2/routing/skills",
+        "POST /api/v2/routing/languages",
+        "PUT /api/v2/routing/users/{userId}/utilization",
+        "GET /api/v2/authorization/roles/{roleId}",
+        "GET /api/v2/users/{userId}/queues",
+    ] {
+        assert!(
+            stats.by_route.get(route).copied().unwrap_or(0) >= 1,
+            "the SDK never called {route}"
+        );
+    }
     queues.shutdown().await;
     open.shutdown().await;
     limited.shutdown().await;
+    sibling.shutdown().await;
+    description_only_apply_read_back_through_the_sdk(py).await;
+}
+
+/// `GET /routing/queues/{id}` through the SDK, as its `to_dict()` in JSON.
+async fn sdk_queue(py: &Path, url: &str, id: &str) -> serde_json::Value {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sdk/queue_to_dict.py");
+    let (py, url, id) = (py.to_path_buf(), url.to_string(), id.to_string());
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(&py)
+            .args([script, &url, &id])
+            .output()
+            .expect("run queue_to_dict.py")
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "queue_to_dict.py failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Issue 15's partial-PUT guard seen by the official SDK: `onboard apply --queues` changing
+/// only the description of the queue whose every setting is away from the defaults leaves
+/// every other field of the SDK's `to_dict()` equal (the stamps of the write aside).
+async fn description_only_apply_read_back_through_the_sdk(py: PathBuf) {
+    let sim = sim::start(SimConfig {
+        seed: queue_org::queue_seed(),
+        rate_limit: None,
+        ..SimConfig::demo()
+    })
+    .await
+    .unwrap();
+    let url = sim.url();
+    let before = sdk_queue(&py, &url, queue_org::PREMIUM).await;
+    let home = tempfile::tempdir().unwrap();
+    let list = home.path().join("queues.csv");
+    std::fs::write(
+        &list,
+        "name,description\nPremium Billing,Changed by onboard\n",
+    )
+    .unwrap();
+    let (h, l, u) = (home.path().to_path_buf(), list.clone(), url.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_onboard"))
+            .args(["apply", "--queues"])
+            .arg(&l)
+            .args(["--api-url", &u, "--yes", "--format", "json"])
+            .env("ONBOARD_CLIENT_ID", "demo")
+            .env("ONBOARD_CLIENT_SECRET", "demo-secret")
+            .env("ONBOARD_CONFIG_DIR", h.join("config"))
+            .env("ONBOARD_DATA_DIR", h.join("data"))
+            .env("XDG_CONFIG_HOME", h.join("xdg-config"))
+            .env("XDG_DATA_HOME", h.join("xdg-data"))
+            .env("HOME", h.join("home"))
+            .env("ONBOARD_PROGRESS", "never")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "onboard apply --queues: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let after = sdk_queue(&py, &url, queue_org::PREMIUM).await;
+    assert_eq!(after["description"], "Changed by onboard");
+    let (mut want, mut got) = (before.clone(), after.clone());
+    for v in [&mut want, &mut got] {
+        let o = v.as_object_mut().unwrap();
+        for k in ["description", "date_modified", "modified_by"] {
+            o.remove(k);
+        }
+    }
+    assert!(want.as_object().unwrap().len() > 20, "{want}");
+    assert!(!before["bullseye"].is_null() && !before["outbound_email_address"].is_null());
+    assert_eq!(
+        serde_json::to_string(&got).unwrap(),
+        serde_json::to_string(&want).unwrap()
+    );
+    sim.shutdown().await;
 }

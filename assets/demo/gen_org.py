@@ -3,9 +3,23 @@
 
 Run from the repo root: python3 assets/demo/gen_org.py. Ids are UUIDv5 of a stable name, so a
 re-run produces the same file. Facts an engineer needs are summarised in assets/demo/ORG.md.
+
+`python3 assets/demo/gen_org.py --sibling SEED [-o PATH]` writes, instead, a sibling of the demo
+org (issue 16: same names, fresh ids derived from SEED, planted differences; see sibling.py)
+to PATH (default assets/demo/sibling.json) and leaves org.json and ORG.md alone.
 """
+import argparse
 import json
 import uuid
+
+from sibling import describe as describe_sibling, make_sibling
+
+ap = argparse.ArgumentParser(description="Generate the demo org, or a sibling of it.")
+ap.add_argument("--sibling", metavar="SEED", help="write a sibling org whose ids derive from SEED")
+ap.add_argument("-o", "--output", metavar="PATH", help="where --sibling writes (default assets/demo/sibling.json)")
+ARGS = ap.parse_args()
+if ARGS.output and not ARGS.sibling:
+    ap.error("-o/--output goes with --sibling")
 
 NS = uuid.UUID("6f1c2a4e-8a9b-4c3d-9e2f-0a1b2c3d4e5f")
 
@@ -34,6 +48,17 @@ for name, lic in ROLES:
         r["baseLicense"] = lic
     roles.append(r)
 ROLE = {r["name"]: r["id"] for r in roles}
+# Permission sets of a few roles (answered as permissionPolicies; issue 16's --compare-roles).
+PERMISSIONS = {
+    "Agent": ["conversation:call:accept", "conversation:message:accept", "routing:queue:join"],
+    "Supervisor": ["analytics:queueObservation:view", "quality:evaluation:view",
+                   "routing:queue:join", "routing:queue:view"],
+    "Team Lead": ["analytics:queueObservation:view", "routing:queue:join", "routing:queue:view"],
+    "Employee": ["directory:user:view"],
+}
+for r in roles:
+    if r["name"] in PERMISSIONS:
+        r["permissions"] = PERMISSIONS[r["name"]]
 
 SKILLS = [
     "Billing", "Returns", "Refunds", "Payments", "Disputes", "Collections", "Payment Plans",
@@ -217,12 +242,22 @@ for n, (f, l) in enumerate(names):
         u["externalIds"] = [{"authorityName": "workday", "externalKey": f"E{1000 + n}"}]
     users.append(u)
 
+# Memberships a user has without being joined (GET /users/{id}/queues?joined=false; issue 16):
+# a capture that reads only joined=true misses them.
+UNJOINED = {"tomas.silva@example.com": "Billing Disputes", "leila.brown@example.com": "Support Tier 1",
+            "elijah.silva@example.com": "Sales Inbound"}
+for u in users:
+    if u["email"] in UNJOINED:
+        qid = uid("queue", UNJOINED[u["email"]])
+        assert u["state"] == "active" and qid not in u["queueIds"]
+        u["unjoinedQueueIds"] = [qid]
+
 queues = []
 members = {q: 0 for q, _ in QUEUES}
 for u in users:
     if u["state"] == "deleted":
         continue
-    for qid in u.get("queueIds", []):
+    for qid in u.get("queueIds", []) + u.get("unjoinedQueueIds", []):
         for q, _ in QUEUES:
             if uid("queue", q) == qid:
                 members[q] += 1
@@ -283,6 +318,13 @@ org = {
     "didPools": did_pools, "extensionPools": ext_pools, "users": users,
     "flows": flows, "skillGroups": skill_groups, "groups": groups,
 }
+if ARGS.sibling:
+    path = ARGS.output or "assets/demo/sibling.json"
+    with open(path, "w") as fh:
+        json.dump(make_sibling(org, ARGS.sibling), fh, indent=1)
+        fh.write("\n")
+    raise SystemExit(0)
+
 with open("assets/demo/org.json", "w") as fh:
     json.dump(org, fh, indent=1)
     fh.write("\n")
@@ -532,5 +574,48 @@ The SDK's declarations are not the authority; Genesys's Terraform provider
   overrides them): licence seats = `prepaidQuantity − actualQuantity` of the billing product whose
   `id`/`sku` is the licence id; trunk channels from the trunk base property `trunk_max_calls`.
 """
+CLONE = """
+## Clone, drift and export (issue 16): how the simulator answers, and which choices are UNVERIFIED
+
+- **Unjoined memberships.** A member of a queue may be *unjoined* (still a member, not routed
+  to). Seed: a user's `unjoinedQueueIds` (beside `queueIds`); `--state` writes them back.
+  `GET /api/v2/users/{id}/queues` answers `UserQueue`s (the queue's fields plus `joined`),
+  page-number paged; **`joined` defaults to true** (gc CLI `users_queues.go`), so only
+  `joined=false` lists the unjoined ones. `PATCH /api/v2/users/{id}/queues/{queueId}`
+  `{"joined": bool}` joins or unjoins one membership (a queue the user is not in → 404).
+  `GET /routing/queues/{id}/members` lists both, each with its `joined`; a queue's
+  `joinedMemberCount` counts the joined ones only. Queue members added by
+  `POST …/members` are joined. In this org: """ + "; ".join(f"`{e}` is an unjoined member of {q}" for e, q in UNJOINED.items()) + """.
+- **`POST /api/v2/routing/skills`** and **`POST /api/v2/routing/languages`** `{"name": …}` → 200
+  with the new `RoutingSkill` / `Language`. No or blank name → 400 `required.field.missing`; a
+  name in use (case-insensitive) → **409 `general.conflict`**, `entityId` = the holder
+  (UNVERIFIED: the real API may answer 400; clients look the name up and adopt it).
+- **Utilization** (`GET`/`PUT`/`DELETE /api/v2/routing/users/{id}/utilization`): `GET` answers an
+  `AgentMaxUtilizationResponse` with every media type (`call`, `callback`, `chat`, `email`,
+  `message`, `workitem`): the user's own settings where a `PUT` set them (`level` `Agent`), the
+  org's defaults otherwise (`level` `Organization`; defaults call 1, callback 1, chat 4, email 1,
+  message 4, workitem 1: UNVERIFIED). `PUT` (`UtilizationRequest`) stores exactly the media types
+  it sends and answers like `GET`; an unknown media type, a `maximumCapacity` outside 0–25 or an
+  unknown interruptable type → 400 `invalid.value`. `DELETE` → 204, the user follows the org again.
+- **Role permissions.** Seed roles may carry `permissions` (`domain:entity:action` strings);
+  `GET /api/v2/authorization/roles/{id}` (and the role list) answer them as `permissions` and as
+  `permissionPolicies`, one `{domain, entityName, actionSet, allowConditions}` per
+  `domain:entity`. In this org: """ + "; ".join(f"{r}: {', '.join(p)}" for r, p in PERMISSIONS.items()) + """; other roles have none.
+- **Limited visibility** (Terraform #389). A seed OAuth client may carry `visibleDivisions`
+  (division ids or names). For its tokens, `GET /api/v2/users`, user search, `GET
+  /api/v2/routing/queues` and `GET /api/v2/routing/wrapupcodes` leave out objects in other
+  divisions; `GET /api/v2/authorization/divisions` still lists every division, and with
+  `objectCount=true` its `objectCounts` (`USER`: users not deleted, `QUEUE`) count everything.
+- **`writes_with_unknown_ids`** in `/__sim/stats`: by route (`METHOD /path/template`), the write
+  requests rejected because an id in their path or body is unknown in this org (an id of
+  another org, e.g. not translated by a clone): user create/patch (division, manager), grants
+  (role, division, subject), user skills and languages, queue members, queue settings (division,
+  flows, member groups, source queue, wrap-up codes), licence batches (unknown licence, or a user
+  id a batch reports `Failure: user … not found`), division moves, utilization and queue
+  memberships of an unknown user. An id that names a deleted user or an object of the wrong
+  kind in this org is not counted. The simulator has no station or phone writes.
+"""
 with open("assets/demo/ORG.md", "a") as fh:
     fh.write(SEMANTICS)
+    fh.write(CLONE)
+    fh.write(describe_sibling())

@@ -13,7 +13,8 @@ pub struct Args {
     #[arg(long, default_value = "127.0.0.1:0")]
     pub addr: SocketAddr,
     /// Org seed file (docs/contract.md §4); default: the built-in demo org "Acme Support".
-    #[arg(long, value_name = "FILE")]
+    /// `--seed` is an alias (e.g. `--seed assets/demo/sibling.json`, a sibling org).
+    #[arg(long, alias = "seed", value_name = "FILE")]
     pub org: Option<PathBuf>,
     /// Rate limit per token, fixed window: N/SECONDS, or `off`.
     #[arg(long, value_name = "N/SECONDS", default_value = "300/60")]

@@ -12,6 +12,10 @@ pub struct ApiError {
     pub message: String,
     pub details: Vec<Value>,
     pub entity_id: Option<String>,
+    /// `entity_id` is the id of an object the request referred to (in its path or body), so
+    /// a rejected write whose id this org does not know counts in `/__sim/stats`
+    /// `writes_with_unknown_ids`. False for entities that are not object ids (external ids).
+    pub id_ref: bool,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -24,6 +28,7 @@ impl ApiError {
             message: message.into(),
             details: Vec::new(),
             entity_id: None,
+            id_ref: false,
         }
     }
     pub fn bad_request(message: impl Into<String>) -> Self {
@@ -38,6 +43,7 @@ impl ApiError {
         let mut e = Self::new(StatusCode::BAD_REQUEST, "invalid.value", message);
         e.details.push(d);
         e.entity_id = entity.map(str::to_string);
+        e.id_ref = entity.is_some();
         e
     }
     /// 400 `invalid.id`: the field names an object that does not exist (or of the wrong
@@ -68,7 +74,13 @@ impl ApiError {
             format!("The requested {what} was not found: {id}"),
         );
         e.entity_id = Some(id.to_string());
+        e.id_ref = true;
         e
+    }
+    /// The same error, its entity not an object id (e.g. an external id `authority/key`).
+    pub fn not_an_id(mut self) -> Self {
+        self.id_ref = false;
+        self
     }
     pub fn conflict(message: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, "general.conflict", message)

@@ -195,6 +195,11 @@ impl Shared {
             queues: stats::Total { total: queues },
             duplicate_queue_names: dup_queues,
             wrapup_codes: stats::Total { total: wrapups },
+            writes_with_unknown_ids: c
+                .writes_with_unknown_ids
+                .iter()
+                .map(|(k, v)| (k.clone(), *v))
+                .collect(),
         }
     }
 }

@@ -66,6 +66,12 @@ pub struct SeedClient {
     pub client_secret: String,
     #[serde(default = "default_ttl")]
     pub token_ttl_seconds: u64,
+    /// Divisions (ids or names) this client's role is scoped to: list endpoints (users,
+    /// user search, queues, wrap-up codes) hide objects in other divisions, while
+    /// `GET /authorization/divisions?objectCount=true` still counts them (Terraform #389).
+    /// Absent = every division.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visible_divisions: Option<Vec<String>>,
 }
 
 fn default_ttl() -> u64 {
@@ -90,6 +96,10 @@ pub struct SeedRole {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_license: Option<String>,
+    /// Permission strings (`domain:entity:action`, e.g. `routing:queue:view`), answered as
+    /// the role's `permissionPolicies` by `GET /authorization/roles/{id}`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub permissions: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -240,6 +250,13 @@ pub struct SeedUser {
     pub languages: Vec<SeedProficiency>,
     #[serde(default)]
     pub queue_ids: Vec<String>,
+    /// Queues the user is a member of without being joined (`GET /users/{id}/queues?joined=false`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unjoined_queue_ids: Vec<String>,
+    /// The user's utilization (`PUT /routing/users/{id}/utilization` body: `{"utilization":
+    /// {"call": {"maximumCapacity": 1, …}, …}}`); absent = the org's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub utilization: Option<serde_json::Value>,
     #[serde(default)]
     pub licenses: Vec<String>,
     #[serde(default)]
@@ -317,6 +334,7 @@ impl Seed {
                 client_id: "demo".into(),
                 client_secret: "demo-secret".into(),
                 token_ttl_seconds: default_ttl(),
+                visible_divisions: None,
             }],
             divisions: vec![SeedDivision {
                 id: None,

@@ -3,6 +3,7 @@
 
 use super::error::ApiError;
 use super::state::Token;
+use super::stats::MissedIds;
 use super::{Shared, lock, routes, unix_now};
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -300,6 +301,7 @@ async fn outer_middleware(State(s): State<AppState>, req: Request, next: Next) -
     {
         p.flushed().await;
     }
+    let foreign_id = is_write(&method) && carries_unknown_id(&s, &resp);
     if let Some(err) = resp.extensions_mut().remove::<ApiError>() {
         let body = serde_json::to_vec(&err.body(&context_id)).unwrap_or_default();
         *resp.body_mut() = Body::from(body);
@@ -325,11 +327,32 @@ async fn outer_middleware(State(s): State<AppState>, req: Request, next: Next) -
         Some(RouteTemplate(mp)) => format!("{} {}", method, mp.as_str()),
         None => format!("{method} (unmatched)"),
     };
-    lock(&s.counters).record(if drop_after { 0 } else { status }, &route);
+    {
+        let mut c = lock(&s.counters);
+        c.record(if drop_after { 0 } else { status }, &route);
+        if foreign_id {
+            c.record_unknown_id(&route);
+        }
+    }
     if drop_after {
         return dropped_connection();
     }
     resp
+}
+
+/// Whether a write's answer rejects an id this org does not know: an error naming an object
+/// id (`ApiError::id_ref`), or a 2xx listing ids it could not find ([`MissedIds`]). The one
+/// place `writes_with_unknown_ids` is decided; handlers only say which id they refused.
+fn carries_unknown_id(s: &Shared, resp: &Response) -> bool {
+    let ids: Vec<&str> = match (
+        resp.extensions().get::<ApiError>(),
+        resp.extensions().get::<MissedIds>(),
+    ) {
+        (Some(e), _) if e.id_ref => e.entity_id.as_deref().into_iter().collect(),
+        (_, Some(MissedIds(m))) => m.iter().map(String::as_str).collect(),
+        _ => Vec::new(),
+    };
+    !ids.is_empty() && s.read(|org| ids.iter().any(|id| !org.knows_id(id)))
 }
 
 /// A response whose body fails at once: hyper aborts the connection, so the client sees

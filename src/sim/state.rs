@@ -2,7 +2,11 @@
 //! seed for `--state` persistence. Tests read and change it through `SimHandle::with_state*`.
 
 mod from_seed;
+mod known_ids;
 mod to_seed;
+mod visibility;
+
+pub use visibility::Visibility;
 
 use super::seed::*;
 use crate::model::UserState;
@@ -21,6 +25,8 @@ pub struct Role {
     pub id: String,
     pub name: String,
     pub base_license: Option<String>,
+    /// `domain:entity:action` strings (seed `permissions`).
+    pub permissions: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -36,8 +42,11 @@ pub struct Queue {
     pub division_id: String,
     /// None = no limit below the platform's.
     pub member_limit: Option<u32>,
-    /// User ids, in the order they joined.
+    /// User ids, in the order they were added (joined or not).
     pub members: Vec<String>,
+    /// Members who are not joined (`UserQueue.joined` false): still members, but not routed
+    /// to. A subset of `members`.
+    pub unjoined: Vec<String>,
     pub settings: super::queue_settings::QueueSettings,
     /// Wrap-up codes on the queue, in the order they were added.
     pub wrapup_ids: Vec<String>,
@@ -135,6 +144,9 @@ pub struct User {
     pub invites_sent: u32,
     /// Whether a password was set (`POST /users/{id}/password`); the password is not kept.
     pub password_set: bool,
+    /// The user's own utilization (`{"utilization": {media: {maximumCapacity, …}}}` as last
+    /// PUT); None = the org's default.
+    pub utilization: Option<serde_json::Value>,
 }
 
 impl User {
@@ -289,11 +301,20 @@ impl Org {
             .get(&email.to_lowercase())
             .map(|&i| &self.users[i])
     }
-    /// Queues the user is a member of.
+    /// Queues the user is a member of, joined or not.
     pub fn queues_of<'a>(&'a self, user_id: &'a str) -> impl Iterator<Item = &'a Queue> + 'a {
         self.queues
             .iter()
             .filter(move |q| q.members.iter().any(|m| m == user_id))
+    }
+    /// The queues the user is a member of with `joined` as asked.
+    pub fn memberships<'a>(
+        &'a self,
+        user_id: &'a str,
+        joined: bool,
+    ) -> impl Iterator<Item = &'a Queue> + 'a {
+        self.queues_of(user_id)
+            .filter(move |q| q.unjoined.iter().any(|m| m == user_id) != joined)
     }
     /// Users (not deleted) holding the licence.
     pub fn license_assigned(&self, license_id: &str) -> u32 {

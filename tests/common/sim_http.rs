@@ -42,6 +42,9 @@ impl Api {
     pub async fn put(&self, path: &str, body: Value) -> Resp {
         self.call(Method::PUT, path, Some(body)).await
     }
+    pub async fn patch(&self, path: &str, body: Value) -> Resp {
+        self.call(Method::PATCH, path, Some(body)).await
+    }
     pub async fn delete(&self, path: &str) -> Resp {
         self.call(Method::DELETE, path, None).await
     }
@@ -61,10 +64,15 @@ pub async fn start_seeded(
     })
     .await
     .unwrap();
-    let base = h.url();
+    let api = login(&h.url(), "demo", "demo-secret").await;
+    (h, api)
+}
+
+/// A caller holding a fresh token of the OAuth client `client`.
+pub async fn login(base: &str, client: &str, secret: &str) -> Api {
     let t: Value = reqwest::Client::new()
         .post(format!("{base}/oauth/token"))
-        .basic_auth("demo", Some("demo-secret"))
+        .basic_auth(client, Some(secret))
         .header("content-type", "application/x-www-form-urlencoded")
         .body("grant_type=client_credentials")
         .send()
@@ -73,12 +81,14 @@ pub async fn start_seeded(
         .json()
         .await
         .unwrap();
-    let api = Api {
-        base,
+    Api {
+        base: base.to_string(),
         http: reqwest::Client::new(),
-        token: t["access_token"].as_str().unwrap().to_string(),
-    };
-    (h, api)
+        token: t["access_token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no token for {client}: {t}"))
+            .to_string(),
+    }
 }
 
 pub async fn start(faults: &str) -> (SimHandle, Api) {

@@ -1,11 +1,12 @@
 """Drives the simulator with Genesys's official Python SDK (PureCloudPlatformClientV2).
 
-Usage: python conformance.py BASE_URL LIMITED_URL QUEUES_URL QUEUE_IDS
+Usage: python conformance.py BASE_URL LIMITED_URL QUEUES_URL QUEUE_IDS SIBLING_URL
   BASE_URL    a simulator with the demo org and no rate limit
   LIMITED_URL a simulator with the demo org and a rate limit of 3 per 1 s
   QUEUES_URL  a simulator with the queue org (tests/common/queue_org.rs), no rate limit
   QUEUE_IDS   its ids, comma-separated: premium queue, in-queue call flow, inbound call flow,
               skill group "Billing Experts", group "Night Shift"
+  SIBLING_URL a simulator with assets/demo/sibling.json (issue 16's sibling org), no rate limit
 
 Every successful body is checked strictly against the SDK's models (every JSON key must be a
 field of the model, with the right type, and enum values the SDK knows), then deserialized
@@ -24,6 +25,7 @@ from PureCloudPlatformClientV2.rest import ApiException
 
 BASE, LIMITED, QUEUES = sys.argv[1], sys.argv[2], sys.argv[3]
 PREMIUM, CALL_FLOW, INBOUND_FLOW, BILLING_EXPERTS, NIGHT_SHIFT = sys.argv[4].split(",")
+SIBLING = sys.argv[5]
 failures = []
 checks = 0
 
@@ -630,6 +632,84 @@ qauthz.post_authorization_division_object(sales_q.id, "QUEUE", [made.id])
 check(qr.get_routing_queue(made.id).division.id == sales_q.id, "queue division move")
 qr.delete_routing_queue(made.id)
 expect_error(lambda: qr.get_routing_queue(made.id), 404, "not.found", "deleted queue")
+
+# ---- issue 16: the routes clone, drift and export use ----------------------------------------
+
+routing = g.RoutingApi(api_client)
+authz = g.AuthorizationApi(api_client)
+
+def one_user(email):
+    r = g.UserSearchRequest()
+    r.query = [crit("EXACT", ["email"], value=email)]
+    found = users.post_users_search(r)
+    check(found.total == 1, f"search {email}")
+    return found.results[0]
+
+tomas = one_user("tomas.silva@example.com")
+joined = users.get_user_queues(tomas.id, page_size=100)
+check(sorted(q.name for q in joined.entities) == ["Billing Tier 2", "Refunds"] and all(q.joined for q in joined.entities), f"get_user_queues default joined=true: {[(q.name, q.joined) for q in joined.entities]}")
+unjoined = users.get_user_queues(tomas.id, joined=False, page_size=100)
+check([(q.name, q.joined) for q in unjoined.entities] == [("Billing Disputes", False)], f"get_user_queues(joined=False): {[(q.name, q.joined) for q in unjoined.entities]}")
+check(unjoined.entities[0].division.name == "Billing", "a UserQueue carries the queue's division")
+paged = users.get_user_queues(tomas.id, page_size=1, page_number=2)
+check(paged.total == 2 and len(paged.entities) == 1 and paged.page_number == 2, "get_user_queues paging")
+
+new_skill = g.CreateRoutingSkill()
+new_skill.name = "SDK Skill"
+made_skill = routing.post_routing_skills(new_skill)
+check(made_skill.id and made_skill.name == "SDK Skill" and made_skill.state == "active", f"post_routing_skills: {made_skill}")
+check(routing.get_routing_skill(made_skill.id).name == "SDK Skill", "get_routing_skill of the created skill")
+dup_skill = g.CreateRoutingSkill()
+dup_skill.name = "sdk skill"
+expect_error(lambda: routing.post_routing_skills(dup_skill), 409, "general.conflict", "duplicate skill name")
+new_lang = g.Language()
+new_lang.name = "SDK Language"
+made_lang = routing.post_routing_languages(new_lang)
+check(made_lang.id and made_lang.name == "SDK Language", f"post_routing_languages: {made_lang}")
+dup_lang = g.Language()
+dup_lang.name = "English"
+expect_error(lambda: routing.post_routing_languages(dup_lang), 409, "general.conflict", "duplicate language name")
+
+divs = authz.get_authorization_divisions(object_count=True, page_size=25)
+counts = {d.name: d.object_counts for d in divs.entities}
+check(len(counts) == 5 and all(c and c.get("USER", 0) >= 1 for c in counts.values()), f"get_authorization_divisions(object_count=True): {counts}")
+live = users.get_users(page_size=500, state="any")
+check(sum(c["USER"] for c in counts.values()) == sum(1 for u in live.entities if u.state != "deleted"), "objectCounts USER = the users not deleted")
+
+orgu = routing.get_routing_user_utilization(tomas.id)
+check(orgu.level == "Organization" and orgu.utilization["chat"].maximum_capacity == 4, f"get_routing_user_utilization (org defaults): {orgu}")
+ureq = g.UtilizationRequest()
+chat = g.MediaUtilization()
+chat.maximum_capacity = 3
+chat.interruptable_media_types = ["call"]
+call = g.MediaUtilization()
+call.maximum_capacity = 1
+ureq.utilization = {"chat": chat, "call": call}
+put = routing.put_routing_user_utilization(tomas.id, ureq)
+check(put.level == "Agent" and put.utilization["chat"].maximum_capacity == 3 and put.utilization["chat"].interruptable_media_types == ["call"], f"put_routing_user_utilization: {put}")
+check(sanitized(routing.get_routing_user_utilization(tomas.id)) == sanitized(put), "utilization reads back as put")
+routing.delete_routing_user_utilization(tomas.id)
+check(routing.get_routing_user_utilization(tomas.id).level == "Organization", "delete_routing_user_utilization")
+
+sup_id = [r for r in authz.get_authorization_roles(name="Supervisor").entities if r.name == "Supervisor"][0].id
+sup = authz.get_authorization_role(sup_id)
+policies = sorted((p.domain, p.entity_name, tuple(p.action_set)) for p in sup.permission_policies)
+check(policies == [("analytics", "queueObservation", ("view",)), ("quality", "evaluation", ("view",)), ("routing", "queue", ("join", "view"))], f"get_authorization_role permission_policies: {policies}")
+
+# The sibling org: same names, other ids; its scoped client sees two divisions' queues.
+g.configuration.host = SIBLING
+sc = g.api_client.ApiClient().get_client_credentials_token("sibling", "sibling-secret")
+scoped = g.api_client.ApiClient().get_client_credentials_token("sibling-scoped", "sibling-scoped-secret")
+s_routing, s_authz = g.RoutingApi(sc), g.AuthorizationApi(sc)
+s_sup = [r for r in s_authz.get_authorization_roles(name="Supervisor").entities if r.name == "Supervisor"][0]
+check(s_sup.id != sup_id, "the sibling's Supervisor has its own id")
+s_policies = sorted((p.domain, p.entity_name, tuple(p.action_set)) for p in s_authz.get_authorization_role(s_sup.id).permission_policies)
+check(s_policies != policies and ("routing", "queue", ("join", "view", "edit")) in s_policies, f"the sibling's Supervisor differs: {s_policies}")
+all_q = s_routing.get_routing_queues(page_size=100)
+few_q = g.RoutingApi(scoped).get_routing_queues(page_size=100)
+s_counts = g.AuthorizationApi(scoped).get_authorization_divisions(object_count=True, page_size=25)
+check(few_q.total < all_q.total == sum(d.object_counts["QUEUE"] for d in s_counts.entities), f"a scoped client lists {few_q.total} of {all_q.total} queues")
+check({q.division.name for q in few_q.entities} <= {"Home", "Sales"}, "the scoped client sees Home and Sales only")
 
 if failures:
     print(f"{len(failures)} of {checks} checks failed")

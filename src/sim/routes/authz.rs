@@ -160,9 +160,39 @@ async fn move_objects(
     })
 }
 
+/// A role's `permissionPolicies` (SDK `DomainPermissionPolicy`): one per `domain:entity`,
+/// its `actionSet` the actions the role's permission strings grant there (`*` kept as is).
+/// A string without two colons is left out (the seed is the simulator's own).
+fn permission_policies(permissions: &[String]) -> Vec<Value> {
+    let mut by_entity: Vec<(&str, &str, Vec<&str>)> = Vec::new();
+    for p in permissions {
+        let mut parts = p.splitn(3, ':');
+        let (Some(domain), Some(entity), Some(action)) = (parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        match by_entity
+            .iter_mut()
+            .find(|(d, e, _)| *d == domain && *e == entity)
+        {
+            Some((_, _, actions)) if !actions.contains(&action) => actions.push(action),
+            Some(_) => {}
+            None => by_entity.push((domain, entity, vec![action])),
+        }
+    }
+    by_entity
+        .into_iter()
+        .map(|(domain, entity, actions)| {
+            json!({"domain": domain, "entityName": entity, "actionSet": actions,
+                   "allowConditions": false})
+        })
+        .collect()
+}
+
 fn role_json(org: &Org, r: &Role, user_count: bool) -> Value {
-    let mut v = json!({"id": r.id, "name": r.name, "description": "", "permissions": [],
-                       "permissionPolicies": [], "default": false, "base": false,
+    let mut v = json!({"id": r.id, "name": r.name, "description": "", "permissions": r.permissions,
+                       "permissionPolicies": permission_policies(&r.permissions),
+                       "default": false, "base": false,
                        "addonLicenses": [], "selfUri": format!("/api/v2/authorization/roles/{}", r.id)});
     if let Some(l) = &r.base_license {
         v["baseLicense"] = json!(l);

@@ -7,6 +7,7 @@ use crate::sim::error::{ApiError, ApiResult, parse_body};
 use crate::sim::paging::Query;
 use crate::sim::server::AppState;
 use crate::sim::state::{License, Org};
+use crate::sim::stats::MissedIds;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -147,7 +148,18 @@ async fn assign(State(s): State<AppState>, body: Bytes) -> ApiResult<Response> {
                 results.push(json!({"userId": uid, "licenseId": lic, "result": r}));
             }
         }
-        Ok(ok(json!(results)))
+        let missed: Vec<String> = results
+            .iter()
+            .filter(|r| {
+                r["result"]
+                    .as_str()
+                    .is_some_and(|t| t.ends_with("not found"))
+            })
+            .filter_map(|r| r["userId"].as_str().map(str::to_string))
+            .collect();
+        let mut resp = ok(json!(results));
+        resp.extensions_mut().insert(MissedIds(missed));
+        Ok(resp)
     })
 }
 

@@ -9,6 +9,7 @@ pub mod queues;
 pub mod routing;
 pub mod telephony;
 pub mod users;
+pub mod utilization;
 
 use super::server::AppState;
 use super::state::{Org, User, state_str};

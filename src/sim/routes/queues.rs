@@ -54,9 +54,10 @@ pub fn routes() -> Router<AppState> {
 /// Wrap-up codes per `POST …/wrapupcodes` (SDK: "Add up to 100 wrap-up codes to a queue").
 const WRAPUPS_PER_POST: usize = 100;
 
-/// A `Queue` body (counts from the member list; every member is joined).
+/// A `Queue` body (counts from the member list; `joinedMemberCount` leaves the unjoined out).
 pub fn queue_json(org: &Org, q: &Queue) -> Value {
     let n = q.members.len();
+    let joined = n - q.unjoined.len().min(n);
     let mut v = Map::new();
     v.insert("id".into(), json!(q.id));
     v.insert("name".into(), json!(q.name));
@@ -68,7 +69,7 @@ pub fn queue_json(org: &Org, q: &Queue) -> Value {
     }
     v.insert("memberCount".into(), json!(n));
     v.insert("userMemberCount".into(), json!(n));
-    v.insert("joinedMemberCount".into(), json!(n));
+    v.insert("joinedMemberCount".into(), json!(joined));
     write_settings(org, &q.settings, &mut v);
     let groups: Vec<Value> = q
         .member_groups
@@ -183,6 +184,7 @@ async fn create_queue(
             division_id,
             member_limit: None,
             members: Vec::new(),
+            unjoined: Vec::new(),
             settings,
             wrapup_ids: source.map(|q| q.wrapup_ids).unwrap_or_default(),
             member_groups,
@@ -252,6 +254,7 @@ async fn delete_queue(State(s): State<AppState>, Path(id): Path<String>) -> ApiR
 
 async fn list_queues(
     State(s): State<AppState>,
+    caller: Option<Extension<Caller>>,
     uri: Uri,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
@@ -264,9 +267,11 @@ async fn list_queues(
         .get("sortOrder")
         .is_some_and(|o| o.eq_ignore_ascii_case("desc"));
     s.read(|org| {
+        let seen = org.visibility(caller.as_ref().map(|c| c.client_id.as_str()));
         let mut matched: Vec<&Queue> = org
             .queues
             .iter()
+            .filter(|x| seen.sees(&x.division_id))
             .filter(|x| name.as_deref().is_none_or(|n| wildcard_match(&x.name, n)))
             .filter(|x| ids.is_empty() || ids.contains(&x.id))
             .filter(|x| divs.is_empty() || divs.contains(&x.division_id))
@@ -314,7 +319,7 @@ async fn list_members(
         let mut v = page_listing(&members, page, uri.path(), &q, false, |m| {
             let uname = org.user(m).map(|u| u.name.as_str()).unwrap_or("");
             json!({"id": m, "name": uname, "user": user_ref(org, m), "ringNumber": 1,
-                   "joined": true, "memberBy": "user",
+                   "joined": !queue.unjoined.contains(m), "memberBy": "user",
                    "selfUri": format!("/api/v2/routing/queues/{id}/members/{m}")})
         });
         if let Some(o) = v.as_object_mut() {
@@ -369,6 +374,7 @@ async fn post_members(
         let queue = &mut org.queues[qi];
         if delete {
             queue.members.retain(|m| !ids.contains(m));
+            queue.unjoined.retain(|m| !ids.contains(m));
             return Ok(no_content());
         }
         let new: Vec<String> = ids

@@ -73,6 +73,7 @@ fn queues(seed: &Seed, g: &mut IdGen, divs: &DivisionIds) -> Result<Vec<Queue>, 
             division_id: divs.resolve(&q.division_id, &format!("queue {}", q.name))?,
             member_limit: q.member_limit,
             members: Vec::new(),
+            unjoined: Vec::new(),
             settings: Default::default(),
             wrapup_ids: Vec::new(),
             member_groups: Vec::new(),
@@ -195,11 +196,23 @@ fn add_user(
     let grants = grants(org, u, &division_id, divs)?;
     check_proficiencies(org, u)?;
     let id = id_or(&u.id, g, "user");
-    for q in &u.queue_ids {
+    for (q, joined) in u
+        .queue_ids
+        .iter()
+        .map(|q| (q, true))
+        .chain(u.unjoined_queue_ids.iter().map(|q| (q, false)))
+    {
         let Some(queue) = org.queues.iter_mut().find(|x| &x.id == q) else {
             return Err(E(format!("user {} names unknown queue {q}", u.email)));
         };
+        // A queue named twice stays one membership (joined wins: listed first).
+        if queue.members.contains(&id) {
+            continue;
+        }
         queue.members.push(id.clone());
+        if !joined {
+            queue.unjoined.push(id.clone());
+        }
     }
     let key = u.email.to_lowercase();
     if org.by_email.contains_key(&key) {
@@ -235,6 +248,7 @@ fn add_user(
         external_ids: u.external_ids.clone(),
         invites_sent: 0,
         password_set: false,
+        utilization: u.utilization.clone(),
     });
     Ok(())
 }
@@ -280,6 +294,7 @@ impl Org {
                 id: id_or(&r.id, &mut g, "role"),
                 name: r.name.clone(),
                 base_license: r.base_license.clone(),
+                permissions: r.permissions.clone(),
             })
             .collect();
         let skills = named(&seed.skills, &mut g, "skill");

@@ -28,6 +28,7 @@ impl Org {
                     id: Some(r.id.clone()),
                     name: r.name.clone(),
                     base_license: r.base_license.clone(),
+                    permissions: r.permissions.clone(),
                 })
                 .collect(),
             skills: named_seed(&self.skills),
@@ -131,7 +132,12 @@ fn user_seed(org: &Org, u: &User, home: &str) -> SeedUser {
             .collect(),
         skills: prof_seed(&u.skills),
         languages: prof_seed(&u.languages),
-        queue_ids: org.queues_of(&u.id).map(|q| q.id.clone()).collect(),
+        queue_ids: org.memberships(&u.id, true).map(|q| q.id.clone()).collect(),
+        unjoined_queue_ids: org
+            .memberships(&u.id, false)
+            .map(|q| q.id.clone())
+            .collect(),
+        utilization: u.utilization.clone(),
         licenses: u.licenses.clone(),
         addresses: u.addresses.clone(),
         external_ids: u.external_ids.clone(),

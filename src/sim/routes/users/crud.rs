@@ -6,8 +6,9 @@ use crate::model::UserState;
 use crate::sim::error::{ApiError, ApiResult, parse_body};
 use crate::sim::paging::{Query, page_listing};
 use crate::sim::routes::{Expand, ok, user_json};
-use crate::sim::server::AppState;
+use crate::sim::server::{AppState, Caller};
 use crate::sim::state::{Org, User, state_str};
+use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{StatusCode, Uri};
@@ -95,6 +96,7 @@ pub(super) async fn create_user(State(s): State<AppState>, body: Bytes) -> ApiRe
             external_ids: Vec::new(),
             invites_sent: 0,
             password_set: b.password.as_deref().is_some_and(|p| !p.is_empty()),
+            utilization: None,
         };
         let i = org.insert_user(user);
         Ok(user_json(org, &org.users[i], Expand::default()))
@@ -122,6 +124,7 @@ pub(super) async fn get_user(
 
 pub(super) async fn list_users(
     State(s): State<AppState>,
+    caller: Option<Extension<Caller>>,
     uri: Uri,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
@@ -147,9 +150,11 @@ pub(super) async fn list_users(
         .is_some_and(|o| o.eq_ignore_ascii_case("descending") || o.eq_ignore_ascii_case("desc"));
     let ex = expand_of(&q);
     let body = s.read(|org| {
+        let seen = org.visibility(caller.as_ref().map(|c| c.client_id.as_str()));
         let mut matched: Vec<&User> = org
             .users
             .iter()
+            .filter(|u| seen.sees(&u.division_id))
             .filter(|u| state.is_none_or(|st| u.state == st))
             .filter(|u| ids.is_empty() || ids.contains(&u.id))
             .collect();
@@ -191,6 +196,7 @@ pub(super) fn set_state(org: &mut Org, i: usize, new: UserState) {
     if new == UserState::Deleted {
         for q in &mut org.queues {
             q.members.retain(|m| m != &id);
+            q.unjoined.retain(|m| m != &id);
         }
         let u = &mut org.users[i];
         u.licenses.clear();

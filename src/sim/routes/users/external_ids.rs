@@ -37,7 +37,7 @@ pub(super) async fn user_by_external_id(
                         .any(|e| e.authority_name == auth && e.external_key == key)
             })
             .map(|u| ok(user_json(org, u, ex)))
-            .ok_or_else(|| ApiError::not_found("external id", &format!("{auth}/{key}")))
+            .ok_or_else(|| ApiError::not_found("external id", &format!("{auth}/{key}")).not_an_id())
     })
 }
 
@@ -67,7 +67,7 @@ pub(super) async fn list_external_ids_by_authority(
             .iter()
             .find(|e| e.authority_name == auth)
             .map(|e| ok(ext_json(&id, e)))
-            .ok_or_else(|| ApiError::not_found("external id", &auth))
+            .ok_or_else(|| ApiError::not_found("external id", &auth).not_an_id())
     })
 }
 
@@ -146,7 +146,7 @@ pub(super) async fn delete_external_id(
         u.external_ids
             .retain(|e| !(e.authority_name == auth && e.external_key == key));
         if u.external_ids.len() == before {
-            return Err(ApiError::not_found("external id", &format!("{auth}/{key}")));
+            return Err(ApiError::not_found("external id", &format!("{auth}/{key}")).not_an_id());
         }
         Ok(no_content())
     })

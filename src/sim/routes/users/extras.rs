@@ -5,15 +5,28 @@ use crate::sim::error::{ApiError, ApiResult, parse_body};
 use crate::sim::paging::{Query, page_listing};
 use crate::sim::routes::{no_content, ok};
 use crate::sim::server::AppState;
+use crate::sim::state::{Org, Queue};
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::Uri;
 use axum::response::Response;
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 
 // ---- queues of a user ---------------------------------------------------------------
 
+/// A `UserQueue`: the queue's fields (without `autoAnswerOnly`) plus `joined`.
+fn user_queue_json(org: &Org, qu: &Queue, user_id: &str) -> Value {
+    let mut v = crate::sim::routes::routing::queue_json(org, qu);
+    v["joined"] = json!(!qu.unjoined.iter().any(|m| m == user_id));
+    if let Some(o) = v.as_object_mut() {
+        o.remove("autoAnswerOnly");
+    }
+    v
+}
+
+/// `GET /users/{id}/queues`: `joined` defaults to true (gc CLI `users_queues.go`), so a
+/// reader that never asks for `joined=false` misses the memberships the user left unjoined.
 pub(super) async fn get_user_queues(
     State(s): State<AppState>,
     Path(id): Path<String>,
@@ -23,22 +36,48 @@ pub(super) async fn get_user_queues(
     let q = Query::parse(raw.as_deref());
     let page = q.page(500)?;
     let divs = q.all("divisionId");
-    let joined = q.bool("joined")?;
+    let joined = q.bool("joined")?.unwrap_or(true);
     s.read(|org| {
         live_user(org, &id)?;
         let list: Vec<_> = org
-            .queues_of(&id)
+            .memberships(&id, joined)
             .filter(|qu| divs.is_empty() || divs.contains(&qu.division_id))
-            .filter(|_| joined != Some(false))
             .collect();
         Ok(ok(page_listing(&list, page, uri.path(), &q, false, |qu| {
-            let mut v = crate::sim::routes::routing::queue_json(org, qu);
-            v["joined"] = json!(true);
-            if let Some(o) = v.as_object_mut() {
-                o.remove("autoAnswerOnly");
-            }
-            v
+            user_queue_json(org, qu, &id)
         })))
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct JoinedIn {
+    joined: Option<bool>,
+}
+
+/// `PATCH /users/{id}/queues/{queueId}` `{"joined": bool}` → the `UserQueue`: joins or
+/// unjoins one of the user's memberships (a queue the user is not a member of → 404).
+pub(super) async fn patch_user_queue(
+    State(s): State<AppState>,
+    Path((id, queue_id)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let b: JoinedIn = parse_body(&body)?;
+    let joined = b.joined.ok_or_else(|| ApiError::missing("joined"))?;
+    s.write(|org| {
+        live_user(org, &id)?;
+        let queue = org
+            .queues
+            .iter_mut()
+            .find(|qu| qu.id == queue_id && qu.members.contains(&id))
+            .ok_or_else(|| ApiError::not_found("queue membership", &queue_id))?;
+        queue.unjoined.retain(|m| m != &id);
+        if !joined {
+            queue.unjoined.push(id.clone());
+        }
+        let qu = org
+            .queue(&queue_id)
+            .ok_or_else(|| ApiError::not_found("queue", &queue_id))?;
+        Ok(ok(user_queue_json(org, qu, &id)))
     })
 }
 

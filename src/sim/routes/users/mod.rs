@@ -23,7 +23,7 @@ use external_ids::{
     add_external_id, delete_external_id, list_external_ids, list_external_ids_by_authority,
     user_by_external_id,
 };
-use extras::{get_user_queues, invite, set_password};
+use extras::{get_user_queues, invite, patch_user_queue, set_password};
 use proficiencies::{
     delete_language, delete_skill, get_languages, get_skills, patch_language, patch_languages_bulk,
     patch_skills_bulk, post_language, post_skill, put_skill, put_skills_bulk,
@@ -84,6 +84,10 @@ pub fn routes() -> Router<AppState> {
             patch(patch_language).delete(delete_language),
         )
         .route("/api/v2/users/{userId}/queues", get(get_user_queues))
+        .route(
+            "/api/v2/users/{userId}/queues/{queueId}",
+            patch(patch_user_queue),
+        )
         .route("/api/v2/users/{userId}/invite", post(invite))
         .route("/api/v2/users/{userId}/password", post(set_password))
 }

@@ -4,8 +4,9 @@ use crate::model::UserState;
 use crate::sim::error::{ApiError, ApiResult, parse_body};
 use crate::sim::paging::Query;
 use crate::sim::routes::{Expand, ok, user_json};
-use crate::sim::server::AppState;
+use crate::sim::server::{AppState, Caller};
 use crate::sim::state::{Org, User, state_str};
+use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
@@ -163,7 +164,11 @@ pub(super) fn mentions_state(list: &[Criteria]) -> bool {
         .any(|c| c.fields.iter().any(|f| f == "state") || mentions_state(&c.group))
 }
 
-pub(super) fn run_search(s: &AppState, req: SearchRequest) -> ApiResult<Value> {
+pub(super) fn run_search(
+    s: &AppState,
+    req: SearchRequest,
+    client_id: Option<&str>,
+) -> ApiResult<Value> {
     let size = req.page_size.unwrap_or(25);
     let number = req.page_number.unwrap_or(1);
     if !(1..=100).contains(&size) {
@@ -187,9 +192,10 @@ pub(super) fn run_search(s: &AppState, req: SearchRequest) -> ApiResult<Value> {
     let ex = Expand::parse(req.expand.iter().map(String::as_str));
     let with_state = mentions_state(&req.query);
     let (total, results) = s.read(|org| -> ApiResult<(usize, Vec<Value>)> {
+        let seen = org.visibility(client_id);
         let mut hits = Vec::new();
         for u in &org.users {
-            if !with_state && u.state == UserState::Deleted {
+            if (!with_state && u.state == UserState::Deleted) || !seen.sees(&u.division_id) {
                 continue;
             }
             if group_match(org, u, &req.query)? {
@@ -234,13 +240,19 @@ pub(super) fn run_search(s: &AppState, req: SearchRequest) -> ApiResult<Value> {
     Ok(v)
 }
 
-pub(super) async fn search_users(State(s): State<AppState>, body: Bytes) -> ApiResult<Response> {
+pub(super) async fn search_users(
+    State(s): State<AppState>,
+    caller: Option<Extension<Caller>>,
+    body: Bytes,
+) -> ApiResult<Response> {
     let req: SearchRequest = parse_body(&body)?;
-    Ok(ok(run_search(&s, req)?))
+    let client = caller.as_ref().map(|c| c.client_id.as_str());
+    Ok(ok(run_search(&s, req, client)?))
 }
 
 pub(super) async fn search_q64(
     State(s): State<AppState>,
+    caller: Option<Extension<Caller>>,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
     let q = Query::parse(raw.as_deref());
@@ -249,5 +261,6 @@ pub(super) async fn search_q64(
         .decode(q64)
         .map_err(|_| ApiError::invalid("q64", "q64 is not a valid search token", None))?;
     let req: SearchRequest = parse_body(&bytes)?;
-    Ok(ok(run_search(&s, req)?))
+    let client = caller.as_ref().map(|c| c.client_id.as_str());
+    Ok(ok(run_search(&s, req, client)?))
 }
