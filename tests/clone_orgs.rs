@@ -301,3 +301,116 @@ async fn export_applies_to_an_org_and_reads_back_the_same() {
     assert_eq!(report["plan"]["unchanged"], rows, "{:#}", report["plan"]);
     assert_eq!(non_get(&a.stats().await), 0, "export only reads");
 }
+
+/// The committed sibling org (same names, fresh ids, planted differences — assets/demo/ORG.md
+/// "Sibling orgs"), reachable with the demo's credentials as well as its own.
+async fn sibling() -> SimHandle {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/sibling.json");
+    let mut seed = onboard::sim::Seed::from_file(&path).unwrap();
+    seed.oauth_clients.push(onboard::sim::seed::SeedClient {
+        client_id: CLIENT_ID.into(),
+        client_secret: CLIENT_SECRET.into(),
+        token_ttl_seconds: 86_400,
+        visible_divisions: None,
+    });
+    sim::start(SimConfig {
+        seed,
+        rate_limit: None,
+        ..SimConfig::demo()
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clone_into_a_sibling_translates_every_id_by_name() {
+    let (src, sib) = (org().await, sibling().await);
+    let dir = tempfile::tempdir().unwrap();
+    profiles(dir.path(), &[("eu", &src), ("sib", &sib)]);
+    let (code, report, stderr) = run(
+        dir.path(),
+        &[
+            "clone", "--from", "eu", "--user", REFERENCE, "--to", "sib", "--target", TARGET,
+            "--yes", "--format", "json",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}\n{report:#}");
+    assert_eq!(
+        skills_of(&sib, TARGET),
+        vec![
+            ("Enterprise Accounts".into(), 3.0),
+            ("SMB Accounts".into(), 1.0),
+            ("Sales".into(), 3.0),
+            ("Upsell".into(), 1.0),
+        ]
+    );
+    let stats = sib.stats().await;
+    assert!(non_get(&stats) > 0, "the sibling was written");
+    assert!(
+        stats.writes_with_unknown_ids.is_empty(),
+        "no write carried an id of another org: {:?}",
+        stats.writes_with_unknown_ids
+    );
+    assert_eq!(non_get(&src.stats().await), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drift_against_an_exported_baseline_finds_exactly_the_planted_differences() {
+    let (src, sib) = (org().await, sibling().await);
+    let dir = tempfile::tempdir().unwrap();
+    profiles(dir.path(), &[("eu", &src), ("sib", &sib)]);
+    let three = dir.path().join("three.csv");
+    std::fs::write(
+        &three,
+        "email\ndiego.walsh@example.com\nkenji.chen@example.com\npriya.costa@example.com\n",
+    )
+    .unwrap();
+    let base = dir.path().join("base.csv");
+    let (code, _, stderr) = run(
+        dir.path(),
+        &[
+            "export",
+            "--profile",
+            "eu",
+            "--users",
+            three.to_str().unwrap(),
+            "-o",
+            base.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let (code, report, stderr) = run(
+        dir.path(),
+        &[
+            "drift",
+            "--baseline",
+            base.to_str().unwrap(),
+            "--to",
+            "sib",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    let items: Vec<String> = report["drift"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!("{} {} {} {}", d["email"], d["group"], d["item"], d["code"]).replace('"', "")
+        })
+        .collect();
+    assert_eq!(
+        items,
+        vec![
+            "diego.walsh@example.com skills Billing drift_changed",
+            "diego.walsh@example.com queues Billing Tier 2 unresolvable",
+            "diego.walsh@example.com queues Billing Tier II drift_extra",
+            "kenji.chen@example.com queues Support Tier 2 drift_missing",
+            "priya.costa@example.com roles Trainer drift_extra",
+        ],
+        "{report:#}"
+    );
+    assert_eq!(report["summary"]["drifted"], 2);
+    assert_eq!(non_get(&sib.stats().await), 0, "drift only reads");
+}

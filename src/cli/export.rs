@@ -46,9 +46,15 @@ async fn export(a: Args) -> Result<Exit, String> {
     let client = conn.client.read_only().map_err(|e| e.to_string())?;
     let mut opts = conn.snapshot_options();
     opts.telephony = false;
-    let snapshot = load_with_all_users(&client, &a.state, &opts)
-        .await
-        .map_err(|e| format!("cannot read the org at {}: {e}", conn.target))?;
+    // With --users only those are read (one search per 100 emails), not the whole org.
+    let snapshot = match &wanted_emails {
+        Some(emails) => {
+            let emails: Vec<String> = emails.iter().cloned().collect();
+            crate::genesys::load_snapshot(&client, &emails, &[], &opts, |_| {}).await
+        }
+        None => load_with_all_users(&client, &a.state, &opts).await,
+    }
+    .map_err(|e| format!("cannot read the org at {}: {e}", conn.target))?;
     let divisions: Vec<String> = a.division.iter().map(|d| d.trim().to_lowercase()).collect();
     for d in &divisions {
         if !snapshot
@@ -65,6 +71,7 @@ async fn export(a: Args) -> Result<Exit, String> {
         .users
         .iter()
         .map(|u| &**u)
+        .filter(|u| state_matches(u, &a.state))
         .filter(|u| divisions.is_empty() || in_divisions(u, &snapshot, &divisions))
         .filter(|u| {
             wanted_emails
@@ -111,6 +118,14 @@ async fn export(a: Args) -> Result<Exit, String> {
         );
     }
     Ok(Exit::Ok)
+}
+
+fn state_matches(u: &ExistingUser, state: &str) -> bool {
+    match state {
+        "any" => true,
+        "inactive" => u.state == crate::model::UserState::Inactive,
+        _ => u.state == crate::model::UserState::Active,
+    }
 }
 
 fn in_divisions(u: &ExistingUser, s: &crate::model::OrgSnapshot, names: &[String]) -> bool {
