@@ -141,3 +141,33 @@ pub fn tab_ranges(titles: &[String]) -> Vec<(u16, u16)> {
     }
     out
 }
+
+/// The Pre-flight Queues table: summary lines, the table, the selected queue's detail (its
+/// findings and planned change). Its own geometry, so the Hires table's can change alone.
+pub fn queue_table(body: Rect) -> PreflightLayout {
+    let detail_h = if body.height >= 40 {
+        14
+    } else {
+        body.height / 3
+    };
+    let [summary, table, detail] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(2),
+        Constraint::Length(detail_h),
+    ])
+    .areas(body);
+    PreflightLayout {
+        summary,
+        table,
+        detail,
+    }
+}
+
+/// Data rows the Queues table shows (its area minus the header line).
+pub fn queue_table_rows(size: (u16, u16)) -> usize {
+    let area = Rect::new(0, 0, size.0, size.1);
+    queue_table(chrome(area).body)
+        .table
+        .height
+        .saturating_sub(1) as usize
+}

@@ -20,7 +20,12 @@ pub(super) fn on_plan(app: &mut App, a: Action) -> Vec<Cmd> {
                 .into_iter()
                 .filter_map(|i| s.list.rows.get(i).map(|r| r.row))
                 .collect();
-            if rows.is_empty() {
+            let queues: Vec<usize> = app
+                .queues
+                .as_ref()
+                .map(|q| q.tasks().iter().map(|t| t.row).collect())
+                .unwrap_or_default();
+            if rows.is_empty() && queues.is_empty() {
                 app.set_error("nothing to run: every row is blocked, skipped or unchanged");
                 return Vec::new();
             }
@@ -33,11 +38,12 @@ pub(super) fn on_plan(app: &mut App, a: Action) -> Vec<Cmd> {
                 .into_iter()
                 .filter(|(a, n)| crate::tui::app::is_runnable(*a) && *n > 0)
                 .collect();
-            let requests = s.estimate();
+            let requests = s.estimate() + app.queues.as_ref().map_or(0, |q| q.estimate());
             app.overlay = Some(Overlay::Confirm(Question::Provision {
                 rows,
                 counts,
                 requests,
+                queues,
             }));
             Vec::new()
         }
