@@ -327,3 +327,171 @@ fn queue_screens() {
         app
     });
 }
+
+#[test]
+fn run_screen_shows_the_queue_phase() {
+    snap("queues_run", |size| {
+        let mut app = queues_app(size);
+        feed(&mut app, [key('3'), key('y'), code(KeyCode::Enter)]);
+        let mut report = row_report(1, "Billing East", Outcome::Created, Vec::new());
+        report.kind = RowKind::Queue;
+        feed(
+            &mut app,
+            [
+                Msg::Engine(EngineEvent::QueueProgress {
+                    done: 0,
+                    total: 2,
+                    settling: 2,
+                }),
+                Msg::Engine(EngineEvent::RowDone { report }),
+                Msg::Engine(EngineEvent::QueueProgress {
+                    done: 1,
+                    total: 2,
+                    settling: 1,
+                }),
+            ],
+        );
+        app
+    });
+}
+
+#[test]
+fn plan_shows_the_queue_rows_first_with_their_changes_and_counts_their_requests() {
+    let mut app = queues_app((200, 60));
+    feed(&mut app, [key('3')]);
+    let screen = render(&app);
+    assert!(
+        screen.contains("Queues first: create 1  update 1  blocked 1"),
+        "{screen}"
+    );
+    // A create with what it sets; an update field by field, old → new.
+    assert!(screen.contains("+ members: ana@example.com"), "{screen}");
+    assert!(
+        screen.contains(r#"~ description: "General queue" → "Front desk""#),
+        "{screen}"
+    );
+    let hires = app.session.as_ref().unwrap().estimate();
+    let queues = app.queues.as_ref().unwrap().estimate();
+    assert!(
+        screen.contains(&format!("about {}", hires + queues)),
+        "{screen}"
+    );
+    snap("queues_plan", |size| {
+        let mut app = queues_app(size);
+        feed(&mut app, [key('3')]);
+        app
+    });
+}
+
+/// A run where queue row 2 ("General") failed and hire row 2 succeeded: the two share a
+/// number, and must stay apart.
+fn run_with_a_failed_queue(size: (u16, u16)) -> App {
+    let mut app = queues_app(size);
+    feed(&mut app, [key('3'), key('y'), code(KeyCode::Enter)]);
+    let mut queue_ok = row_report(1, "Billing East", Outcome::Created, Vec::new());
+    queue_ok.kind = RowKind::Queue;
+    let mut queue_failed = row_report(
+        2,
+        "General",
+        Outcome::Failed,
+        vec![failed_step(
+            Step::UpdateQueue,
+            409,
+            "general.conflict",
+            "The queue was modified by someone else",
+        )],
+    );
+    queue_failed.kind = RowKind::Queue;
+    let hire_ok = row_report(2, "ben@example.com", Outcome::Created, Vec::new());
+    let rows = vec![queue_ok, hire_ok, queue_failed];
+    let report = Report {
+        summary: onboard::report::summarize(&rows),
+        api: ApiStats::default(),
+        rows,
+        queue_rate_per_min: None,
+    };
+    feed(
+        &mut app,
+        [Msg::Engine(EngineEvent::Finished {
+            report,
+            cancelled: false,
+        })],
+    );
+    app
+}
+
+#[test]
+fn failed_queue_rows_show_in_failures_with_the_drilldown_and_r_retries_them() {
+    use onboard::tui::app::{FailureItem, Overlay, QUEUE_KEY, Question};
+    let mut app = run_with_a_failed_queue((120, 40));
+    // The failed queue row, keyed apart from hire row 2 (which succeeded).
+    let qkey = QUEUE_KEY + 2;
+    assert_eq!(app.failed_rows(), vec![qkey]);
+    assert_eq!(app.report_row(qkey).unwrap().email, "General");
+    assert_eq!(app.report_row(2).unwrap().email, "ben@example.com");
+    assert!(app.failure_items().iter().any(
+        |i| matches!(i, FailureItem::Object { object, .. } if object == "update_queue: General")
+    ));
+    feed(&mut app, [key('5')]);
+    let screen = render(&app);
+    assert!(screen.contains("queue row 2"), "{screen}");
+    // Enter opens the same drilldown as a hire row's: step, status, code, contextId.
+    feed(&mut app, [code(KeyCode::Enter)]);
+    assert_eq!(app.overlay, Some(Overlay::Drilldown { row: qkey }));
+    let screen = render(&app);
+    assert!(screen.contains("Queue row 2"), "{screen}");
+    assert!(screen.contains("general.conflict"), "{screen}");
+    feed(&mut app, [code(KeyCode::Esc)]);
+    // R asks, then runs the failed queue row (and no hire row).
+    feed(&mut app, [key('R')]);
+    assert!(matches!(
+        &app.overlay,
+        Some(Overlay::Confirm(Question::RetryAll { rows, .. })) if rows == &vec![qkey]
+    ));
+    let cmds = feed(&mut app, [code(KeyCode::Enter)]);
+    let [Cmd::StartRun { plan, queues }] = &cmds[..] else {
+        panic!("expected StartRun, got {cmds:?}");
+    };
+    assert!(plan.rows.is_empty());
+    assert_eq!(
+        queues.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        vec!["General"]
+    );
+    // The retry's report merges by kind and row: hire row 2 stays, the queue row is fixed.
+    let mut fixed = row_report(2, "General", Outcome::Updated, Vec::new());
+    fixed.kind = RowKind::Queue;
+    let rows = vec![fixed];
+    feed(
+        &mut app,
+        [Msg::Engine(EngineEvent::Finished {
+            report: Report {
+                summary: onboard::report::summarize(&rows),
+                api: ApiStats::default(),
+                rows,
+                queue_rate_per_min: None,
+            },
+            cancelled: false,
+        })],
+    );
+    assert!(app.failed_rows().is_empty());
+    assert_eq!(app.report_row(2).unwrap().email, "ben@example.com");
+    assert_eq!(app.report_row(qkey).unwrap().outcome, Outcome::Updated);
+    assert_eq!(app.report.as_ref().unwrap().rows.len(), 3);
+}
+
+#[test]
+fn s_on_a_failed_queue_row_skips_it_on_the_queue_list() {
+    let mut app = run_with_a_failed_queue((80, 24));
+    feed(&mut app, [key('5'), key('s')]);
+    assert!(app.failed_rows().is_empty());
+    assert_eq!(app.queues.as_ref().unwrap().status(1), QueueStatus::Skipped);
+}
+
+#[test]
+fn failures_screen_with_a_queue_row() {
+    snap("queues_failures", |size| {
+        let mut app = run_with_a_failed_queue(size);
+        feed(&mut app, [key('5')]);
+        app
+    });
+}

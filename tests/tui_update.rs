@@ -941,6 +941,7 @@ fn a_cancelled_retry_keeps_the_failures_it_never_reached() {
         summary: onboard::report::summarize(std::slice::from_ref(&not_reached)),
         api: ApiStats::default(),
         rows: vec![not_reached.clone()],
+        queue_rate_per_min: None,
     };
     feed(
         &mut app,
@@ -975,6 +976,7 @@ fn a_cancelled_retry_keeps_the_failures_it_never_reached() {
         summary: onboard::report::summarize(std::slice::from_ref(&interrupted)),
         api: ApiStats::default(),
         rows: vec![interrupted.clone()],
+        queue_rate_per_min: None,
     };
     feed(
         &mut app,

@@ -74,7 +74,7 @@ impl LiveServices {
             orgs,
             data_dir,
             current: Arc::new(Mutex::new(None)),
-            queue_rate: engine::queues::QueueRunSettings::default().creates_per_min,
+            queue_rate: crate::tui::app::QUEUE_RATE,
         }
     }
 
@@ -179,9 +179,11 @@ impl Services for LiveServices {
             let load = super::tui_load::load_progressively(
                 client.clone(),
                 opts,
-                path.clone(),
-                list.clone(),
-                extra_emails,
+                super::tui_load::ListsToCheck {
+                    path: path.clone(),
+                    list: list.clone(),
+                    extra_emails,
+                },
                 &inbox,
                 allowed_rate(&client),
                 on_lists,

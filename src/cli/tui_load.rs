@@ -19,6 +19,14 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// What a progressive load checks: the hire list (and its path for the table), and the
+/// queue list's member emails, looked up with the hire list's users in the same reads.
+pub(super) struct ListsToCheck {
+    pub path: PathBuf,
+    pub list: Arc<HireList>,
+    pub extra_emails: Vec<String>,
+}
+
 /// The lists of one load, read: the hire list (an empty one when only a queue list is
 /// given), the queue list, and the bytes the run journal is bound to — the same as
 /// `apply`'s for the same files, so the TUI and `apply --only-failed` share a journal.
@@ -139,13 +147,16 @@ impl Growing {
 pub(super) async fn load_progressively(
     client: Client,
     opts: SnapshotOptions,
-    path: PathBuf,
-    list: Arc<HireList>,
-    extra_emails: Vec<String>,
+    lists: ListsToCheck,
     inbox: &LoadInbox,
     allowed: impl std::future::Future<Output = Option<crate::tui::estimate::AllowedRate>>,
     on_lists: impl FnOnce(&OrgSnapshot),
 ) -> Result<OrgSnapshot, String> {
+    let ListsToCheck {
+        path,
+        list,
+        extra_emails,
+    } = lists;
     // The table at once: the file's own checks.
     let first = run_check(
         list.clone(),

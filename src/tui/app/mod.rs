@@ -22,7 +22,7 @@ pub use cursor::ListCursor;
 pub use failures::*;
 pub use filter::*;
 pub use query::{step_field, waits_while_busy};
-pub use queues::{QueueSession, QueueStatus, QueueTable};
+pub use queues::{QUEUE_RATE, QueueSession, QueueStatus, QueueTable};
 pub use run::*;
 pub use session::*;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};

@@ -32,6 +32,14 @@ impl App {
         Some((index, f.clone()))
     }
 
+    /// Lines the Plan's queue section wants: a heading and one per queue row that runs
+    /// (0 without a queue list).
+    pub fn plan_queue_lines(&self) -> u16 {
+        self.queues.as_ref().map_or(0, |q| {
+            u16::try_from(q.tasks().len() + 1).unwrap_or(u16::MAX)
+        })
+    }
+
     /// The key contexts active now, innermost first.
     pub fn contexts(&self) -> Vec<Ctx> {
         if let Some(o) = &self.overlay {

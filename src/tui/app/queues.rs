@@ -13,6 +13,9 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// Queue creates per minute in a TUI run (the engine's default, as `apply --queue-rate`).
+pub const QUEUE_RATE: u32 = 60;
+
 /// What a queue row will do: its plan action, or skipped by the admin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum QueueStatus {
@@ -260,6 +263,26 @@ impl QueueSession {
             *counts.entry(self.status(i)).or_insert(0) += 1;
         }
         counts.into_iter().collect()
+    }
+
+    /// Queue creates a run makes.
+    pub fn creates(&self) -> usize {
+        self.tasks()
+            .iter()
+            .filter(|t| t.action == QueueAction::Create)
+            .count()
+    }
+
+    /// Seconds the queue phase adds beyond its requests at `per_s`: its creates are paced
+    /// at the queue rate (`apply --queue-rate`'s default, 60/min), one every `60/rate` s.
+    pub fn pacing_s(&self, per_s: f64) -> f64 {
+        let paced = self.creates().saturating_sub(1) as f64 * 60.0 / f64::from(QUEUE_RATE);
+        let at_rate = if per_s > 0.0 {
+            self.estimate() as f64 / per_s
+        } else {
+            0.0
+        };
+        (paced - at_rate).max(0.0)
     }
 
     /// The requests the queue rows of a run will cost (the engine's estimate).

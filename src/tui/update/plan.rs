@@ -3,7 +3,7 @@
 use super::*;
 
 pub(super) fn on_plan(app: &mut App, a: Action) -> Vec<Cmd> {
-    let height = layout::plan_rows(app.size);
+    let height = layout::plan_rows(app.size, app.plan_queue_lines());
     if let Some(delta) = ListCursor::delta(a, height) {
         let n = app.plan_rows().len();
         app.plan.cursor.move_by(delta, n, height);
@@ -72,5 +72,7 @@ pub(super) fn on_plan(app: &mut App, a: Action) -> Vec<Cmd> {
 /// Keep the Plan's cursor on a listed row and visible.
 pub(super) fn clamp_plan(app: &mut App) {
     let n = app.plan_rows().len();
-    app.plan.cursor.clamp(n, layout::plan_rows(app.size));
+    app.plan
+        .cursor
+        .clamp(n, layout::plan_rows(app.size, app.plan_queue_lines()));
 }

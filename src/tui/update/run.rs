@@ -1,7 +1,7 @@
 //! Starting, pausing and cancelling a run, and the engine's events.
 
 use super::*;
-use crate::tui::app::{RunPhase, RunState};
+use crate::tui::app::{RunPhase, RunState, queue_row_of};
 
 /// Start the engine on these hire row numbers and queue row numbers (their current plan
 /// after any fixes); the queue rows run first.
@@ -58,7 +58,11 @@ pub(super) fn retry_rows(app: &mut App, rows: &[usize]) -> Vec<Cmd> {
         app.set_info("no failed rows to retry");
         return Vec::new();
     }
-    start_run(app, rows.to_vec(), &[])
+    // Failures keys: hire rows, and queue rows past QUEUE_KEY (run first, like a first run).
+    let (queues, hires): (Vec<usize>, Vec<usize>) =
+        rows.iter().partition(|k| queue_row_of(**k).is_some());
+    let queues: Vec<usize> = queues.into_iter().filter_map(queue_row_of).collect();
+    start_run(app, hires, &queues)
 }
 
 pub(super) fn on_run(app: &mut App, a: Action) -> Vec<Cmd> {

@@ -206,7 +206,14 @@ fn provision_dialog(
         .as_ref()
         .and_then(|s| s.allowed)
         .unwrap_or(crate::tui::estimate::AllowedRate::DEFAULT);
+    // As on the Plan: the queue phase's paced creates may take longer than its requests.
     let eta = eta_seconds(requests, Some(rate.per_s()))
+        .map(|s| {
+            s + app
+                .queues
+                .as_ref()
+                .map_or(0.0, |q| q.pacing_s(rate.per_s()))
+        })
         .map(human_duration)
         .unwrap_or_else(|| "unknown".into());
     body.push((format!("About {requests} requests, ETA {eta}:"), plain));

@@ -258,7 +258,8 @@ fn draw_detail(f: &mut Frame, app: &App, q: &QueueSession, area: Rect) {
 }
 
 /// A queue row's planned change, one line per part (sanitized): the settings as
-/// `field: before → after`, then wrap-up codes, members, member groups and a division move.
+/// `field: before → after`, then wrap-up codes, members, member groups, a division move, and
+/// a new queue's settings (`= field: value`).
 pub fn change_lines(p: &QueuePlanRow) -> Vec<String> {
     let d = &p.diff;
     let mut out: Vec<String> = d
@@ -266,9 +267,6 @@ pub fn change_lines(p: &QueuePlanRow) -> Vec<String> {
         .iter()
         .map(|s| format!("~ {}", sanitize(s)))
         .collect();
-    if p.action == QueueAction::Create {
-        out.extend(create_settings(p).into_iter().map(|s| format!("= {s}")));
-    }
     let lists = [
         ("+ wrap-up codes", &d.wrapup_codes_add),
         ("- wrap-up codes", &d.wrapup_codes_remove),
@@ -282,6 +280,10 @@ pub fn change_lines(p: &QueuePlanRow) -> Vec<String> {
     }
     if let Some(div) = &d.division_move {
         out.push(format!("> division {}", sanitize(div)));
+    }
+    // A new queue's settings last: the lists above are what a one-line summary must keep.
+    if p.action == QueueAction::Create {
+        out.extend(create_settings(p).into_iter().map(|s| format!("= {s}")));
     }
     out
 }
@@ -299,4 +301,48 @@ fn create_settings(p: &QueuePlanRow) -> Vec<String> {
         .filter(|(k, v)| !v.is_null() && k != "name")
         .map(|(k, v)| sanitize(&format!("{k}: {v}")).into_owned())
         .collect()
+}
+
+/// The Plan's queue section: counts, the queue phase's requests and pacing, then one line
+/// per queue row that runs with what it changes.
+pub fn draw_plan(f: &mut Frame, app: &App, q: &QueueSession, area: Rect) {
+    if area.height == 0 {
+        return;
+    }
+    let t = &app.theme;
+    let width = usize::from(area.width);
+    let counts: Vec<String> = q
+        .status_counts()
+        .into_iter()
+        .map(|(s, n)| format!("{} {n}", s.label()))
+        .collect();
+    let heading = format!(
+        "Queues first: {} · about {} requests · creates paced at {}/min",
+        counts.join("  "),
+        q.estimate(),
+        crate::tui::app::QUEUE_RATE
+    );
+    let mut lines = vec![Line::from(Span::styled(truncate(&heading, width), t.key()))];
+    for task in q.tasks() {
+        let Some(p) = q.check.plan.iter().find(|p| p.row == task.row) else {
+            continue;
+        };
+        let status = match p.action {
+            QueueAction::Create => QueueStatus::Create,
+            QueueAction::Update => QueueStatus::Update,
+            _ => QueueStatus::Unchanged,
+        };
+        let changes = change_lines(p).join("; ");
+        let text = format!(
+            "{:<9} {:<22} {}",
+            status.label(),
+            truncate(&sanitize(&p.name), 22),
+            changes
+        );
+        lines.push(Line::from(Span::styled(
+            truncate(&text, width),
+            status_style(app, status, 0),
+        )));
+    }
+    f.render_widget(Paragraph::new(lines), area);
 }
