@@ -295,7 +295,17 @@ fn onboard_demo_with_a_queue_list_shows_the_queue_table_and_runs_the_queue_phase
         data = dir.path().join("data").display(),
         q = queues.display(),
     );
-    t(&["new-session", "-d", "-s", "q", "-x", "120", "-y", "36", &cmd]);
+    t(&[
+        "new-session",
+        "-d",
+        "-s",
+        "q",
+        "-x",
+        "120",
+        "-y",
+        "36",
+        &cmd,
+    ]);
     let wait = |tries: usize, what: &str, pred: &dyn Fn(&str) -> bool| {
         let mut last = String::new();
         for _ in 0..tries {
@@ -316,7 +326,9 @@ fn onboard_demo_with_a_queue_list_shows_the_queue_table_and_runs_the_queue_phase
     assert!(screen.contains("create"), "{screen}");
     // Plan, y, Enter: the queue runs first.
     t(&["send-keys", "-t", "q", "3"]);
-    wait(50, "the plan's queue rows", &|s| s.contains("Queues first: create 1"));
+    wait(50, "the plan's queue rows", &|s| {
+        s.contains("Queues first: create 1")
+    });
     t(&["send-keys", "-t", "q", "y"]);
     wait(50, "the question", &|s| s.contains("queue row(s) first"));
     t(&["send-keys", "-t", "q", "Enter"]);
