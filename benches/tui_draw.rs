@@ -176,6 +176,7 @@ fn main() {
             snapshot,
             result,
             allowed: Some(onboard::tui::estimate::AllowedRate::DEFAULT),
+            queues: None,
         })),
     );
     let load = start.elapsed();

@@ -11,7 +11,12 @@ use std::path::Path;
 pub fn build(mut rows: Vec<RowReport>, api: ApiStats) -> Report {
     rows.sort_by_key(|r| r.row);
     let summary = summarize(&rows);
-    Report { summary, api, rows }
+    Report {
+        summary,
+        api,
+        rows,
+        queue_rate_per_min: None,
+    }
 }
 
 pub fn summarize(rows: &[RowReport]) -> ReportSummary {

@@ -486,3 +486,96 @@ fn replace_wrapup_codes_removes_extras_and_merge_does_not() {
     assert_eq!(outcomes(&r, "queue").get("updated"), Some(&1), "{r}");
     assert_eq!(codes(&sim), ["Resolved"]);
 }
+
+/// `--only-failed` after the queue list was edited: the journal is bound to the lists'
+/// content, so the edited list has a fresh (empty) journal; apply finds the failure in the
+/// journal of the list as it was, says so, and retries just that queue row — by name, with
+/// its plan from the list as it is now. A row renamed by the edit cannot be matched: apply
+/// says which failed queues the list no longer names, and that a full run is the way.
+#[test]
+fn only_failed_after_editing_the_queue_list_retries_the_failed_queue_row() {
+    let sim = start_sim("");
+    let url = sim.handle.url();
+    let home = tempfile::tempdir().unwrap();
+    let emails = demo_emails(&sim);
+    // "Premium Billing" can hold no more members: its member step fails at run time (the
+    // API exposes no member limit, so pre-flight cannot see it).
+    sim.handle.with_state_mut(|o| {
+        let q = o
+            .queues
+            .iter_mut()
+            .find(|q| q.name == "Premium Billing")
+            .unwrap();
+        q.member_limit = Some(u32::try_from(q.members.len()).unwrap());
+    });
+    let csv = format!(
+        "name,description,members\n\
+         Premium Billing,Premium customers,{}\n\
+         LOB Retry,A new line,{}\n",
+        emails[0], emails[1]
+    );
+    let q = home.path().join("queues.csv");
+    std::fs::write(&q, &csv).unwrap();
+    let qs = q.to_str().unwrap();
+    let out = onboard(&apply_args(&url, qs, &[]), home.path());
+    let r = report(&out);
+    assert_eq!(out.status.code(), Some(1), "{r}");
+    assert_eq!(outcomes(&r, "queue").get("failed"), Some(&1), "{r}");
+    assert_eq!(outcomes(&r, "queue").get("created"), Some(&1), "{r}");
+    // The report states the pace of queue creates it used.
+    assert_eq!(r["queue_rate_per_min"], 6000, "{r}");
+
+    // The cause is fixed, and the admin edits the list (the new queue's description).
+    sim.handle.with_state_mut(|o| {
+        let q = o
+            .queues
+            .iter_mut()
+            .find(|q| q.name == "Premium Billing")
+            .unwrap();
+        q.member_limit = Some(50);
+    });
+    std::fs::write(&q, csv.replace("A new line", "A new line of business")).unwrap();
+    let out = onboard(&apply_args(&url, qs, &["--only-failed"]), home.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let r = report(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("this list changed since"), "{stderr}");
+    assert!(
+        stderr.contains("1 queue row(s) (Premium Billing)"),
+        "{stderr}"
+    );
+    // Only the failed queue row ran; the member joined.
+    assert_eq!(r["summary"]["total"], 1, "{r}");
+    assert_eq!(outcomes(&r, "queue").get("updated"), Some(&1), "{r}");
+    let (_, members) = sim.queues()["Premium Billing"].clone();
+    assert!(members.contains(&emails[0].to_lowercase()), "{members:?}");
+    // The edit of the row that succeeded was not applied by --only-failed.
+    let found = sim.get("/api/v2/routing/queues?name=LOB%20Retry");
+    assert_eq!(found["entities"][0]["description"], "A new line");
+
+    // A failed row renamed by an edit: nothing to retry, and apply says why.
+    sim.handle.with_state_mut(|o| {
+        let q = o
+            .queues
+            .iter_mut()
+            .find(|q| q.name == "Premium Billing")
+            .unwrap();
+        q.member_limit = Some(u32::try_from(q.members.len()).unwrap());
+    });
+    let csv = format!(
+        "name,description,members\nPremium Billing,Premium customers,{}\n",
+        emails[2]
+    );
+    std::fs::write(&q, &csv).unwrap();
+    let out = onboard(&apply_args(&url, qs, &[]), home.path());
+    assert_eq!(out.status.code(), Some(1));
+    std::fs::write(&q, csv.replace("Premium Billing,", "Premium Billing EU,")).unwrap();
+    let out = onboard(&apply_args(&url, qs, &["--only-failed"]), home.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("no longer names (renamed or removed?): premium billing"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("run without --only-failed"), "{stderr}");
+}

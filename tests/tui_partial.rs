@@ -243,6 +243,7 @@ fn the_full_snapshot_completes_the_table_in_place() {
             snapshot,
             result,
             allowed: Some(onboard::tui::estimate::AllowedRate::DEFAULT),
+            queues: None,
         }))],
     );
     let s = app.session.as_ref().unwrap();

@@ -188,6 +188,7 @@ fn help_and_questions() {
                 (PlanAction::Deactivate, 7),
             ],
             requests: 472,
+            queues: vec![],
         }));
         app
     });

@@ -259,3 +259,82 @@ fn onboard_ends_when_its_terminal_is_gone() {
     let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
     panic!("onboard (pid {pid}) still ran 10 s after its terminal was gone");
 }
+
+/// `onboard demo --queues FILE` in tmux (a private tmux server, `-L`): the queue list loads
+/// with the demo hire list, `t` shows the Queues table, and the run creates the queue first —
+/// the Run screen's queue gauge counts it.
+#[test]
+fn onboard_demo_with_a_queue_list_shows_the_queue_table_and_runs_the_queue_phase() {
+    let dir = tempfile::tempdir().unwrap();
+    let queues = dir.path().join("queues.csv");
+    std::fs::write(
+        &queues,
+        "name,division,description,wrapup_codes,members\n\
+         Tmux Launch Queue,Sales,Opened by the tmux test,Resolved;Escalated,olivia.martin@example.com\n",
+    )
+    .unwrap();
+    let bin = env!("CARGO_BIN_EXE_onboard");
+    let socket = format!("tuiq-{}", std::process::id());
+    let t = |args: &[&str]| {
+        let mut all = vec!["-L", socket.as_str()];
+        all.extend_from_slice(args);
+        tmux(&all)
+    };
+    struct Server(String);
+    impl Drop for Server {
+        fn drop(&mut self) {
+            let _ = Command::new("tmux")
+                .args(["-L", &self.0, "kill-server"])
+                .status();
+        }
+    }
+    let _server = Server(socket.clone());
+    let cmd = format!(
+        "cd {root} && ONBOARD_DATA_DIR={data} {bin} demo --faults none --queues {q}; echo EXIT=$?; sleep 30",
+        root = env!("CARGO_MANIFEST_DIR"),
+        data = dir.path().join("data").display(),
+        q = queues.display(),
+    );
+    t(&[
+        "new-session",
+        "-d",
+        "-s",
+        "q",
+        "-x",
+        "120",
+        "-y",
+        "36",
+        &cmd,
+    ]);
+    let wait = |tries: usize, what: &str, pred: &dyn Fn(&str) -> bool| {
+        let mut last = String::new();
+        for _ in 0..tries {
+            last = t(&["capture-pane", "-p", "-t", "q"]);
+            if pred(&last) {
+                return last;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("timed out waiting for {what}; screen:\n{last}");
+    };
+    let screen = wait(300, "the load with the queue list", &|s| {
+        s.contains("org loaded") && s.contains("queues: 1 rows")
+    });
+    assert!(screen.contains("t queues"), "{screen}");
+    t(&["send-keys", "-t", "q", "t"]);
+    let screen = wait(50, "the Queues table", &|s| s.contains("Tmux Launch Queue"));
+    assert!(screen.contains("create"), "{screen}");
+    // Plan, y, Enter: the queue runs first.
+    t(&["send-keys", "-t", "q", "3"]);
+    wait(50, "the plan's queue rows", &|s| {
+        s.contains("Queues first: create 1")
+    });
+    t(&["send-keys", "-t", "q", "y"]);
+    wait(50, "the question", &|s| s.contains("queue row(s) first"));
+    t(&["send-keys", "-t", "q", "Enter"]);
+    let screen = wait(1500, "the end of the run", &|s| s.contains("run finished"));
+    assert!(screen.contains("queues 1/1 · created 1"), "{screen}");
+    t(&["send-keys", "-t", "q", "q"]);
+    let end = wait(100, "the exit", &|s| s.contains("EXIT="));
+    assert!(end.contains("EXIT=0"), "{end}");
+}

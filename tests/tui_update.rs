@@ -5,7 +5,9 @@
 mod tui_fixture;
 use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use onboard::model::*;
-use onboard::tui::app::{Filter, Overlay, PromptKind, Question, RunPhase, Screen, SortKey};
+use onboard::tui::app::{
+    Filter, LoadFiles, Overlay, PromptKind, Question, RunPhase, Screen, SortKey,
+};
 use onboard::tui::msg::{Cmd, Msg};
 
 use onboard::tui::{App, update};
@@ -357,7 +359,7 @@ fn load_screen_input_completion_recent_and_profile() {
     assert_eq!(app.load.input.value(), "/a.csv");
     let cmds = feed(&mut app, [code(KeyCode::Enter)]);
     assert!(
-        matches!(&cmds[..], [Cmd::Load { path, target: 1 }] if path == &PathBuf::from("/a.csv"))
+        matches!(&cmds[..], [Cmd::Load { files, target: 1 }] if files == &LoadFiles::from(PathBuf::from("/a.csv")))
     );
     assert!(app.load.loading);
     // While loading, keys other than quit do nothing; progress arrives per resource.
@@ -414,11 +416,12 @@ fn plan_y_starts_a_run_of_the_ready_rows_only() {
             rows: vec![1, 5],
             counts: vec![(PlanAction::Create, 2)],
             requests: app.session.as_ref().unwrap().estimate(),
+            queues: vec![],
         }))
     );
     assert!(!app.run.phase.is_active());
     let cmds = feed(&mut app, [code(KeyCode::Enter)]);
-    let [Cmd::StartRun { plan }] = &cmds[..] else {
+    let [Cmd::StartRun { plan, .. }] = &cmds[..] else {
         panic!("expected StartRun, got {cmds:?}");
     };
     let rows: Vec<usize> = plan.rows.iter().map(|r| r.row).collect();
@@ -510,7 +513,7 @@ fn failures_grouped_drilldown_retry_and_retry_all() {
     feed(&mut app, [code(KeyCode::Esc)]);
     assert_eq!(app.overlay, None);
     let cmds = feed(&mut app, [key('r')]);
-    let [Cmd::StartRun { plan }] = &cmds[..] else {
+    let [Cmd::StartRun { plan, .. }] = &cmds[..] else {
         panic!("{cmds:?}")
     };
     assert_eq!(plan.rows.iter().map(|r| r.row).collect::<Vec<_>>(), vec![5]);
@@ -552,7 +555,7 @@ fn failures_retry_all_from_drilldown_and_r() {
         }))
     );
     let cmds = feed(&mut app, [key('y')]);
-    assert!(matches!(&cmds[..], [Cmd::StartRun { plan }] if plan.rows.len() == 1));
+    assert!(matches!(&cmds[..], [Cmd::StartRun { plan, .. }] if plan.rows.len() == 1));
 }
 
 #[test]
@@ -577,7 +580,7 @@ fn failures_e_edits_then_retries_s_skips_x_exports() {
     // Sales Inbound is in another division than the user's role grant → still an error?
     // Either the row re-checks clean and retries at once, or it says what is left.
     if errors(&app, 5) == 0 {
-        assert!(matches!(&cmds[..], [Cmd::StartRun { plan }] if plan.rows[0].row == 5));
+        assert!(matches!(&cmds[..], [Cmd::StartRun { plan, .. }] if plan.rows[0].row == 5));
     } else {
         assert!(cmds.is_empty());
         assert!(app.status.as_ref().unwrap().1.contains("still has"));
@@ -588,7 +591,7 @@ fn failures_e_edits_then_retries_s_skips_x_exports() {
     feed(&mut app, [key('5'), key('e'), ctrl('u')]);
     type_text(&mut app, "General");
     let cmds = feed(&mut app, [code(KeyCode::Enter)]);
-    assert!(matches!(&cmds[..], [Cmd::StartRun { plan }] if plan.rows[0].row == 5));
+    assert!(matches!(&cmds[..], [Cmd::StartRun { plan, .. }] if plan.rows[0].row == 5));
     let evs = run_events(&[(5, "eve@example.com")], &[5]);
     feed(
         &mut app,
@@ -938,6 +941,7 @@ fn a_cancelled_retry_keeps_the_failures_it_never_reached() {
         summary: onboard::report::summarize(std::slice::from_ref(&not_reached)),
         api: ApiStats::default(),
         rows: vec![not_reached.clone()],
+        queue_rate_per_min: None,
     };
     feed(
         &mut app,
@@ -972,6 +976,7 @@ fn a_cancelled_retry_keeps_the_failures_it_never_reached() {
         summary: onboard::report::summarize(std::slice::from_ref(&interrupted)),
         api: ApiStats::default(),
         rows: vec![interrupted.clone()],
+        queue_rate_per_min: None,
     };
     feed(
         &mut app,
@@ -1120,7 +1125,9 @@ fn loading_over_unsaved_edits_asks_first() {
     feed(&mut app, [key('1'), ctrl('u')]);
     type_text(&mut app, "other.csv");
     let cmds = feed(&mut app, [code(KeyCode::Enter)]);
-    assert!(matches!(&cmds[..], [Cmd::Load { path, .. }] if path == &PathBuf::from("other.csv")));
+    assert!(
+        matches!(&cmds[..], [Cmd::Load { files, .. }] if files == &LoadFiles::from(PathBuf::from("other.csv")))
+    );
 
     let mut app = tui_fixture::app();
     feed(&mut app, [key('s'), key('1'), ctrl('u')]);
@@ -1128,8 +1135,8 @@ fn loading_over_unsaved_edits_asks_first() {
     assert!(feed(&mut app, [code(KeyCode::Enter)]).is_empty());
     assert_eq!(
         app.overlay,
-        Some(Overlay::Confirm(Question::LoadUnsaved(PathBuf::from(
-            "other.csv"
+        Some(Overlay::Confirm(Question::LoadUnsaved(LoadFiles::from(
+            PathBuf::from("other.csv")
         ))))
     );
     assert!(!app.load.loading);
@@ -1527,7 +1534,7 @@ fn failures_group_by_code_then_object_filter_and_act_on_a_group() {
     );
     assert!(render(&app).contains("Run 2 failed or unfinished row(s) of queue.member.limit"));
     let cmds = feed(&mut app, [code(KeyCode::Enter)]);
-    let [Cmd::StartRun { plan }] = &cmds[..] else {
+    let [Cmd::StartRun { plan, .. }] = &cmds[..] else {
         panic!("{cmds:?}")
     };
     assert_eq!(plan.rows.iter().map(|r| r.row).collect::<Vec<_>>(), [1, 5]);

@@ -170,7 +170,11 @@ async fn run_inner(args: ApplyArgs) -> Result<Exit, String> {
     let pool = client.clone();
     let handle =
         engine::start_with_queues(client, plan, queue_run, cfg).map_err(|e| e.to_string())?;
-    let (report, cancelled) = steps::watch(handle, &pool).await?;
+    let (mut report, cancelled) = steps::watch(handle, &pool).await?;
+    if args.queues.is_some() {
+        // The report states the pace used (the spec's B.6: the real threshold is unverified).
+        report.queue_rate_per_min = Some(creates_per_min);
+    }
     steps::write_outputs(&args, &inputs, &report, &journal_path)?;
     if cancelled {
         eprintln!(

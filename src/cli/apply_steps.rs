@@ -178,11 +178,18 @@ impl Selection {
         } else {
             journals_newest_first(&journal_path)
         };
+        let mut not_listed: Option<(PathBuf, Vec<String>)> = None;
         for path in candidates {
             let Some(journal) = Journal::read(&path, binding).map_err(|e| e.to_string())? else {
                 continue;
             };
             let failed = journal.failed_identities();
+            if not_listed.is_none() {
+                let names = super::apply_queues::failed_queues_not_listed(&failed, &queue_tasks);
+                if !names.is_empty() {
+                    not_listed = Some((path.clone(), names));
+                }
+            }
             let rows: BTreeSet<usize> = checked
                 .plan
                 .rows
@@ -195,10 +202,15 @@ impl Selection {
                 continue;
             }
             queue_tasks.retain(|t| failed.contains(&t.identity()));
+            if let Some((p, names)) = &not_listed
+                && *p == path
+            {
+                eprintln!("{}", super::apply_queues::not_listed_note(p, names));
+            }
             if path != journal_path {
                 eprintln!(
-                    "onboard apply: retrying the rows that failed in {} (this list changed since)",
-                    path.display()
+                    "{}",
+                    super::apply_queues::retry_note(&path, rows.len(), &queue_tasks)
                 );
             }
             return Ok(Some(Selection {
@@ -206,6 +218,9 @@ impl Selection {
                 queue_tasks,
                 journal_path: path,
             }));
+        }
+        if let Some((path, names)) = not_listed {
+            eprintln!("{}", super::apply_queues::not_listed_note(&path, &names));
         }
         eprintln!(
             "onboard apply: no failed rows of this list are recorded in {}; nothing to retry",

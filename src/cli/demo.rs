@@ -23,6 +23,9 @@ pub const DEMO_RATE_LIMIT: &str = "1200/60";
 pub struct Args {
     /// The hire list to open (default: the demo list, assets/demo/hires.csv).
     pub file: Option<PathBuf>,
+    /// A queue list to open with the hire list (see `onboard tui --queues`).
+    #[arg(long, value_name = "QUEUES.csv")]
+    pub queues: Option<PathBuf>,
     /// Faults to inject (see `onboard sim --help`); `none` turns them off.
     #[arg(long, default_value = DEMO_FAULTS)]
     pub faults: String,
@@ -122,6 +125,7 @@ pub async fn run(args: Args) -> Exit {
     );
     let opts = TuiOptions {
         file: Some(list),
+        queues: args.queues,
         targets: vec![Target {
             label: format!("demo org Acme Support (simulated at {})", demo.sim.url()),
             place: demo.sim.url(),

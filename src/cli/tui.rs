@@ -6,14 +6,16 @@
 //! end-to-end test use it too.
 
 use super::{ConnectArgs, Exit};
+use crate::engine::queues::QueueTask;
 use crate::engine::{self, EngineConfig};
 use crate::genesys::{Client, SnapshotOptions};
 use crate::model::Plan;
 use crate::preflight::{self, CheckOptions};
+use crate::tui::app::LoadFiles;
 use crate::tui::app::Target;
 use crate::tui::driver::{LoadInbox, RunControl, Services, StartedRun};
 use crate::tui::estimate::AllowedRate;
-use crate::tui::msg::Loaded;
+use crate::tui::msg::{Loaded, QueuesLoaded};
 use crate::tui::terminal::{TuiOptions, run as run_terminal};
 use futures::FutureExt;
 use futures::future::LocalBoxFuture;
@@ -25,6 +27,10 @@ use tokio_util::sync::CancellationToken;
 pub struct Args {
     /// The hire list (CSV) to open; without it, pick one on the Load screen.
     pub file: Option<PathBuf>,
+    /// A queue list (CSV, docs/contract.md §6) to open with the hire list, or alone; its
+    /// queues run first, as with `apply --queues`.
+    #[arg(long, value_name = "QUEUES.csv")]
+    pub queues: Option<PathBuf>,
     #[command(flatten)]
     pub connect: ConnectArgs,
 }
@@ -48,6 +54,8 @@ pub struct LiveServices {
     data_dir: Option<PathBuf>,
     /// The org and journal of the list last loaded; runs go there.
     current: Arc<Mutex<Option<Current>>>,
+    /// Queue creates per minute in runs (`apply --queue-rate`'s default).
+    queue_rate: u32,
 }
 
 #[derive(Clone)]
@@ -66,6 +74,7 @@ impl LiveServices {
             orgs,
             data_dir,
             current: Arc::new(Mutex::new(None)),
+            queue_rate: crate::tui::app::QUEUE_RATE,
         }
     }
 
@@ -126,7 +135,7 @@ fn journal_for(
 impl Services for LiveServices {
     fn load(
         &self,
-        path: PathBuf,
+        files: LoadFiles,
         target: usize,
         inbox: LoadInbox,
         cancel: CancellationToken,
@@ -138,23 +147,20 @@ impl Services for LiveServices {
             let spec = spec.ok_or_else(|| {
                 "no org to load against: pass --profile, --region or --api-url".to_string()
             })?;
-            let p = path.clone();
-            let (list, bytes) = tokio::task::spawn_blocking(move || {
-                let bytes =
-                    std::fs::read(&p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
-                let name = p
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| p.display().to_string());
-                let list = crate::ingest::read_bytes(&name, &bytes).map_err(|e| e.to_string())?;
-                Ok::<_, String>((list, bytes))
-            })
-            .await
-            .map_err(|e| format!("reading {} failed: {e}", path.display()))??;
+            let lists = files.clone();
+            let read = tokio::task::spawn_blocking(move || super::tui_load::read_lists(&lists))
+                .await
+                .map_err(|e| format!("reading {} failed: {e}", files.describe()))??;
             let (client, mut opts) = resolve(&spec)?;
-            super::check::scope_snapshot(&mut opts, &list, false);
-            let list = Arc::new(list);
-            let bytes = Arc::new(bytes);
+            super::check::scope_snapshot(&mut opts, &read.hires, false);
+            let mut extra_emails = Vec::new();
+            if let Some(q) = &read.queues {
+                super::check_queues::scope_for_queues(&mut opts, q);
+                extra_emails = preflight::queues::member_emails(q);
+            }
+            let path = files.hires.clone().unwrap_or_default();
+            let list = Arc::new(read.hires);
+            let bytes = Arc::new(read.bytes);
             // Runs may start once the org is known (after Esc, the checked rows can run).
             let on_lists = {
                 let (client, current, data_dir, bytes) = (
@@ -173,15 +179,34 @@ impl Services for LiveServices {
             let load = super::tui_load::load_progressively(
                 client.clone(),
                 opts,
-                path.clone(),
-                list.clone(),
+                super::tui_load::ListsToCheck {
+                    path: path.clone(),
+                    list: list.clone(),
+                    extra_emails,
+                },
                 &inbox,
                 allowed_rate(&client),
                 on_lists,
             );
-            let snapshot = tokio::select! {
+            let mut snapshot = tokio::select! {
                 s = load => s?,
                 _ = cancel.cancelled() => return Err("loading cancelled".into()),
+            };
+            let queues = match (read.queues, files.queues.clone()) {
+                (Some(q), Some(qpath)) => {
+                    let hires = read.has_hires.then_some(&*list);
+                    let check = tokio::select! {
+                        c = super::tui_load::check_queue_list(&client, q, hires, &snapshot) => c?,
+                        _ = cancel.cancelled() => return Err("loading cancelled".into()),
+                    };
+                    // Hire rows may name queues this load's list creates (as `apply` does).
+                    super::apply_queues::stand_in_new_queues(&mut snapshot, &check.check);
+                    Some(QueuesLoaded {
+                        path: qpath,
+                        ..check
+                    })
+                }
+                _ => None,
             };
             let list = Arc::unwrap_or_clone(list);
             let (list, snapshot, result) = tokio::task::spawn_blocking(move || {
@@ -201,12 +226,13 @@ impl Services for LiveServices {
                 snapshot,
                 result,
                 allowed,
+                queues,
             })
         }
         .boxed_local()
     }
 
-    fn start_run(&self, plan: Plan) -> Result<StartedRun, String> {
+    fn start_run(&self, plan: Plan, queues: Vec<QueueTask>) -> Result<StartedRun, String> {
         let cur = self
             .current
             .lock()
@@ -218,7 +244,15 @@ impl Services for LiveServices {
         })?;
         let mut cfg = EngineConfig::new(journal, binding);
         cfg.lock_path = Some(lock);
-        let handle = engine::start(cur.client, plan, cfg).map_err(|e| e.to_string())?;
+        let queue_run = engine::QueueRun {
+            settings: engine::queues::QueueRunSettings {
+                creates_per_min: self.queue_rate,
+                concurrency: cfg.concurrency,
+            },
+            tasks: queues,
+        };
+        let handle = engine::start_with_queues(cur.client, plan, queue_run, cfg)
+            .map_err(|e| e.to_string())?;
         Ok(StartedRun {
             events: handle.events,
             control: Box::new(EngineControl(handle.control)),
@@ -311,6 +345,7 @@ pub async fn run(args: Args) -> Exit {
     };
     let opts = TuiOptions {
         file: args.file,
+        queues: args.queues,
         targets: labels,
         services: Arc::new(LiveServices::new(specs, None)),
     };

@@ -6,15 +6,98 @@
 
 use super::progress::{Pace, slow_load_note};
 use crate::genesys::{Client, SnapshotEvent, SnapshotOptions, load_snapshot_observed};
+use crate::ingest::queues::QueueList;
 use crate::model::{HireList, OrgSnapshot};
 use crate::preflight::partial::{Answered, Known, check_partial};
+use crate::preflight::queues::QueueCheckOptions;
 use crate::preflight::{CheckOptions, CheckResult};
+use crate::tui::app::LoadFiles;
 use crate::tui::driver::LoadInbox;
-use crate::tui::msg::{Msg, Partial};
+use crate::tui::msg::{Msg, Partial, QueuesLoaded};
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// What a progressive load checks: the hire list (and its path for the table), and the
+/// queue list's member emails, looked up with the hire list's users in the same reads.
+pub(super) struct ListsToCheck {
+    pub path: PathBuf,
+    pub list: Arc<HireList>,
+    pub extra_emails: Vec<String>,
+}
+
+/// The lists of one load, read: the hire list (an empty one when only a queue list is
+/// given), the queue list, and the bytes the run journal is bound to — the same as
+/// `apply`'s for the same files, so the TUI and `apply --only-failed` share a journal.
+pub(super) struct ReadLists {
+    pub hires: HireList,
+    pub has_hires: bool,
+    pub queues: Option<QueueList>,
+    pub bytes: Vec<u8>,
+}
+
+/// Reads the files of a load (blocking IO).
+pub(super) fn read_lists(files: &LoadFiles) -> Result<ReadLists, String> {
+    let read =
+        |p: &PathBuf| std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()));
+    let hire_bytes = files.hires.as_ref().map(read).transpose()?;
+    let hires = match (&hire_bytes, &files.hires) {
+        (Some(b), Some(p)) => {
+            crate::ingest::read_bytes(&file_name(p), b).map_err(|e| e.to_string())?
+        }
+        // No hire list: an empty one (the queue list alone runs), as `apply` does.
+        _ => crate::ingest::read_bytes("(no hire list)", b"email,name\n")
+            .map_err(|e| e.to_string())?,
+    };
+    let queue_bytes = files.queues.as_ref().map(read).transpose()?;
+    let queues = match (&queue_bytes, &files.queues) {
+        (Some(b), Some(p)) => Some(
+            crate::ingest::queues::read_bytes(&file_name(p), b)
+                .map_err(|e| format!("the queue list: {e}"))?,
+        ),
+        _ => None,
+    };
+    let mut bytes = hire_bytes.unwrap_or_default();
+    if let Some(q) = &queue_bytes {
+        bytes.extend_from_slice(b"\0queues\0");
+        bytes.extend_from_slice(q);
+    }
+    Ok(ReadLists {
+        hires,
+        has_hires: files.hires.is_some(),
+        queues,
+        bytes,
+    })
+}
+
+fn file_name(p: &std::path::Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| p.display().to_string())
+}
+
+/// Reads what the org holds for a queue list and checks it, with the same functions as
+/// `check --queues` (the hire list's rows count as members). `path` is filled by the caller.
+pub(super) async fn check_queue_list(
+    client: &Client,
+    list: QueueList,
+    hires: Option<&HireList>,
+    snapshot: &OrgSnapshot,
+) -> Result<QueuesLoaded, String> {
+    let org = crate::genesys::queue_snapshot::load_queue_org(client, &list)
+        .await
+        .map_err(|e| format!("cannot load the org's queues: {e}"))?;
+    let options = QueueCheckOptions::default();
+    let check = crate::preflight::queues::check_queues(&list, hires, snapshot, &org, &options);
+    Ok(QueuesLoaded {
+        path: PathBuf::new(),
+        list,
+        org,
+        options,
+        check,
+    })
+}
 
 /// Shortest time between two partial checks; a long check waits longer (twice its own
 /// time), so re-checking never takes more than about a third of a core.
@@ -64,12 +147,16 @@ impl Growing {
 pub(super) async fn load_progressively(
     client: Client,
     opts: SnapshotOptions,
-    path: PathBuf,
-    list: Arc<HireList>,
+    lists: ListsToCheck,
     inbox: &LoadInbox,
     allowed: impl std::future::Future<Output = Option<crate::tui::estimate::AllowedRate>>,
     on_lists: impl FnOnce(&OrgSnapshot),
 ) -> Result<OrgSnapshot, String> {
+    let ListsToCheck {
+        path,
+        list,
+        extra_emails,
+    } = lists;
     // The table at once: the file's own checks.
     let first = run_check(
         list.clone(),
@@ -87,7 +174,13 @@ pub(super) async fn load_progressively(
             allowed: None,
         })))
         .await;
-    let (emails, ext) = crate::preflight::users_to_look_up(&list);
+    let (mut emails, ext) = crate::preflight::users_to_look_up(&list);
+    // A queue list's members are looked up with the hire list's users, in the same reads.
+    if !extra_emails.is_empty() {
+        emails.extend(extra_emails);
+        emails.sort();
+        emails.dedup();
+    }
     let per_token = client.token_rate_per_minute().await.ok().flatten();
     if let Some(note) = slow_load_note(&emails, &ext, per_token, client.tokens().1) {
         inbox.send(Msg::LoadNote(note)).await;

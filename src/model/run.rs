@@ -201,6 +201,10 @@ pub struct Report {
     pub summary: ReportSummary,
     pub api: ApiStats,
     pub rows: Vec<RowReport>,
+    /// The pace of queue creates the run used (`apply --queue-rate`), when it had a queue
+    /// list. An addition: absent otherwise, so older reports read the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_rate_per_min: Option<u32>,
 }
 
 /// Live progress from the engine (bounded channel; the TUI and the headless line read it).

@@ -68,14 +68,19 @@ pub trait Services: Send + Sync + 'static {
     /// cancelled.
     fn load(
         &self,
-        path: PathBuf,
+        files: crate::tui::app::LoadFiles,
         target: usize,
         inbox: LoadInbox,
         cancel: CancellationToken,
     ) -> LocalBoxFuture<'static, Result<Loaded, String>>;
     /// Start the engine on `plan` against the org last loaded. Synchronous: the engine
     /// spawns its own tasks, so the control handle exists before the first key can use it.
-    fn start_run(&self, plan: Plan) -> Result<StartedRun, String>;
+    /// `queues`: the queue rows, run before the hire rows (the README's "Queue rows").
+    fn start_run(
+        &self,
+        plan: Plan,
+        queues: Vec<crate::engine::queues::QueueTask>,
+    ) -> Result<StartedRun, String>;
 }
 
 pub struct Driver<B: Backend> {
@@ -257,7 +262,7 @@ impl<B: Backend> Driver<B> {
                     let _ = tx.blocking_send(job.run());
                 });
             }
-            Cmd::Load { path, target } => self.start_load(path, target),
+            Cmd::Load { files, target } => self.start_load(files, target),
             Cmd::CancelLoad => {
                 if let Some(c) = self.load_cancel.take() {
                     c.cancel();
@@ -275,7 +280,7 @@ impl<B: Backend> Driver<B> {
                 list,
                 overwrite,
             } => self.save(path, source, list, overwrite),
-            Cmd::StartRun { plan } => match self.services.start_run(plan) {
+            Cmd::StartRun { plan, queues } => match self.services.start_run(plan, queues) {
                 Ok(started) => self.follow_run(started),
                 // Said through the job queue, as if the engine had answered.
                 Err(e) => self
@@ -321,7 +326,7 @@ impl<B: Backend> Driver<B> {
 
     /// Start loading `path` against org `target`, stopping a load under way; its result
     /// (and the recent-files list it updates) comes back as messages.
-    fn start_load(&mut self, path: PathBuf, target: usize) {
+    fn start_load(&mut self, files: crate::tui::app::LoadFiles, target: usize) {
         if let Some(c) = self.load_cancel.take() {
             c.cancel();
         }
@@ -330,7 +335,7 @@ impl<B: Backend> Driver<B> {
         let inbox = LoadInbox::new(self.tx.clone());
         let fut = self
             .services
-            .load(path.clone(), target, inbox, cancel.clone());
+            .load(files.clone(), target, inbox, cancel.clone());
         let data_dir = self.data_dir.clone();
         self.jobs.push(Box::pin(async move {
             // A stopped load says nothing more (`update` already said what was kept).
@@ -343,7 +348,9 @@ impl<B: Backend> Driver<B> {
                 Ok(l) => {
                     let mut out = Vec::new();
                     if let Some(dir) = data_dir {
-                        out.push(Msg::Recent(remember_recent(&dir, &path)));
+                        for path in files.hires.iter().chain(&files.queues) {
+                            out.push(Msg::Recent(remember_recent(&dir, path)));
+                        }
                     }
                     out.push(Msg::Loaded(Box::new(l)));
                     out

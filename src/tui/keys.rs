@@ -11,6 +11,8 @@ pub enum Ctx {
     /// The Load screen (its path input has the keyboard).
     Load,
     Preflight,
+    /// The Pre-flight screen's Queues table (instead of the Hires table).
+    Queues,
     Plan,
     Run,
     Failures,
@@ -29,6 +31,7 @@ impl Ctx {
             Ctx::Global => "Everywhere",
             Ctx::Load => "Load",
             Ctx::Preflight => "Pre-flight and fixes",
+            Ctx::Queues => "Pre-flight: the Queues table",
             Ctx::Plan => "Plan",
             Ctx::Run => "Run",
             Ctx::Failures => "Failures",
@@ -59,9 +62,13 @@ pub enum Action {
     Back,
     // Load
     LoadSubmit,
+    /// Give the keyboard to the other path field (hire list ⇄ queue list).
+    SwitchField,
     Complete,
     NextProfile,
     // Pre-flight
+    /// Show the other table (Hires ⇄ Queues).
+    SwitchTable,
     Filter,
     NextError,
     PrevError,
@@ -221,6 +228,13 @@ pub const BINDINGS: &[Binding] = &[
     ),
     b(
         C::Load,
+        &[code(KeyCode::F(3))],
+        A::SwitchField,
+        Some("queues file"),
+        "Switch between the hire list and the queue list field (either may be empty, not both)",
+    ),
+    b(
+        C::Load,
         &[code(KeyCode::F(2))],
         A::NextProfile,
         Some("org"),
@@ -334,6 +348,76 @@ pub const BINDINGS: &[Binding] = &[
     ),
     b(
         C::Preflight,
+        &[code(KeyCode::Esc)],
+        A::Back,
+        None,
+        "Clear the filter",
+    ),
+    b(
+        C::Preflight,
+        &[k('t')],
+        A::SwitchTable,
+        Some("queues"),
+        "Show the Queues table (when a queue list is loaded)",
+    ),
+    b(
+        C::Queues,
+        &[k('t')],
+        A::SwitchTable,
+        Some("hires"),
+        "Back to the Hires table",
+    ),
+    b(
+        C::Queues,
+        &[k('/')],
+        A::Filter,
+        Some("filter"),
+        "Filter queue rows: text, code:NAME, error, warning, skipped, create, update",
+    ),
+    b(
+        C::Queues,
+        &[k('n')],
+        A::NextError,
+        Some("next err"),
+        "Next queue row with an error",
+    ),
+    b(
+        C::Queues,
+        &[k('N')],
+        A::PrevError,
+        None,
+        "Previous queue row with an error",
+    ),
+    b(
+        C::Queues,
+        &[k('e')],
+        A::Edit,
+        Some("edit"),
+        "Edit the selected cell; Enter re-checks the queue list",
+    ),
+    b(
+        C::Queues,
+        &[k('s')],
+        A::Skip,
+        Some("skip"),
+        "Skip / unskip the selected queue row",
+    ),
+    b(
+        C::Queues,
+        &[code(KeyCode::Left), k('h')],
+        A::Left,
+        None,
+        "Select the previous cell of the queue row",
+    ),
+    b(
+        C::Queues,
+        &[code(KeyCode::Right), k('l')],
+        A::Right,
+        None,
+        "Select the next cell of the queue row",
+    ),
+    b(
+        C::Queues,
         &[code(KeyCode::Esc)],
         A::Back,
         None,
@@ -661,10 +745,11 @@ pub fn hints(ctxs: &[Ctx], offered: impl Fn(Action) -> bool) -> Vec<(String, &'s
 
 /// Sections for the `?` help: each context with its (keys, description) lines.
 pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
-    const ORDER: [Ctx; 8] = [
+    const ORDER: [Ctx; 9] = [
         Ctx::Global,
         Ctx::Load,
         Ctx::Preflight,
+        Ctx::Queues,
         Ctx::Plan,
         Ctx::Run,
         Ctx::Failures,

@@ -74,30 +74,43 @@ pub fn table_rows(size: (u16, u16)) -> usize {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PlanLayout {
     pub summary: Rect,
+    /// The queue rows, which run first (empty without a queue list).
+    pub queues: Rect,
     /// The table including its header line.
     pub table: Rect,
     pub detail: Rect,
 }
 
-pub fn plan(body: Rect) -> PlanLayout {
+/// `queue_lines`: the lines the queue rows want (0: no queue list); they get at most a
+/// quarter of the screen body.
+pub fn plan(body: Rect, queue_lines: u16) -> PlanLayout {
     let detail_h = if body.height >= 40 { 14 } else { 7 };
-    let [summary, table, detail] = Layout::vertical([
+    let queues_h = match queue_lines {
+        0 => 0,
+        n => n.min((body.height / 4).max(2)),
+    };
+    let [summary, queues, table, detail] = Layout::vertical([
         Constraint::Length(5),
+        Constraint::Length(queues_h),
         Constraint::Min(2),
         Constraint::Length(detail_h),
     ])
     .areas(body);
     PlanLayout {
         summary,
+        queues,
         table,
         detail,
     }
 }
 
 /// Data rows the Plan's table shows.
-pub fn plan_rows(size: (u16, u16)) -> usize {
+pub fn plan_rows(size: (u16, u16), queue_lines: u16) -> usize {
     let area = Rect::new(0, 0, size.0, size.1);
-    plan(chrome(area).body).table.height.saturating_sub(1) as usize
+    plan(chrome(area).body, queue_lines)
+        .table
+        .height
+        .saturating_sub(1) as usize
 }
 
 /// The Failures screen: the grouped list on the left (or top), the selected row on the right.
@@ -140,4 +153,34 @@ pub fn tab_ranges(titles: &[String]) -> Vec<(u16, u16)> {
         x += w + 1;
     }
     out
+}
+
+/// The Pre-flight Queues table: summary lines, the table, the selected queue's detail (its
+/// findings and planned change). Its own geometry, so the Hires table's can change alone.
+pub fn queue_table(body: Rect) -> PreflightLayout {
+    let detail_h = if body.height >= 40 {
+        14
+    } else {
+        body.height / 3
+    };
+    let [summary, table, detail] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(2),
+        Constraint::Length(detail_h),
+    ])
+    .areas(body);
+    PreflightLayout {
+        summary,
+        table,
+        detail,
+    }
+}
+
+/// Data rows the Queues table shows (its area minus the header line).
+pub fn queue_table_rows(size: (u16, u16)) -> usize {
+    let area = Rect::new(0, 0, size.0, size.1);
+    queue_table(chrome(area).body)
+        .table
+        .height
+        .saturating_sub(1) as usize
 }

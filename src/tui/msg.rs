@@ -14,6 +14,17 @@ pub struct Loaded {
     pub result: CheckResult,
     /// The org's request limit, if the client knows it.
     pub allowed: Option<crate::tui::estimate::AllowedRate>,
+    /// The queue list, read and checked like `check --queues` does, when one was given.
+    pub queues: Option<QueuesLoaded>,
+}
+
+/// A queue list read and checked against the org (and the hire list of the same load).
+pub struct QueuesLoaded {
+    pub path: PathBuf,
+    pub list: crate::ingest::queues::QueueList,
+    pub org: crate::preflight::queues::QueueOrg,
+    pub options: crate::preflight::queues::QueueCheckOptions,
+    pub check: crate::preflight::queues::QueueCheck,
 }
 
 impl std::fmt::Debug for Loaded {
@@ -82,9 +93,9 @@ pub enum Msg {
 
 #[derive(Debug, Clone)]
 pub enum Cmd {
-    /// Read the list, load the org snapshot for it (reporting progress), check it.
+    /// Read the lists, load the org snapshot for them (reporting progress), check them.
     Load {
-        path: PathBuf,
+        files: crate::tui::app::LoadFiles,
         target: usize,
     },
     /// Stop the load under way; what was checked stays.
@@ -102,6 +113,8 @@ pub enum Cmd {
     /// Start the engine on this plan.
     StartRun {
         plan: Plan,
+        /// The queue rows to run first (empty without a queue list).
+        queues: Vec<crate::engine::queues::QueueTask>,
     },
     /// Re-check the whole list off the input loop (a bulk skip or its undo).
     Recheck(super::work::RecheckJob),

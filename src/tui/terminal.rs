@@ -80,6 +80,8 @@ pub fn init_file_logging(dir: &std::path::Path) -> Option<PathBuf> {
 pub struct TuiOptions {
     /// Load this file at start.
     pub file: Option<PathBuf>,
+    /// Load this queue list at start (with `file`, or alone).
+    pub queues: Option<PathBuf>,
     /// The orgs offered on the Load screen (index = `Cmd::Load::target`).
     pub targets: Vec<Target>,
     pub services: Arc<dyn Services>,
@@ -150,8 +152,12 @@ pub async fn run(opts: TuiOptions) -> std::io::Result<bool> {
     }
     let mut driver = Driver::with_inbox(app, terminal, opts.services, dir, (tx, rx));
     driver.on_detach(restore);
-    if let Some(file) = opts.file {
-        let cmds = start_load(&mut driver.app, file);
+    if opts.file.is_some() || opts.queues.is_some() {
+        let files = crate::tui::app::LoadFiles {
+            hires: opts.file,
+            queues: opts.queues,
+        };
+        let cmds = start_load(&mut driver.app, files);
         for c in cmds {
             // Route through the inbox-less path: exec the load at once.
             driver.exec_cmd(c);

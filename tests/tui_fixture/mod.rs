@@ -75,6 +75,7 @@ pub fn loaded(csv: &str, name: &str) -> Loaded {
         snapshot,
         result,
         allowed: Some(onboard::tui::estimate::AllowedRate::DEFAULT),
+        queues: None,
     }
 }
 
@@ -254,8 +255,77 @@ pub fn run_events(rows: &[(usize, &str)], failed: &[usize]) -> Vec<EngineEvent> 
             },
             api: stats,
             rows: reports,
+            queue_rate_per_min: None,
         },
         cancelled: false,
     });
     evs
+}
+
+/// A queue list over the fixture org: a new queue with a hire-list member, an update of
+/// "General", and a row with errors (unknown division, a timeout its prompt forbids, a
+/// misspelt wrap-up code).
+pub const QUEUES_CSV: &str = "name,division,description,acw,acw_timeout_s,wrapup_codes,members\n\
+Billing East,Home,East billing,MANDATORY_TIMEOUT,30,Resolved,ana@example.com\n\
+General,Home,Front desk,,,Resolved,\n\
+Returns,Nowhere,,OPTIONAL,20,Resolvd,\n";
+
+/// What the fixture org holds for queues: "General" whole, two wrap-up codes.
+pub fn queue_org() -> onboard::preflight::queues::QueueOrg {
+    let general = serde_json::json!({
+        "id": "q-general", "name": "General", "division": {"id": "d-home", "name": "Home"},
+        "description": "General queue",
+    });
+    let serde_json::Value::Object(general) = general else {
+        unreachable!()
+    };
+    onboard::preflight::queues::QueueOrg {
+        queues: vec![onboard::genesys::queues::QueueObject::from_json(general)],
+        wrapup_codes: vec![
+            Named {
+                id: "w-res".into(),
+                name: "Resolved".into(),
+            },
+            Named {
+                id: "w-esc".into(),
+                name: "Escalated".into(),
+            },
+        ],
+        ..Default::default()
+    }
+}
+
+/// The queue list checked as the TUI's load does (the hire list's rows count as members).
+pub fn queues_loaded(csv: &str, hires: Option<&HireList>) -> onboard::tui::msg::QueuesLoaded {
+    let list = onboard::ingest::queues::read_bytes("queues.csv", csv.as_bytes()).unwrap();
+    let org = queue_org();
+    let options = onboard::preflight::queues::QueueCheckOptions::default();
+    let check =
+        onboard::preflight::queues::check_queues(&list, hires, &self::org(), &org, &options);
+    onboard::tui::msg::QueuesLoaded {
+        path: PathBuf::from("/tmp/onboard-fixture/queues.csv"),
+        list,
+        org,
+        options,
+        check,
+    }
+}
+
+/// An app with the fixture hire list and `queues` loaded together.
+pub fn app_with_queues(hires: &str, queues: &str, size: (u16, u16)) -> App {
+    let mut app = App::new(Theme::plain(), size);
+    app.load.targets = vec![onboard::tui::app::Target {
+        label: "demo org (simulated)".into(),
+        place: "http://127.0.0.1:PORT".into(),
+        profile: None,
+        simulated: true,
+    }];
+    let mut l = loaded(hires, "hires.csv");
+    let q = queues_loaded(queues, (!l.list.rows.is_empty()).then_some(&l.list));
+    onboard::cli::apply_queues::stand_in_new_queues(&mut l.snapshot, &q.check);
+    l.result = check_all(&l.list, &l.snapshot, &CheckOptions::new());
+    l.queues = Some(q);
+    let cmds = update(&mut app, Msg::Loaded(Box::new(l)));
+    assert!(cmds.is_empty());
+    app
 }

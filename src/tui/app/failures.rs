@@ -1,6 +1,7 @@
 //! The Failures screen's state and its list: failed rows grouped by code, then by object.
 
 use super::*;
+use crate::model::RowKind;
 
 /// The Failures screen: rows of the merged report that failed, grouped by error code and
 /// then by the object the failing step wrote (a queue, a role…).
@@ -36,6 +37,37 @@ impl FailureItem {
     pub fn is_row(&self) -> bool {
         matches!(self, FailureItem::Row { .. })
     }
+}
+
+/// Failures name a row by one number, its key: a hire row's number, or `QUEUE_KEY` plus a
+/// queue row's number (queue rows are numbered in their own list, so the two overlap). One
+/// key type lets the list, the drilldown and the retries treat both kinds alike.
+pub const QUEUE_KEY: usize = usize::MAX / 2 + 1;
+
+/// The failures key of a report row.
+pub fn row_key(r: &RowReport) -> usize {
+    match r.kind {
+        RowKind::Queue => QUEUE_KEY.saturating_add(r.row),
+        RowKind::User => r.row,
+    }
+}
+
+/// The queue row number a key stands for (None: a hire row).
+pub fn queue_row_of(key: usize) -> Option<usize> {
+    key.checked_sub(QUEUE_KEY)
+}
+
+/// How a key reads on screen: `row 5`, `queue row 2`.
+pub fn key_label(key: usize) -> String {
+    match queue_row_of(key) {
+        Some(q) => format!("queue row {q}"),
+        None => format!("row {key}"),
+    }
+}
+
+/// Report rows sort by number, hire rows before queue rows of the same number.
+fn sort_key(r: &RowReport) -> (usize, bool) {
+    (r.row, r.kind == RowKind::Queue)
 }
 
 /// The rows under the heading at `line` (or the row itself), in list order.
@@ -107,7 +139,7 @@ impl App {
         let Some(report) = &self.report else {
             return Vec::new();
         };
-        let skipped: BTreeSet<usize> = match &self.session {
+        let mut skipped: BTreeSet<usize> = match &self.session {
             Some(s) => s
                 .skipped
                 .iter()
@@ -115,11 +147,18 @@ impl App {
                 .collect(),
             None => BTreeSet::new(),
         };
+        if let Some(q) = &self.queues {
+            skipped.extend(
+                q.skipped
+                    .iter()
+                    .filter_map(|i| q.list.rows.get(*i).map(|r| QUEUE_KEY + r.row)),
+            );
+        }
         let needle = self.failures.filter.trim().to_lowercase();
         type Objects = BTreeMap<String, Vec<usize>>;
         let mut groups: BTreeMap<String, Objects> = BTreeMap::new();
         for r in &report.rows {
-            if !r.outcome.needs_retry() || skipped.contains(&r.row) {
+            if !r.outcome.needs_retry() || skipped.contains(&row_key(r)) {
                 continue;
             }
             let code = failure_code(r);
@@ -135,7 +174,7 @@ impl App {
                     .or_default()
                     .entry(object)
                     .or_default()
-                    .push(r.row);
+                    .push(row_key(r));
             }
         }
         let by_size = |a: &(String, usize), b: &(String, usize)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
@@ -184,6 +223,13 @@ impl App {
         else {
             return String::new();
         };
+        if r.kind == RowKind::Queue {
+            return format!(
+                "{}: {}",
+                step.step.as_str(),
+                crate::model::sanitize(&r.email)
+            );
+        }
         let cell = step_field(step.step)
             .filter(|f| !matches!(f, Field::Email))
             .and_then(|f| {
@@ -217,9 +263,14 @@ impl App {
             .cloned()
     }
 
-    pub fn report_row(&self, row: usize) -> Option<&RowReport> {
+    /// The report row of a failures key ([`row_key`]).
+    pub fn report_row(&self, key: usize) -> Option<&RowReport> {
         let rows = &self.report.as_ref()?.rows;
-        rows.binary_search_by_key(&row, |r| r.row)
+        let want = match queue_row_of(key) {
+            Some(q) => (q, true),
+            None => (key, false),
+        };
+        rows.binary_search_by_key(&want, sort_key)
             .ok()
             .and_then(|i| rows.get(i))
     }
@@ -229,19 +280,23 @@ impl App {
         match &mut self.report {
             None => {
                 let mut r = new.clone();
-                r.rows.sort_by_key(|x| x.row);
+                r.rows.sort_by_key(sort_key);
                 self.report = Some(r);
             }
             Some(acc) => {
                 for r in &new.rows {
-                    match acc.rows.iter_mut().find(|x| x.row == r.row) {
+                    match acc
+                        .rows
+                        .iter_mut()
+                        .find(|x| x.row == r.row && x.kind == r.kind)
+                    {
                         // A stopped retry never hides what an earlier run learned.
                         Some(x) if r.outcome == Outcome::NotReached && x.outcome.needs_retry() => {}
                         Some(x) => *x = r.clone(),
                         None => acc.rows.push(r.clone()),
                     }
                 }
-                acc.rows.sort_by_key(|r| r.row);
+                acc.rows.sort_by_key(sort_key);
                 acc.api.requests += new.api.requests;
                 acc.api.throttled += new.api.throttled;
                 acc.api.retries += new.api.retries;

@@ -7,6 +7,7 @@ mod cursor;
 mod failures;
 mod filter;
 mod query;
+mod queues;
 mod run;
 mod session;
 use super::work::{INLINE_ROWS, Pending, RecheckJob, Rechecked};
@@ -21,6 +22,7 @@ pub use cursor::ListCursor;
 pub use failures::*;
 pub use filter::*;
 pub use query::{step_field, waits_while_busy};
+pub use queues::{QUEUE_RATE, QueueSession, QueueStatus, QueueTable};
 pub use run::*;
 pub use session::*;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -78,6 +80,8 @@ pub enum Question {
         rows: Vec<usize>,
         counts: Vec<(PlanAction, usize)>,
         requests: u64,
+        /// Queue rows (row numbers of the queue list) run first.
+        queues: Vec<usize>,
     },
     /// `R` on Failures, or `r` on a group heading: run these failed rows (row numbers)
     /// again; `what` names the group or filter they come from.
@@ -91,8 +95,8 @@ pub enum Question {
     SkipCode { code: FindingCode, rows: Vec<usize> },
     /// `c` during a run.
     CancelRun,
-    /// Load another file over edits not saved to a file.
-    LoadUnsaved(PathBuf),
+    /// Load other files over edits not saved to a file.
+    LoadUnsaved(LoadFiles),
     /// Quit while a run is in progress (cancels it first).
     QuitDuringRun,
     /// Quit with edits not saved to a file.
@@ -120,6 +124,15 @@ pub enum PromptKind {
     /// The `/` filter of Failures, live while typing; Esc puts `before` back.
     FailureFilter {
         before: String,
+    },
+    /// The `/` filter of the Queues table, live while typing; Esc puts `before` back.
+    QueueFilter {
+        before: String,
+    },
+    /// Inline edit of the queue list's `rows[index].cells[col]`.
+    QueueEdit {
+        index: usize,
+        col: usize,
     },
     SaveAs,
     Export,
@@ -156,9 +169,54 @@ pub struct Target {
     pub simulated: bool,
 }
 
+/// What a load reads: a hire list, a queue list, or both (never neither).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LoadFiles {
+    pub hires: Option<PathBuf>,
+    pub queues: Option<PathBuf>,
+}
+
+impl From<PathBuf> for LoadFiles {
+    /// A hire list alone (the command line's `onboard FILE`).
+    fn from(hires: PathBuf) -> LoadFiles {
+        LoadFiles {
+            hires: Some(hires),
+            queues: None,
+        }
+    }
+}
+
+impl LoadFiles {
+    /// How the status line names the files: `hires.csv + queues queues.csv`.
+    pub fn describe(&self) -> String {
+        let hires = self.hires.as_ref().map(|p| p.display().to_string());
+        let queues = self
+            .queues
+            .as_ref()
+            .map(|p| format!("queues {}", p.display()));
+        [hires, queues]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" + ")
+    }
+}
+
+/// Which path field of the Load screen has the keyboard (F3 switches).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LoadField {
+    #[default]
+    Hires,
+    Queues,
+}
+
 #[derive(Debug, Default)]
 pub struct LoadState {
+    /// The path field that has the keyboard (`field` says which one it is).
     pub input: Input,
+    /// The other path field (swapped with `input` by F3).
+    pub other: Input,
+    pub field: LoadField,
     pub recent: Vec<PathBuf>,
     /// Index into `recent` while browsing it with ↑/↓.
     pub recent_sel: Option<usize>,
@@ -170,6 +228,47 @@ pub struct LoadState {
     pub error: Option<String>,
     /// What the loader said about the load under way (e.g. that it will be slow, and why).
     pub note: Option<String>,
+}
+
+impl LoadState {
+    /// The hire list and queue list fields, trimmed (empty: none).
+    pub fn paths(&self) -> (String, String) {
+        let (hires, queues) = match self.field {
+            LoadField::Hires => (&self.input, &self.other),
+            LoadField::Queues => (&self.other, &self.input),
+        };
+        (
+            hires.value().trim().to_string(),
+            queues.value().trim().to_string(),
+        )
+    }
+
+    /// Give the keyboard to the other path field.
+    pub fn switch_field(&mut self) {
+        std::mem::swap(&mut self.input, &mut self.other);
+        self.field = match self.field {
+            LoadField::Hires => LoadField::Queues,
+            LoadField::Queues => LoadField::Hires,
+        };
+        self.recent_sel = None;
+        self.completions.clear();
+    }
+
+    /// Show `files` in the two fields (the keyboard stays where it is).
+    pub fn show_files(&mut self, files: &LoadFiles) {
+        let text = |p: &Option<PathBuf>| {
+            Input::new(
+                p.as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
+            )
+        };
+        let (hires, queues) = (text(&files.hires), text(&files.queues));
+        match self.field {
+            LoadField::Hires => (self.input, self.other) = (hires, queues),
+            LoadField::Queues => (self.input, self.other) = (queues, hires),
+        }
+    }
 }
 
 /// The pre-flight table: which rows are visible, in what order, and the cursor.
@@ -205,6 +304,8 @@ pub struct App {
     pub prompt: Option<Prompt>,
     pub load: LoadState,
     pub session: Option<Session>,
+    /// The queue list loaded with (or instead of) the hire list.
+    pub queues: Option<QueueSession>,
     pub table: TableState,
     pub run: RunState,
     /// Every row's latest outcome across the first run and its retries.
@@ -274,6 +375,7 @@ impl App {
             prompt: None,
             load: LoadState::default(),
             session: None,
+            queues: None,
             table: TableState::default(),
             run: RunState::default(),
             report: None,

@@ -32,6 +32,14 @@ impl App {
         Some((index, f.clone()))
     }
 
+    /// Lines the Plan's queue section wants: a heading and one per queue row that runs
+    /// (0 without a queue list).
+    pub fn plan_queue_lines(&self) -> u16 {
+        self.queues.as_ref().map_or(0, |q| {
+            u16::try_from(q.tasks().len() + 1).unwrap_or(u16::MAX)
+        })
+    }
+
     /// The key contexts active now, innermost first.
     pub fn contexts(&self) -> Vec<Ctx> {
         if let Some(o) = &self.overlay {
@@ -46,6 +54,9 @@ impl App {
         }
         match self.screen {
             Screen::Load => vec![Ctx::Load],
+            Screen::Preflight if self.queues.as_ref().is_some_and(|q| q.shown) => {
+                vec![Ctx::Queues, Ctx::Global]
+            }
             Screen::Preflight => vec![Ctx::Preflight, Ctx::Global],
             Screen::Plan => vec![Ctx::Plan, Ctx::Global],
             Screen::Run => vec![Ctx::Run, Ctx::Global],
@@ -72,6 +83,15 @@ impl App {
             (Screen::Load, Action::Back) => session.is_some(),
             (Screen::Load, Action::NextProfile) => self.load.targets.len() > 1,
             (Screen::Load, Action::Down) => !self.load.recent.is_empty(),
+            (Screen::Preflight, Action::SwitchTable) => self.queues.is_some(),
+            (Screen::Preflight, _) if self.queues.as_ref().is_some_and(|q| q.shown) => {
+                let q = self.queues.as_ref();
+                match a {
+                    Action::Edit | Action::Skip => q.is_some_and(|q| q.selected().is_some()),
+                    Action::Back => q.is_some_and(|q| !q.table.filter.is_empty()),
+                    _ => true,
+                }
+            }
             (Screen::Preflight, Action::Edit | Action::Skip | Action::Open) => {
                 self.selected_index().is_some()
             }
@@ -84,7 +104,9 @@ impl App {
             (Screen::Preflight, Action::Back) => self.table.filter != Filter::All,
             (Screen::Plan, Action::Back) => true,
             (Screen::Plan, Action::ConfirmRun) => {
-                !self.run.phase.is_active() && session.is_some_and(|s| s.runnable_count() > 0)
+                !self.run.phase.is_active()
+                    && (session.is_some_and(|s| s.runnable_count() > 0)
+                        || self.queues.as_ref().is_some_and(|q| !q.tasks().is_empty()))
             }
             (Screen::Run, Action::Pause | Action::Cancel) => self.run.phase.is_controllable(),
             (Screen::Run, Action::Goto(5)) => self.report.is_some(),

@@ -1,6 +1,7 @@
 //! The live run as the Run screen shows it, folded from the engine's events.
 
 use super::*;
+use crate::model::RowKind;
 
 /// Where a run is in its life. Every change of phase goes through [`RunState`]'s methods
 /// (`begin`, `toggle_pause`, `cancel`, `lost`, and `apply` for the engine's events).
@@ -77,6 +78,51 @@ pub struct RunState {
     pub log_back: usize,
     /// Number of runs started in this session (1 = first run, more = retries).
     pub runs: usize,
+    /// The queue phase (runs before the hire rows), when the run has queue rows.
+    pub queues: QueueGauge,
+}
+
+/// The queue phase's progress: from `QueueProgress` (done, total, settling) and the queue
+/// rows' `RowDone` (outcomes).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct QueueGauge {
+    /// Queue rows in this run (0: no queue phase).
+    pub total: usize,
+    pub done: usize,
+    /// Sub-resource calls waiting for a new queue to settle (404s retried, not failures).
+    pub settling: usize,
+    pub outcomes: BTreeMap<Outcome, usize>,
+}
+
+impl QueueGauge {
+    /// `queues 87/150 · created 80 · updated 5 · unchanged 1 · failed 1 · settling 4`.
+    pub fn line(&self) -> String {
+        let n = |o: Outcome| self.outcomes.get(&o).copied().unwrap_or(0);
+        format!(
+            "queues {}/{} · created {} · updated {} · unchanged {} · failed {} · settling {}",
+            self.done,
+            self.total,
+            n(Outcome::Created),
+            n(Outcome::Updated),
+            n(Outcome::Unchanged),
+            n(Outcome::Failed),
+            self.settling
+        )
+    }
+}
+
+/// Whether a step is one of a queue row's (their `row` is the queue list's).
+pub fn is_queue_step(step: Step) -> bool {
+    matches!(
+        step,
+        Step::CreateWrapupCode
+            | Step::CreateQueue
+            | Step::UpdateQueue
+            | Step::QueueDivision
+            | Step::WrapupCodes
+            | Step::QueueMembers
+            | Step::VerifyQueue
+    )
 }
 
 pub const LOG_CAP: usize = 500;
@@ -96,6 +142,18 @@ impl RunState {
             runs,
             ..RunState::default()
         }
+    }
+
+    /// A fresh run with `queue_rows` queue rows run first.
+    pub fn begin_with_queues(
+        runs: usize,
+        rows: Vec<usize>,
+        queue_rows: usize,
+        allowed: Option<crate::tui::estimate::AllowedRate>,
+    ) -> RunState {
+        let mut s = RunState::begin(runs, rows, allowed);
+        s.queues.total = queue_rows;
+        s
     }
 
     /// `p`: pause a running run or resume a paused one; the new phase is returned (`None`
@@ -158,6 +216,11 @@ impl RunState {
                 ));
             }
             EngineEvent::Step { row, result } => {
+                let what = if is_queue_step(result.step) {
+                    "queue row"
+                } else {
+                    "row"
+                };
                 let e = self.steps.entry(result.step).or_insert((0, 0, 0));
                 match result.status {
                     StepStatus::Ok => e.0 += 1,
@@ -174,7 +237,7 @@ impl RunState {
                             .map(|m| crate::model::sanitize(m).into_owned())
                             .unwrap_or_default();
                         self.push_log(format!(
-                            "row {row}: {} failed {} {code} {msg}",
+                            "{what} {row}: {} failed {} {code} {msg}",
                             result.step.as_str(),
                             result
                                 .http_status
@@ -184,6 +247,14 @@ impl RunState {
                     }
                     StepStatus::Skipped | StepStatus::Unknown => e.2 += 1,
                 }
+            }
+            EngineEvent::RowDone { report } if report.kind == RowKind::Queue => {
+                *self.queues.outcomes.entry(report.outcome).or_insert(0) += 1;
+                self.push_log(format!(
+                    "queue {}: {}",
+                    crate::model::sanitize(&report.email),
+                    outcome_label(report.outcome)
+                ));
             }
             EngineEvent::RowDone { report } => {
                 self.done += 1;
@@ -220,8 +291,26 @@ impl RunState {
                 }
                 self.eta_s = *eta_s;
             }
-            // The queue phase is not shown on the Run screen yet (issue 15's TUI part).
-            EngineEvent::QueueProgress { .. } => {}
+            EngineEvent::QueueProgress {
+                done,
+                total,
+                settling,
+            } => {
+                if self.phase == RunPhase::Starting {
+                    self.phase = RunPhase::Running;
+                }
+                // Settling starts and ends are worth a line; every finished row has its own.
+                if (*settling > 0) != (self.queues.settling > 0) {
+                    self.push_log(if *settling > 0 {
+                        format!("queues: {settling} call(s) waiting for new queues to settle")
+                    } else {
+                        "queues: new queues settled".to_string()
+                    });
+                }
+                self.queues.done = *done;
+                self.queues.total = *total;
+                self.queues.settling = *settling;
+            }
             EngineEvent::Paused => {
                 if self.phase.is_controllable() {
                     self.phase = RunPhase::Paused;

@@ -95,7 +95,38 @@ pub(super) fn on_failures(app: &mut App, a: Action) -> Vec<Cmd> {
 
 /// Skip failed rows (row numbers) so they leave Failures and retries, as one undo step: at
 /// once for a few, off the input loop for many (like `S`).
-pub(super) fn skip_failed(app: &mut App, rows: &[usize], what: Option<String>) -> Vec<Cmd> {
+pub(super) fn skip_failed(app: &mut App, keys: &[usize], what: Option<String>) -> Vec<Cmd> {
+    // Queue rows are skipped on the queue list (a few, at once).
+    let mut queues_skipped = 0;
+    if let Some(q) = &mut app.queues {
+        for row in keys
+            .iter()
+            .filter_map(|k| crate::tui::app::queue_row_of(*k))
+        {
+            if let Some(i) = q.list.rows.iter().position(|r| r.row == row)
+                && q.skipped.insert(i)
+            {
+                queues_skipped += 1;
+            }
+        }
+        if queues_skipped > 0 {
+            q.unsaved = true;
+            q.rebuild_view();
+        }
+    }
+    let rows: Vec<usize> = keys
+        .iter()
+        .copied()
+        .filter(|k| crate::tui::app::queue_row_of(*k).is_none())
+        .collect();
+    let rows = &rows[..];
+    if rows.is_empty() {
+        if queues_skipped > 0 {
+            app.set_info(format!("{queues_skipped} queue row(s) skipped"));
+        }
+        clamp_failures(app);
+        return Vec::new();
+    }
     let Some(s) = &mut app.session else {
         return Vec::new();
     };
@@ -149,6 +180,10 @@ pub(super) fn clamp_failures(app: &mut App) {
 /// Jump to the row in Pre-flight with the editor open on the field that failed; retry it
 /// when the edit is committed and the row has no errors left.
 pub(super) fn edit_then_retry(app: &mut App, row: usize) {
+    if let Some(qrow) = crate::tui::app::queue_row_of(row) {
+        edit_queue_row(app, qrow);
+        return;
+    }
     let step = app.report_row(row).and_then(|r| {
         r.steps
             .iter()
@@ -180,4 +215,30 @@ pub(super) fn edit_then_retry(app: &mut App, row: usize) {
     app.screen = Screen::Preflight;
     app.retry_after_edit = Some(row);
     open_edit(app, index);
+}
+
+/// `e` on a failed queue row: the Queues table with the row selected and its editor open;
+/// `r` on Failures retries it once fixed.
+fn edit_queue_row(app: &mut App, qrow: usize) {
+    let Some(q) = &mut app.queues else { return };
+    let Some(index) = q.list.rows.iter().position(|r| r.row == qrow) else {
+        app.set_error(format!("queue row {qrow} is not in the loaded queue list"));
+        return;
+    };
+    q.table.filter.clear();
+    q.rebuild_view();
+    if let Some(pos) = q.table.view.iter().position(|i| *i == index) {
+        q.table.cursor.selected = pos;
+    }
+    q.shown = true;
+    let col = q.table.col;
+    let value = q.cell(index, col).to_string();
+    app.screen = Screen::Preflight;
+    app.prompt = Some(Prompt {
+        kind: PromptKind::QueueEdit { index, col },
+        input: Input::new(value),
+    });
+    app.set_info(format!(
+        "edit queue row {qrow} (←/→ after Esc picks another cell); then r on Failures (5) retries it"
+    ));
 }

@@ -5,17 +5,27 @@ use super::*;
 pub(super) fn on_load(app: &mut App, a: Action) -> Vec<Cmd> {
     match a {
         Action::LoadSubmit => {
-            let path = app.load.input.value().trim().to_string();
-            if path.is_empty() {
-                app.set_error("type the path of a hire list (CSV), or pick a recent file with ↑/↓");
+            let (hires, queues) = app.load.paths();
+            if hires.is_empty() && queues.is_empty() {
+                app.set_error("type the path of a hire list (CSV) or, after F3, of a queue list; or pick a recent file with ↑/↓");
                 return Vec::new();
             }
-            let path = PathBuf::from(path);
-            if app.session.as_ref().is_some_and(|s| s.unsaved) {
-                app.overlay = Some(Overlay::Confirm(Question::LoadUnsaved(path)));
+            let path = |p: String| (!p.is_empty()).then(|| PathBuf::from(p));
+            let files = crate::tui::app::LoadFiles {
+                hires: path(hires),
+                queues: path(queues),
+            };
+            let unsaved = app.session.as_ref().is_some_and(|s| s.unsaved)
+                || app.queues.as_ref().is_some_and(|q| q.unsaved);
+            if unsaved {
+                app.overlay = Some(Overlay::Confirm(Question::LoadUnsaved(files)));
                 return Vec::new();
             }
-            start_load(app, path)
+            start_load(app, files)
+        }
+        Action::SwitchField => {
+            app.load.switch_field();
+            Vec::new()
         }
         Action::Complete => vec![Cmd::Complete(app.load.input.value().to_string())],
         Action::Up | Action::Down => {
@@ -93,6 +103,8 @@ pub(super) fn on_partial(app: &mut App, p: crate::tui::msg::Partial) -> Vec<Cmd>
             let rows = session.list.rows.len();
             session.apply_partial_checking(checking);
             app.session = Some(session);
+            // The queue list of this load arrives with its end.
+            app.queues = None;
             app.table = Default::default();
             app.report = None;
             app.failures = Default::default();
@@ -136,21 +148,22 @@ pub(super) fn cancel_load(app: &mut App) -> Vec<Cmd> {
     vec![Cmd::CancelLoad]
 }
 
-/// Start loading `path` (also used at startup when a file was given on the command line).
-pub fn start_load(app: &mut App, path: PathBuf) -> Vec<Cmd> {
+/// Start loading `files` (also used at startup when files were given on the command line).
+pub fn start_load(app: &mut App, files: impl Into<crate::tui::app::LoadFiles>) -> Vec<Cmd> {
+    let files = files.into();
     if app.run_in_progress() {
         app.set_error("a run is in progress; wait for it to finish or cancel it (c) first");
         return Vec::new();
     }
-    app.load.input = Input::new(path.display().to_string());
+    app.load.show_files(&files);
     app.load.loading = true;
     app.load.error = None;
     app.load.note = None;
     app.load.progress.clear();
     app.screen = Screen::Load;
-    app.set_info(format!("loading {}", path.display()));
+    app.set_info(format!("loading {}", files.describe()));
     vec![Cmd::Load {
-        path,
+        files,
         target: app.load.target,
     }]
 }
@@ -184,6 +197,9 @@ pub(super) fn on_loaded(app: &mut App, l: crate::tui::msg::Loaded) -> Vec<Cmd> {
     app.load.note = None;
     // The table has been showing this load's partial results: complete them in
     // place, keeping the admin's place.
+    let queues = l
+        .queues
+        .map(|q| crate::tui::app::QueueSession::new(q.path, q.list, q.org, q.options, q.check));
     if let Some(s) = app
         .session
         .as_mut()
@@ -193,9 +209,12 @@ pub(super) fn on_loaded(app: &mut App, l: crate::tui::msg::Loaded) -> Vec<Cmd> {
         s.allowed = l.allowed;
         let (e, w) = s.severity_totals();
         let rows = s.list.rows.len();
+        app.queues = queues;
+        show_queues_if_no_hires(app);
         rebuild_view(app);
         app.set_info(format!(
-            "org loaded: {rows} rows checked, {e} errors, {w} warnings"
+            "org loaded: {rows} rows checked, {e} errors, {w} warnings{}",
+            queue_summary(app)
         ));
         return Vec::new();
     }
@@ -217,6 +236,8 @@ pub(super) fn on_loaded(app: &mut App, l: crate::tui::msg::Loaded) -> Vec<Cmd> {
         s => format!(", separated by {}", s.describe()),
     };
     app.session = Some(session);
+    app.queues = queues;
+    show_queues_if_no_hires(app);
     app.table = Default::default();
     app.report = None;
     app.failures = Default::default();
@@ -224,10 +245,33 @@ pub(super) fn on_loaded(app: &mut App, l: crate::tui::msg::Loaded) -> Vec<Cmd> {
     focus_first_finding(app);
     app.screen = Screen::Preflight;
     app.set_info(format!(
-        "loaded {} ({rows} rows{separator}): {e} errors, {w} warnings",
-        crate::model::sanitize(&name)
+        "loaded {} ({rows} rows{separator}): {e} errors, {w} warnings{}",
+        crate::model::sanitize(&name),
+        queue_summary(app)
     ));
     Vec::new()
+}
+
+/// A load of a queue list alone opens on the Queues table.
+fn show_queues_if_no_hires(app: &mut App) {
+    let no_hires = app.session.as_ref().is_none_or(|s| s.list.rows.is_empty());
+    if let Some(q) = &mut app.queues {
+        q.shown = no_hires;
+    }
+}
+
+/// `; queues: 12 rows, 1 error, 0 warnings` for the status line (empty without a queue list).
+fn queue_summary(app: &App) -> String {
+    match &app.queues {
+        Some(q) => {
+            let (e, w) = q.totals();
+            format!(
+                "; queues: {} rows, {e} errors, {w} warnings",
+                q.list.rows.len()
+            )
+        }
+        None => String::new(),
+    }
 }
 
 /// The load failed: say why; rows already checked keep what was checked.

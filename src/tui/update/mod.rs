@@ -26,6 +26,7 @@ mod overlay;
 mod plan;
 mod preflight;
 mod prompt;
+mod queues;
 mod run;
 
 use edit::*;
@@ -38,6 +39,7 @@ use plan::*;
 use preflight::*;
 use prompt::*;
 pub use prompt::{REFUSE_SAVE_OVER_INPUT, default_save_path};
+use queues::*;
 use run::*;
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
@@ -226,6 +228,13 @@ fn on_key(app: &mut App, ev: KeyEvent) -> Vec<Cmd> {
     }
     match app.screen {
         Screen::Load => Vec::new(),
+        Screen::Preflight if app.queues.as_ref().is_some_and(|q| q.shown) => {
+            on_queue_table(app, action)
+        }
+        Screen::Preflight if action == Action::SwitchTable => {
+            show_queue_table(app);
+            Vec::new()
+        }
         Screen::Preflight => on_preflight(app, action),
         Screen::Plan => on_plan(app, action),
         Screen::Run => on_run(app, action),

@@ -33,12 +33,12 @@ pub(super) fn on_overlay(app: &mut App, o: Overlay, a: Action) -> Vec<Cmd> {
         (Overlay::Confirm(q), Action::Yes) => {
             app.overlay = None;
             match q {
-                Question::Provision { rows, .. } => start_run(app, rows),
+                Question::Provision { rows, queues, .. } => start_run(app, rows, &queues),
                 Question::RetryAll { rows, .. } => retry_rows(app, &rows),
                 Question::SkipFailed { what, rows } => skip_failed(app, &rows, Some(what)),
                 Question::SkipCode { code, rows } => skip_rows(app, code, &rows),
                 Question::CancelRun => cancel_run(app),
-                Question::LoadUnsaved(path) => start_load(app, path),
+                Question::LoadUnsaved(files) => start_load(app, files),
                 // The run ended while the question was open: nothing to wait for.
                 Question::QuitDuringRun if !app.run.phase.is_active() => {
                     app.quit = true;

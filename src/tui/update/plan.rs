@@ -3,7 +3,7 @@
 use super::*;
 
 pub(super) fn on_plan(app: &mut App, a: Action) -> Vec<Cmd> {
-    let height = layout::plan_rows(app.size);
+    let height = layout::plan_rows(app.size, app.plan_queue_lines());
     if let Some(delta) = ListCursor::delta(a, height) {
         let n = app.plan_rows().len();
         app.plan.cursor.move_by(delta, n, height);
@@ -20,7 +20,12 @@ pub(super) fn on_plan(app: &mut App, a: Action) -> Vec<Cmd> {
                 .into_iter()
                 .filter_map(|i| s.list.rows.get(i).map(|r| r.row))
                 .collect();
-            if rows.is_empty() {
+            let queues: Vec<usize> = app
+                .queues
+                .as_ref()
+                .map(|q| q.tasks().iter().map(|t| t.row).collect())
+                .unwrap_or_default();
+            if rows.is_empty() && queues.is_empty() {
                 app.set_error("nothing to run: every row is blocked, skipped or unchanged");
                 return Vec::new();
             }
@@ -33,11 +38,12 @@ pub(super) fn on_plan(app: &mut App, a: Action) -> Vec<Cmd> {
                 .into_iter()
                 .filter(|(a, n)| crate::tui::app::is_runnable(*a) && *n > 0)
                 .collect();
-            let requests = s.estimate();
+            let requests = s.estimate() + app.queues.as_ref().map_or(0, |q| q.estimate());
             app.overlay = Some(Overlay::Confirm(Question::Provision {
                 rows,
                 counts,
                 requests,
+                queues,
             }));
             Vec::new()
         }
@@ -66,5 +72,7 @@ pub(super) fn on_plan(app: &mut App, a: Action) -> Vec<Cmd> {
 /// Keep the Plan's cursor on a listed row and visible.
 pub(super) fn clamp_plan(app: &mut App) {
     let n = app.plan_rows().len();
-    app.plan.cursor.clamp(n, layout::plan_rows(app.size));
+    app.plan
+        .cursor
+        .clamp(n, layout::plan_rows(app.size, app.plan_queue_lines()));
 }

@@ -35,6 +35,14 @@ pub(super) fn submit_prompt(app: &mut App) -> Vec<Cmd> {
             Vec::new()
         }
         PromptKind::Edit { index, col } => commit_edit(app, index, col, value),
+        PromptKind::QueueFilter { .. } => {
+            set_queue_filter(app, value.trim());
+            Vec::new()
+        }
+        PromptKind::QueueEdit { index, col } => {
+            commit_queue_edit(app, index, col, &value);
+            Vec::new()
+        }
         PromptKind::SaveAs => {
             let path = PathBuf::from(value.trim());
             let Some(s) = &app.session else {
@@ -105,6 +113,9 @@ pub(super) fn on_prompt_key(app: &mut App, action: Option<Action>, ev: KeyEvent)
                     app.failures.filter = before.clone();
                     clamp_failures(app);
                 }
+                if let PromptKind::QueueFilter { before } = &p.kind {
+                    set_queue_filter(app, before);
+                }
                 if matches!(p.kind, PromptKind::Edit { .. }) {
                     app.retry_after_edit = None;
                 }
@@ -132,6 +143,7 @@ pub(super) fn on_prompt_key(app: &mut App, action: Option<Action>, ev: KeyEvent)
                     app.failures.cursor.selected = first_row_line(&app.failure_items());
                     clamp_failures(app);
                 }
+                PromptKind::QueueFilter { .. } => set_queue_filter(app, &value),
                 _ => {}
             }
             Vec::new()

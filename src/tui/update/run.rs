@@ -1,10 +1,11 @@
 //! Starting, pausing and cancelling a run, and the engine's events.
 
 use super::*;
-use crate::tui::app::{RunPhase, RunState};
+use crate::tui::app::{RunPhase, RunState, queue_row_of};
 
-/// Start the engine on these row numbers (their current plan after any fixes).
-pub(super) fn start_run(app: &mut App, rows: Vec<usize>) -> Vec<Cmd> {
+/// Start the engine on these hire row numbers and queue row numbers (their current plan
+/// after any fixes); the queue rows run first.
+pub(super) fn start_run(app: &mut App, rows: Vec<usize>, queue_rows: &[usize]) -> Vec<Cmd> {
     if app.run.phase.is_active() {
         app.set_error("a run is already in progress");
         return Vec::new();
@@ -12,6 +13,14 @@ pub(super) fn start_run(app: &mut App, rows: Vec<usize>) -> Vec<Cmd> {
     let Some(s) = &app.session else {
         return Vec::new();
     };
+    let queues: Vec<crate::engine::queues::QueueTask> = app
+        .queues
+        .as_ref()
+        .map(|q| q.tasks())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|t| queue_rows.contains(&t.row))
+        .collect();
     let wanted: BTreeSet<usize> = rows.iter().copied().collect();
     let mut plan = s.result.plan.clone();
     plan.rows.retain(|r| {
@@ -19,20 +28,29 @@ pub(super) fn start_run(app: &mut App, rows: Vec<usize>) -> Vec<Cmd> {
             && s.index_of_row(r.row)
                 .is_some_and(|i| crate::tui::app::is_runnable(s.status(i)))
     });
-    if plan.rows.is_empty() {
+    if plan.rows.is_empty() && queues.is_empty() {
         app.set_error("those rows cannot run: fix their errors or unskip them first");
         return Vec::new();
     }
     let allowed = s.allowed;
     let runs = app.run.runs + 1;
-    app.run = RunState::begin(runs, plan.rows.iter().map(|r| r.row).collect(), allowed);
+    app.run = RunState::begin_with_queues(
+        runs,
+        plan.rows.iter().map(|r| r.row).collect(),
+        queues.len(),
+        allowed,
+    );
     app.screen = Screen::Run;
+    let queue_part = match queues.len() {
+        0 => String::new(),
+        n => format!("{n} queue row(s) first, then "),
+    };
     app.set_info(if runs == 1 {
-        format!("running {} rows", plan.rows.len())
+        format!("running {queue_part}{} rows", plan.rows.len())
     } else {
-        format!("retrying {} row(s)", plan.rows.len())
+        format!("retrying {queue_part}{} row(s)", plan.rows.len())
     });
-    vec![Cmd::StartRun { plan }]
+    vec![Cmd::StartRun { plan, queues }]
 }
 
 pub(super) fn retry_rows(app: &mut App, rows: &[usize]) -> Vec<Cmd> {
@@ -40,7 +58,11 @@ pub(super) fn retry_rows(app: &mut App, rows: &[usize]) -> Vec<Cmd> {
         app.set_info("no failed rows to retry");
         return Vec::new();
     }
-    start_run(app, rows.to_vec())
+    // Failures keys: hire rows, and queue rows past QUEUE_KEY (run first, like a first run).
+    let (queues, hires): (Vec<usize>, Vec<usize>) =
+        rows.iter().partition(|k| queue_row_of(**k).is_some());
+    let queues: Vec<usize> = queues.into_iter().filter_map(queue_row_of).collect();
+    start_run(app, hires, &queues)
 }
 
 pub(super) fn on_run(app: &mut App, a: Action) -> Vec<Cmd> {

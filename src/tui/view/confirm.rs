@@ -83,7 +83,8 @@ pub fn dialog(app: &App, q: &Question) -> Dialog {
             rows,
             counts,
             requests,
-        } => provision_dialog(app, rows.len(), counts, *requests),
+            queues,
+        } => provision_dialog(app, rows.len(), counts, *requests, queues.len()),
         Question::RetryAll { rows, what } => Dialog {
             title: "Retry the failed rows?",
             body: vec![(
@@ -126,12 +127,12 @@ pub fn dialog(app: &App, q: &Question) -> Dialog {
             no: "keep them",
         },
         Question::CancelRun => cancel_dialog(app),
-        Question::LoadUnsaved(path) => Dialog {
+        Question::LoadUnsaved(files) => Dialog {
             title: "Load another list?",
             body: vec![(
                 format!(
                     "Your edits and skips are not saved to a file (w saves them). Load {} and lose them?",
-                    sanitize(&path.display().to_string())
+                    sanitize(&files.describe())
                 ),
                 t.warning(),
             )],
@@ -177,10 +178,18 @@ fn provision_dialog(
     rows: usize,
     counts: &[(PlanAction, usize)],
     requests: u64,
+    queues: usize,
 ) -> Dialog {
     let t = &app.theme;
     let plain = Style::new();
-    let mut body = vec![(format!("Provision {} row(s) in this org:", rows), plain)];
+    let mut body = Vec::new();
+    if queues > 0 {
+        body.push((
+            format!("Create or update {queues} queue row(s) first (queue list)."),
+            plain,
+        ));
+    }
+    body.push((format!("Provision {} row(s) in this org:", rows), plain));
     for (a, n) in counts {
         let line = format!("  {:<12}{n:>8}", action_label(*a));
         if *a == PlanAction::Deactivate {
@@ -197,7 +206,14 @@ fn provision_dialog(
         .as_ref()
         .and_then(|s| s.allowed)
         .unwrap_or(crate::tui::estimate::AllowedRate::DEFAULT);
+    // As on the Plan: the queue phase's paced creates may take longer than its requests.
     let eta = eta_seconds(requests, Some(rate.per_s()))
+        .map(|s| {
+            s + app
+                .queues
+                .as_ref()
+                .map_or(0.0, |q| q.pacing_s(rate.per_s()))
+        })
         .map(human_duration)
         .unwrap_or_else(|| "unknown".into());
     body.push((format!("About {requests} requests, ETA {eta}:"), plain));

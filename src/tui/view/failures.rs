@@ -3,7 +3,9 @@
 
 use super::truncate;
 use crate::model::{StepStatus, sanitize};
-use crate::tui::app::{App, FailureItem, heading_label, rows_under, status_label};
+use crate::tui::app::{
+    App, FailureItem, heading_label, key_label, row_key, rows_under, status_label,
+};
 use crate::tui::layout;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -65,7 +67,7 @@ fn draw_list(f: &mut Frame, app: &App, items: &[FailureItem], list_area: Rect) {
                     .map(|r| sanitize(&r.email).into_owned())
                     .unwrap_or_default();
                 Line::from(Span::styled(
-                    truncate(&format!("    row {row:<6} {email}"), w),
+                    truncate(&format!("    {:<10} {email}", key_label(*row)), w),
                     mark(i, Style::new()),
                 ))
             }
@@ -118,7 +120,7 @@ fn draw_detail(f: &mut Frame, app: &App, items: &[FailureItem], detail_area: Rec
     let mut detail = Vec::new();
     if let Some(r) = row.and_then(|row| app.report_row(row)) {
         detail.push(Line::from(vec![
-            Span::styled(format!("row {} ", r.row), t.key()),
+            Span::styled(format!("{} ", key_label(row_key(r))), t.key()),
             Span::raw(sanitize(&r.email).into_owned()),
         ]));
         for s in r.steps.iter().filter(|s| s.status != StepStatus::Ok) {
@@ -164,8 +166,8 @@ pub fn draw_drilldown(f: &mut Frame, app: &App, area: Rect, row: usize) {
         return;
     };
     let title = format!(
-        " Row {} · {} · {:?} ",
-        rep.row,
+        " {} · {} · {:?} ",
+        upper_first(&key_label(row)),
         sanitize(&rep.email),
         rep.outcome
     );
@@ -261,4 +263,13 @@ pub fn draw_drilldown(f: &mut Frame, app: &App, area: Rect, row: usize) {
             .block(Block::bordered().title(Span::styled(" Failing step ", t.title()))),
         bottom,
     );
+}
+
+/// `queue row 2` → `Queue row 2` (a title's first word).
+fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
 }

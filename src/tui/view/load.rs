@@ -3,7 +3,7 @@
 
 use super::truncate;
 use crate::model::{LoadProgress, fmt_count, fmt_left, sanitize};
-use crate::tui::app::App;
+use crate::tui::app::{App, LoadField};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -43,7 +43,7 @@ pub fn counters(app: &App) -> String {
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let t = &app.theme;
     let l = &app.load;
-    let [top, rest] = Layout::vertical([Constraint::Length(5), Constraint::Min(0)]).areas(area);
+    let [top, rest] = Layout::vertical([Constraint::Length(6), Constraint::Min(0)]).areas(area);
     let [recent_area, progress_area] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(rest);
 
@@ -53,11 +53,24 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         .map(|x| x.label.clone())
         .unwrap_or_else(|| "no org configured (use --profile, --region or --api-url)".into());
     let inner_w = top.width.saturating_sub(2) as usize;
-    let label = "File: ";
+    // Both path fields; the one with the keyboard scrolls with its cursor.
+    let label = "Queues: ";
     let width = inner_w.saturating_sub(label.len() + 1);
     let value = sanitize(l.input.value()).into_owned();
     let scroll = l.input.visual_scroll(width);
     let shown: String = value.chars().skip(scroll).take(width).collect();
+    let other: String = sanitize(l.other.value()).chars().take(width).collect();
+    let (hires, queues, cursor_line) = match l.field {
+        LoadField::Hires => (shown, other, 2),
+        LoadField::Queues => (other, shown, 3),
+    };
+    let empty = |s: String, what: &'static str| {
+        if s.is_empty() {
+            Span::styled(what, t.dim())
+        } else {
+            Span::raw(s)
+        }
+    };
     let switch = if l.targets.len() > 1 {
         "  (F2 switches)"
     } else {
@@ -72,27 +85,36 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             )),
             Span::styled(switch, t.dim()),
         ]),
-        Line::from(vec![Span::styled(label, t.key()), Span::raw(shown)]),
+        Line::from(vec![
+            Span::styled("Hires:  ", t.key()),
+            empty(hires, "(none)"),
+        ]),
+        Line::from(vec![
+            Span::styled(label, t.key()),
+            empty(queues, "(none: F3 to type a queue list)"),
+        ]),
         Line::from(Span::styled(
             if l.loading {
                 "loading…".to_string()
             } else if l.completions.len() > 1 {
                 truncate(&l.completions.join("  "), inner_w)
             } else {
-                "Enter loads the file · Tab completes · ↑/↓ recent files".to_string()
+                "Enter loads · Tab completes · ↑/↓ recent · F3 hires ⇄ queues".to_string()
             },
             t.dim(),
         )),
     ];
     f.render_widget(
-        Paragraph::new(lines)
-            .block(Block::bordered().title(Span::styled(" Load a hire list ", t.title()))),
+        Paragraph::new(lines).block(Block::bordered().title(Span::styled(
+            " Load a hire list, a queue list, or both ",
+            t.title(),
+        ))),
         top,
     );
     if app.prompt.is_none() && app.overlay.is_none() && !l.loading {
         let cx =
             top.x + 1 + label.len() as u16 + l.input.visual_cursor().saturating_sub(scroll) as u16;
-        f.set_cursor_position((cx.min(top.right().saturating_sub(2)), top.y + 2));
+        f.set_cursor_position((cx.min(top.right().saturating_sub(2)), top.y + cursor_line));
     }
 
     let mut recent: Vec<Line> = Vec::new();

@@ -6,6 +6,7 @@ mod help;
 mod load;
 mod plan;
 mod preflight;
+pub mod queues;
 mod run;
 
 use super::app::{App, Overlay, PromptKind, Screen, StatusKind};
@@ -30,6 +31,9 @@ pub fn draw(f: &mut Frame, app: &App) {
     draw_tabs(f, app, c.tabs);
     match app.screen {
         Screen::Load => load::draw(f, app, c.body),
+        Screen::Preflight if app.queues.as_ref().is_some_and(|q| q.shown) => {
+            queues::draw(f, app, c.body)
+        }
         Screen::Preflight => preflight::draw(f, app, c.body),
         Screen::Plan => plan::draw(f, app, c.body),
         Screen::Run => run::draw(f, app, c.body),
@@ -159,6 +163,10 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
             PromptKind::FailureFilter { .. } => {
                 "filter failures (code, queue, role, email, row): ".to_string()
             }
+            PromptKind::QueueFilter { .. } => {
+                "filter queues (text, code:NAME, error, warning, skipped): ".to_string()
+            }
+            PromptKind::QueueEdit { index, col } => queues::edit_label(app, *index, *col),
             PromptKind::SaveAs => "save the edited list as: ".into(),
             PromptKind::Export => "export the report (JSON) to: ".into(),
         };

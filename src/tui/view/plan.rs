@@ -34,9 +34,12 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         );
         return;
     };
-    let l = layout::plan(area);
+    let l = layout::plan(area, app.plan_queue_lines());
     let rows = app.plan_rows();
     draw_summary(f, app, s, l.summary);
+    if let Some(q) = &app.queues {
+        super::queues::draw_plan(f, app, q, l.queues);
+    }
     draw_rows(f, app, s, &rows, l.table);
     draw_detail(f, app, s, &rows, l.detail);
 }
@@ -64,12 +67,21 @@ fn draw_summary(f: &mut Frame, app: &App, s: &Session, area: Rect) {
         first.push(Span::raw("  "));
     }
     let runnable = s.runnable_count();
-    let requests = s.estimate();
+    let queue_requests = app.queues.as_ref().map_or(0, |q| q.estimate());
+    let requests = s.estimate() + queue_requests;
     let (rate, assumed) = match s.allowed {
         Some(r) => (r, false),
         None => (AllowedRate::DEFAULT, true),
     };
+    // The queue phase runs first and its creates are paced: it takes the longer of its
+    // requests at the org's rate and its creates at the queue rate.
     let eta = eta_seconds(requests, Some(rate.per_s()))
+        .map(|s| {
+            s + app
+                .queues
+                .as_ref()
+                .map_or(0.0, |q| q.pacing_s(rate.per_s()))
+        })
         .map(human_duration)
         .unwrap_or_else(|| "unknown".into());
     let second = vec![
@@ -104,8 +116,13 @@ fn draw_summary(f: &mut Frame, app: &App, s: &Session, area: Rect) {
             t.warning(),
         )));
     }
+    let queue_rows = app.queues.as_ref().map_or(0, |q| q.tasks().len());
     lines.push(Line::from(if app.run.phase.is_active() {
         Span::styled("A run is in progress (4).", t.warning())
+    } else if runnable == 0 && queue_rows > 0 {
+        Span::raw(format!(
+            "y runs these {queue_rows} queue row(s) (asks first)."
+        ))
     } else if runnable == 0 {
         Span::styled("Nothing to run.", t.dim())
     } else {

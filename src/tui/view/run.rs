@@ -23,8 +23,9 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let stats_h = (r.steps.len().max(6) as u16 + 3)
         .min(area.height.saturating_sub(6))
         .max(5);
+    let queue_phase = r.queues.total > 0;
     let [gauge_area, mid, log_area] = Layout::vertical([
-        Constraint::Length(2),
+        Constraint::Length(if queue_phase { 3 } else { 2 }),
         Constraint::Length(stats_h),
         Constraint::Min(3),
     ])
@@ -62,7 +63,24 @@ fn draw_gauge(f: &mut Frame, t: &Theme, r: &RunState, area: Rect) {
             r.done, r.total, r.stats.requests, r.estimated_requests
         )
     };
-    let [title, bar] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    let [title, queue_bar, bar] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(u16::from(r.queues.total > 0)),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    if r.queues.total > 0 {
+        // The queue phase runs first: its own bar (rows finished; settling shown, not failed).
+        let q = &r.queues;
+        f.render_widget(
+            Gauge::default()
+                .gauge_style(t.gauge())
+                .ratio((q.done as f64 / q.total as f64).clamp(0.0, 1.0))
+                .label(q.line())
+                .use_unicode(true),
+            queue_bar,
+        );
+    }
     let heading = if r.runs > 1 {
         format!("Run {} (retry)", r.runs)
     } else {
