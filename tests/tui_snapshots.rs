@@ -405,3 +405,22 @@ fn remaining_prompts_and_questions() {
         app
     });
 }
+
+/// The help scrolled to the Pre-flight keys (issue 13's new keys, within 80 columns), and
+/// the retry question for one group of failures.
+#[test]
+fn help_preflight_keys_and_group_retry_question() {
+    snap("help_preflight_keys", |size| {
+        let mut app = loaded_app(size);
+        feed(
+            &mut app,
+            [key('?'), code(KeyCode::PageDown), code(KeyCode::PageDown)],
+        );
+        app
+    });
+    snap("confirm_retry_group", |size| {
+        let mut app = after_run(size);
+        feed(&mut app, [key('5'), key('g'), key('r')]);
+        app
+    });
+}
