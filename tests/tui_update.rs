@@ -94,6 +94,10 @@ fn filter_by_text_code_severity_esc_clears_and_esc_in_the_prompt_cancels_the_edi
     feed(&mut app, [code(KeyCode::Enter)]);
     assert_eq!(app.table.filter, Filter::Code(FindingCode::UnknownSkill));
     assert_eq!(app.table.view, vec![1]);
+    // The filter landed on another row: the cell cursor is on that row's finding, so `e`
+    // edits the skills cell, not the cell the previous row had selected.
+    let skills = app.session.as_ref().unwrap().col_of(Field::Skills);
+    assert_eq!(Some(app.table.col), skills);
 
     feed(&mut app, [key('/'), ctrl('u')]);
     type_text(&mut app, "error");

@@ -3,7 +3,7 @@
 //! `update` (which sizes the pane and bounds the scrolling), so the two always agree.
 
 use super::app::{Session, action_label};
-use super::sent::sent_value;
+use super::sent::{not_sent, sent_value};
 use super::view::{truncate, wrap_words};
 use crate::model::{Finding, Severity, sanitize};
 
@@ -142,6 +142,10 @@ pub fn row_card(s: &Session, index: usize, width: usize) -> Vec<TextLine> {
         (format!("row {} · line {} · ", r.row, r.line), Tone::Dim),
         (action_label(s.status(index)).to_string(), Tone::Title),
     ]];
+    let why = not_sent(s, index);
+    if let Some(why) = why {
+        lines.extend(wrapped("", Tone::Dim, why, Tone::Dim, width, 2));
+    }
     let findings: Vec<&Finding> = s.findings_of(index).collect();
     for (col, head) in s.list.headers.iter().enumerate() {
         lines.push(Vec::new());
@@ -156,14 +160,17 @@ pub fn row_card(s: &Session, index: usize, width: usize) -> Vec<TextLine> {
             width,
             9,
         ));
-        lines.extend(wrapped(
-            "  sent   ",
-            Tone::Key,
-            &sanitize(&sent_value(s, index, col)),
-            Tone::Plain,
-            width,
-            9,
-        ));
+        // A row that sends nothing says so once, above.
+        if why.is_none() {
+            lines.extend(wrapped(
+                "  sent   ",
+                Tone::Key,
+                &sanitize(&sent_value(s, index, col)),
+                Tone::Plain,
+                width,
+                9,
+            ));
+        }
         for f in findings.iter().filter(|f| s.finding_col(f) == Some(col)) {
             lines.extend(finding_lines(f, width, 2));
         }

@@ -5,6 +5,20 @@
 use super::app::{Session, action_label};
 use crate::model::{DesiredUser, Field, ManagerRef, OrgSnapshot, PlanAction};
 
+/// Why row `index` sends nothing at all, if it does not (said once on the row card rather
+/// than on every column).
+pub fn not_sent(s: &Session, index: usize) -> Option<&'static str> {
+    match s.status(index) {
+        PlanAction::Skipped => Some("not sent: the row is skipped"),
+        PlanAction::Blocked => {
+            Some("not sent: the row is blocked (its errors keep it from running)")
+        }
+        PlanAction::Deactivate => Some("not sent: the user is deactivated"),
+        PlanAction::Unchanged => Some("nothing sent: the org already matches"),
+        _ => None,
+    }
+}
+
 /// What column `col` of row `index` sends, in words (not sanitized: the view does that).
 pub fn sent_value(s: &Session, index: usize, col: usize) -> String {
     let Some(field) = s.list.columns.get(col).copied().flatten() else {
@@ -13,17 +27,11 @@ pub fn sent_value(s: &Session, index: usize, col: usize) -> String {
     if field == Field::Action {
         return format!("the row's action: {}", action_label(s.status(index)));
     }
+    if let Some(why) = not_sent(s, index) {
+        return why.into();
+    }
     let status = s.status(index);
     let plan = s.result.plan.rows.get(index);
-    match status {
-        PlanAction::Skipped => return "not sent: the row is skipped".into(),
-        PlanAction::Blocked => {
-            return "not sent: the row is blocked (its errors keep it from running)".into();
-        }
-        PlanAction::Deactivate => return "not sent: the user is deactivated".into(),
-        PlanAction::Unchanged => return "nothing sent: the org already matches".into(),
-        _ => {}
-    }
     let Some(d) = plan.and_then(|p| p.desired.as_deref()) else {
         return "not sent".into();
     };

@@ -227,6 +227,11 @@ pub(super) fn rebuild_view(app: &mut App) {
         .unwrap_or(0);
     app.table.view = view;
     clamp_table(app);
+    // A filter that lands on another row puts the cell cursor on that row's finding, as a
+    // move does (else `e` would edit the cell the previous row had selected).
+    if app.selected_index() != keep.map(|k| k as usize) {
+        focus_first_finding(app);
+    }
 }
 
 /// Whether row `i` passes the filter; `cols` are the text-searched columns.

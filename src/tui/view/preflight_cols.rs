@@ -55,10 +55,14 @@ const IMPORTANCE: [Field; 14] = [
 ];
 
 /// The narrowest a column is shown at.
-fn min_width(field: Option<Field>, title: &str) -> u16 {
+fn min_width(field: Option<Field>, title: &str, table: u16) -> u16 {
+    // A wide table keeps the email and name readable before it adds more columns.
+    let wide = table >= 120;
     let base: u16 = match field {
+        Some(Field::Email) if wide => 28,
         Some(Field::Email) => 20,
         Some(Field::ManagerEmail) => 16,
+        Some(Field::Name) if wide => 16,
         Some(Field::Name) => 12,
         Some(Field::Roles | Field::Queues | Field::Skills | Field::Languages) => 12,
         Some(Field::Phone | Field::ExternalId) => 12,
@@ -123,7 +127,7 @@ pub fn choose(s: &Session, width: u16, rows: &[u32], selected: usize) -> Vec<Col
     let mut used = ROW + STATUS + FINDINGS + 2;
     let mut chosen: Vec<(Kind, String, u16)> = Vec::new();
     for (kind, title, field) in cands {
-        let w = min_width(field, &title);
+        let w = min_width(field, &title, width);
         if used + w + 1 > width {
             break;
         }
