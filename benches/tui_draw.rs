@@ -252,6 +252,36 @@ fn main() {
         |_| vec![key('s')],
         100,
     );
+    // Issue 13: the row card (open, scroll) and the findings pane's scroll.
+    key_to_redraw_after(
+        "Enter (open the row card)",
+        &mut app,
+        &mut t,
+        |_| vec![code(KeyCode::Esc), key('n')],
+        |_| vec![code(KeyCode::Enter)],
+        100,
+    );
+    key_to_redraw(
+        "PgDn/g in the row card",
+        &mut app,
+        &mut t,
+        |i| {
+            vec![if i % 4 == 3 {
+                key('g')
+            } else {
+                code(KeyCode::PageDown)
+            }]
+        },
+        100,
+    );
+    update(&mut app, code(KeyCode::Esc));
+    key_to_redraw(
+        "J/K (scroll findings pane)",
+        &mut app,
+        &mut t,
+        |i| vec![key(if i % 2 == 0 { 'J' } else { 'K' })],
+        100,
+    );
     key_to_redraw(
         "/ filter typing (100k scan)",
         &mut app,

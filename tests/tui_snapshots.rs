@@ -337,3 +337,91 @@ fn failures_group_selected_and_filtered() {
         app
     });
 }
+
+/// Issue 13's Pre-flight layout: more columns when wide, the findings pane sized to the
+/// row (and scrolled), the file-level line, the row card and the file findings card.
+#[test]
+fn preflight_layout_pane_card_and_file_findings() {
+    let wide = |size| app_with(WIDE_CSV, size);
+    snap("preflight_wide_list", wide);
+    snap("preflight_pane_tall", |size| {
+        let mut app = wide(size);
+        feed(&mut app, [key('j')]);
+        app
+    });
+    snap("preflight_pane_scrolled", |size| {
+        let mut app = wide(size);
+        feed(&mut app, [key('j'), key('J'), key('J')]);
+        app
+    });
+    snap("row_card", |size| {
+        let mut app = wide(size);
+        feed(&mut app, [code(KeyCode::Enter)]);
+        app
+    });
+    snap("row_card_blocked_scrolled", |size| {
+        let mut app = wide(size);
+        feed(
+            &mut app,
+            [key('j'), code(KeyCode::Enter), code(KeyCode::PageDown)],
+        );
+        app
+    });
+    snap("file_findings", |size| {
+        let mut app = wide(size);
+        feed(&mut app, [key('F')]);
+        app
+    });
+}
+
+/// The prompts and the question that had no snapshot: the plan's filter while typing,
+/// save-as, export, and overwriting a file on save.
+#[test]
+fn remaining_prompts_and_questions() {
+    snap("plan_filter_prompt", |size| {
+        let mut app = loaded_app(size);
+        feed(&mut app, [key('3'), key('/')]);
+        type_text(&mut app, "eve");
+        app
+    });
+    snap("save_as_prompt", |size| {
+        let mut app = loaded_app(size);
+        feed(&mut app, [key('s'), key('w')]);
+        app
+    });
+    snap("export_prompt", |size| {
+        let mut app = after_run(size);
+        feed(&mut app, [key('5'), key('x')]);
+        app
+    });
+    snap("confirm_overwrite", |size| {
+        let mut app = loaded_app(size);
+        feed(&mut app, [key('s')]);
+        feed(
+            &mut app,
+            [Msg::SaveExists(
+                "/tmp/onboard-fixture/hires-fixed.csv".into(),
+            )],
+        );
+        app
+    });
+}
+
+/// The help scrolled to the Pre-flight keys (issue 13's new keys, within 80 columns), and
+/// the retry question for one group of failures.
+#[test]
+fn help_preflight_keys_and_group_retry_question() {
+    snap("help_preflight_keys", |size| {
+        let mut app = loaded_app(size);
+        feed(
+            &mut app,
+            [key('?'), code(KeyCode::PageDown), code(KeyCode::PageDown)],
+        );
+        app
+    });
+    snap("confirm_retry_group", |size| {
+        let mut app = after_run(size);
+        feed(&mut app, [key('5'), key('g'), key('r')]);
+        app
+    });
+}

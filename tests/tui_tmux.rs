@@ -96,6 +96,13 @@ fn onboard_demo_in_tmux_keys_in_text_out_clean_exit() {
     });
     keys(&s, &["n", "a"]);
     wait_for(&s, 50, "the re-check", |t| t.contains("re-checked"));
+    // Enter opens the row card (each column's raw value and the value sent); Esc closes it.
+    keys(&s, &["Enter"]);
+    wait_for(&s, 50, "the row card", |t| {
+        t.contains("value ") && t.contains("sent ") && t.contains("Esc closes")
+    });
+    keys(&s, &["Escape"]);
+    wait_for(&s, 50, "the card to close", |t| !t.contains("Esc closes"));
     // The help comes from the key table.
     keys(&s, &["?"]);
     wait_for(&s, 50, "the help", |t| {

@@ -96,6 +96,10 @@ fn filter_by_text_code_severity_esc_clears_and_esc_in_the_prompt_cancels_the_edi
     feed(&mut app, [code(KeyCode::Enter)]);
     assert_eq!(app.table.filter, Filter::Code(FindingCode::UnknownSkill));
     assert_eq!(app.table.view, vec![1]);
+    // The filter landed on another row: the cell cursor is on that row's finding, so `e`
+    // edits the skills cell, not the cell the previous row had selected.
+    let skills = app.session.as_ref().unwrap().col_of(Field::Skills);
+    assert_eq!(Some(app.table.col), skills);
 
     feed(&mut app, [key('/'), ctrl('u')]);
     type_text(&mut app, "error");
@@ -695,10 +699,10 @@ fn resize_keeps_the_cursor_visible() {
     let mut app = app_with(&big_csv(500), (80, 24));
     feed(&mut app, [key('G')]);
     assert_eq!(app.table.cursor.selected, 499);
-    let h = onboard::tui::layout::table_rows((80, 24));
+    let h = app.table_rows();
     assert_eq!(app.table.cursor.offset, 500 - h);
     feed(&mut app, [Msg::Resize(80, 12)]);
-    let h2 = onboard::tui::layout::table_rows((80, 12));
+    let h2 = app.table_rows();
     assert!(app.table.cursor.offset + h2 > 499 && app.table.cursor.offset <= 499);
     assert_eq!(app.size, (80, 12));
 }
@@ -1734,4 +1738,206 @@ fn the_event_log_scrolls_back_and_follows_again() {
     let help = onboard::tui::keys::help_sections();
     let run = help.iter().find(|(t, _)| *t == "Run").unwrap();
     assert!(run.1.iter().any(|(_, h)| h.contains("event log")));
+}
+
+/// The text of a card or pane, one string per line.
+fn plain(lines: &[Vec<(String, onboard::tui::detail::Tone)>]) -> Vec<String> {
+    lines
+        .iter()
+        .map(|l| l.iter().map(|(t, _)| t.as_str()).collect())
+        .collect()
+}
+
+#[test]
+fn the_findings_pane_grows_with_the_rows_findings_wraps_and_scrolls() {
+    let mut app = app_with(WIDE_CSV, (80, 24));
+    let calm = app.preflight_layout().detail.height;
+    feed(&mut app, [key('j')]);
+    assert_eq!(sel_row(&app), 2);
+    let busy = app.preflight_layout();
+    assert!(busy.detail.height > calm, "{calm} → {}", busy.detail.height);
+    // Never more than two fifths of the body, and the table keeps its rows.
+    assert!(busy.detail.height <= 20 * 2 / 5, "{busy:?}");
+    assert!(app.table_rows() >= 3);
+    // Nothing is cut: every line fits the width, and the pane has more than it shows.
+    let lines = plain(&app.pane_lines());
+    assert!(lines.iter().all(|l| l.chars().count() <= 80), "{lines:#?}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| !l.ends_with('…') || l.starts_with('◀'))
+    );
+    let over = app.pane_overflow();
+    assert!(over > 0, "{lines:#?}");
+    // J scrolls down to the end and no further, K back to the start and no further.
+    for _ in 0..over + 3 {
+        feed(&mut app, [key('J')]);
+    }
+    assert_eq!(app.table.pane_scroll, over);
+    let screen = render(&app);
+    let last = lines.last().unwrap().trim();
+    assert!(screen.contains(last), "{last}\n{screen}");
+    feed(&mut app, [key('K')]);
+    assert_eq!(app.table.pane_scroll, over - 1);
+    for _ in 0..over + 3 {
+        feed(&mut app, [key('K')]);
+    }
+    assert_eq!(app.table.pane_scroll, 0);
+    // Another row starts at the top of its findings.
+    feed(&mut app, [key('J'), key('j')]);
+    assert_eq!(app.table.pane_scroll, 0);
+    // The J/K hint is offered only when the pane has more than it shows.
+    assert!(!app.offered(onboard::tui::keys::Action::PaneDown));
+    feed(&mut app, [key('k')]);
+    assert!(app.offered(onboard::tui::keys::Action::PaneDown));
+}
+
+#[test]
+fn a_wide_terminal_shows_more_columns_in_order_of_importance_with_cut_cells_marked() {
+    let header = |size: (u16, u16)| {
+        let app = app_with(WIDE_CSV, size);
+        let screen = render(&app);
+        let line = screen
+            .lines()
+            .find(|l| l.starts_with("row "))
+            .unwrap()
+            .to_string();
+        (line, screen)
+    };
+    let (narrow, _) = header((80, 24));
+    let (wide, screen) = header((200, 60));
+    let words = |l: &str| l.split_whitespace().map(String::from).collect::<Vec<_>>();
+    assert_eq!(
+        words(&narrow),
+        ["row", "email", "name", "division", "status", "findings"]
+    );
+    let w = words(&wide);
+    // Every column of the list fits at 200: the important ones first, unknown ones last.
+    for c in [
+        "email",
+        "name",
+        "division",
+        "roles",
+        "queues",
+        "skills",
+        "languages",
+        "title",
+        "manager_email",
+        "phone",
+        "extension",
+        "cost_centre",
+    ] {
+        assert!(w.contains(&c.to_string()), "{c} missing: {wide}");
+    }
+    let pos = |c: &str| w.iter().position(|x| x == c).unwrap();
+    assert!(pos("roles") < pos("title") && pos("title") < pos("cost_centre"));
+    assert!(screen.contains("CC-300"), "{screen}");
+    // At 80 columns the long email is cut, and says so.
+    let app = app_with(WIDE_CSV, (80, 24));
+    let small = render(&app);
+    assert!(
+        small.contains("hal.yara.lindqvist.lo") && small.contains('…'),
+        "{small}"
+    );
+    assert!(!small.contains("hal.yara.lindqvist.longname@example.com"));
+}
+
+#[test]
+fn enter_opens_a_row_card_with_raw_and_sent_values_and_each_cells_findings() {
+    use onboard::tui::app::Card;
+    let mut app = app_with(WIDE_CSV, (80, 24));
+    feed(&mut app, [code(KeyCode::Enter)]);
+    assert_eq!(
+        app.overlay,
+        Some(Overlay::Card {
+            card: Card::Row(0),
+            scroll: 0
+        })
+    );
+    let text = plain(&app.card_lines(Card::Row(0))).join("\n");
+    // The raw value and what is sent: a role with its division scope, names with ids.
+    assert!(text.contains("value  Agent; Supervisor"), "{text}");
+    assert!(
+        text.contains("Agent (r-agent) in division Sales (d-sales)"),
+        "{text}"
+    );
+    assert!(text.contains("General (q-general)"), "{text}");
+    assert!(text.contains("cost_centre"), "{text}");
+    assert!(
+        text.contains("not sent: onboard does not read this column"),
+        "{text}"
+    );
+    // Scrolls, within its lines; Esc closes.
+    feed(&mut app, [code(KeyCode::PageDown)]);
+    let Some(Overlay::Card { scroll, .. }) = app.overlay else {
+        panic!("card closed");
+    };
+    assert!(scroll > 0);
+    feed(&mut app, [key('G')]);
+    let Some(Overlay::Card { scroll: end, .. }) = app.overlay else {
+        panic!("card closed");
+    };
+    feed(&mut app, [code(KeyCode::Down)]);
+    assert_eq!(
+        app.overlay,
+        Some(Overlay::Card {
+            card: Card::Row(0),
+            scroll: end
+        })
+    );
+    assert!(render(&app).contains("cost_centre"));
+    feed(&mut app, [code(KeyCode::Esc)]);
+    assert_eq!(app.overlay, None);
+    // A blocked row: nothing sent, and each finding under its own column.
+    feed(&mut app, [key('j'), code(KeyCode::Enter)]);
+    let lines = plain(&app.card_lines(Card::Row(1)));
+    let at = |s: &str| lines.iter().position(|l| l.trim() == s).unwrap();
+    let skills = at("skills");
+    let languages = at("languages");
+    assert!(
+        lines[skills..languages]
+            .iter()
+            .any(|l| l.contains("unknown_skill")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("not sent: the row is blocked"))
+    );
+}
+
+#[test]
+fn file_level_findings_have_a_line_on_preflight_and_a_card() {
+    use onboard::tui::app::Card;
+    let mut app = app_with(WIDE_CSV, (80, 24));
+    let screen = render(&app);
+    let line = screen.lines().find(|l| l.starts_with("File: ")).unwrap();
+    assert!(
+        line.contains("unknown_column 1") && line.contains("F shows"),
+        "{line}"
+    );
+    feed(&mut app, [key('F')]);
+    assert_eq!(
+        app.overlay,
+        Some(Overlay::Card {
+            card: Card::File,
+            scroll: 0
+        })
+    );
+    assert!(render(&app).contains("cost_centre"));
+    feed(&mut app, [code(KeyCode::Enter)]);
+    assert_eq!(app.overlay, None);
+    // Without file-level findings: no line, and F says so instead of opening an empty card.
+    let mut app = tui_fixture::app();
+    assert!(!render(&app).contains("File: "));
+    feed(&mut app, [key('F')]);
+    assert_eq!(app.overlay, None);
+    assert!(
+        app.status
+            .as_ref()
+            .unwrap()
+            .1
+            .contains("no findings about the file")
+    );
 }

@@ -18,6 +18,8 @@ pub enum Ctx {
     Failures,
     /// The step drilldown of a failed row.
     Drilldown,
+    /// The row card or the file-level findings over Pre-flight.
+    Card,
     Help,
     /// A yes/no question.
     Confirm,
@@ -36,6 +38,7 @@ impl Ctx {
             Ctx::Run => "Run",
             Ctx::Failures => "Failures",
             Ctx::Drilldown => "Failure drilldown",
+            Ctx::Card => "Row card and file findings",
             Ctx::Help => "Help",
             Ctx::Confirm => "Questions",
             Ctx::Input => "Text input (filter, edit, file names)",
@@ -80,6 +83,11 @@ pub enum Action {
     SkipCode,
     Undo,
     Save,
+    /// Scroll the findings pane down / up.
+    PaneDown,
+    PaneUp,
+    /// Open the file-level findings.
+    FileFindings,
     // Plan
     ConfirmRun,
     // Run
@@ -317,6 +325,27 @@ pub const BINDINGS: &[Binding] = &[
         A::Save,
         Some("save"),
         "Save the edited list to a new file",
+    ),
+    b(
+        C::Preflight,
+        &[code(KeyCode::Enter)],
+        A::Open,
+        Some("card"),
+        "Open the row card: every column, its value, what is sent, its findings",
+    ),
+    b(
+        C::Preflight,
+        &[k('F')],
+        A::FileFindings,
+        Some("file findings"),
+        "Open the findings about the file as a whole (columns, trunk capacity…)",
+    ),
+    b(
+        C::Preflight,
+        &[k('J'), k('K')],
+        A::PaneDown,
+        Some("scroll findings"),
+        "Scroll the findings pane when it has more lines (J down, K up)",
     ),
     b(
         C::Preflight,
@@ -571,6 +600,13 @@ pub const BINDINGS: &[Binding] = &[
         "Edit this row, then retry it",
     ),
     b(
+        C::Card,
+        &[code(KeyCode::Esc), code(KeyCode::Enter)],
+        A::Back,
+        Some("close"),
+        "Close the card (↑/↓, PgUp/PgDn, g/G scroll it)",
+    ),
+    b(
         C::Help,
         &[code(KeyCode::Esc), k('?'), k('q')],
         A::Back,
@@ -702,6 +738,7 @@ pub fn lookup(ctxs: &[Ctx], ev: &KeyEvent) -> Option<Action> {
                         Action::Up
                     }
                     (Action::PageDown, KeyCode::PageUp) if *ctx == Ctx::Run => Action::PageUp,
+                    (Action::PaneDown, KeyCode::Char('K')) => Action::PaneUp,
                     (action, _) => action,
                 });
             }
@@ -754,6 +791,7 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         Ctx::Run,
         Ctx::Failures,
         Ctx::Drilldown,
+        Ctx::Card,
         Ctx::Input,
     ];
     ORDER
@@ -843,6 +881,25 @@ mod tests {
         assert!(
             run.iter().any(|(k, h)| k == "f" && h.contains("failures")),
             "{run:?}"
+        );
+        // Issue 13's Pre-flight keys: the row card, the file findings, the pane scroll.
+        let pre: Vec<_> = help
+            .iter()
+            .find(|(t, _)| *t == Ctx::Preflight.title())
+            .map(|(_, l)| l.clone())
+            .unwrap_or_default();
+        for key in ["Enter", "F", "J/K"] {
+            assert!(pre.iter().any(|(k, _)| k == key), "{key}: {pre:?}");
+        }
+        assert!(help.iter().any(|(t, _)| *t == Ctx::Card.title()));
+        let ctx = [Ctx::Preflight, Ctx::Global];
+        assert_eq!(
+            lookup(&ctx, &ev(KeyCode::Char('K'), KeyModifiers::SHIFT)),
+            Some(Action::PaneUp)
+        );
+        assert_eq!(
+            lookup(&ctx, &ev(KeyCode::Char('J'), KeyModifiers::SHIFT)),
+            Some(Action::PaneDown)
         );
         let hints_now = hints(&[Ctx::Plan, Ctx::Global], |_| true);
         assert_eq!(hints_now[0], ("y".to_string(), "run it"));

@@ -33,40 +33,40 @@ pub fn chrome(area: Rect) -> Chrome {
     }
 }
 
-/// The Pre-flight screen: summary lines, the table, the selected row's detail pane.
+/// The Pre-flight screen: summary lines, the file-level findings line (when the file has
+/// some), the table, the selected row's findings pane.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PreflightLayout {
     pub summary: Rect,
+    /// One line, or none when the file has no file-level findings.
+    pub file: Rect,
     /// The table including its header line.
     pub table: Rect,
+    /// The findings pane including its title line.
     pub detail: Rect,
 }
 
-pub fn preflight(body: Rect) -> PreflightLayout {
-    let detail_h = if body.height >= 40 {
-        12
-    } else if body.height >= 18 {
-        7
-    } else {
-        body.height / 3
-    };
-    let [summary, table, detail] = Layout::vertical([
+/// `pane_lines` is what the findings pane wants to show (without its title): it gets them,
+/// up to two fifths of the screen, and never less than the table's header and 3 rows leave.
+pub fn preflight(body: Rect, file_line: bool, pane_lines: usize) -> PreflightLayout {
+    let top = 2 + u16::from(file_line);
+    let share = (body.height * 2 / 5).max(4);
+    let room = body.height.saturating_sub(top + 4);
+    let want = u16::try_from(pane_lines.saturating_add(1)).unwrap_or(u16::MAX);
+    let detail_h = want.max(3).min(share).min(room);
+    let [summary, file, table, detail] = Layout::vertical([
         Constraint::Length(2),
+        Constraint::Length(u16::from(file_line)),
         Constraint::Min(2),
         Constraint::Length(detail_h),
     ])
     .areas(body);
     PreflightLayout {
         summary,
+        file,
         table,
         detail,
     }
-}
-
-/// Data rows the pre-flight table can show (its area minus the header line).
-pub fn table_rows(size: (u16, u16)) -> usize {
-    let area = Rect::new(0, 0, size.0, size.1);
-    preflight(chrome(area).body).table.height.saturating_sub(1) as usize
 }
 
 /// The Plan screen: the summary (counts, requests, rate, ETA, file-level findings), the
@@ -129,6 +129,11 @@ pub fn failures(body: Rect) -> (Rect, Rect) {
 pub fn failure_rows(size: (u16, u16)) -> usize {
     let area = Rect::new(0, 0, size.0, size.1);
     failures(chrome(area).body).0.height.saturating_sub(2) as usize
+}
+
+/// The row card and the file-findings dialog: up to 100 columns wide, the body's height.
+pub fn card(body: Rect) -> Rect {
+    centered(body, 100.min(body.width), body.height)
 }
 
 /// A centred rectangle for modals.

@@ -8,6 +8,7 @@
 //!   commands, and redraws only when something changed (at most 30 frames a second).
 
 pub mod app;
+pub mod detail;
 pub mod driver;
 pub mod estimate;
 pub mod fix;
@@ -15,6 +16,7 @@ pub mod keys;
 pub mod layout;
 pub mod msg;
 pub mod plan_diff;
+pub mod sent;
 pub mod sort;
 pub mod terminal;
 pub mod theme;

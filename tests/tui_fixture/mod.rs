@@ -49,6 +49,14 @@ dee@example,Dee Moss,Home,Agent,Billing:2,English:3,General,,1004\n\
 eve@example.com,Eve Red,Home,Agent,Billing:1,English:2,General,,1005\n\
 fay@example.com,Fay Lin,Home,Agent,Returns:5,English:5,Genral,,1006\n";
 
+/// Every column onboard reads plus one it does not (a file-level finding), a row with a
+/// finding in most of its cells (a findings pane taller than 80×24 gives it) and a long
+/// email (a cut cell).
+pub const WIDE_CSV: &str = "email,name,division,roles,skills,languages,queues,phone,extension,title,manager_email,cost_centre\n\
+ana@example.com,Ana Silva,Sales,Agent; Supervisor,Billing:4; Returns:2,English:5; Spanish:3,General; Sales Inbound,+13175550101,1001,Team Lead,,CC-100\n\
+gus@exmple,Gus Rivera,Sles,Agnt,Biling:4,Englsh:5,Genral,555,99999,Agent,nobody@example.com,CC-200\n\
+hal.yara.lindqvist.longname@example.com,Hal Lindqvist,Home,Agent,Billing:3,English:3,General,,1003,Agent,ana@example.com,CC-300\n";
+
 pub fn org() -> OrgSnapshot {
     serde_json::from_str(ORG).expect("fixture org parses")
 }

@@ -154,6 +154,21 @@ pub enum Overlay {
     Drilldown {
         row: usize,
     },
+    /// A scrollable card over Pre-flight: a row's every column, or the file-level findings.
+    Card {
+        card: Card,
+        /// First line shown.
+        scroll: usize,
+    },
+}
+
+/// What a card shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Card {
+    /// Every column of the row (index into `list.rows`): raw value, value sent, findings.
+    Row(usize),
+    /// The findings about the file as a whole (row = none).
+    File,
 }
 
 /// An org to load against, as offered on the Load screen.
@@ -285,6 +300,8 @@ pub struct TableState {
     pub col: usize,
     /// Kept between sorts (see [`SortBuffers`]).
     pub sort_buffers: SortBuffers,
+    /// First line shown of the selected row's findings pane (back to 0 on another row).
+    pub pane_scroll: usize,
 }
 
 /// The Plan screen's list of the rows that will run: cursor, scroll and `/` filter.

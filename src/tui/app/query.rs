@@ -2,10 +2,13 @@
 //! runs in the background, which key contexts are active and which keys act now. They live
 //! here so that `update/` and `view/` never import from each other.
 
-use super::{App, Filter, Overlay, Screen, Session};
+use super::{App, Card, Filter, Overlay, Screen, Session};
 use crate::model::{Field, Finding, Step};
+use crate::tui::detail::{self, TextLine};
 use crate::tui::keys::{Action, Ctx};
+use crate::tui::layout::{self, PreflightLayout};
 use crate::tui::work::Pending;
+use ratatui::layout::Rect;
 
 impl App {
     /// What is running in the background, if anything (for the busy line and the key gate).
@@ -19,6 +22,49 @@ impl App {
             .view
             .get(self.table.cursor.selected)
             .map(|i| *i as usize)
+    }
+
+    /// The Pre-flight screen's areas now: the findings pane is as tall as the selected
+    /// row's findings need (within limits), so the table's height depends on the row too.
+    pub fn preflight_layout(&self) -> PreflightLayout {
+        let body = layout::chrome(Rect::new(0, 0, self.size.0, self.size.1)).body;
+        let file = self
+            .session
+            .as_ref()
+            .is_some_and(|s| !s.file_findings().is_empty());
+        layout::preflight(body, file, self.pane_lines().len())
+    }
+
+    /// Data rows the Pre-flight table shows (its area minus the header line).
+    pub fn table_rows(&self) -> usize {
+        self.preflight_layout().table.height.saturating_sub(1) as usize
+    }
+
+    /// The selected row's findings pane, wrapped to the screen's width.
+    pub fn pane_lines(&self) -> Vec<TextLine> {
+        match (&self.session, self.selected_index()) {
+            (Some(s), Some(i)) => detail::findings_pane(s, i, self.table.col, self.size.0 as usize),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Lines of the findings pane that do not fit (what `J`/`K` scroll through).
+    pub fn pane_overflow(&self) -> usize {
+        let shown = self.preflight_layout().detail.height.saturating_sub(1) as usize;
+        self.pane_lines().len().saturating_sub(shown)
+    }
+
+    /// A card's lines, wrapped to the card's inner width.
+    pub fn card_lines(&self, card: Card) -> Vec<TextLine> {
+        let Some(s) = &self.session else {
+            return Vec::new();
+        };
+        let body = layout::chrome(Rect::new(0, 0, self.size.0, self.size.1)).body;
+        let width = layout::card(body).width.saturating_sub(2) as usize;
+        match card {
+            Card::Row(i) => detail::row_card(s, i, width),
+            Card::File => detail::file_card(s, width),
+        }
     }
 
     /// The finding the cell cursor points at (or the row's first finding).
@@ -47,6 +93,7 @@ impl App {
                 Overlay::Help { .. } => vec![Ctx::Help, Ctx::Global],
                 Overlay::Confirm(_) => vec![Ctx::Confirm],
                 Overlay::Drilldown { .. } => vec![Ctx::Drilldown, Ctx::Global],
+                Overlay::Card { .. } => vec![Ctx::Card, Ctx::Global],
             };
         }
         if self.prompt.is_some() {
@@ -100,6 +147,10 @@ impl App {
                 .zip(session)
                 .is_some_and(|(i, s)| s.findings_of(i).any(|f| f.suggestion.is_some())),
             (Screen::Preflight, Action::SkipCode) => self.selected_finding().is_some(),
+            (Screen::Preflight, Action::PaneDown | Action::PaneUp) => self.pane_overflow() > 0,
+            (Screen::Preflight, Action::FileFindings) => {
+                session.is_some_and(|s| !s.file_findings().is_empty())
+            }
             (Screen::Preflight, Action::Undo) => session.is_some_and(|s| !s.undo.is_empty()),
             (Screen::Preflight, Action::Back) => self.table.filter != Filter::All,
             (Screen::Plan, Action::Back) => true,

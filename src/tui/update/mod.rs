@@ -2,8 +2,8 @@
 //! anything that touches the disk or the network is returned as a [`Cmd`].
 
 use super::app::{
-    App, FailureItem, Filter, ListCursor, Overlay, Prompt, PromptKind, Question, Screen, Session,
-    Undo, heading_label, rows_under, step_field, waits_while_busy,
+    App, Card, FailureItem, Filter, ListCursor, Overlay, Prompt, PromptKind, Question, Screen,
+    Session, Undo, heading_label, rows_under, step_field, waits_while_busy,
 };
 use super::fix::apply_suggestion;
 use super::keys::{Action, lookup};

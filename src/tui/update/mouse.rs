@@ -19,7 +19,7 @@ pub(super) fn on_mouse(app: &mut App, ev: MouseEvent) -> Vec<Cmd> {
     if let Some(a) = action {
         for _ in 0..3 {
             match (&app.overlay, app.screen) {
-                (Some(Overlay::Help { .. }), _) => {
+                (Some(Overlay::Help { .. } | Overlay::Card { .. }), _) => {
                     let o = app.overlay.clone();
                     if let Some(o) = o {
                         on_overlay(app, o, a);
@@ -60,7 +60,7 @@ pub(super) fn click(app: &mut App, x: u16, y: u16) {
     }
     match app.screen {
         Screen::Preflight => {
-            let t = layout::preflight(chrome.body).table;
+            let t = app.preflight_layout().table;
             if t.contains(pos) && y > t.y {
                 let pos = app.table.cursor.offset + (y - t.y - 1) as usize;
                 if pos < app.table.view.len() {

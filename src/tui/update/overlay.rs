@@ -109,10 +109,42 @@ pub(super) fn on_overlay(app: &mut App, o: Overlay, a: Action) -> Vec<Cmd> {
             app.overlay = None;
             quit(app)
         }
-        (Overlay::Drilldown { .. }, Action::Help) => {
+        (Overlay::Card { .. }, Action::Back) => {
+            app.overlay = None;
+            Vec::new()
+        }
+        (Overlay::Card { card, scroll }, _) if ListCursor::delta(a, 1).is_some() => {
+            scroll_card(app, card, scroll, a);
+            Vec::new()
+        }
+        // A screen's number leaves the card for that screen.
+        (Overlay::Card { .. }, Action::Goto(n)) => {
+            app.overlay = None;
+            if let Some(s) = Screen::ALL.get((n as usize).saturating_sub(1)) {
+                goto(app, *s);
+            }
+            Vec::new()
+        }
+        (Overlay::Card { .. }, Action::Quit) => {
+            app.overlay = None;
+            quit(app)
+        }
+        (Overlay::Drilldown { .. } | Overlay::Card { .. }, Action::Help) => {
             app.overlay = Some(Overlay::Help { scroll: 0 });
             Vec::new()
         }
         _ => Vec::new(),
     }
+}
+
+/// Scroll a card by a line, a page, or to its start or end; never past its last page.
+fn scroll_card(app: &mut App, card: Card, scroll: usize, a: Action) {
+    let body = layout::chrome(Rect::new(0, 0, app.size.0, app.size.1)).body;
+    let page = layout::card(body).height.saturating_sub(2) as usize;
+    let max = app.card_lines(card).len().saturating_sub(page);
+    let delta = ListCursor::delta(a, page).unwrap_or(0);
+    let scroll = (scroll as isize)
+        .saturating_add(delta)
+        .clamp(0, max as isize) as usize;
+    app.overlay = Some(Overlay::Card { card, scroll });
 }

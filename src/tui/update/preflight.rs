@@ -6,7 +6,7 @@ pub(super) fn on_preflight(app: &mut App, a: Action) -> Vec<Cmd> {
     if app.session.is_none() {
         return Vec::new();
     }
-    if let Some(delta) = ListCursor::delta(a, layout::table_rows(app.size)) {
+    if let Some(delta) = ListCursor::delta(a, app.table_rows()) {
         move_table(app, delta);
         return Vec::new();
     }
@@ -58,6 +58,38 @@ pub(super) fn on_preflight(app: &mut App, a: Action) -> Vec<Cmd> {
             }
         }
         Action::ApplySuggestion => apply_fix(app),
+        Action::Open => {
+            if let Some(index) = app.selected_index() {
+                app.overlay = Some(Overlay::Card {
+                    card: Card::Row(index),
+                    scroll: 0,
+                });
+            }
+        }
+        Action::FileFindings => {
+            if app
+                .session
+                .as_ref()
+                .is_some_and(|s| !s.file_findings().is_empty())
+            {
+                app.overlay = Some(Overlay::Card {
+                    card: Card::File,
+                    scroll: 0,
+                });
+            } else {
+                app.set_info("no findings about the file as a whole");
+            }
+        }
+        Action::PaneDown => {
+            app.table.pane_scroll = (app.table.pane_scroll + 1).min(app.pane_overflow());
+        }
+        Action::PaneUp => {
+            app.table.pane_scroll = app
+                .table
+                .pane_scroll
+                .min(app.pane_overflow())
+                .saturating_sub(1);
+        }
         Action::Skip => {
             if let Some(index) = app.selected_index()
                 && let Some(s) = &mut app.session
@@ -106,23 +138,25 @@ pub(super) fn move_table(app: &mut App, delta: isize) {
         return;
     }
     let before = app.table.cursor.selected;
-    app.table
-        .cursor
-        .move_by(delta, n, layout::table_rows(app.size));
-    clamp_failures(app);
+    app.table.cursor.move_by(delta, n, app.table_rows());
     if before != app.table.cursor.selected {
         focus_first_finding(app);
     }
+    // The new row's findings pane may be taller or shorter: keep the row in view of the
+    // table as it is now.
+    clamp_table(app);
 }
 
 pub(super) fn clamp_table(app: &mut App) {
     let n = app.table.view.len();
-    app.table.cursor.clamp(n, layout::table_rows(app.size));
+    let rows = app.table_rows();
+    app.table.cursor.clamp(n, rows);
     clamp_failures(app);
 }
 
 /// Put the cell cursor on the field of the selected row's first finding (if it has one).
 pub(super) fn focus_first_finding(app: &mut App) {
+    app.table.pane_scroll = 0;
     let Some(index) = app.selected_index() else {
         return;
     };
@@ -193,6 +227,11 @@ pub(super) fn rebuild_view(app: &mut App) {
         .unwrap_or(0);
     app.table.view = view;
     clamp_table(app);
+    // A filter that lands on another row puts the cell cursor on that row's finding, as a
+    // move does (else `e` would edit the cell the previous row had selected).
+    if app.selected_index() != keep.map(|k| k as usize) {
+        focus_first_finding(app);
+    }
 }
 
 /// Whether row `i` passes the filter; `cols` are the text-searched columns.

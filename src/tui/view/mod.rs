@@ -1,15 +1,18 @@
 //! Views: pure functions of `&App` onto a frame. One per screen plus the chrome and modals.
 
+mod card;
 mod confirm;
 mod failures;
 mod help;
 mod load;
 mod plan;
 mod preflight;
+mod preflight_cols;
 pub mod queues;
 mod run;
 
 use super::app::{App, Overlay, PromptKind, Screen, StatusKind};
+use super::detail::{TextLine, Tone};
 use super::keys;
 use super::layout;
 use crate::model::sanitize;
@@ -45,6 +48,7 @@ pub fn draw(f: &mut Frame, app: &App) {
         Some(Overlay::Help { scroll }) => help::draw(f, app, c.body, *scroll),
         Some(Overlay::Confirm(q)) => confirm::draw(f, app, area, q),
         Some(Overlay::Drilldown { row }) => failures::draw_drilldown(f, app, c.body, *row),
+        Some(Overlay::Card { card, scroll }) => card::draw(f, app, c.body, *card, *scroll),
         None => {}
     }
 }
@@ -208,19 +212,63 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
 
 fn draw_hints(f: &mut Frame, app: &App, area: Rect) {
     let t = &app.theme;
-    let mut spans = Vec::new();
-    let mut used = 0usize;
+    let all = keys::hints(&app.contexts(), |a| app.offered(a));
     let width = area.width as usize;
-    for (k, h) in keys::hints(&app.contexts(), |a| app.offered(a)) {
-        let piece = k.chars().count() + 1 + h.chars().count() + 2;
-        if used + piece > width {
+    let piece = |(k, h): &(String, &str)| k.chars().count() + 1 + h.chars().count() + 2;
+    // The last two (help and quit, from the outer context) always keep their place; the
+    // screen's own hints fill what is left, in the key table's order.
+    let tail = all.len().saturating_sub(2);
+    let reserved: usize = all[tail..].iter().map(piece).sum();
+    let mut used = 0usize;
+    let mut shown = Vec::new();
+    for (i, h) in all.iter().enumerate() {
+        let room = if i < tail {
+            width.saturating_sub(reserved)
+        } else {
+            width
+        };
+        if used + piece(h) > room {
+            if i < tail {
+                continue;
+            }
             break;
         }
-        used += piece;
+        used += piece(h);
+        shown.push(h.clone());
+    }
+    let mut spans = Vec::new();
+    for (k, h) in shown {
         spans.push(Span::styled(k, t.key()));
         spans.push(Span::raw(format!(" {h}  ")));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Shared text (see [`crate::tui::detail`]) in the theme's styles.
+pub fn styled_lines(app: &App, lines: Vec<TextLine>) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    lines
+        .into_iter()
+        .map(|parts| {
+            Line::from(
+                parts
+                    .into_iter()
+                    .map(|(text, tone)| {
+                        let style = match tone {
+                            Tone::Plain => Style::new(),
+                            Tone::Title => t.title(),
+                            Tone::Key => t.key(),
+                            Tone::Dim => t.dim(),
+                            Tone::Ok => t.ok(),
+                            Tone::Error => t.error(),
+                            Tone::Warning => t.warning(),
+                        };
+                        Span::styled(text, style)
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect()
 }
 
 /// Cut `s` to `width` display chars with an ellipsis.

@@ -1,14 +1,14 @@
 //! Screen 2: summary, the virtualised table (only visible rows are built, so 100k rows draw
 //! as fast as 100), and the selected row's cell and findings.
 
-use super::truncate;
-use crate::model::{Field, PlanAction, Severity, sanitize};
+use super::preflight_cols::{self, Kind};
+use super::{styled_lines, truncate};
+use crate::model::{PlanAction, Severity, sanitize};
 use crate::tui::app::{App, Session, action_label};
-use crate::tui::layout;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
+use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
@@ -20,8 +20,11 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         );
         return;
     };
-    let l = layout::preflight(area);
+    // The layout of the whole screen (its body is `area`): the pane's height follows the
+    // selected row's findings, the same way `update` scrolls the table.
+    let l = app.preflight_layout();
     draw_summary(f, app, s, l.summary);
+    draw_file_line(f, app, s, l.file);
     draw_table(f, app, s, l.table);
     draw_detail(f, app, s, l.detail);
 }
@@ -89,10 +92,18 @@ fn draw_summary(f: &mut Frame, app: &App, s: &Session, area: Rect) {
         second.push(Span::styled(format!("{} {n}", code.as_str()), style));
         second.push(Span::raw("  "));
     }
-    f.render_widget(
-        Paragraph::new(vec![Line::from(first), Line::from(second)]),
-        area,
-    );
+    // Each line cut with `…` rather than mid-word at the edge.
+    let width = area.width as usize;
+    let fit = |spans: Vec<Span<'static>>| {
+        super::fit_line(
+            spans
+                .into_iter()
+                .map(|s| (s.content.into_owned(), s.style))
+                .collect(),
+            width,
+        )
+    };
+    f.render_widget(Paragraph::new(vec![fit(first), fit(second)]), area);
 }
 
 fn status_style(app: &App, a: PlanAction, errors: u16) -> Style {
@@ -115,80 +126,44 @@ fn draw_table(f: &mut Frame, app: &App, s: &Session, area: Rect) {
     let tbl = &app.table;
     let start = tbl.cursor.offset.min(tbl.view.len());
     let end = (start + height).min(tbl.view.len());
-    let email_col = s.col_of(Field::Email);
-    let name_col = s.col_of(Field::Name).or(s.col_of(Field::FirstName));
-    let div_col = s.col_of(Field::Division);
-    // Wide terminals also show the selected field (the one `e` edits) for every row, unless
-    // it is already a column.
-    let wide = area.width >= 110;
-    let extra = (wide && ![email_col, name_col, div_col].contains(&Some(tbl.col)))
-        .then_some(tbl.col)
-        .filter(|c| *c < s.list.headers.len());
-    let mut widths = vec![
-        Constraint::Length(6),
-        Constraint::Fill(3),
-        Constraint::Fill(2),
-        Constraint::Length(if wide { 16 } else { 10 }),
-    ];
-    let mut titles: Vec<String> = ["row", "email", "name", "division"]
+    let visible = &tbl.view[start..end];
+    let columns = preflight_cols::choose(s, area.width, visible, tbl.col);
+    let widths: Vec<Constraint> = columns
         .iter()
-        .map(|x| x.to_string())
+        .map(|c| Constraint::Length(c.width))
         .collect();
-    if let Some(c) = extra {
-        widths.push(Constraint::Fill(3));
-        titles.push(sanitize(&s.list.headers[c]).into_owned());
-    }
-    widths.extend([Constraint::Length(10), Constraint::Length(8)]);
-    titles.extend(["status".to_string(), "findings".to_string()]);
-    // The columns' widths as the table will lay them out, so a cut cell can end in `…`
-    // (a cut email that reads as a valid, different address is worse than none).
-    let col_w: Vec<usize> = Layout::horizontal(widths.clone())
-        .flex(Flex::Start)
-        .spacing(1)
-        .split(Rect::new(0, 0, area.width, 1))
-        .iter()
-        .map(|r| r.width as usize)
-        .collect();
-    let fit =
-        |pos: usize, text: &str| truncate(&sanitize(text), col_w.get(pos).copied().unwrap_or(0));
-    let rows: Vec<Row> = tbl.view[start..end]
+    let selected = app.selected_index();
+    let rows: Vec<Row> = visible
         .iter()
         .map(|i| {
             let i = *i as usize;
             let r = &s.list.rows[i];
             let (e, w) = s.counts[i];
-            let status = s.status(i);
-            let cell = |pos: usize, col: Option<usize>, text: String| {
-                let c = Cell::from(fit(pos, &text));
-                if col == Some(tbl.col) && Some(i) == app.selected_index() {
-                    c.style(t.cell_cursor())
+            let cells = columns.iter().map(|c| {
+                // A cut cell ends in `…`: a cut email that reads as a valid, different
+                // address is worse than none.
+                let fit = |text: &str| truncate(&sanitize(text), c.width as usize);
+                let cell = match &c.kind {
+                    Kind::Row => Cell::from(r.row.to_string()),
+                    Kind::Name(_) => Cell::from(fit(&s.display_name(i))),
+                    Kind::List(col) => Cell::from(fit(r.cells.get(*col).unwrap_or_default())),
+                    Kind::Status => Cell::from(status_cell(app, s, i, r.row, s.status(i), e)),
+                    Kind::Findings => Cell::from(Span::styled(
+                        findings_label(e, w),
+                        if e > 0 { t.error() } else { t.warning() },
+                    )),
+                };
+                if c.kind.shows(tbl.col) && Some(i) == selected {
+                    cell.style(t.cell_cursor())
                 } else {
-                    c
+                    cell
                 }
-            };
-            let found = findings_label(e, w);
-            let mut cells = vec![
-                Cell::from(r.row.to_string()),
-                cell(1, email_col, s.cell(i, Field::Email).to_string()),
-                cell(2, name_col, s.display_name(i)),
-                cell(3, div_col, s.cell(i, Field::Division).to_string()),
-            ];
-            if let Some(c) = extra {
-                cells.push(cell(
-                    4,
-                    Some(c),
-                    r.cells.get(c).unwrap_or_default().to_string(),
-                ));
-            }
-            cells.push(Cell::from(status_cell(app, s, i, r.row, status, e)));
-            cells.push(Cell::from(Span::styled(
-                found,
-                if e > 0 { t.error() } else { t.warning() },
-            )));
-            Row::new(cells)
+            });
+            Row::new(cells.collect::<Vec<_>>())
         })
         .collect();
-    let header = Row::new(titles).style(t.header());
+    let header =
+        Row::new(columns.iter().map(|c| truncate(&c.title, c.width as usize))).style(t.header());
     let table = Table::new(rows, widths)
         .header(header)
         .row_highlight_style(t.selected())
@@ -250,6 +225,7 @@ fn status_cell(
     }
 }
 
+/// The selected row's cell and every finding, wrapped; `J`/`K` scroll what does not fit.
 fn draw_detail(f: &mut Frame, app: &App, s: &Session, area: Rect) {
     let t = &app.theme;
     let Some(index) = app.selected_index() else {
@@ -257,20 +233,10 @@ fn draw_detail(f: &mut Frame, app: &App, s: &Session, area: Rect) {
         return;
     };
     let r = &s.list.rows[index];
-    let col = app.table.col.min(s.list.headers.len().saturating_sub(1));
-    let head = s
-        .list
-        .headers
-        .get(col)
-        .map(|h| sanitize(h).into_owned())
-        .unwrap_or_default();
-    let value = r
-        .cells
-        .get(col)
-        .map(|v| sanitize(v).into_owned())
-        .unwrap_or_default();
-    let width = area.width as usize;
-    let title = format!(
+    let lines = app.pane_lines();
+    let page = area.height.saturating_sub(1) as usize;
+    let scroll = app.table.pane_scroll.min(lines.len().saturating_sub(page));
+    let mut title = format!(
         " Row {} (line {}){} ",
         r.row,
         r.line,
@@ -280,69 +246,53 @@ fn draw_detail(f: &mut Frame, app: &App, s: &Session, area: Rect) {
             ""
         }
     );
-    let mut lines = vec![Line::from(vec![
-        Span::styled("◀ ", t.dim()),
-        Span::styled(head.clone(), t.key()),
-        Span::styled(" ▶ ", t.dim()),
-        Span::raw(truncate(
-            &value,
-            width.saturating_sub(head.chars().count() + 6),
-        )),
-    ])];
-    let mut findings: Vec<_> = s.findings_of(index).collect();
-    findings.sort_by_key(|f| (s.finding_col(f) != Some(col), f.severity));
-    if s.skipped.contains(&index) {
-        lines.push(Line::from(Span::styled(
-            "skipped: the row stays in the list and will not run (s unskips; w saves it as action skip)",
-            t.dim(),
-        )));
-    } else if findings.is_empty() {
-        lines.push(Line::from(Span::styled(
-            "no findings: this row is ready",
-            t.ok(),
-        )));
+    title.push_str("─ Enter: the whole row ");
+    if lines.len() > page {
+        title.push_str(&format!(
+            "─ lines {}–{} of {} (J/K scroll) ",
+            scroll + 1,
+            (scroll + page).min(lines.len()),
+            lines.len()
+        ));
     }
-    for fi in findings {
-        let (mark, style) = match fi.severity {
-            Severity::Error => ("✗", t.error()),
-            Severity::Warning => ("!", t.warning()),
-        };
-        let field = fi
-            .field
-            .as_deref()
-            .map(|x| format!("{x}: "))
-            .unwrap_or_default();
-        let mut text = format!("{field}{}", sanitize(&fi.message));
-        if let Some(sg) = &fi.suggestion {
-            text.push_str(&format!(" — suggestion: {} (a applies)", sanitize(sg)));
-        }
-        let code = fi.code.as_str();
-        lines.push(Line::from(vec![
-            Span::styled(format!("{mark} {code} "), style),
-            Span::raw(text),
-        ]));
-    }
-    if let Some(p) = s.result.plan.rows.get(index).filter(|p| p.row == r.row)
-        && !p.diff.is_empty()
-    {
-        let diff: Vec<String> = p
-            .diff
-            .iter()
-            .map(|d| format!("{}: {} → {}", d.field, sanitize(&d.from), sanitize(&d.to)))
-            .collect();
-        lines.push(Line::from(Span::styled(
-            truncate(&format!("update: {}", diff.join("; ")), width),
-            t.dim(),
-        )));
-    }
-    let p = Paragraph::new(lines)
-        .wrap(ratatui::widgets::Wrap { trim: false })
-        .block(
-            Block::new()
-                .borders(Borders::TOP)
-                .title(Span::styled(title, t.title())),
-        );
+    let shown: Vec<_> = lines.into_iter().skip(scroll).take(page).collect();
+    let p = Paragraph::new(styled_lines(app, shown)).block(
+        Block::new()
+            .borders(Borders::TOP)
+            .title(Span::styled(title, t.title())),
+    );
     f.render_widget(p, area);
+}
+
+/// The findings about the file as a whole, on one line above the table: counts by code,
+/// and the key that opens them.
+fn draw_file_line(f: &mut Frame, app: &App, s: &Session, area: Rect) {
+    let t = &app.theme;
+    let findings = s.file_findings();
+    if findings.is_empty() || area.height == 0 {
+        return;
+    }
+    let mut by_code: Vec<(crate::model::FindingCode, usize)> = Vec::new();
+    for fi in findings {
+        match by_code.iter_mut().find(|(c, _)| *c == fi.code) {
+            Some((_, n)) => *n += 1,
+            None => by_code.push((fi.code, 1)),
+        }
+    }
+    by_code.sort_by_key(|(c, n)| (c.severity(), std::cmp::Reverse(*n)));
+    let mut parts = vec![("File: ".to_string(), t.key())];
+    for (code, n) in by_code {
+        let style = match code.severity() {
+            Severity::Error => t.error(),
+            Severity::Warning => t.warning(),
+        };
+        parts.push((format!("{} {n}  ", code.as_str()), style));
+    }
+    parts.push(("(F shows them)".to_string(), t.dim()));
+    f.render_widget(
+        Paragraph::new(super::fit_line(parts, area.width as usize)),
+        area,
+    );
 }
 
 #[cfg(test)]
