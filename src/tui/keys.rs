@@ -782,7 +782,7 @@ pub fn hints(ctxs: &[Ctx], offered: impl Fn(Action) -> bool) -> Vec<(String, &'s
 
 /// Sections for the `?` help: each context with its (keys, description) lines.
 pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
-    const ORDER: [Ctx; 9] = [
+    const ORDER: [Ctx; 10] = [
         Ctx::Global,
         Ctx::Load,
         Ctx::Preflight,

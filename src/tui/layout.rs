@@ -176,6 +176,8 @@ pub fn queue_table(body: Rect) -> PreflightLayout {
     .areas(body);
     PreflightLayout {
         summary,
+        // The queue list's file-level findings are counted in its summary lines.
+        file: Rect::new(summary.x, summary.y, summary.width, 0),
         table,
         detail,
     }
