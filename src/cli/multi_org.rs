@@ -240,7 +240,7 @@ impl Reference {
             org: Some(from.to_string()),
             email: Some(email.clone()),
             findings: vec![],
-            source_requests: client.stats().requests,
+            source_requests: 0,
         };
         let found = snapshot
             .users
@@ -263,7 +263,11 @@ impl Reference {
             division: groups.division,
             licenses: groups.licenses,
         };
-        let mut captured = personas::capture(u, &snapshot, &email, include);
+        let u = client
+            .with_unjoined_queues(u)
+            .await
+            .map_err(|e| format!("cannot read {email}'s queues in '{from}': {e}"))?;
+        let mut captured = personas::capture(&u, &snapshot, &email, include);
         only_groups(&mut captured.persona, groups);
         if !captured.not_portable.is_empty() {
             reference.findings.push(finding(
@@ -274,6 +278,7 @@ impl Reference {
                 ),
             ));
         }
+        reference.source_requests = client.stats().requests;
         reference.set.source = format!("reference {email}");
         reference.set.personas.push(captured.persona);
         Ok(reference)

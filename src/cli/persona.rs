@@ -86,21 +86,23 @@ fn parse_include(groups: &[String]) -> Result<Include, String> {
 async fn snapshot_for(
     connect_args: &ConnectArgs,
     emails: &[String],
-) -> Result<(OrgSnapshot, String), String> {
+) -> Result<(OrgSnapshot, String, crate::genesys::Client), String> {
     let conn = connect(connect_args).map_err(|e| e.to_string())?;
+    // Persona commands only read: a client that refuses every write.
+    let client = conn.client.read_only().map_err(|e| e.to_string())?;
     let mut opts = conn.snapshot_options();
     opts.telephony = false;
     opts.memberships_of = None;
-    let snapshot = load_snapshot(&conn.client, emails, &[], &opts, |_| {})
+    let snapshot = load_snapshot(&client, emails, &[], &opts, |_| {})
         .await
         .map_err(|e| format!("cannot load the org from {}: {e}", conn.target))?;
-    Ok((snapshot, conn.target))
+    Ok((snapshot, conn.target, client))
 }
 
 async fn capture(a: CaptureArgs) -> Result<Exit, String> {
     let include = parse_include(&a.include)?;
     let email = a.user.trim().to_lowercase();
-    let (snapshot, target) = snapshot_for(&a.connect, std::slice::from_ref(&email)).await?;
+    let (snapshot, target, client) = snapshot_for(&a.connect, std::slice::from_ref(&email)).await?;
     let user = snapshot
         .users
         .iter()
@@ -113,7 +115,11 @@ async fn capture(a: CaptureArgs) -> Result<Exit, String> {
         .clone()
         .or_else(|| user.title.clone())
         .unwrap_or_else(|| user.name.clone());
-    let captured = personas::capture(user, &snapshot, &name, include);
+    let user = client
+        .with_unjoined_queues(user)
+        .await
+        .map_err(|e| format!("cannot read {email}'s queues at {target}: {e}"))?;
+    let captured = personas::capture(&user, &snapshot, &name, include);
     if !captured.not_portable.is_empty() {
         eprintln!(
             "onboard persona: not captured (they belong to one user, not a persona): {}",
@@ -170,7 +176,7 @@ fn write_set(path: &Path, set: &PersonaSet) -> Result<(), String> {
 
 async fn list(a: ListArgs) -> Result<Exit, String> {
     let set = read_set(&a.file)?;
-    let (snapshot, _) = snapshot_for(&a.connect, &[]).await?;
+    let (snapshot, _, _) = snapshot_for(&a.connect, &[]).await?;
     let found = personas::check_personas(&set, &snapshot);
     let mut text = String::new();
     let mut errors = 0;

@@ -278,4 +278,32 @@ impl Client {
         ids.dedup();
         Ok(ids)
     }
+
+    /// The queues a user is a member of but has not joined:
+    /// `GET /api/v2/users/{userId}/queues?joined=false`. The plain read answers joined ones
+    /// only (the API's default), so a capture that read it alone would miss these.
+    pub async fn user_unjoined_queues(&self, user_id: &str) -> Result<Vec<String>, ApiError> {
+        let r = Req::get(
+            "/api/v2/users/{userId}/queues",
+            format!("/api/v2/users/{}/queues", seg(user_id)),
+        )
+        .q("joined", "false");
+        let v: Vec<UserQueueDto> = self.all_pages(r, PAGE_SIZE).await?;
+        Ok(v.into_iter().map(|q| q.id).collect())
+    }
+
+    /// `user` with its unjoined queue memberships added to `queue_ids` (one read).
+    pub async fn with_unjoined_queues(
+        &self,
+        user: &crate::model::ExistingUser,
+    ) -> Result<crate::model::ExistingUser, ApiError> {
+        let mut u = user.clone();
+        for id in self.user_unjoined_queues(&u.id).await? {
+            let id: crate::model::Id = id.into();
+            if !u.queue_ids.contains(&id) {
+                u.queue_ids.push(id);
+            }
+        }
+        Ok(u)
+    }
 }
