@@ -25,24 +25,6 @@ async fn org() -> SimHandle {
     .unwrap()
 }
 
-/// Saved profiles for the sims, in the run's own config dir.
-fn profiles(dir: &Path, orgs: &[(&str, &SimHandle)]) {
-    let mut p = serde_json::Map::new();
-    for (name, sim) in orgs {
-        p.insert(
-            name.to_string(),
-            serde_json::json!({"api_url": sim.url(), "client_id": CLIENT_ID}),
-        );
-    }
-    let cfg = dir.join("config");
-    std::fs::create_dir_all(&cfg).unwrap();
-    std::fs::write(
-        cfg.join("profiles.json"),
-        serde_json::to_vec(&serde_json::json!({ "profiles": p })).unwrap(),
-    )
-    .unwrap();
-}
-
 fn run(dir: &Path, args: &[&str]) -> (i32, Value, String) {
     let out = onboard(dir)
         .env("ONBOARD_CONFIG_DIR", dir.join("config"))
@@ -80,7 +62,7 @@ fn non_get(stats: &onboard::sim::SimStats) -> u64 {
 async fn clone_to_two_orgs_by_name_never_writes_the_source_and_a_rerun_writes_nothing() {
     let (src, us, apac) = (org().await, org().await, org().await);
     let dir = tempfile::tempdir().unwrap();
-    profiles(dir.path(), &[("eu", &src), ("us", &us), ("apac", &apac)]);
+    common::profiles(dir.path(), &[("eu", &src), ("us", &us), ("apac", &apac)]);
     let args = [
         "clone", "--from", "eu", "--user", REFERENCE, "--to", "us,apac", "--target", TARGET,
         "--yes", "--format", "json",
@@ -126,7 +108,7 @@ async fn clone_to_two_orgs_by_name_never_writes_the_source_and_a_rerun_writes_no
 async fn mirror_removes_what_the_reference_lacks_and_merge_keeps_it() {
     let (src, us) = (org().await, org().await);
     let dir = tempfile::tempdir().unwrap();
-    profiles(dir.path(), &[("eu", &src), ("us", &us)]);
+    common::profiles(dir.path(), &[("eu", &src), ("us", &us)]);
     let base = [
         "clone", "--from", "eu", "--user", REFERENCE, "--to", "us", "--target", TARGET,
     ];
@@ -152,7 +134,7 @@ async fn an_org_missing_a_name_is_skipped_with_missing_in_target_and_the_others_
     // apac has no "Upsell" skill.
     apac.with_state_mut(|o| o.skills.retain(|s| s.name != "Upsell"));
     let dir = tempfile::tempdir().unwrap();
-    profiles(dir.path(), &[("eu", &src), ("us", &us), ("apac", &apac)]);
+    common::profiles(dir.path(), &[("eu", &src), ("us", &us), ("apac", &apac)]);
     let (code, report, stderr) = run(
         dir.path(),
         &[
@@ -187,7 +169,7 @@ async fn an_org_missing_a_name_is_skipped_with_missing_in_target_and_the_others_
 
     // --all-or-nothing: no org is written.
     let us2 = org().await;
-    profiles(dir.path(), &[("eu", &src), ("us", &us2), ("apac", &apac)]);
+    common::profiles(dir.path(), &[("eu", &src), ("us", &us2), ("apac", &apac)]);
     let (code, _, _) = run(
         dir.path(),
         &[
@@ -212,7 +194,7 @@ async fn an_org_missing_a_name_is_skipped_with_missing_in_target_and_the_others_
 async fn drift_finds_planted_items_fix_reconciles_and_a_second_drift_is_clean() {
     let (src, us) = (org().await, org().await);
     let dir = tempfile::tempdir().unwrap();
-    profiles(dir.path(), &[("eu", &src), ("us", &us)]);
+    common::profiles(dir.path(), &[("eu", &src), ("us", &us)]);
     let drift = [
         "drift", "--from", "eu", "--user", REFERENCE, "--to", "us", "--target", TARGET, "--format",
         "json",
@@ -265,7 +247,7 @@ async fn drift_finds_planted_items_fix_reconciles_and_a_second_drift_is_clean() 
 async fn export_applies_to_an_org_and_reads_back_the_same() {
     let (a, b) = (org().await, org().await);
     let dir = tempfile::tempdir().unwrap();
-    profiles(dir.path(), &[("a", &a), ("b", &b)]);
+    common::profiles(dir.path(), &[("a", &a), ("b", &b)]);
     let exported = dir.path().join("sales.csv");
     let (code, _, stderr) = run(
         dir.path(),
@@ -326,7 +308,7 @@ async fn sibling() -> SimHandle {
 async fn clone_into_a_sibling_translates_every_id_by_name() {
     let (src, sib) = (org().await, sibling().await);
     let dir = tempfile::tempdir().unwrap();
-    profiles(dir.path(), &[("eu", &src), ("sib", &sib)]);
+    common::profiles(dir.path(), &[("eu", &src), ("sib", &sib)]);
     let (code, report, stderr) = run(
         dir.path(),
         &[
@@ -358,7 +340,7 @@ async fn clone_into_a_sibling_translates_every_id_by_name() {
 async fn drift_against_an_exported_baseline_finds_exactly_the_planted_differences() {
     let (src, sib) = (org().await, sibling().await);
     let dir = tempfile::tempdir().unwrap();
-    profiles(dir.path(), &[("eu", &src), ("sib", &sib)]);
+    common::profiles(dir.path(), &[("eu", &src), ("sib", &sib)]);
     let three = dir.path().join("three.csv");
     std::fs::write(
         &three,

@@ -26,22 +26,6 @@ async fn org() -> SimHandle {
     sim
 }
 
-fn profiles(dir: &Path, orgs: &[(&str, &SimHandle)]) {
-    let mut p = serde_json::Map::new();
-    for (name, sim) in orgs {
-        p.insert(
-            name.to_string(),
-            serde_json::json!({"api_url": sim.url(), "client_id": CLIENT_ID}),
-        );
-    }
-    std::fs::create_dir_all(dir.join("config")).unwrap();
-    std::fs::write(
-        dir.join("config/profiles.json"),
-        serde_json::to_vec(&serde_json::json!({ "profiles": p })).unwrap(),
-    )
-    .unwrap();
-}
-
 /// Records in every journal of the run's data dir (one journal per org).
 fn journal_records(data: &Path) -> usize {
     let Ok(orgs) = std::fs::read_dir(data.join("journals")) else {
@@ -86,7 +70,7 @@ async fn sigkill_twice_during_a_three_org_clone_then_resume_ends_each_org_once()
     let src = org().await;
     let targets = [org().await, org().await, org().await];
     let dir = tempfile::tempdir().unwrap();
-    profiles(
+    common::profiles(
         dir.path(),
         &[
             ("eu", &src),

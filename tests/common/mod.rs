@@ -263,3 +263,22 @@ pub async fn await_journal(child: &mut std::process::Child, journal: &Path, line
     }
     false
 }
+
+/// Saved profiles for simulators, one per (name, sim), in `dir/config` — the directory the
+/// multi-org tests point `ONBOARD_CONFIG_DIR` at.
+pub fn profiles(dir: &Path, orgs: &[(&str, &SimHandle)]) {
+    let mut p = serde_json::Map::new();
+    for (name, sim) in orgs {
+        p.insert(
+            name.to_string(),
+            serde_json::json!({"api_url": sim.url(), "client_id": CLIENT_ID}),
+        );
+    }
+    let cfg = dir.join("config");
+    std::fs::create_dir_all(&cfg).unwrap();
+    std::fs::write(
+        cfg.join("profiles.json"),
+        serde_json::to_vec(&serde_json::json!({ "profiles": p })).unwrap(),
+    )
+    .unwrap();
+}
