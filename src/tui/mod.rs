@@ -15,6 +15,7 @@ pub mod fix;
 pub mod keys;
 pub mod layout;
 pub mod msg;
+pub mod multi_org;
 pub mod plan_diff;
 pub mod sent;
 pub mod sort;
