@@ -25,18 +25,6 @@ async fn org() -> SimHandle {
     .unwrap()
 }
 
-fn run(dir: &Path, args: &[&str]) -> (i32, Value, String) {
-    let out = onboard(dir)
-        .env("ONBOARD_CONFIG_DIR", dir.join("config"))
-        .env("ONBOARD_DATA_DIR", dir.join("data"))
-        .args(args)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let json = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
-    (out.status.code().unwrap_or(-1), json, stderr)
-}
-
 /// The user's skills by name with their proficiencies, sorted.
 fn skills_of(sim: &SimHandle, email: &str) -> Vec<(String, f64)> {
     sim.with_state(|org| {
@@ -67,7 +55,7 @@ async fn clone_to_two_orgs_by_name_never_writes_the_source_and_a_rerun_writes_no
         "clone", "--from", "eu", "--user", REFERENCE, "--to", "us,apac", "--target", TARGET,
         "--yes", "--format", "json",
     ];
-    let (code, report, stderr) = run(dir.path(), &args);
+    let (code, report, stderr) = run_in(dir.path(), &args);
     assert_eq!(code, 0, "{stderr}\n{report:#}");
     for org in report["orgs"].as_array().unwrap() {
         assert_eq!(org["status"], "done", "{org:#}");
@@ -95,7 +83,7 @@ async fn clone_to_two_orgs_by_name_never_writes_the_source_and_a_rerun_writes_no
     );
 
     let before = (non_get(&us.stats().await), non_get(&apac.stats().await));
-    let (code, report, stderr) = run(dir.path(), &args);
+    let (code, report, stderr) = run_in(dir.path(), &args);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(
         (non_get(&us.stats().await), non_get(&apac.stats().await)),
@@ -112,7 +100,7 @@ async fn mirror_removes_what_the_reference_lacks_and_merge_keeps_it() {
     let base = [
         "clone", "--from", "eu", "--user", REFERENCE, "--to", "us", "--target", TARGET,
     ];
-    let (code, _, stderr) = run(
+    let (code, _, stderr) = run_in(
         dir.path(),
         &[
             &base[..],
@@ -135,7 +123,7 @@ async fn an_org_missing_a_name_is_skipped_with_missing_in_target_and_the_others_
     apac.with_state_mut(|o| o.skills.retain(|s| s.name != "Upsell"));
     let dir = tempfile::tempdir().unwrap();
     common::profiles(dir.path(), &[("eu", &src), ("us", &us), ("apac", &apac)]);
-    let (code, report, stderr) = run(
+    let (code, report, stderr) = run_in(
         dir.path(),
         &[
             "clone", "--from", "eu", "--user", REFERENCE, "--to", "us,apac", "--target", TARGET,
@@ -170,7 +158,7 @@ async fn an_org_missing_a_name_is_skipped_with_missing_in_target_and_the_others_
     // --all-or-nothing: no org is written.
     let us2 = org().await;
     common::profiles(dir.path(), &[("eu", &src), ("us", &us2), ("apac", &apac)]);
-    let (code, _, _) = run(
+    let (code, _, _) = run_in(
         dir.path(),
         &[
             "clone",
@@ -199,7 +187,7 @@ async fn drift_finds_planted_items_fix_reconciles_and_a_second_drift_is_clean() 
         "drift", "--from", "eu", "--user", REFERENCE, "--to", "us", "--target", TARGET, "--format",
         "json",
     ];
-    let (code, report, stderr) = run(dir.path(), &drift);
+    let (code, report, stderr) = run_in(dir.path(), &drift);
     assert_eq!(code, 1, "{stderr}");
     let items: Vec<(String, String, String)> = report["drift"]
         .as_array()
@@ -234,10 +222,10 @@ async fn drift_finds_planted_items_fix_reconciles_and_a_second_drift_is_clean() 
     );
     assert_eq!(non_get(&us.stats().await), 0, "drift only reads");
 
-    let (code, _, stderr) = run(dir.path(), &[&drift[..], &["--fix", "--yes"]].concat());
+    let (code, _, stderr) = run_in(dir.path(), &[&drift[..], &["--fix", "--yes"]].concat());
     assert_eq!(code, 0, "{stderr}");
     let before = non_get(&us.stats().await);
-    let (code, report, stderr) = run(dir.path(), &drift);
+    let (code, report, stderr) = run_in(dir.path(), &drift);
     assert_eq!(code, 0, "{stderr}\n{report:#}");
     assert_eq!(report["summary"]["drifted"], 0);
     assert_eq!(non_get(&us.stats().await), before);
@@ -249,7 +237,7 @@ async fn export_applies_to_an_org_and_reads_back_the_same() {
     let dir = tempfile::tempdir().unwrap();
     common::profiles(dir.path(), &[("a", &a), ("b", &b)]);
     let exported = dir.path().join("sales.csv");
-    let (code, _, stderr) = run(
+    let (code, _, stderr) = run_in(
         dir.path(),
         &[
             "export",
@@ -266,7 +254,7 @@ async fn export_applies_to_an_org_and_reads_back_the_same() {
     assert!(csv.starts_with("email,name,division,"), "{csv}");
     assert!(csv.lines().count() > 10, "{csv}");
     // The export is a hire list the same org reads as already done: nothing to write.
-    let (code, report, stderr) = run(
+    let (code, report, stderr) = run_in(
         dir.path(),
         &[
             "check",
@@ -309,7 +297,7 @@ async fn clone_into_a_sibling_translates_every_id_by_name() {
     let (src, sib) = (org().await, sibling().await);
     let dir = tempfile::tempdir().unwrap();
     common::profiles(dir.path(), &[("eu", &src), ("sib", &sib)]);
-    let (code, report, stderr) = run(
+    let (code, report, stderr) = run_in(
         dir.path(),
         &[
             "clone", "--from", "eu", "--user", REFERENCE, "--to", "sib", "--target", TARGET,
@@ -348,7 +336,7 @@ async fn drift_against_an_exported_baseline_finds_exactly_the_planted_difference
     )
     .unwrap();
     let base = dir.path().join("base.csv");
-    let (code, _, stderr) = run(
+    let (code, _, stderr) = run_in(
         dir.path(),
         &[
             "export",
@@ -361,7 +349,7 @@ async fn drift_against_an_exported_baseline_finds_exactly_the_planted_difference
         ],
     );
     assert_eq!(code, 0, "{stderr}");
-    let (code, report, stderr) = run(
+    let (code, report, stderr) = run_in(
         dir.path(),
         &[
             "drift",

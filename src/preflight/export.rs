@@ -34,7 +34,8 @@ pub fn export_fields(licenses: bool) -> Vec<Field> {
 /// What an export wrote, and what it could not name.
 #[derive(Debug, Default, PartialEq)]
 pub struct Exported {
-    /// One row per user, cells in [`export_fields`] order, sorted by email.
+    /// One row per user, cells in [`export_fields`] order: managers before the users they
+    /// manage (a hire list names a manager on an earlier row), by email otherwise.
     pub rows: Vec<Vec<String>>,
     /// Users whose manager is not among the exported users (the cell is left empty).
     pub managers_outside: usize,
@@ -51,9 +52,7 @@ pub fn export_rows(users: &[&ExistingUser], snapshot: &OrgSnapshot, licenses: bo
         licenses,
     };
     let mut out = Exported::default();
-    let mut sorted: Vec<&&ExistingUser> = users.iter().collect();
-    sorted.sort_by_key(|u| u.email.to_lowercase());
-    for u in sorted {
+    for u in managers_first(users) {
         let captured = capture(u, snapshot, "", include);
         out.unnamed.extend(captured.unnamed);
         let manager = match u.manager_id.as_deref() {
@@ -88,6 +87,31 @@ pub fn export_rows(users: &[&ExistingUser], snapshot: &OrgSnapshot, licenses: bo
     out.unnamed.sort();
     out.unnamed.dedup();
     out
+}
+
+/// `users` ordered by how many managers above them are exported too (0: none), then by
+/// email; so every manager's row comes before their reports'. A management cycle (which the
+/// org should not have) stops counting after one pass round it.
+fn managers_first<'a>(users: &[&'a ExistingUser]) -> Vec<&'a ExistingUser> {
+    let by_id: BTreeMap<&str, &ExistingUser> = users.iter().map(|u| (&*u.id, *u)).collect();
+    let depth = |u: &ExistingUser| {
+        let mut d = 0usize;
+        let mut at = u;
+        while let Some(m) = at.manager_id.as_deref().and_then(|id| by_id.get(id)) {
+            d += 1;
+            if d > users.len() {
+                break;
+            }
+            at = m;
+        }
+        d
+    };
+    let mut sorted: Vec<(usize, String, &ExistingUser)> = users
+        .iter()
+        .map(|u| (depth(u), u.email.to_lowercase(), *u))
+        .collect();
+    sorted.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    sorted.into_iter().map(|(_, _, u)| u).collect()
 }
 
 fn division_name(u: &ExistingUser, snapshot: &OrgSnapshot) -> String {

@@ -243,6 +243,20 @@ pub fn onboard(dir: &Path) -> std::process::Command {
     c
 }
 
+/// The binary run with the multi-org tests' config and data dirs under `dir` (see
+/// [`profiles`]): its exit code, its stdout as JSON (Null when it is not), and its stderr.
+pub fn run_in(dir: &Path, args: &[&str]) -> (i32, serde_json::Value, String) {
+    let out = onboard(dir)
+        .env("ONBOARD_CONFIG_DIR", dir.join("config"))
+        .env("ONBOARD_DATA_DIR", dir.join("data"))
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let json = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (out.status.code().unwrap_or(-1), json, stderr)
+}
+
 pub fn journal_lines(p: &Path) -> usize {
     std::fs::read_to_string(p)
         .map(|s| s.lines().count())
