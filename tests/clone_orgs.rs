@@ -382,5 +382,43 @@ async fn drift_against_an_exported_baseline_finds_exactly_the_planted_difference
         "{report:#}"
     );
     assert_eq!(report["summary"]["drifted"], 2);
+
+    // A map renames the baseline's own cells for that org: the renamed queue is in sync.
+    let map = dir.path().join("map.csv");
+    std::fs::write(
+        &map,
+        "org,kind,source,target\nsib,queue,Billing Tier 2,Billing Tier II\n",
+    )
+    .unwrap();
+    let (code, report, stderr) = run_in(
+        dir.path(),
+        &[
+            "drift",
+            "--baseline",
+            base.to_str().unwrap(),
+            "--to",
+            "sib",
+            "--map",
+            map.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    let items: Vec<String> = report["drift"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| format!("{} {} {}", d["email"], d["item"], d["code"]).replace('"', ""))
+        .collect();
+    assert_eq!(
+        items,
+        vec![
+            "diego.walsh@example.com Billing drift_changed",
+            "kenji.chen@example.com Support Tier 2 drift_missing",
+            "priya.costa@example.com Trainer drift_extra",
+        ],
+        "{report:#}"
+    );
     assert_eq!(non_get(&sib.stats().await), 0, "drift only reads");
 }

@@ -176,6 +176,11 @@ fn only_groups(p: &mut Persona, groups: Groups) {
 }
 
 impl Reference {
+    /// A `drift --baseline` list: each row is its own reference, no reference persona.
+    pub fn is_baseline(&self) -> bool {
+        self.name.is_empty()
+    }
+
     pub async fn resolve(a: &ReferenceArgs, groups: Groups) -> Result<Reference, String> {
         match (&a.from, &a.user, &a.personas, &a.persona) {
             (Some(from), Some(user), None, None) => Self::capture(from, user, groups).await,
@@ -437,8 +442,17 @@ pub async fn prepare_org(
         set,
         bytes: persona_bytes,
     };
-    let hire_list = crate::ingest::read_bytes(&list.0, &list.1).map_err(|e| e.to_string())?;
-    let bytes = super::hires::bound_bytes(&list.1, Some(&personas)).into_owned();
+    let mut hire_list = crate::ingest::read_bytes(&list.0, &list.1).map_err(|e| e.to_string())?;
+    let mut list_bytes = std::borrow::Cow::Borrowed(&list.1[..]);
+    if let (true, Some((_, m))) = (reference.is_baseline(), map)
+        && m.apply_to_list(profile, &mut hire_list)
+    {
+        // This org's list is the baseline as the map renames it: the journal binds to that.
+        let mut out = Vec::new();
+        crate::ingest::write(&hire_list, &mut out).map_err(|e| e.to_string())?;
+        list_bytes = std::borrow::Cow::Owned(out);
+    }
+    let bytes = super::hires::bound_bytes(&list_bytes, Some(&personas)).into_owned();
     let inputs = Inputs {
         list: hire_list,
         has_hire_list: true,

@@ -135,6 +135,29 @@ impl OrgMap {
     }
 
     /// `map_target_unknown` for each target name the org does not have.
+    /// Apply the renames and drops for `org` to a hire list's own cells (a `drift
+    /// --baseline` list, whose rows are the reference). Whether any cell changed.
+    pub fn apply_to_list(&self, org: &str, list: &mut crate::model::HireList) -> bool {
+        let rows: Vec<&MapRow> = self.for_org(org).collect();
+        let mut changed = false;
+        for field in MAPPED_FIELDS {
+            let Some(col) = list.column_of(field) else {
+                continue;
+            };
+            for row in &mut list.rows {
+                let Some(cell) = row.cells.get(col) else {
+                    continue;
+                };
+                let mapped = map_cell(field, cell, &rows);
+                if split_list(&mapped).ne(split_list(cell)) {
+                    row.cells.set(col, &mapped);
+                    changed = true;
+                }
+            }
+        }
+        changed
+    }
+
     pub fn check_targets(&self, org: &str, snapshot: &OrgSnapshot, file: &str) -> Vec<Finding> {
         let mut out = Vec::new();
         for r in self.for_org(org) {
@@ -178,6 +201,16 @@ fn exists(kind: MapKind, name: &str, s: &OrgSnapshot) -> bool {
     }
 }
 
+/// The hire-list columns a map can rename in.
+const MAPPED_FIELDS: [Field; 6] = [
+    Field::Division,
+    Field::Roles,
+    Field::Skills,
+    Field::Languages,
+    Field::Queues,
+    Field::Licenses,
+];
+
 /// The first row of `kind` renaming `name`: Some(None) drops it.
 fn lookup<'a>(rows: &[&'a MapRow], kind: MapKind, name: &str) -> Option<Option<&'a str>> {
     rows.iter()
@@ -187,35 +220,40 @@ fn lookup<'a>(rows: &[&'a MapRow], kind: MapKind, name: &str) -> Option<Option<&
 
 fn map_persona(p: &mut Persona, rows: &[&MapRow]) {
     for (field, cell) in &mut p.cells {
-        *cell = match field {
-            Field::Division => match lookup(rows, MapKind::Division, cell) {
-                Some(t) => t.unwrap_or("").to_string(),
-                None => cell.clone(),
-            },
-            Field::Roles => map_items(cell, |item| {
-                let (role, scope) = item
-                    .split_once('@')
-                    .map_or((item, None), |(r, d)| (r.trim(), Some(d.trim())));
-                let role = match lookup(rows, MapKind::Role, role) {
-                    Some(None) => return None,
-                    Some(Some(t)) => t.to_string(),
-                    None => role.to_string(),
-                };
-                match scope {
-                    None => Some(role),
-                    Some(d) => match lookup(rows, MapKind::Division, d) {
-                        Some(None) => None,
-                        Some(Some(t)) => Some(format!("{role}@{t}")),
-                        None => Some(format!("{role}@{d}")),
-                    },
-                }
-            }),
-            Field::Skills => map_named(cell, rows, MapKind::Skill),
-            Field::Languages => map_named(cell, rows, MapKind::Language),
-            Field::Queues => map_named(cell, rows, MapKind::Queue),
-            Field::Licenses => map_named(cell, rows, MapKind::License),
-            _ => cell.clone(),
-        };
+        *cell = map_cell(*field, cell, rows);
+    }
+}
+
+/// One cell of `field` with the map's renames and drops applied.
+fn map_cell(field: Field, cell: &str, rows: &[&MapRow]) -> String {
+    match field {
+        Field::Division => match lookup(rows, MapKind::Division, cell) {
+            Some(t) => t.unwrap_or("").to_string(),
+            None => cell.to_string(),
+        },
+        Field::Roles => map_items(cell, |item| {
+            let (role, scope) = item
+                .split_once('@')
+                .map_or((item, None), |(r, d)| (r.trim(), Some(d.trim())));
+            let role = match lookup(rows, MapKind::Role, role) {
+                Some(None) => return None,
+                Some(Some(t)) => t.to_string(),
+                None => role.to_string(),
+            };
+            match scope {
+                None => Some(role),
+                Some(d) => match lookup(rows, MapKind::Division, d) {
+                    Some(None) => None,
+                    Some(Some(t)) => Some(format!("{role}@{t}")),
+                    None => Some(format!("{role}@{d}")),
+                },
+            }
+        }),
+        Field::Skills => map_named(cell, rows, MapKind::Skill),
+        Field::Languages => map_named(cell, rows, MapKind::Language),
+        Field::Queues => map_named(cell, rows, MapKind::Queue),
+        Field::Licenses => map_named(cell, rows, MapKind::License),
+        _ => cell.to_string(),
     }
 }
 
