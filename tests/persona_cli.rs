@@ -171,6 +171,35 @@ Broken,,Softwar:4,,\n",
     assert_eq!(v["summary"]["ready"], 30);
     assert_eq!(v["plan"]["create"], 30);
 
+    // --plan-detail: each row's items by name, sorted, with where each came from.
+    let out = check(&["--personas", "personas.csv", "--plan-detail"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let desired = v["desired"].as_array().unwrap();
+    assert_eq!(desired.len(), 40);
+    assert_eq!(desired[3]["email"], "p3.new@example.com");
+    assert_eq!(desired[3]["line"], 5);
+    let items: Vec<String> = desired[3]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| format!("{} {} {}", i["field"], i["item"], i["source"]).replace('"', ""))
+        .collect();
+    assert_eq!(
+        items,
+        vec![
+            "division Support row",
+            "roles Agent persona:Support Agent",
+            "skills Softwar:4 persona:Broken",
+            "skills Technical Support:3 persona:Support Agent",
+            "languages English:5 persona:Support Agent",
+            "queues Support Tier 1 persona:Support Agent",
+        ]
+    );
+    assert!(
+        v["findings"].as_array().is_some(),
+        "the check report is still there"
+    );
+
     let out = check(&[]);
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

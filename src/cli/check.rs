@@ -32,6 +32,10 @@ pub struct Args {
     /// Output: text for people, or one JSON object (docs/contract.md §3).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Also list what each row will ask for after persona resolution, by names, with where
+    /// each item came from (`row` or `persona:<name>`); JSON key `desired`.
+    #[arg(long)]
+    pub plan_detail: bool,
 }
 
 /// Before a load that will take more than a minute, says so on stderr and why (see
@@ -165,27 +169,69 @@ pub async fn run(args: Args) -> Exit {
     }
     let hires = list.as_ref().zip(result.as_ref());
     let queue_report = queues.as_ref().zip(queue_check.as_ref());
-    match (hires, queue_report) {
+    let report = match (hires, queue_report) {
         (None, None) => {
             return fail(&"nothing to check: give a hire list, --queues QUEUES.csv, or both");
         }
         // A hire list alone: exactly as before queues existed.
         (Some((l, r)), None) => match args.format {
-            Format::Json => super::out(&format!(
-                "{}
-",
-                r.to_json_with_notes(&l.source, notes)
-            )),
-            Format::Text => super::out(&render_text_with_notes(&l.source, r, &notes)),
+            Format::Json => format!("{}\n", r.to_json_with_notes(&l.source, notes)),
+            Format::Text => render_text_with_notes(&l.source, r, &notes),
         },
-        (hires, Some((q, qc))) => super::out(&match args.format {
+        (hires, Some((q, qc))) => match args.format {
             Format::Json => combined_json(hires, q, qc, &notes),
             Format::Text => combined_text(hires, q, qc, &notes),
-        }),
-    }
+        },
+    };
+    let desired = match (&list, args.plan_detail) {
+        (Some(l), true) => {
+            let empty = preflight::personas::PersonaSet::default();
+            let set = personas.as_ref().map_or(&empty, |p| &p.set);
+            Some(preflight::personas::desired(l, set))
+        }
+        _ => None,
+    };
+    super::out(&match (desired, args.format) {
+        (None, _) => report,
+        (Some(d), Format::Json) => with_desired_json(&report, &d),
+        (Some(d), Format::Text) => format!("{report}{}", desired_text(&d)),
+    });
     let errors = result.as_ref().is_some_and(CheckResult::has_errors)
         || queue_check.as_ref().is_some_and(|q| q.has_errors());
     if errors { Exit::Findings } else { Exit::Ok }
+}
+
+/// The JSON report with `desired` (`--plan-detail`) added.
+fn with_desired_json(report: &str, desired: &[preflight::personas::DesiredRow]) -> String {
+    let Ok(mut v) = serde_json::from_str::<serde_json::Value>(report) else {
+        return report.to_string();
+    };
+    if let Some(o) = v.as_object_mut() {
+        o.insert("desired".into(), serde_json::json!(desired));
+    }
+    let text = serde_json::to_string_pretty(&v).unwrap_or_else(|_| report.to_string());
+    format!("{text}\n")
+}
+
+/// `--plan-detail` for people: one line per row, each item with its source in brackets.
+fn desired_text(desired: &[preflight::personas::DesiredRow]) -> String {
+    let mut out = String::from("\nDesired per row (after personas; [source]):\n");
+    for r in desired {
+        let items: Vec<String> = r
+            .items
+            .iter()
+            .map(|i| format!("{} {} [{}]", i.field, i.item, i.source))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  row {} (line {}) {}: {}",
+            r.row,
+            r.line,
+            sanitize(&r.email),
+            sanitize(&items.join("; "))
+        );
+    }
+    out
 }
 
 /// The snapshot options narrowed to what the lists need: no telephony or memberships

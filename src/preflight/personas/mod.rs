@@ -15,6 +15,7 @@
 mod capture;
 mod check;
 mod compile;
+mod detail;
 mod file;
 mod map;
 mod resolve;
@@ -23,6 +24,7 @@ mod with_list;
 pub use capture::{Capture, Include, capture};
 pub use check::check_personas;
 pub use compile::{Compiled, compile, persona_column};
+pub use detail::{DesiredItem, DesiredRow, desired};
 
 pub use file::{PersonaFileError, from_hire_list, read_personas, upsert, write_personas};
 pub use map::{MapKind, MapRow, OrgMap};
