@@ -2,6 +2,7 @@
 
 mod card;
 mod confirm;
+mod drift;
 mod failures;
 mod help;
 mod load;
@@ -41,6 +42,7 @@ pub fn draw(f: &mut Frame, app: &App) {
         Screen::Plan => plan::draw(f, app, c.body),
         Screen::Run => run::draw(f, app, c.body),
         Screen::Failures => failures::draw(f, app, c.body),
+        Screen::Drift => drift::draw(f, app, c.body),
     }
     draw_status(f, app, c.status);
     draw_hints(f, app, c.hints);
@@ -111,6 +113,10 @@ fn draw_tabs(f: &mut Frame, app: &App, area: Rect) {
     let t = &app.theme;
     let mut spans = Vec::new();
     for (i, title) in tab_titles().into_iter().enumerate() {
+        // The Drift tab shows once there is a drift (the other tabs keep their places).
+        if Screen::ALL[i] == Screen::Drift && !app.drift.available() {
+            continue;
+        }
         let style = if Screen::ALL[i] == app.screen {
             t.tab_active()
         } else {
@@ -172,7 +178,13 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
             }
             PromptKind::QueueEdit { index, col } => queues::edit_label(app, *index, *col),
             PromptKind::SaveAs => "save the edited list as: ".into(),
+            PromptKind::Export if app.screen == Screen::Drift => {
+                "export the drift (JSON, and a CSV beside it) to: ".into()
+            }
             PromptKind::Export => "export the report (JSON) to: ".into(),
+            PromptKind::DriftFilter { .. } => {
+                "filter by group or code (skills, queues, missing, changed, extra…): ".into()
+            }
         };
         let label = truncate(&label, (area.width as usize) / 2);
         let lw = label.chars().count() as u16;
