@@ -52,18 +52,21 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
     let mut parts: Vec<(String, Style)> = vec![(" Drift  ".into(), t.title())];
     if let Some(r) = d.report() {
         let s = r.summary();
-        parts.push((sanitize(&r.reference.describe()).into_owned(), t.key()));
-        parts.push((
-            format!(
-                " · mode {} · {} targets · {} drifted · {} missing · {} items",
-                r.mode(),
-                s.targets,
-                s.drifted,
-                s.missing,
-                s.items
-            ),
-            Style::new(),
-        ));
+        let reference = sanitize(&r.reference.describe()).into_owned();
+        let counts = format!(
+            "{} targets · {} drifted · {} missing · {} items",
+            s.targets, s.drifted, s.missing, s.items
+        );
+        let mode = format!("mode {}", r.mode());
+        // The sketch's order when it fits; else the counts first (they matter most).
+        let full = 8 + reference.chars().count() + 3 + mode.len() + 3 + counts.chars().count();
+        if full <= area.width as usize {
+            parts.push((reference, t.key()));
+            parts.push((format!(" · {mode} · {counts}"), Style::new()));
+        } else {
+            parts.push((format!("{counts} · {mode} · "), Style::new()));
+            parts.push((reference, t.key()));
+        }
         if !d.filter.is_empty() {
             parts.push((
                 format!(" · filter {} ({} users)", sanitize(&d.filter), d.view.len()),
@@ -89,7 +92,7 @@ fn columns(app: &App, width: usize) -> (usize, usize, usize, usize) {
         .unwrap_or(0)
         .max(MIN_COL)
         + 2;
-    let fit = (width.saturating_sub(user_w + 1) / col_w).max(1);
+    let fit = (width.saturating_sub(user_w + 2) / col_w).max(1);
     let first = (app.drift.col + 1).saturating_sub(fit);
     (user_w, first, fit, col_w)
 }
@@ -114,7 +117,7 @@ fn draw_matrix(f: &mut Frame, app: &App, l: &DriftLayout) {
         .take(fit)
         .collect();
     let mut head = vec![Span::styled(
-        format!(" {}", pad("user", user_w)),
+        format!(" {} ", pad("user", user_w)),
         t.header(),
     )];
     for (i, o) in &orgs {
@@ -149,7 +152,7 @@ fn draw_matrix(f: &mut Frame, app: &App, l: &DriftLayout) {
         let email = d.matrix.emails.get(row).map_or("", String::as_str);
         let row_style = if selected { t.selected() } else { Style::new() };
         let mut spans = vec![Span::styled(
-            format!(" {}", pad(&sanitize(email), user_w)),
+            format!(" {} ", pad(&sanitize(email), user_w)),
             row_style,
         )];
         for (col, _) in &orgs {
@@ -259,6 +262,23 @@ fn draw_diff(f: &mut Frame, app: &App, area: Rect) {
         )));
     }
     f.render_widget(Paragraph::new(lines), area);
+}
+
+/// The chrome's org line on the Drift tab: the orgs compared (a drift acts on several).
+pub fn org_line(app: &App) -> Vec<(String, Style)> {
+    let t = &app.theme;
+    let mut parts: Vec<(String, Style)> = vec![("Orgs ".into(), t.key())];
+    let Some(r) = app.drift.report() else {
+        parts.push(("reading…".into(), t.dim()));
+        return parts;
+    };
+    let orgs: Vec<String> = r
+        .orgs
+        .iter()
+        .map(|o| format!("{} ({})", o.org, o.org_name))
+        .collect();
+    parts.push((sanitize(&orgs.join(", ")).into_owned(), t.title()));
+    parts
 }
 
 /// The fix confirmation: who, where, how many requests, and what is not written.

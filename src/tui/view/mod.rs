@@ -58,6 +58,11 @@ pub fn draw(f: &mut Frame, app: &App) {
 /// The org every screen acts on: name, region or URL, profile (and id when there is room).
 /// The simulated org says so; a real one has no such mark.
 fn draw_header(f: &mut Frame, app: &App, area: Rect) {
+    if app.screen == Screen::Drift {
+        let parts = drift::org_line(app);
+        f.render_widget(Paragraph::new(fit_line(parts, area.width as usize)), area);
+        return;
+    }
     let t = &app.theme;
     let org = app.org();
     let mut parts: Vec<(String, Style)> = vec![("Org ".into(), t.key())];
@@ -182,9 +187,7 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
                 "export the drift (JSON, and a CSV beside it) to: ".into()
             }
             PromptKind::Export => "export the report (JSON) to: ".into(),
-            PromptKind::DriftFilter { .. } => {
-                "filter by group or code (skills, queues, missing, changed, extra…): ".into()
-            }
+            PromptKind::DriftFilter { .. } => "filter (group or code): ".into(),
         };
         let label = truncate(&label, (area.width as usize) / 2);
         let lw = label.chars().count() as u16;
