@@ -88,7 +88,20 @@ pub fn request_of(a: &Args) -> Result<MultiOrgRequest, String> {
     let t = &a.targets;
     let users = match (&t.targets, t.same_email, t.target.is_empty()) {
         (Some(path), _, _) => TargetUsers::List(path.clone()),
-        (None, true, _) => TargetUsers::SameEmail,
+        (None, true, true) => TargetUsers::SameEmail,
+        // Both: the reference's own email first, then the others (as `drift` lists them).
+        (None, true, false) => match &a.reference.user {
+            Some(reference) => TargetUsers::Emails(
+                std::iter::once(reference.clone())
+                    .chain(t.target.iter().cloned())
+                    .collect(),
+            ),
+            None => {
+                return Err(
+                    "--same-email needs a live reference (--from PROFILE --user EMAIL)".into(),
+                );
+            }
+        },
         (None, false, false) => TargetUsers::Emails(t.target.clone()),
         (None, false, true) => {
             return Err(

@@ -159,7 +159,7 @@ fn ask_fix(app: &mut App, all: bool) {
         None if all => app.set_info("nothing drifted: every user is in sync"),
         None => app.set_info("this user is in sync in this org (or not a target): nothing to fix"),
         Some(f) if f.orgs.is_empty() => app.set_error(format!(
-            "{} has error findings (see the drift JSON's findings): fix them first; nothing is written to it",
+            "not fixed: error findings in {} (the drift JSON lists them; x exports it) — fix them first, nothing is written there",
             f.blocked.join(", ")
         )),
         Some(f) => app.overlay = Some(Overlay::Confirm(Question::FixDrift(f))),
