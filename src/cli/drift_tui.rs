@@ -227,6 +227,32 @@ mod tests {
     }
 
     #[test]
+    fn same_email_with_more_targets_lists_the_reference_first() {
+        let argv = [
+            "drift",
+            "--from",
+            "eu",
+            "--user",
+            "r@x.com",
+            "--to",
+            "us",
+            "--same-email",
+            "--target",
+            "a@x.com",
+        ];
+        let r = DriftCommand::try_parse_from(argv)
+            .map_err(|e| e.to_string())
+            .and_then(|c| request_of(&c.args));
+        assert_eq!(
+            r.map(|r| r.users),
+            Ok(TargetUsers::Emails(vec![
+                "r@x.com".into(),
+                "a@x.com".into()
+            ]))
+        );
+    }
+
+    #[test]
     fn a_request_without_targets_says_what_to_do() {
         let r = MultiOrgRequest {
             reference: ReferenceSource::Baseline {

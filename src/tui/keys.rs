@@ -745,7 +745,7 @@ pub const BINDINGS: &[Binding] = &[
         &[k('1'), k('2'), k('3'), k('4'), k('5'), k('6')],
         A::Goto(0),
         None,
-        "Go to screen 1 Load, 2 Pre-flight, 3 Plan, 4 Run, 5 Failures, 6 Drift",
+        "1 Load, 2 Pre-flight, 3 Plan, 4 Run, 5 Failures, 6 Drift",
     ),
     b(
         C::Global,
