@@ -133,6 +133,7 @@ pub async fn run(args: Args) -> Exit {
             simulated: true,
         }],
         services: Arc::new(services),
+        drift: None,
     };
     let code = open(opts).await;
     demo.sim.shutdown().await;

@@ -6,10 +6,12 @@
 
 use super::multi_org::{self, Groups, PreparedOrg, Reference, ReferenceArgs, TargetArgs};
 use super::{Exit, apply_steps};
-use crate::model::{Field, sanitize};
-use crate::preflight::drift::{DriftItem, Wanted, drift_of};
+use crate::engine::Replace;
+use crate::model::{Field, Report, RowPlan, sanitize};
+use crate::preflight::drift::{Wanted, drift_of};
+use crate::preflight::drift_report::{DriftReference, DriftReport, OrgDrift, UserDrift};
 use crate::preflight::personas::PersonaSet;
-use serde_json::json;
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -37,9 +39,16 @@ pub struct Args {
     /// Also write the JSON report here.
     #[arg(long, value_name = "PATH")]
     pub report: Option<PathBuf>,
+    /// Open the TUI on its Drift tab (users × orgs; Enter a diff, f/F fix, x export)
+    /// instead of printing the report.
+    #[arg(long, conflicts_with_all = ["fix", "yes", "format", "report"])]
+    pub tui: bool,
 }
 
 pub async fn run(args: Args) -> Exit {
+    if args.tui {
+        return super::drift_tui::open(args).await;
+    }
     match drift(args).await {
         Ok(exit) => exit,
         Err(e) => {
@@ -49,14 +58,21 @@ pub async fn run(args: Args) -> Exit {
     }
 }
 
-/// One user's drift in one org.
-struct UserDrift {
-    org: String,
-    email: String,
-    items: Vec<DriftItem>,
+/// A drift, read and compared, before it is printed or fixed.
+pub(super) struct DriftRun {
+    pub(super) report: DriftReport,
+    /// The orgs that could be read, with their plans (what a fix runs).
+    pub(super) orgs: Vec<PreparedOrg>,
+    /// The orgs that could not be read: (profile, why).
+    pub(super) failed: Vec<(String, String)>,
+    pub(super) replace: Replace,
+    /// A reference finding stops the run before any target is read.
+    pub(super) blocked: bool,
 }
 
-async fn drift(a: Args) -> Result<Exit, String> {
+/// Read the reference and every target org, and compare: what `drift` prints and the TUI's
+/// Drift tab shows. Read-only.
+pub(super) async fn collect(a: &Args) -> Result<DriftRun, String> {
     let groups = Groups::parse(&a.reference.include)?;
     let mirror = a.mode == "mirror";
     let replace = groups.replace(mirror);
@@ -66,8 +82,13 @@ async fn drift(a: Args) -> Result<Exit, String> {
         None => {
             let r = Reference::resolve(&a.reference, groups).await?;
             if r.blocked() {
-                report(&a, &r, &[], &[], mirror)?;
-                return Ok(Exit::Findings);
+                return Ok(DriftRun {
+                    report: report_of(&r, &[], vec![], mirror, replace),
+                    orgs: vec![],
+                    failed: vec![],
+                    replace,
+                    blocked: true,
+                });
             }
             let list = multi_org::target_list(&a.targets, &r)?;
             (r, list)
@@ -76,15 +97,37 @@ async fn drift(a: Args) -> Result<Exit, String> {
     let prepared =
         multi_org::prepare_all(&a.targets, &reference, &list, map.as_ref(), replace).await;
     let mut orgs = Vec::new();
+    let mut failed = Vec::new();
     for (profile, r) in prepared {
-        orgs.push(r.map_err(|e| format!("{profile}: {e}"))?);
+        match r {
+            Ok(p) => orgs.push(p),
+            Err(e) => failed.push((profile, e)),
+        }
     }
-    let drifts: Vec<UserDrift> = orgs.iter().flat_map(|p| org_drift(p, groups)).collect();
-    let drifted = drifts
+    let users: Vec<UserDrift> = orgs
         .iter()
-        .any(|d| d.items.iter().any(|i| i.code.counts(mirror)));
-    report(&a, &reference, &orgs, &drifts, mirror)?;
-    let errors = orgs.iter().any(PreparedOrg::has_errors);
+        .flat_map(|p| org_drift(p, groups, replace))
+        .collect();
+    Ok(DriftRun {
+        report: report_of(&reference, &orgs, users, mirror, replace),
+        orgs,
+        failed,
+        replace,
+        blocked: false,
+    })
+}
+
+async fn drift(a: Args) -> Result<Exit, String> {
+    let mut run = collect(&a).await?;
+    if let Some((profile, e)) = run.failed.first() {
+        return Err(format!("{profile}: {e}"));
+    }
+    report(&a, &run.report)?;
+    if run.blocked {
+        return Ok(Exit::Findings);
+    }
+    let drifted = run.report.any_drift();
+    let errors = run.orgs.iter().any(PreparedOrg::has_errors);
     if !a.fix || !drifted {
         return Ok(if drifted || errors {
             Exit::Findings
@@ -92,7 +135,58 @@ async fn drift(a: Args) -> Result<Exit, String> {
             Exit::Ok
         });
     }
-    fix(&a, &orgs, replace).await
+    fix(&a, &mut run).await
+}
+
+/// The report of a run: the reference, the orgs read, their users' drift.
+fn report_of(
+    reference: &Reference,
+    orgs: &[PreparedOrg],
+    users: Vec<UserDrift>,
+    mirror: bool,
+    replace: Replace,
+) -> DriftReport {
+    let mut report = DriftReport {
+        mirror,
+        reference: DriftReference {
+            org: reference.org.clone(),
+            email: reference.email.clone(),
+            persona: reference.name.clone(),
+        },
+        reference_findings: reference.findings.clone(),
+        orgs: Vec::new(),
+        users,
+        findings: orgs
+            .iter()
+            .flat_map(|p| p.checked.findings().cloned())
+            .collect(),
+    };
+    report.orgs = orgs
+        .iter()
+        .map(|p| {
+            let drifted: Vec<&str> = report
+                .users
+                .iter()
+                .filter(|d| d.org == p.profile && report.is_drifted(d))
+                .map(|d| d.email.as_str())
+                .collect();
+            let rows: Vec<RowPlan> = p
+                .plan
+                .rows
+                .iter()
+                .filter(|r| drifted.iter().any(|e| r.email.eq_ignore_ascii_case(e)))
+                .cloned()
+                .collect();
+            OrgDrift {
+                org: p.profile.clone(),
+                org_name: p.binding.org_name.clone(),
+                requests: p.requests,
+                fix_requests: crate::engine::estimate_requests(&rows, replace),
+                has_errors: p.has_errors(),
+            }
+        })
+        .collect();
+    report
 }
 
 /// `--baseline`: the list as written, no reference persona.
@@ -110,13 +204,19 @@ fn baseline(path: &std::path::Path) -> Result<(Reference, (String, Vec<u8>)), St
 }
 
 /// Each target row's drift in one org: the row's resolved cells against the user.
-fn org_drift(p: &PreparedOrg, groups: Groups) -> Vec<UserDrift> {
+fn org_drift(p: &PreparedOrg, groups: Groups, replace: Replace) -> Vec<UserDrift> {
     let fields: Vec<Field> = groups
         .fields()
         .into_iter()
         .filter(|f| crate::preflight::drift::DRIFT_GROUPS.contains(f))
         .collect();
     let provisioned = super::hires::provisioned(&p.inputs.list, p.inputs.personas.as_ref());
+    let plan_rows: HashMap<String, &RowPlan> = p
+        .plan
+        .rows
+        .iter()
+        .map(|r| (r.email.to_lowercase().to_string(), r))
+        .collect();
     let mut out = Vec::new();
     for row in &provisioned.rows {
         let email = provisioned.cell(row, Field::Email).trim().to_lowercase();
@@ -139,23 +239,21 @@ fn org_drift(p: &PreparedOrg, groups: Groups) -> Vec<UserDrift> {
                 i.item = email.clone();
             }
         }
+        let fix_requests = plan_rows.get(&email).map_or(0, |r| {
+            crate::engine::estimate_requests(std::slice::from_ref(*r), replace)
+        });
         out.push(UserDrift {
             org: p.profile.clone(),
             email,
             items,
+            fix_requests,
         });
     }
     out
 }
 
-fn report(
-    a: &Args,
-    reference: &Reference,
-    orgs: &[PreparedOrg],
-    drifts: &[UserDrift],
-    mirror: bool,
-) -> Result<(), String> {
-    let json = drift_json(reference, orgs, drifts, mirror);
+fn report(a: &Args, report: &DriftReport) -> Result<(), String> {
+    let json = report.to_json();
     if let Some(path) = &a.report {
         let bytes = serde_json::to_vec_pretty(&json).map_err(|e| e.to_string())?;
         crate::sim::persist::write_atomic(path, &bytes)
@@ -164,133 +262,87 @@ fn report(
     if a.format == "json" {
         super::out(&format!("{json:#}\n"));
     } else {
-        super::out(&drift_text(reference, drifts, mirror));
+        super::out(&report.to_text());
     }
     Ok(())
 }
 
-fn drift_json(
-    reference: &Reference,
-    orgs: &[PreparedOrg],
-    drifts: &[UserDrift],
-    mirror: bool,
-) -> serde_json::Value {
-    let counts = |d: &UserDrift| d.items.iter().filter(|i| i.code.counts(mirror)).count();
-    let missing = drifts
-        .iter()
-        .filter(|d| {
-            d.items
-                .iter()
-                .any(|i| i.code == crate::preflight::drift::DriftCode::TargetMissing)
-        })
-        .count();
-    let drifted = drifts.iter().filter(|d| counts(d) > 0).count();
-    let items: Vec<serde_json::Value> = drifts
-        .iter()
-        .flat_map(|d| {
-            d.items.iter().map(move |i| {
-                let mut v = json!({"org": d.org, "email": d.email});
-                if let (Some(o), Ok(serde_json::Value::Object(m))) =
-                    (v.as_object_mut(), serde_json::to_value(i))
-                {
-                    o.extend(m);
-                }
-                v
-            })
-        })
-        .collect();
-    let per_org: Vec<serde_json::Value> = orgs
-        .iter()
-        .map(|p| {
-            let mine: Vec<&UserDrift> = drifts.iter().filter(|d| d.org == p.profile).collect();
-            json!({
-                "org": p.profile,
-                "org_name": p.binding.org_name,
-                "targets": mine.len(),
-                "drifted": mine.iter().filter(|d| counts(d) > 0).count(),
-                "requests": p.requests,
-            })
-        })
-        .collect();
-    let findings: Vec<&crate::model::Finding> = reference
-        .findings
-        .iter()
-        .chain(orgs.iter().flat_map(|p| p.checked.findings()))
-        .collect();
-    json!({
-        "mode": if mirror { "mirror" } else { "merge" },
-        "reference": {
-            "org": reference.org,
-            "email": reference.email,
-            "persona": (reference.email.is_none() && !reference.name.is_empty()).then_some(&reference.name),
-        },
-        "summary": {
-            "targets": drifts.len(),
-            "in_sync": drifts.len() - drifted,
-            "drifted": drifted - missing.min(drifted),
-            "missing": missing,
-            "items": drifts.iter().map(counts).sum::<usize>(),
-        },
-        "orgs": per_org,
-        "drift": items,
-        "findings": findings,
-    })
+/// What became of one org's fix.
+pub struct OrgFix {
+    pub org: String,
+    /// None: not written (error findings, or nothing of it was asked for).
+    pub result: Option<Result<(Report, bool), String>>,
 }
 
-fn drift_text(reference: &Reference, drifts: &[UserDrift], mirror: bool) -> String {
-    let mut s = String::new();
-    for f in &reference.findings {
-        s.push_str(&format!(
-            "reference: {} {}\n",
-            f.code.as_str(),
-            sanitize(&f.message)
-        ));
-    }
-    let drifted: Vec<&UserDrift> = drifts
-        .iter()
-        .filter(|d| d.items.iter().any(|i| i.code.counts(mirror)))
-        .collect();
-    s.push_str(&format!(
-        "{} targets, {} drifted, {} in sync (mode {})\n",
-        drifts.len(),
-        drifted.len(),
-        drifts.len() - drifted.len(),
-        if mirror { "mirror" } else { "merge" }
-    ));
-    for d in drifts.iter().filter(|d| !d.items.is_empty()) {
-        s.push_str(&format!("{} @ {}\n", sanitize(&d.email), sanitize(&d.org)));
-        for i in &d.items {
-            let values = match (&i.want, &i.have) {
-                (Some(w), Some(h)) => format!("  want {} have {}", sanitize(w), sanitize(h)),
-                (Some(w), None) => format!("  want {}", sanitize(w)),
-                (None, Some(h)) => format!("  have {}", sanitize(h)),
-                (None, None) => String::new(),
-            };
-            let note = if i.code.counts(mirror) {
-                ""
-            } else {
-                "  (kept in merge mode)"
-            };
-            s.push_str(&format!(
-                "  {} {:<9} {} {}{values}{note}\n",
-                i.code.mark(),
-                i.group,
-                sanitize(&i.item),
-                i.code.as_str(),
-            ));
+impl OrgFix {
+    /// Whether every row asked for was reconciled.
+    pub fn ok(&self) -> bool {
+        match &self.result {
+            Some(Ok((report, cancelled))) => !cancelled && report.summary.failed == 0,
+            Some(Err(_)) => false,
+            None => true,
         }
     }
-    s
+
+    /// One line for a person: `us: 3 updated, 0 failed, 12 requests`.
+    pub fn describe(&self) -> String {
+        let org = sanitize(&self.org);
+        match &self.result {
+            Some(Ok((report, cancelled))) => format!(
+                "{org}: {} updated, {} failed, {} requests{}",
+                report.summary.succeeded,
+                report.summary.failed,
+                report.api.requests,
+                if *cancelled { " (stopped)" } else { "" }
+            ),
+            Some(Err(e)) => format!("{org}: {}", sanitize(e)),
+            None => format!("{org}: not written"),
+        }
+    }
+}
+
+/// Reconcile with the clone engine, all orgs at once: every drifted row (`only` None: rows
+/// without drift have nothing to do), or only the given (org, email) pairs. An org with
+/// error findings is not written. `drift --fix` and the TUI's `f`/`F` both come here.
+pub(super) async fn fix_orgs(
+    orgs: &mut [PreparedOrg],
+    replace: Replace,
+    only: Option<&[(String, String)]>,
+) -> Vec<OrgFix> {
+    for p in orgs.iter_mut() {
+        if let Some(pairs) = only {
+            let profile = p.profile.clone();
+            p.plan.rows.retain(|r| {
+                pairs
+                    .iter()
+                    .any(|(o, e)| *o == profile && r.email.eq_ignore_ascii_case(e))
+            });
+        }
+    }
+    let controls = std::sync::Mutex::new(Vec::new());
+    let runnable: Vec<&PreparedOrg> = orgs
+        .iter()
+        .filter(|p| !p.has_errors() && !p.plan.rows.is_empty())
+        .collect();
+    let runs = runnable
+        .iter()
+        .map(|p| multi_org::run_org(p, replace, 8, &controls));
+    let mut results = futures::future::join_all(runs).await.into_iter();
+    orgs.iter()
+        .map(|p| OrgFix {
+            org: p.profile.clone(),
+            result: if !p.has_errors() && !p.plan.rows.is_empty() {
+                results.next()
+            } else {
+                None
+            },
+        })
+        .collect()
 }
 
 /// `--fix`: the clone engine on every org; rows without drift have nothing to do.
-async fn fix(
-    a: &Args,
-    orgs: &[PreparedOrg],
-    replace: crate::engine::Replace,
-) -> Result<Exit, String> {
-    let runnable: Vec<&PreparedOrg> = orgs.iter().filter(|p| !p.has_errors()).collect();
-    for p in orgs.iter().filter(|p| p.has_errors()) {
+async fn fix(a: &Args, run: &mut DriftRun) -> Result<Exit, String> {
+    for p in run.orgs.iter().filter(|p| p.has_errors()) {
         eprintln!(
             "onboard drift: {} has error findings; it is not fixed",
             sanitize(&p.profile)
@@ -300,33 +352,14 @@ async fn fix(
         eprintln!("onboard drift: cancelled; nothing was written");
         return Ok(Exit::Findings);
     }
-    let controls = std::sync::Mutex::new(Vec::new());
-    let runs = runnable
-        .iter()
-        .map(|p| multi_org::run_org(p, replace, 8, &controls));
-    let results = futures::future::join_all(runs).await;
-    let mut ok = runnable.len() == orgs.len();
-    for (p, r) in runnable.iter().zip(results) {
-        match r {
-            Ok((report, cancelled)) => {
-                eprintln!(
-                    "onboard drift --fix: {}: {} updated, {} failed, {} requests",
-                    sanitize(&p.profile),
-                    report.summary.succeeded,
-                    report.summary.failed,
-                    report.api.requests
-                );
-                ok &= !cancelled && report.summary.failed == 0;
-            }
-            Err(e) => {
-                eprintln!(
-                    "onboard drift --fix: {}: {}",
-                    sanitize(&p.profile),
-                    sanitize(&e)
-                );
-                ok = false;
-            }
+    let errors = run.orgs.iter().any(PreparedOrg::has_errors);
+    let fixes = fix_orgs(&mut run.orgs, run.replace, None).await;
+    let mut ok = !errors;
+    for f in &fixes {
+        if f.result.is_some() {
+            eprintln!("onboard drift --fix: {}", f.describe());
         }
+        ok &= f.ok();
     }
     Ok(if ok { Exit::Ok } else { Exit::Findings })
 }

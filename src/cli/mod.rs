@@ -11,6 +11,7 @@ pub mod check_queues;
 pub mod clone;
 pub mod connect;
 pub mod drift;
+pub mod drift_tui;
 pub mod export;
 pub mod hires;
 pub mod login;

@@ -258,6 +258,21 @@ impl Services for LiveServices {
             control: Box::new(EngineControl(handle.control)),
         })
     }
+
+    fn drift(
+        &self,
+        request: crate::tui::multi_org::MultiOrgRequest,
+    ) -> LocalBoxFuture<'static, Result<crate::tui::app::DriftLoaded, String>> {
+        super::drift_tui::run_drift(request).boxed_local()
+    }
+
+    fn fix_drift(
+        &self,
+        request: crate::tui::multi_org::MultiOrgRequest,
+        pairs: Vec<(String, String)>,
+    ) -> LocalBoxFuture<'static, Result<crate::tui::app::DriftFixed, String>> {
+        super::drift_tui::fix_drift(request, pairs).boxed_local()
+    }
 }
 
 /// The engine's run control, as the driver sees it.
@@ -348,6 +363,7 @@ pub async fn run(args: Args) -> Exit {
         queues: args.queues,
         targets: labels,
         services: Arc::new(LiveServices::new(specs, None)),
+        drift: None,
     };
     open(opts).await
 }

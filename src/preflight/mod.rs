@@ -10,6 +10,7 @@
 
 pub mod cells;
 pub mod drift;
+pub mod drift_report;
 pub mod export;
 mod lookups;
 mod message;

@@ -81,6 +81,19 @@ pub trait Services: Send + Sync + 'static {
         plan: Plan,
         queues: Vec<crate::engine::queues::QueueTask>,
     ) -> Result<StartedRun, String>;
+    /// Run a drift for `request` (read-only, every target org at once, as `onboard drift`):
+    /// the report, and the orgs that could not be read.
+    fn drift(
+        &self,
+        request: crate::tui::multi_org::MultiOrgRequest,
+    ) -> LocalBoxFuture<'static, Result<crate::tui::app::DriftLoaded, String>>;
+    /// Reconcile these (org, email) pairs of `request`'s drift with the clone engine (the
+    /// code path of `drift --fix`), then run the drift again.
+    fn fix_drift(
+        &self,
+        request: crate::tui::multi_org::MultiOrgRequest,
+        pairs: Vec<(String, String)>,
+    ) -> LocalBoxFuture<'static, Result<crate::tui::app::DriftFixed, String>>;
 }
 
 pub struct Driver<B: Backend> {
@@ -312,6 +325,34 @@ impl<B: Backend> Driver<B> {
                     let _ = tx.blocking_send(msg);
                 });
             }
+            Cmd::Drift(request) => {
+                let fut = self.services.drift(request);
+                self.jobs.push(Box::pin(async move {
+                    vec![match fut.await {
+                        Ok(loaded) => Msg::DriftLoaded(Box::new(loaded)),
+                        Err(e) => Msg::DriftFailed(e),
+                    }]
+                }));
+            }
+            Cmd::FixDrift { request, pairs } => {
+                let fut = self.services.fix_drift(request, pairs);
+                self.jobs.push(Box::pin(async move {
+                    vec![match fut.await {
+                        Ok(fixed) => Msg::DriftFixed(Box::new(fixed)),
+                        Err(e) => Msg::DriftFailed(e),
+                    }]
+                }));
+            }
+            Cmd::ExportDrift { json, csv, report } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let msg = match export_drift(&json, &csv, &report) {
+                        Ok(()) => Msg::DriftExported { json, csv },
+                        Err(e) => Msg::Error(e),
+                    };
+                    let _ = tx.blocking_send(msg);
+                });
+            }
             Cmd::Detach => {
                 if let Some(f) = &mut self.detach {
                     f();
@@ -435,6 +476,9 @@ fn cmd_name(c: &Cmd) -> &'static str {
         Cmd::Resume => "resume",
         Cmd::Cancel => "cancel",
         Cmd::Export { .. } => "export",
+        Cmd::Drift(_) => "drift",
+        Cmd::FixDrift { .. } => "fix_drift",
+        Cmd::ExportDrift { .. } => "export_drift",
         Cmd::Detach => "detach",
         Cmd::Quit => "quit",
     }
@@ -472,6 +516,22 @@ fn save_list(path: &Path, list: &HireList, overwrite: bool) -> Result<(), SaveEr
 fn export_report(path: &Path, report: &Report) -> Result<(), String> {
     crate::report::write_json(report, path)
         .map_err(|e| format!("cannot write {}: {e}; choose another path", path.display()))
+}
+
+/// The drift as `drift --format json` writes it, and as a CSV of its items.
+fn export_drift(
+    json: &Path,
+    csv: &Path,
+    report: &crate::preflight::drift_report::DriftReport,
+) -> Result<(), String> {
+    let fail = |p: &Path, e: &dyn std::fmt::Display| {
+        format!("cannot write {}: {e}; choose another path", p.display())
+    };
+    let bytes = serde_json::to_vec_pretty(&report.to_json()).map_err(|e| fail(json, &e))?;
+    crate::sim::persist::write_atomic(json, &bytes).map_err(|e| fail(json, &e))?;
+    let mut out = Vec::new();
+    report.write_csv(&mut out).map_err(|e| fail(csv, &e))?;
+    crate::sim::persist::write_atomic(csv, &out).map_err(|e| fail(csv, &e))
 }
 
 /// File-name completions for `prefix` (directories end with `/`).

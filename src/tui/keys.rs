@@ -16,6 +16,8 @@ pub enum Ctx {
     Plan,
     Run,
     Failures,
+    /// The Drift tab (users × orgs).
+    Drift,
     /// The step drilldown of a failed row.
     Drilldown,
     /// The row card or the file-level findings over Pre-flight.
@@ -37,6 +39,7 @@ impl Ctx {
             Ctx::Plan => "Plan",
             Ctx::Run => "Run",
             Ctx::Failures => "Failures",
+            Ctx::Drift => "Drift",
             Ctx::Drilldown => "Failure drilldown",
             Ctx::Card => "Row card and file findings",
             Ctx::Help => "Help",
@@ -100,6 +103,11 @@ pub enum Action {
     EditRetry,
     SkipFailed,
     Export,
+    // Drift
+    /// Fix the selected (user, org) pair.
+    FixDrift,
+    /// Fix every drifted pair.
+    FixAllDrift,
     // Questions and inputs
     Yes,
     No,
@@ -579,6 +587,69 @@ pub const BINDINGS: &[Binding] = &[
         "Clear the filter",
     ),
     b(
+        C::Drift,
+        &[code(KeyCode::Enter)],
+        A::Open,
+        Some("diff"),
+        "Open or close the diff of the selected user in the selected org (+ missing, − extra, ~ changed)",
+    ),
+    b(
+        C::Drift,
+        &[k('f')],
+        A::FixDrift,
+        Some("fix"),
+        "Fix the selected user in the selected org with the clone engine (asks first)",
+    ),
+    b(
+        C::Drift,
+        &[k('F')],
+        A::FixAllDrift,
+        Some("fix all"),
+        "Fix every drifted user in every org (asks first, with the request estimate)",
+    ),
+    b(
+        C::Drift,
+        &[k('x')],
+        A::Export,
+        Some("export"),
+        "Export the drift: JSON (as drift --format json) and a CSV beside it",
+    ),
+    b(
+        C::Drift,
+        &[k('/')],
+        A::Filter,
+        Some("filter"),
+        "Filter by group or code (e.g. skills, queues, missing, changed, extra)",
+    ),
+    b(
+        C::Drift,
+        &[k('r')],
+        A::Retry,
+        Some("re-drift"),
+        "Run the drift again (read-only)",
+    ),
+    b(
+        C::Drift,
+        &[code(KeyCode::Left), k('h')],
+        A::Left,
+        None,
+        "Select the previous org",
+    ),
+    b(
+        C::Drift,
+        &[code(KeyCode::Right), k('l')],
+        A::Right,
+        None,
+        "Select the next org",
+    ),
+    b(
+        C::Drift,
+        &[code(KeyCode::Esc)],
+        A::Back,
+        Some("close"),
+        "Close the diff, else clear the filter",
+    ),
+    b(
         C::Drilldown,
         &[code(KeyCode::Esc), code(KeyCode::Enter)],
         A::Back,
@@ -671,10 +742,10 @@ pub const BINDINGS: &[Binding] = &[
     ),
     b(
         C::Global,
-        &[k('1'), k('2'), k('3'), k('4'), k('5')],
+        &[k('1'), k('2'), k('3'), k('4'), k('5'), k('6')],
         A::Goto(0),
         None,
-        "Go to screen 1 Load, 2 Pre-flight, 3 Plan, 4 Run, 5 Failures",
+        "1 Load, 2 Pre-flight, 3 Plan, 4 Run, 5 Failures, 6 Drift",
     ),
     b(
         C::Global,
@@ -756,7 +827,7 @@ pub fn keys_label(binding: &Binding) -> String {
         .iter()
         .all(|k| matches!(k.code, KeyCode::Char(c) if c.is_ascii_digit()));
     match binding.action {
-        Action::Goto(_) if digits && labels.len() > 1 => "1-5".into(),
+        Action::Goto(_) if digits && labels.len() > 1 => format!("1-{}", labels.len()),
         _ => labels.join("/"),
     }
 }
@@ -782,7 +853,7 @@ pub fn hints(ctxs: &[Ctx], offered: impl Fn(Action) -> bool) -> Vec<(String, &'s
 
 /// Sections for the `?` help: each context with its (keys, description) lines.
 pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
-    const ORDER: [Ctx; 10] = [
+    const ORDER: [Ctx; 11] = [
         Ctx::Global,
         Ctx::Load,
         Ctx::Preflight,
@@ -790,6 +861,7 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         Ctx::Plan,
         Ctx::Run,
         Ctx::Failures,
+        Ctx::Drift,
         Ctx::Drilldown,
         Ctx::Card,
         Ctx::Input,

@@ -87,6 +87,17 @@ pub enum Msg {
     Error(String),
     /// A background re-check (bulk skip or its undo) is done.
     Rechecked(Box<super::work::Rechecked>),
+    /// A drift run's result: shown on the Drift tab.
+    DriftLoaded(Box<crate::tui::app::DriftLoaded>),
+    /// A drift could not run (the reference or the request is wrong).
+    DriftFailed(String),
+    /// A drift fix ended (and the drift was run again).
+    DriftFixed(Box<crate::tui::app::DriftFixed>),
+    /// The drift export was written: the JSON and the CSV.
+    DriftExported {
+        json: PathBuf,
+        csv: PathBuf,
+    },
     /// SIGTERM, SIGHUP or SIGINT from outside: restore the terminal, stop a run safely, go.
     Signal(&'static str),
 }
@@ -126,6 +137,19 @@ pub enum Cmd {
     Export {
         path: PathBuf,
         report: Report,
+    },
+    /// Run a drift (read-only) for this request.
+    Drift(crate::tui::multi_org::MultiOrgRequest),
+    /// Reconcile these (org, email) pairs with the clone engine, then run the drift again.
+    FixDrift {
+        request: crate::tui::multi_org::MultiOrgRequest,
+        pairs: Vec<(String, String)>,
+    },
+    /// Write the drift as JSON (`drift --format json`) and CSV.
+    ExportDrift {
+        json: PathBuf,
+        csv: PathBuf,
+        report: Box<crate::preflight::drift_report::DriftReport>,
     },
     /// Give the terminal back now (a signal: whoever sent it may own the terminal next, or
     /// it is gone); nothing is drawn after this.

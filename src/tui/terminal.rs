@@ -85,6 +85,8 @@ pub struct TuiOptions {
     /// The orgs offered on the Load screen (index = `Cmd::Load::target`).
     pub targets: Vec<Target>,
     pub services: Arc<dyn Services>,
+    /// Run this drift at start and open the Drift tab (`onboard drift … --tui`).
+    pub drift: Option<crate::tui::multi_org::MultiOrgRequest>,
 }
 
 /// Posts SIGTERM, SIGHUP and SIGINT to the inbox (registered before the terminal changes,
@@ -160,6 +162,11 @@ pub async fn run(opts: TuiOptions) -> std::io::Result<bool> {
         let cmds = start_load(&mut driver.app, files);
         for c in cmds {
             // Route through the inbox-less path: exec the load at once.
+            driver.exec_cmd(c);
+        }
+    }
+    if let Some(request) = opts.drift {
+        for c in crate::tui::update::start_drift(&mut driver.app, request) {
             driver.exec_cmd(c);
         }
     }

@@ -4,6 +4,7 @@ use super::sort::SortBuffers;
 use super::theme::Theme;
 
 mod cursor;
+pub mod drift;
 mod failures;
 mod filter;
 mod query;
@@ -19,6 +20,7 @@ use crate::model::{
 };
 use crate::preflight::{self, CheckResult};
 pub use cursor::ListCursor;
+pub use drift::{DriftFix, DriftFixed, DriftLoaded, DriftState};
 pub use failures::*;
 pub use filter::*;
 pub use query::{step_field, waits_while_busy};
@@ -37,15 +39,18 @@ pub enum Screen {
     Plan,
     Run,
     Failures,
+    /// Users × orgs drift against a reference (shown once a drift is loaded or under way).
+    Drift,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 5] = [
+    pub const ALL: [Screen; 6] = [
         Screen::Load,
         Screen::Preflight,
         Screen::Plan,
         Screen::Run,
         Screen::Failures,
+        Screen::Drift,
     ];
     pub fn title(self) -> &'static str {
         match self {
@@ -54,6 +59,7 @@ impl Screen {
             Screen::Plan => "Plan",
             Screen::Run => "Run",
             Screen::Failures => "Failures",
+            Screen::Drift => "Drift",
         }
     }
     /// The tab titles, numbered as the keys that go to them.
@@ -103,6 +109,8 @@ pub enum Question {
     QuitUnsaved,
     /// Save over an existing file.
     Overwrite(PathBuf),
+    /// `f`/`F` on Drift: reconcile these (org, user) pairs with the clone engine.
+    FixDrift(DriftFix),
 }
 
 /// What a one-line text prompt is for.
@@ -136,6 +144,10 @@ pub enum PromptKind {
     },
     SaveAs,
     Export,
+    /// The `/` filter of the Drift tab (group or code), live; Esc puts `before` back.
+    DriftFilter {
+        before: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -329,6 +341,8 @@ pub struct App {
     pub report: Option<Report>,
     pub failures: FailuresState,
     pub plan: PlanState,
+    /// The Drift tab.
+    pub drift: DriftState,
     /// One-line status message (results, errors).
     pub status: Option<(StatusKind, String)>,
     pub theme: Theme,
@@ -398,6 +412,7 @@ impl App {
             report: None,
             failures: FailuresState::default(),
             plan: PlanState::default(),
+            drift: DriftState::default(),
             status: None,
             theme,
             size,

@@ -108,6 +108,7 @@ impl App {
             Screen::Plan => vec![Ctx::Plan, Ctx::Global],
             Screen::Run => vec![Ctx::Run, Ctx::Global],
             Screen::Failures => vec![Ctx::Failures, Ctx::Global],
+            Screen::Drift => vec![Ctx::Drift, Ctx::Global],
         }
     }
 
@@ -170,6 +171,26 @@ impl App {
             (Screen::Failures, Action::RetryAll) => !self.failed_rows().is_empty(),
             (Screen::Failures, Action::Export) => self.report.is_some(),
             (Screen::Failures, Action::Back) => !self.failures.filter.is_empty(),
+            (Screen::Drift, a) => self.drift_offers(a),
+            _ => true,
+        }
+    }
+}
+
+impl App {
+    /// Whether a Drift key does something now: fixes and re-runs need the request and no
+    /// drift or fix under way.
+    fn drift_offers(&self, a: Action) -> bool {
+        let d = &self.drift;
+        let idle = d.busy.is_none() && d.loaded.as_ref().is_some_and(|l| l.request.is_some());
+        match a {
+            Action::Open => d.selected().is_some(),
+            Action::FixDrift => idle && d.fix_selected().is_some_and(|f| !f.orgs.is_empty()),
+            Action::FixAllDrift => idle && d.drifted > 0,
+            Action::Retry => idle,
+            Action::Export | Action::Filter => d.loaded.is_some(),
+            Action::Back => d.diff_open || !d.filter.is_empty(),
+            Action::Left | Action::Right => d.matrix.orgs.len() > 1,
             _ => true,
         }
     }

@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
+mod drift;
 mod edit;
 mod failures;
 mod load;
@@ -29,6 +30,8 @@ mod prompt;
 mod queues;
 mod run;
 
+use drift::*;
+pub use drift::{drift_paths, start_drift};
 use edit::*;
 use failures::*;
 pub use load::start_load;
@@ -113,6 +116,17 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::Signal(name) => on_signal(app, name),
+        Msg::DriftLoaded(loaded) => on_drift_loaded(app, *loaded),
+        Msg::DriftFailed(e) => on_drift_failed(app, e),
+        Msg::DriftFixed(fixed) => on_drift_fixed(app, *fixed),
+        Msg::DriftExported { json, csv } => {
+            app.set_info(format!(
+                "drift written to {} and {}",
+                json.display(),
+                csv.display()
+            ));
+            Vec::new()
+        }
     }
 }
 
@@ -209,13 +223,11 @@ fn on_key(app: &mut App, ev: KeyEvent) -> Vec<Cmd> {
             return Vec::new();
         }
         Action::NextTab => {
-            let i = (app.screen.index() + 1) % Screen::ALL.len();
-            goto(app, Screen::ALL[i]);
+            goto(app, next_tab(app, 1));
             return Vec::new();
         }
         Action::PrevTab => {
-            let i = (app.screen.index() + Screen::ALL.len() - 1) % Screen::ALL.len();
-            goto(app, Screen::ALL[i]);
+            goto(app, next_tab(app, Screen::ALL.len() - 1));
             return Vec::new();
         }
         Action::Goto(n) => {
@@ -239,10 +251,28 @@ fn on_key(app: &mut App, ev: KeyEvent) -> Vec<Cmd> {
         Screen::Plan => on_plan(app, action),
         Screen::Run => on_run(app, action),
         Screen::Failures => on_failures(app, action),
+        Screen::Drift => on_drift(app, action),
+    }
+}
+
+/// The tab `step` places on (mod the tab count) from the current one, passing over the
+/// Drift tab while there is no drift.
+fn next_tab(app: &App, step: usize) -> Screen {
+    let n = Screen::ALL.len();
+    let mut i = app.screen.index();
+    loop {
+        i = (i + step) % n;
+        if Screen::ALL[i] != Screen::Drift || app.drift.available() {
+            return Screen::ALL[i];
+        }
     }
 }
 
 fn goto(app: &mut App, s: Screen) {
+    if s == Screen::Drift && !app.drift.available() {
+        app.set_info("no drift yet: choose Drift on Load (F3), or run `onboard drift … --tui`");
+        return;
+    }
     app.screen = s;
     if s == Screen::Plan {
         clamp_plan(app);

@@ -32,6 +32,9 @@ pub(super) fn on_mouse(app: &mut App, ev: MouseEvent) -> Vec<Cmd> {
                 (None, Screen::Failures) => {
                     on_failures(app, a);
                 }
+                (None, Screen::Drift) => {
+                    on_drift(app, a);
+                }
                 _ => {}
             }
         }

@@ -54,6 +54,7 @@ pub(super) fn on_overlay(app: &mut App, o: Overlay, a: Action) -> Vec<Cmd> {
                     app.quit = true;
                     vec![Cmd::Quit]
                 }
+                Question::FixDrift(fix) => confirm_fix(app, fix),
                 Question::Overwrite(path) => match &app.session {
                     Some(s) => vec![Cmd::Save {
                         path,

@@ -63,6 +63,11 @@ pub(super) fn submit_prompt(app: &mut App) -> Vec<Cmd> {
                 overwrite: false,
             }]
         }
+        PromptKind::DriftFilter { .. } => {
+            set_drift_filter(app, &value);
+            Vec::new()
+        }
+        PromptKind::Export if app.screen == Screen::Drift => export_drift(app, &value),
         PromptKind::Export => match &app.report {
             Some(r) if !value.trim().is_empty() => vec![Cmd::Export {
                 path: PathBuf::from(value.trim()),
@@ -116,6 +121,9 @@ pub(super) fn on_prompt_key(app: &mut App, action: Option<Action>, ev: KeyEvent)
                 if let PromptKind::QueueFilter { before } = &p.kind {
                     set_queue_filter(app, before);
                 }
+                if let PromptKind::DriftFilter { before } = &p.kind {
+                    set_drift_filter(app, before);
+                }
                 if matches!(p.kind, PromptKind::Edit { .. }) {
                     app.retry_after_edit = None;
                 }
@@ -144,6 +152,7 @@ pub(super) fn on_prompt_key(app: &mut App, action: Option<Action>, ev: KeyEvent)
                     clamp_failures(app);
                 }
                 PromptKind::QueueFilter { .. } => set_queue_filter(app, &value),
+                PromptKind::DriftFilter { .. } => set_drift_filter(app, &value),
                 _ => {}
             }
             Vec::new()

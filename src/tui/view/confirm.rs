@@ -29,12 +29,16 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, q: &Question) {
     let width = WIDTH.min(area.width);
     let inner = width.saturating_sub(4) as usize;
     let mut lines: Vec<Line> = Vec::new();
-    let org = sanitize(&app.org().title()).into_owned();
+    // A drift fix acts on the orgs it names, not on the org of the loaded list.
+    let (head_label, org) = match q {
+        Question::FixDrift(fix) => ("Orgs ", sanitize(&fix.orgs.join(", ")).into_owned()),
+        _ => ("Org ", sanitize(&app.org().title()).into_owned()),
+    };
     for (i, l) in wrap_words(&org, inner.saturating_sub(4), 4)
         .into_iter()
         .enumerate()
     {
-        let head = if i == 0 { "Org " } else { "" };
+        let head = if i == 0 { head_label } else { "" };
         lines.push(Line::from(vec![
             Span::styled(head, t.key()),
             Span::styled(l, t.title()),
@@ -156,6 +160,7 @@ pub fn dialog(app: &App, q: &Question) -> Dialog {
             yes: "quit",
             no: "stay",
         },
+        Question::FixDrift(fix) => super::drift::fix_dialog(app, fix),
         Question::Overwrite(p) => Dialog {
             title: "Overwrite?",
             body: vec![(

@@ -2,6 +2,7 @@
 
 mod card;
 mod confirm;
+mod drift;
 mod failures;
 mod help;
 mod load;
@@ -41,6 +42,7 @@ pub fn draw(f: &mut Frame, app: &App) {
         Screen::Plan => plan::draw(f, app, c.body),
         Screen::Run => run::draw(f, app, c.body),
         Screen::Failures => failures::draw(f, app, c.body),
+        Screen::Drift => drift::draw(f, app, c.body),
     }
     draw_status(f, app, c.status);
     draw_hints(f, app, c.hints);
@@ -56,6 +58,11 @@ pub fn draw(f: &mut Frame, app: &App) {
 /// The org every screen acts on: name, region or URL, profile (and id when there is room).
 /// The simulated org says so; a real one has no such mark.
 fn draw_header(f: &mut Frame, app: &App, area: Rect) {
+    if app.screen == Screen::Drift {
+        let parts = drift::org_line(app);
+        f.render_widget(Paragraph::new(fit_line(parts, area.width as usize)), area);
+        return;
+    }
     let t = &app.theme;
     let org = app.org();
     let mut parts: Vec<(String, Style)> = vec![("Org ".into(), t.key())];
@@ -111,6 +118,10 @@ fn draw_tabs(f: &mut Frame, app: &App, area: Rect) {
     let t = &app.theme;
     let mut spans = Vec::new();
     for (i, title) in tab_titles().into_iter().enumerate() {
+        // The Drift tab shows once there is a drift (the other tabs keep their places).
+        if Screen::ALL[i] == Screen::Drift && !app.drift.available() {
+            continue;
+        }
         let style = if Screen::ALL[i] == app.screen {
             t.tab_active()
         } else {
@@ -172,7 +183,11 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
             }
             PromptKind::QueueEdit { index, col } => queues::edit_label(app, *index, *col),
             PromptKind::SaveAs => "save the edited list as: ".into(),
+            PromptKind::Export if app.screen == Screen::Drift => {
+                "export the drift (JSON, and a CSV beside it) to: ".into()
+            }
             PromptKind::Export => "export the report (JSON) to: ".into(),
+            PromptKind::DriftFilter { .. } => "filter (group or code): ".into(),
         };
         let label = truncate(&label, (area.width as usize) / 2);
         let lw = label.chars().count() as u16;
