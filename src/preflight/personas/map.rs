@@ -134,6 +134,15 @@ impl OrgMap {
         }
     }
 
+    /// What `name` (of `kind`) is called in `org`: renamed, the same, or None when dropped.
+    pub fn rename(&self, org: &str, kind: MapKind, name: &str) -> Option<String> {
+        let rows: Vec<&MapRow> = self.for_org(org).collect();
+        match lookup(&rows, kind, name) {
+            Some(t) => t.map(str::to_string),
+            None => Some(name.to_string()),
+        }
+    }
+
     /// `map_target_unknown` for each target name the org does not have.
     pub fn check_targets(&self, org: &str, snapshot: &OrgSnapshot, file: &str) -> Vec<Finding> {
         let mut out = Vec::new();

@@ -18,6 +18,8 @@ mod compile;
 mod file;
 mod map;
 mod resolve;
+mod target_names;
+mod target_org;
 mod with_list;
 
 pub use capture::{Capture, Include, capture};
@@ -27,6 +29,8 @@ pub use compile::{Compiled, compile, persona_column};
 pub use file::{PersonaFileError, from_hire_list, read_personas, upsert, write_personas};
 pub use map::{MapKind, MapRow, OrgMap};
 pub use resolve::{Note, Provenance, Resolution, Source, resolve};
+pub use target_names::{CreateMissing, NewObject, ambiguous_names, to_create, will_create};
+pub use target_org::{limited_visibility, role_differs};
 pub use with_list::{PersonaChecked, check_with_personas};
 
 use crate::model::Field;
