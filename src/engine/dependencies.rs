@@ -288,3 +288,180 @@ fn failure(step: Step, message: String) -> StepResult {
         request: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::JournalBinding;
+    use crate::genesys::{ApiError, ErrorKind};
+    use std::sync::{Arc, Mutex};
+
+    /// Scripted answers: what a create answers, and the ids a name look-up finds.
+    #[derive(Clone)]
+    struct Scripted {
+        create: Arc<Mutex<Vec<Result<String, OpError>>>>,
+        found: Vec<String>,
+        creates_sent: Arc<Mutex<u32>>,
+    }
+
+    impl Scripted {
+        fn new(create: Vec<Result<String, OpError>>, found: &[&str]) -> Scripted {
+            Scripted {
+                create: Arc::new(Mutex::new(create)),
+                found: found.iter().map(|s| s.to_string()).collect(),
+                creates_sent: Arc::new(Mutex::new(0)),
+            }
+        }
+        fn sent(&self) -> u32 {
+            *self.creates_sent.lock().unwrap()
+        }
+    }
+
+    impl DependencyOps for Scripted {
+        async fn create(&self, _: Catalogue, _: &str) -> Result<String, OpError> {
+            *self.creates_sent.lock().unwrap() += 1;
+            self.create.lock().unwrap().remove(0)
+        }
+        async fn named(&self, _: Catalogue, _: &str) -> Result<Vec<String>, OpError> {
+            Ok(self.found.clone())
+        }
+    }
+
+    fn err(kind: ErrorKind, status: Option<u16>) -> Result<String, OpError> {
+        let mut e = ApiError::new(kind, "POST /api/v2/routing/skills", "scripted");
+        e.status = status;
+        Err(OpError::from(e))
+    }
+
+    fn disputes() -> Vec<NewObject> {
+        vec![NewObject {
+            kind: Catalogue::Skills,
+            name: "Disputes".into(),
+        }]
+    }
+
+    fn journal(dir: &std::path::Path) -> Journal {
+        let binding = JournalBinding {
+            org_id: "org".into(),
+            org_name: "Org".into(),
+            list_key: "k".into(),
+        };
+        Journal::open(&dir.join("j.jsonl"), &binding).unwrap()
+    }
+
+    async fn phase(ops: &Scripted, j: &mut Journal) -> DependencyPhase {
+        let (tx, _rx) = mpsc::channel(16);
+        run(ops, &disputes(), j, &tx, &RunControl::default()).await
+    }
+
+    #[tokio::test]
+    async fn a_created_skill_replaces_its_stand_in_and_is_journaled_done() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut j = journal(dir.path());
+        let ops = Scripted::new(vec![Ok("s-new".into())], &[]);
+        let p = phase(&ops, &mut j).await;
+        assert_eq!(p.reports[0].outcome, Outcome::Created);
+        assert_eq!(
+            p.ids.get("new-skill:Disputes").map(String::as_str),
+            Some("s-new")
+        );
+        let h = j.history("skill:disputes").unwrap();
+        assert!(!h.create_in_doubt && h.user_id.as_deref() == Some("s-new"));
+    }
+
+    #[tokio::test]
+    async fn an_unknown_outcome_or_a_taken_name_is_looked_up_and_adopted() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut j = journal(dir.path());
+        let ops = Scripted::new(vec![err(ErrorKind::OutcomeUnknown, None)], &["s-1"]);
+        let p = phase(&ops, &mut j).await;
+        assert_eq!((p.reports[0].outcome, p.ids.len()), (Outcome::Created, 1));
+        let ops = Scripted::new(vec![err(ErrorKind::Conflict, Some(409))], &["s-1"]);
+        let p = phase(&ops, &mut j).await;
+        assert_eq!(p.reports[0].outcome, Outcome::Unchanged, "adopted");
+        assert_eq!(
+            p.ids.get("new-skill:Disputes").map(String::as_str),
+            Some("s-1")
+        );
+        let ops = Scripted::new(vec![err(ErrorKind::OutcomeUnknown, None)], &[]);
+        let p = phase(&ops, &mut j).await;
+        assert_eq!(p.reports[0].outcome, Outcome::Failed, "not found after all");
+        assert!(p.ids.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_create_a_killed_run_left_in_doubt_is_looked_up_before_any_resend() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let mut j = journal(dir.path());
+            j.append(&record(&disputes()[0], RecordStatus::Started, None, None))
+                .unwrap();
+        }
+        // The killed run's create went through: the re-run adopts it and sends nothing.
+        let mut j = journal(dir.path());
+        assert!(j.history("skill:disputes").unwrap().create_in_doubt);
+        let ops = Scripted::new(vec![], &["s-1"]);
+        let p = phase(&ops, &mut j).await;
+        assert_eq!(ops.sent(), 0, "no second create");
+        assert_eq!(
+            p.ids.get("new-skill:Disputes").map(String::as_str),
+            Some("s-1")
+        );
+        assert!(!j.history("skill:disputes").unwrap().create_in_doubt);
+    }
+
+    #[test]
+    fn unresolved_stand_ins_stay_and_real_ids_replace_the_rest() {
+        use crate::model::{DesiredUser, PlanAction, Proficiency};
+        let desired = DesiredUser {
+            email: "a@x".into(),
+            name: "A".into(),
+            division_id: "d".into(),
+            department: None,
+            title: None,
+            manager: None,
+            grants: vec![],
+            skills: vec![
+                Proficiency {
+                    id: "new-skill:Disputes".into(),
+                    proficiency: 2.0,
+                },
+                Proficiency {
+                    id: "new-skill:Other".into(),
+                    proficiency: 1.0,
+                },
+            ],
+            languages: vec![],
+            queue_ids: vec![],
+            phone: None,
+            extension: None,
+            licenses: vec![],
+            external_id: None,
+        };
+        let mut rows = vec![RowPlan {
+            row: 1,
+            line: 2,
+            email: "a@x".into(),
+            identity: "email:a@x".into(),
+            action: PlanAction::Update,
+            existing: None,
+            desired: Some(Box::new(desired)),
+            diff: vec![],
+        }];
+        let phase = DependencyPhase {
+            ids: [("new-skill:Disputes".to_string(), "s-1".to_string())].into(),
+            reports: vec![],
+        };
+        phase.resolve_plan(&mut rows);
+        let ids: Vec<&str> = rows[0]
+            .desired
+            .as_ref()
+            .unwrap()
+            .skills
+            .iter()
+            .map(|p| &*p.id)
+            .collect();
+        assert_eq!(ids, vec!["s-1", "new-skill:Other"]);
+        assert_eq!(stand_in_name("new-skill:Other"), Some(("skill", "Other")));
+    }
+}
