@@ -327,10 +327,10 @@ mod tests {
         }
     }
 
-    fn err(kind: ErrorKind, status: Option<u16>) -> Result<String, OpError> {
+    fn err(kind: ErrorKind, status: Option<u16>) -> OpError {
         let mut e = ApiError::new(kind, "POST /api/v2/routing/skills", "scripted");
         e.status = status;
-        Err(OpError::from(e))
+        OpError::from(e)
     }
 
     fn disputes() -> Vec<NewObject> {
@@ -373,17 +373,17 @@ mod tests {
     async fn an_unknown_outcome_or_a_taken_name_is_looked_up_and_adopted() {
         let dir = tempfile::tempdir().unwrap();
         let mut j = journal(dir.path());
-        let ops = Scripted::new(vec![err(ErrorKind::OutcomeUnknown, None)], &["s-1"]);
+        let ops = Scripted::new(vec![Err(err(ErrorKind::OutcomeUnknown, None))], &["s-1"]);
         let p = phase(&ops, &mut j).await;
         assert_eq!((p.reports[0].outcome, p.ids.len()), (Outcome::Created, 1));
-        let ops = Scripted::new(vec![err(ErrorKind::Conflict, Some(409))], &["s-1"]);
+        let ops = Scripted::new(vec![Err(err(ErrorKind::Conflict, Some(409)))], &["s-1"]);
         let p = phase(&ops, &mut j).await;
         assert_eq!(p.reports[0].outcome, Outcome::Unchanged, "adopted");
         assert_eq!(
             p.ids.get("new-skill:Disputes").map(String::as_str),
             Some("s-1")
         );
-        let ops = Scripted::new(vec![err(ErrorKind::OutcomeUnknown, None)], &[]);
+        let ops = Scripted::new(vec![Err(err(ErrorKind::OutcomeUnknown, None))], &[]);
         let p = phase(&ops, &mut j).await;
         assert_eq!(p.reports[0].outcome, Outcome::Failed, "not found after all");
         assert!(p.ids.is_empty());
