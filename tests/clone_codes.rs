@@ -369,3 +369,54 @@ async fn create_missing_creates_the_skill_once_and_the_user_holds_its_new_id() {
     );
     assert_eq!(skill_ids(&sib, TARGET, "Disputes").0.len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drift_fix_with_create_missing_creates_first_and_a_second_drift_is_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let sib = start(sibling_seed()).await;
+    common::profiles(dir.path(), &[("sib", &sib)]);
+    let personas = write_personas(dir.path()).join("disputes.csv");
+    let drift = |fix: bool| {
+        let mut v: Vec<String> = [
+            "drift",
+            "--personas",
+            personas.to_str().unwrap(),
+            "--persona",
+            "disputes",
+            "--to",
+            "sib",
+            "--target",
+            TARGET,
+            "--create-missing",
+            "skills",
+            "--format",
+            "json",
+        ]
+        .map(String::from)
+        .to_vec();
+        if fix {
+            v.extend(["--fix".to_string(), "--yes".to_string()]);
+        }
+        v
+    };
+    let args = drift(true);
+    let (code, report, stderr) = run(
+        dir.path(),
+        &[],
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert_eq!(code, 0, "the fix reconciled the org: {stderr}\n{report:#}");
+    let (catalogue, held) = skill_ids(&sib, TARGET, "Disputes");
+    assert_eq!(catalogue.len(), 1);
+    assert_eq!(held, catalogue);
+    assert!(sib.stats().await.writes_with_unknown_ids.is_empty());
+    let before = write_routes(&sib.stats().await);
+    let args = drift(false);
+    let (code, report, stderr) = run(
+        dir.path(),
+        &[],
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert_eq!(code, 0, "no drift left: {stderr}\n{report:#}");
+    assert_eq!(write_routes(&sib.stats().await), before, "drift only reads");
+}
