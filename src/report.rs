@@ -16,6 +16,7 @@ pub fn build(mut rows: Vec<RowReport>, api: ApiStats) -> Report {
         api,
         rows,
         queue_rate_per_min: None,
+        dependencies: Vec::new(),
     }
 }
 

@@ -409,6 +409,7 @@ fn run_with_a_failed_queue(size: (u16, u16)) -> App {
         api: ApiStats::default(),
         rows,
         queue_rate_per_min: None,
+        dependencies: Vec::new(),
     };
     feed(
         &mut app,
@@ -469,6 +470,7 @@ fn failed_queue_rows_show_in_failures_with_the_drilldown_and_r_retries_them() {
                 api: ApiStats::default(),
                 rows,
                 queue_rate_per_min: None,
+                dependencies: Vec::new(),
             },
             cancelled: false,
         })],

@@ -946,6 +946,7 @@ fn a_cancelled_retry_keeps_the_failures_it_never_reached() {
         api: ApiStats::default(),
         rows: vec![not_reached.clone()],
         queue_rate_per_min: None,
+        dependencies: Vec::new(),
     };
     feed(
         &mut app,
@@ -981,6 +982,7 @@ fn a_cancelled_retry_keeps_the_failures_it_never_reached() {
         api: ApiStats::default(),
         rows: vec![interrupted.clone()],
         queue_rate_per_min: None,
+        dependencies: Vec::new(),
     };
     feed(
         &mut app,

@@ -134,13 +134,21 @@ fn print_plans(outcomes: &[OrgOutcome], replace: crate::engine::Replace) {
                         + plan.count(PlanAction::Reactivate),
                     plan.count(PlanAction::Unchanged),
                     plan.count(PlanAction::Blocked),
-                    crate::engine::estimate_requests(&plan.rows, replace),
+                    crate::engine::estimate_requests(&plan.rows, replace)
+                        + p.dependencies.len() as u64,
                     if p.has_errors() {
                         format!(", {} error findings: skipped", p.checked.summary().errors)
                     } else {
                         String::new()
                     }
                 );
+                for d in &p.dependencies {
+                    eprintln!(
+                        "  first: {} '{}'",
+                        crate::engine::dependencies::step_name(d),
+                        sanitize(&d.name)
+                    );
+                }
                 for f in p
                     .checked
                     .findings()
@@ -251,6 +259,11 @@ fn report_json(reference: &Reference, outcomes: &[OrgOutcome], mirror: bool) -> 
                 "status": o.status,
                 "error": o.error,
                 "plan": o.prepared.as_ref().map(|p| p.checked.plan_counts()),
+                "create": o.prepared.as_ref().map(|p| p.dependencies.iter().map(|d| json!({
+                    "step": crate::engine::dependencies::step_name(d),
+                    "name": d.name,
+                })).collect::<Vec<_>>()),
+                "dependencies": o.report.as_ref().map(|r| &r.dependencies),
                 "summary": o.report.as_ref().map(|r| &r.summary),
                 "api": o.report.as_ref().map(|r| &r.api),
                 "rows": o.report.as_ref().map(|r| &r.rows),

@@ -199,6 +199,7 @@ fn baseline(path: &std::path::Path) -> Result<(Reference, (String, Vec<u8>)), St
         email: None,
         findings: vec![],
         source_requests: 0,
+        role_permissions: None,
     };
     Ok((reference, (name, bytes)))
 }

@@ -13,7 +13,10 @@ use crate::model::{
     EngineEvent, Field, Finding, FindingCode, OrgSnapshot, Plan, Report, UserState,
 };
 use crate::preflight::CheckResult;
-use crate::preflight::personas::{self, Include, OrgMap, Persona, PersonaSet};
+use crate::preflight::personas::{
+    self, CreateMissing, Include, MapKind, NewObject, OrgMap, Persona, PersonaSet,
+};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 /// Where the reference comes from.
@@ -38,6 +41,10 @@ pub struct ReferenceArgs {
     /// Renames and drops per target org (org,kind,source,target; README "Clone").
     #[arg(long, value_name = "MAP.csv")]
     pub map: Option<PathBuf>,
+    /// Also compare the permissions of each role the reference holds between the source
+    /// org and each target (`role_definition_differs`); needs --from/--user.
+    #[arg(long)]
+    pub compare_roles: bool,
 }
 
 /// Which orgs and which users in them.
@@ -62,6 +69,10 @@ pub struct TargetArgs {
     /// Access tokens per target org, 1–50 (the rate limit is per token).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=50))]
     pub tokens: Option<u16>,
+    /// Create the reference's skills and languages a target org lacks (`will_create`),
+    /// before any user is written: skills, languages, or both.
+    #[arg(long, value_delimiter = ',', value_name = "KINDS", value_parser = ["skills", "languages"])]
+    pub create_missing: Vec<String>,
 }
 
 /// The groups a clone copies (and a drift compares).
@@ -152,6 +163,9 @@ pub struct Reference {
     /// Requests made to the source org, and how many of them were not reads (always 0: the
     /// source client refuses writes).
     pub source_requests: u64,
+    /// With `--compare-roles`: each role the reference holds (by its source name) and its
+    /// permissions in the source org.
+    pub role_permissions: Option<BTreeMap<String, BTreeSet<String>>>,
 }
 
 fn finding(code: FindingCode, message: String) -> Finding {
@@ -183,7 +197,13 @@ impl Reference {
 
     pub async fn resolve(a: &ReferenceArgs, groups: Groups) -> Result<Reference, String> {
         match (&a.from, &a.user, &a.personas, &a.persona) {
-            (Some(from), Some(user), None, None) => Self::capture(from, user, groups).await,
+            (Some(from), Some(user), None, None) => {
+                Self::capture(from, user, groups, a.compare_roles).await
+            }
+            (None, None, Some(_), Some(_)) if a.compare_roles => Err(
+                "--compare-roles compares each role with the source org's: give the reference as --from PROFILE --user EMAIL"
+                    .into(),
+            ),
             (None, None, Some(file), Some(name)) => Self::from_file(file, name, groups),
             _ => Err(
                 "give the reference as --from PROFILE --user EMAIL, or as --personas FILE --persona NAME"
@@ -216,10 +236,16 @@ impl Reference {
             email: None,
             findings: vec![],
             source_requests: 0,
+            role_permissions: None,
         })
     }
 
-    async fn capture(from: &str, user: &str, groups: Groups) -> Result<Reference, String> {
+    async fn capture(
+        from: &str,
+        user: &str,
+        groups: Groups,
+        compare_roles: bool,
+    ) -> Result<Reference, String> {
         let email = user.trim().to_lowercase();
         let conn = connect_profile(from, None)?;
         let client = conn.client.read_only().map_err(|e| e.to_string())?;
@@ -246,6 +272,7 @@ impl Reference {
             email: Some(email.clone()),
             findings: vec![],
             source_requests: 0,
+            role_permissions: None,
         };
         let found = snapshot
             .users
@@ -283,6 +310,12 @@ impl Reference {
                 ),
             ));
         }
+        if compare_roles {
+            let perms = role_permissions(&client, &captured.persona, &snapshot)
+                .await
+                .map_err(|e| format!("cannot read the reference's roles in '{from}': {e}"))?;
+            reference.role_permissions = Some(perms);
+        }
         reference.source_requests = client.stats().requests;
         reference.set.source = format!("reference {email}");
         reference.set.personas.push(captured.persona);
@@ -295,6 +328,26 @@ impl Reference {
             .iter()
             .any(|f| f.severity == crate::model::Severity::Error)
     }
+}
+
+/// The permissions of each role a persona holds, read from its org (one
+/// `GET /api/v2/authorization/roles/{id}` per role).
+async fn role_permissions(
+    client: &crate::genesys::Client,
+    persona: &Persona,
+    org: &OrgSnapshot,
+) -> Result<BTreeMap<String, BTreeSet<String>>, crate::genesys::ApiError> {
+    let mut out = BTreeMap::new();
+    for item in crate::preflight::rules::split_list(persona.cell(Field::Roles)) {
+        let name = item.split_once('@').map_or(item, |(r, _)| r.trim());
+        if out.contains_key(name) {
+            continue;
+        }
+        if let Some(role) = org.roles.iter().find(|r| r.name.eq_ignore_ascii_case(name)) {
+            out.insert(name.to_string(), client.role_permissions(&role.id).await?);
+        }
+    }
+    Ok(out)
 }
 
 /// A connection to the org of a saved profile (the environment's credentials win, as for
@@ -406,6 +459,9 @@ pub struct PreparedOrg {
     pub inputs: Inputs,
     pub checked: CheckResult,
     pub plan: Plan,
+    /// Skills and languages the run creates first (`--create-missing`); the plan names
+    /// them by stand-in ids.
+    pub dependencies: Vec<NewObject>,
     /// Requests the preparation made (snapshot and checks).
     pub requests: u64,
 }
@@ -426,6 +482,7 @@ pub async fn prepare_org(
     list: &(String, Vec<u8>),
     map: Option<&(String, OrgMap)>,
     replace: Replace,
+    create: CreateMissing,
 ) -> Result<PreparedOrg, String> {
     let conn = connect_profile(profile, tokens)?;
     conn.client
@@ -436,6 +493,11 @@ pub async fn prepare_org(
     if let Some((_, m)) = map {
         m.apply(profile, &mut set);
     }
+    let persona = set
+        .personas
+        .iter()
+        .find(|p| personas::same_name(&p.name, &reference.name))
+        .cloned();
     let mut persona_bytes = Vec::new();
     personas::write_personas(&set, &mut persona_bytes).map_err(|e| e.to_string())?;
     let personas = PersonasFile {
@@ -460,17 +522,33 @@ pub async fn prepare_org(
         personas: Some(personas),
         bytes,
     };
-    let snapshot = inputs
+    let mut snapshot = inputs
         .load_org(&conn, replace)
         .await
         .map_err(|e| format!("target '{profile}': {e}"))?;
     let binding = JournalBinding::for_list(&snapshot, &inputs.bytes).ok_or_else(|| {
         format!("target '{profile}': the org did not say who it is (GET /api/v2/organizations/me); check the client's permissions")
     })?;
+    let dependencies = persona
+        .as_ref()
+        .map(|p| personas::to_create(p, &snapshot, create))
+        .unwrap_or_default();
+    engine::dependencies::stand_in(&mut snapshot, &dependencies);
     let mut checked = inputs.check_hires(&snapshot);
     as_missing_in_target(&mut checked, &reference.name);
     if let Some((file, m)) = map {
         checked.add_file_findings(m.check_targets(profile, &snapshot, file));
+    }
+    checked.add_file_findings(personas::will_create(&reference.name, &dependencies));
+    if let Some(p) = &persona {
+        checked.add_file_findings(personas::ambiguous_names(p, &snapshot));
+    }
+    checked.add_file_findings(visibility(&conn, &snapshot).await);
+    if let Some(perms) = &reference.role_permissions {
+        let differs = compare_roles(&conn, profile, perms, map, &snapshot)
+            .await
+            .map_err(|e| format!("target '{profile}': cannot read a role to compare: {e}"))?;
+        checked.add_file_findings(differs);
     }
     let mut plan = checked.plan.clone();
     engine::plan_removals(&mut plan, replace, &snapshot);
@@ -483,7 +561,55 @@ pub async fn prepare_org(
         inputs,
         checked,
         plan,
+        dependencies,
     })
+}
+
+/// `limited_visibility` from the divisions' object counts (one request). When they cannot
+/// be read, that is said as the same warning: whether names are missing wrongly is unknown.
+async fn visibility(conn: &Connection, snapshot: &OrgSnapshot) -> Vec<Finding> {
+    match conn.client.division_object_counts().await {
+        Ok(counts) => personas::limited_visibility(&counts, snapshot),
+        Err(e) => vec![Finding {
+            field: Some("division".into()),
+            ..finding(
+                FindingCode::LimitedVisibility,
+                format!(
+                    "cannot read the divisions' object counts ({e}): whether this client sees every object is unknown; give it the permission authorization:division:view to check"
+                ),
+            )
+        }],
+    }
+}
+
+/// `role_definition_differs` for each reference role whose namesake here (after `--map`)
+/// grants other permissions.
+async fn compare_roles(
+    conn: &Connection,
+    profile: &str,
+    source: &BTreeMap<String, BTreeSet<String>>,
+    map: Option<&(String, OrgMap)>,
+    snapshot: &OrgSnapshot,
+) -> Result<Vec<Finding>, crate::genesys::ApiError> {
+    let mut out = Vec::new();
+    for (name, perms) in source {
+        let here = match map {
+            Some((_, m)) => m.rename(profile, MapKind::Role, name),
+            None => Some(name.clone()),
+        };
+        // Dropped by the map, or missing here (`missing_in_target` says so).
+        let Some(role) = here.and_then(|n| {
+            snapshot
+                .roles
+                .iter()
+                .find(|r| r.name.eq_ignore_ascii_case(n.trim()))
+        }) else {
+            continue;
+        };
+        let target = conn.client.role_permissions(&role.id).await?;
+        out.extend(personas::role_differs(&role.name, perms, &target));
+    }
+    Ok(out)
 }
 
 /// A name of the reference persona that the target org lacks is `missing_in_target`, with
@@ -519,13 +645,15 @@ pub async fn prepare_all(
 ) -> Vec<(String, Result<PreparedOrg, String>)> {
     use futures::StreamExt;
     let n = t.org_concurrency.unwrap_or(8).clamp(1, 8);
+    // clap allows only skills and languages.
+    let create = CreateMissing::parse(&t.create_missing).unwrap_or_default();
     futures::stream::iter(
         t.to.iter()
             .map(|p| p.trim().to_string())
             .filter(|p| !p.is_empty()),
     )
     .map(|p| async move {
-        let r = prepare_org(&p, t.tokens, reference, list, map, replace).await;
+        let r = prepare_org(&p, t.tokens, reference, list, map, replace, create).await;
         (p, r)
     })
     .buffered(n)
@@ -559,6 +687,7 @@ pub async fn run_org(
     ));
     cfg.concurrency = concurrency.max(1);
     cfg.replace = replace;
+    cfg.dependencies = p.dependencies.clone();
     let mut handle = engine::start(p.conn.client.clone(), p.plan.clone(), cfg)
         .map_err(|e| format!("target '{}': {e}", p.profile))?;
     if let Ok(mut c) = control_out.lock() {

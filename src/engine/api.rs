@@ -28,6 +28,21 @@ where
     }
 }
 
+/// A skill or language this run was to create first and could not still has its stand-in
+/// id: say so, and send nothing (the org would refuse the id anyway).
+fn not_created(items: &[Proficiency], request: &str) -> Option<OpError> {
+    let (noun, name) = items
+        .iter()
+        .find_map(|p| super::dependencies::stand_in_name(&p.id))?;
+    Some(OpError::from(ApiError::new(
+        ErrorKind::BadRequest,
+        request,
+        format!(
+            "{noun} '{name}' was not created in this run (its create_{noun} step failed; see the report's dependencies); fix that and run again"
+        ),
+    )))
+}
+
 impl From<&genesys::dto::User> for UserRef {
     fn from(u: &genesys::dto::User) -> Self {
         UserRef {
@@ -293,14 +308,23 @@ impl Api {
     }
 
     pub async fn patch_skills(&self, id: &str, s: &[Proficiency]) -> Result<(), OpError> {
+        if let Some(e) = not_created(s, "PATCH /api/v2/users/{userId}/routingskills/bulk") {
+            return Err(e);
+        }
         resend_on_conflict(|| self.client.patch_user_skills(id, s)).await
     }
 
     pub async fn put_skills(&self, id: &str, s: &[Proficiency]) -> Result<(), OpError> {
+        if let Some(e) = not_created(s, "PUT /api/v2/users/{userId}/routingskills/bulk") {
+            return Err(e);
+        }
         resend_on_conflict(|| self.client.put_user_skills(id, s)).await
     }
 
     pub async fn patch_languages(&self, id: &str, l: &[Proficiency]) -> Result<(), OpError> {
+        if let Some(e) = not_created(l, "PATCH /api/v2/users/{userId}/routinglanguages/bulk") {
+            return Err(e);
+        }
         resend_on_conflict(|| self.client.patch_user_languages(id, l)).await
     }
 

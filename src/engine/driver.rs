@@ -31,6 +31,8 @@ pub struct Driver<O: Ops> {
     /// Report rows of an earlier phase of the same run (the queue rows), reported with the
     /// user rows.
     earlier_rows: Vec<crate::model::RowReport>,
+    /// What a clone's dependency phase did, reported beside the rows.
+    dependencies: Vec<crate::model::DependencyReport>,
 }
 
 impl<O: Ops> Driver<O> {
@@ -51,6 +53,7 @@ impl<O: Ops> Driver<O> {
             control,
             meter,
             earlier_rows: Vec::new(),
+            dependencies: Vec::new(),
         }
     }
 
@@ -75,6 +78,23 @@ impl<O: Ops> Driver<O> {
         )
         .await;
         self.earlier_rows.extend(phase.rows.iter().cloned());
+        phase
+    }
+
+    /// Runs a clone's dependency steps (skills and languages the org lacks) on this driver's
+    /// journal, before every other phase.
+    pub async fn run_dependency_phase(
+        &mut self,
+        new: &[crate::preflight::personas::NewObject],
+    ) -> super::dependencies::DependencyPhase
+    where
+        O: super::dependencies::DependencyOps,
+    {
+        let ops = self.ops.clone();
+        let phase =
+            super::dependencies::run(&ops, new, &mut self.journal, &self.events, &self.control)
+                .await;
+        self.dependencies.extend(phase.reports.iter().cloned());
         phase
     }
 
@@ -129,7 +149,8 @@ impl<O: Ops> Driver<O> {
                         cancelled,
                     } => {
                         rows.extend(std::mem::take(&mut self.earlier_rows));
-                        let report = crate::report::build(rows, self.meter.stats(&self.ops));
+                        let mut report = crate::report::build(rows, self.meter.stats(&self.ops));
+                        report.dependencies = std::mem::take(&mut self.dependencies);
                         let _ = self
                             .events
                             .send(EngineEvent::Finished {

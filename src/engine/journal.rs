@@ -319,7 +319,10 @@ fn write_line<T: Serialize>(file: &mut File, path: &Path, value: &T) -> Result<(
 
 /// A create whose `started` record without an answer leaves the object in doubt.
 fn is_create(step: Step) -> bool {
-    matches!(step, Step::CreateUser | Step::CreateQueue)
+    matches!(
+        step,
+        Step::CreateUser | Step::CreateQueue | Step::CreateSkill | Step::CreateLanguage
+    )
 }
 
 fn apply(history: &mut HashMap<String, RowHistory>, rec: &Record) {

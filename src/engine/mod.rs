@@ -13,6 +13,7 @@
 //! run resumes with exactly what the org still lacks. A run holds its (org, list) lock.
 
 mod api;
+pub mod dependencies;
 mod driver;
 mod estimate;
 #[cfg(test)]
@@ -69,6 +70,9 @@ pub struct EngineConfig {
     pub only_rows: Option<BTreeSet<usize>>,
     /// Capacity of the event channel.
     pub event_buffer: usize,
+    /// A clone's dependency steps: skills and languages created before any other step
+    /// (the plan names them by stand-in ids; see [`dependencies`]).
+    pub dependencies: Vec<crate::preflight::personas::NewObject>,
 }
 
 impl EngineConfig {
@@ -83,6 +87,7 @@ impl EngineConfig {
             replace: Replace::default(),
             only_rows: None,
             event_buffer: 1024,
+            dependencies: Vec::new(),
         }
     }
 }
@@ -229,8 +234,13 @@ pub fn start_with_queues(
     let settings = Settings::from(&cfg);
     let mut driver = Driver::new(Api::new(client), journal, passwords, tx, control.clone(), 0);
     let phase_control = control.clone();
+    let dependencies = cfg.dependencies.clone();
     let task = tokio::spawn(async move {
         let mut plan = plan;
+        if !dependencies.is_empty() {
+            let phase = driver.run_dependency_phase(&dependencies).await;
+            phase.resolve_plan(&mut plan.rows);
+        }
         if !queue_run.tasks.is_empty() {
             let phase = driver
                 .run_queue_phase(queue_run.tasks.clone(), queue_run.settings)

@@ -18,6 +18,7 @@ pub mod all_users;
 pub mod auth;
 pub mod authz;
 pub mod client;
+pub mod clone_calls;
 pub mod directory;
 pub mod dto;
 pub mod error;

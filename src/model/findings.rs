@@ -67,6 +67,9 @@ pub enum FindingCode {
     NotPortable,
     SourceUserNotFound,
     SourceUserInactive,
+    WillCreate,
+    LimitedVisibility,
+    RoleDefinitionDiffers,
 }
 
 impl FindingCode {
@@ -130,13 +133,19 @@ impl FindingCode {
         FindingCode::SkillLimit,
     ];
 
-    /// Codes of `clone` and `drift`: the reference and the target orgs.
-    pub const CLONE: [FindingCode; 5] = [
+    /// Codes of `clone` and `drift`: the reference and the target orgs. `ambiguous_name` is
+    /// a queue-list code too: a clone reports it for a name of the reference two objects of
+    /// a target org share.
+    pub const CLONE: [FindingCode; 9] = [
         FindingCode::MissingInTarget,
         FindingCode::MapTargetUnknown,
         FindingCode::NotPortable,
         FindingCode::SourceUserNotFound,
         FindingCode::SourceUserInactive,
+        FindingCode::AmbiguousName,
+        FindingCode::WillCreate,
+        FindingCode::LimitedVisibility,
+        FindingCode::RoleDefinitionDiffers,
     ];
 
     /// The stable identifier, e.g. `unknown_skill`.
@@ -193,6 +202,9 @@ impl FindingCode {
             FindingCode::NotPortable => "not_portable",
             FindingCode::SourceUserNotFound => "source_user_not_found",
             FindingCode::SourceUserInactive => "source_user_inactive",
+            FindingCode::WillCreate => "will_create",
+            FindingCode::LimitedVisibility => "limited_visibility",
+            FindingCode::RoleDefinitionDiffers => "role_definition_differs",
         }
     }
 
@@ -218,7 +230,10 @@ impl FindingCode {
             | FindingCode::PersonaRemovesNothing
             | FindingCode::SkillLimit
             | FindingCode::NotPortable
-            | FindingCode::SourceUserInactive => Severity::Warning,
+            | FindingCode::SourceUserInactive
+            | FindingCode::WillCreate
+            | FindingCode::LimitedVisibility
+            | FindingCode::RoleDefinitionDiffers => Severity::Warning,
             _ => Severity::Error,
         }
     }

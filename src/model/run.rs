@@ -31,6 +31,9 @@ pub enum Step {
     WrapupCodes,
     QueueMembers,
     VerifyQueue,
+    // A clone's dependency steps (before any user step).
+    CreateSkill,
+    CreateLanguage,
 }
 
 impl Step {
@@ -60,6 +63,8 @@ impl Step {
             Step::WrapupCodes => "wrapup_codes",
             Step::QueueMembers => "queue_members",
             Step::VerifyQueue => "verify_queue",
+            Step::CreateSkill => "create_skill",
+            Step::CreateLanguage => "create_language",
         }
     }
 }
@@ -205,6 +210,26 @@ pub struct Report {
     /// list. An addition: absent otherwise, so older reports read the same.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue_rate_per_min: Option<u32>,
+    /// A clone's dependency steps (skills and languages created before the users). An
+    /// addition: absent when there were none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dependencies: Vec<DependencyReport>,
+}
+
+/// One dependency step of a clone: what became of a skill or language the org lacked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DependencyReport {
+    /// `create_skill` or `create_language`.
+    pub step: Step,
+    pub name: String,
+    /// `created`; `unchanged` when the name turned out to exist (adopted); `failed`;
+    /// `not_reached` when the run was stopped first.
+    pub outcome: Outcome,
+    /// The object's id in the org, when it exists now.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub error: Option<StepResult>,
 }
 
 /// Live progress from the engine (bounded channel; the TUI and the headless line read it).

@@ -264,6 +264,7 @@ pub fn run_events(rows: &[(usize, &str)], failed: &[usize]) -> Vec<EngineEvent> 
             api: stats,
             rows: reports,
             queue_rate_per_min: None,
+            dependencies: Vec::new(),
         },
         cancelled: false,
     });

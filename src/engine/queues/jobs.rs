@@ -206,7 +206,7 @@ async fn wrapups<O: QueueOps>(
 }
 
 /// A 409, or a 400 that names the name as taken: the name is in use (the real API's answer is not documented: both are handled).
-fn name_conflict(e: &OpError) -> bool {
+pub(crate) fn name_conflict(e: &OpError) -> bool {
     if e.kind == OpKind::Conflict {
         return true;
     }

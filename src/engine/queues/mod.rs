@@ -10,7 +10,7 @@
 
 mod api;
 mod driver;
-mod jobs;
+pub(crate) mod jobs;
 mod machine;
 mod ops;
 #[cfg(test)]

@@ -134,6 +134,15 @@ impl OrgMap {
         }
     }
 
+    /// What `name` (of `kind`) is called in `org`: renamed, the same, or None when dropped.
+    pub fn rename(&self, org: &str, kind: MapKind, name: &str) -> Option<String> {
+        let rows: Vec<&MapRow> = self.for_org(org).collect();
+        match lookup(&rows, kind, name) {
+            Some(t) => t.map(str::to_string),
+            None => Some(name.to_string()),
+        }
+    }
+
     /// `map_target_unknown` for each target name the org does not have.
     /// Apply the renames and drops for `org` to a hire list's own cells (a `drift
     /// --baseline` list, whose rows are the reference). Whether any cell changed.

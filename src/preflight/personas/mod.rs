@@ -19,6 +19,8 @@ mod detail;
 mod file;
 mod map;
 mod resolve;
+mod target_names;
+mod target_org;
 mod with_list;
 
 pub use capture::{Capture, Include, capture};
@@ -29,6 +31,8 @@ pub use detail::{DesiredItem, DesiredRow, desired};
 pub use file::{PersonaFileError, from_hire_list, read_personas, upsert, write_personas};
 pub use map::{MapKind, MapRow, OrgMap};
 pub use resolve::{Note, Provenance, Resolution, Source, resolve};
+pub use target_names::{CreateMissing, NewObject, ambiguous_names, to_create, will_create};
+pub use target_org::{limited_visibility, role_differs};
 pub use with_list::{PersonaChecked, check_with_personas};
 
 use crate::model::Field;

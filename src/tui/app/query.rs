@@ -259,6 +259,8 @@ pub fn step_field(step: Step) -> Option<Field> {
         | Step::QueueDivision
         | Step::WrapupCodes
         | Step::QueueMembers
-        | Step::VerifyQueue => return None,
+        | Step::VerifyQueue
+        | Step::CreateSkill
+        | Step::CreateLanguage => return None,
     })
 }
