@@ -46,10 +46,18 @@ pub fn check_with_personas(
             .collect();
         for &p in r.personas.iter().filter(|&&p| invalid[p]) {
             let persona = &set.personas[p];
-            let message = format!(
-                "persona '{}' has errors in {} (line {}); fix the persona there — the row is blocked until then",
-                persona.name, set.source, persona.line
-            );
+            // Line 0: a reference captured from an org (clone, drift), not a file's row.
+            let message = if persona.line == 0 {
+                format!(
+                    "the reference {} has error findings in this org (listed with it); map or create what is missing (--map, --create-missing) — the row is blocked until then",
+                    persona.name
+                )
+            } else {
+                format!(
+                    "persona '{}' has errors in {} (line {}); fix the persona there — the row is blocked until then",
+                    persona.name, set.source, persona.line
+                )
+            };
             found.push(row_finding(
                 row,
                 email,
