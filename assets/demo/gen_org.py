@@ -586,6 +586,20 @@ CLONE = """
   `GET /routing/queues/{id}/members` lists both, each with its `joined`; a queue's
   `joinedMemberCount` counts the joined ones only. Queue members added by
   `POST …/members` are joined. In this org: """ + "; ".join(f"`{e}` is an unjoined member of {q}" for e, q in UNJOINED.items()) + """.
+- **Groups: members and inherited grants** (the demo's groups have none; seed groups may carry
+  `memberIds` (user ids) and `grants` (`[{roleId, divisionId}]`, no division = home); `--state`
+  writes them back). `GET /api/v2/authorization/subjects/{id}` lists the user's own grants
+  (`subjectId` = the user), then each of the user's groups' grants with `subjectId` = the
+  group's id (the client keeps only its own). `bulkadd`/`bulkremove`/`bulkreplace` and the
+  single-grant routes change only the user's own grants. A queue whose `memberGroups` names a
+  GROUP has that group's members as members: `GET /routing/queues/{id}/members` lists them after
+  the direct members, `"memberBy": "group"` (a user who is both is listed once, as `user`; the
+  `memberBy` filter is honoured), paged the same. `POST …/members?delete=true` removes only
+  direct memberships, so a group-derived one survives. **`GET /api/v2/users/{id}/queues` lists
+  direct memberships only** (UNVERIFIED: the real `UserQueue` list may include group-derived
+  ones; it carries no `memberBy`). **A direct add (`POST …/members`) of a user who is a member
+  only through a group answers 204 and makes the user a direct member too** (UNVERIFIED: the
+  real API may answer an error, code unknown — Terraform's `queue_member_via_group`).
 - **`POST /api/v2/routing/skills`** and **`POST /api/v2/routing/languages`** `{"name": …}` → 200
   with the new `RoutingSkill` / `Language`. No or blank name → 400 `required.field.missing`; a
   name in use (case-insensitive) → **409 `general.conflict`**, `entityId` = the holder

@@ -184,7 +184,10 @@ impl Client {
             .collect())
     }
 
-    /// `GET /api/v2/authorization/subjects/{subjectId}`: the user's grants with divisions.
+    /// `GET /api/v2/authorization/subjects/{subjectId}`: the user's own grants with divisions.
+    /// Grants whose `subjectId` is another subject (a group the user is in) are inherited, not
+    /// the user's: they are left out so capture never copies them and mirror never removes
+    /// them. A grant without `subjectId` is taken as the user's own (UNVERIFIED shape).
     pub async fn subject_grants(&self, user_id: &str) -> Result<Vec<Grant>, ApiError> {
         let s: AuthzSubject = self
             .call(Req::get(
@@ -195,6 +198,7 @@ impl Client {
         let mut grants: Vec<Grant> = s
             .grants
             .into_iter()
+            .filter(|g| g.subject_id.as_deref().is_none_or(|sid| sid == user_id))
             .filter_map(|g| {
                 Some(Grant {
                     role_id: g.role?.id.into(),

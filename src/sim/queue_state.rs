@@ -4,8 +4,10 @@
 
 use super::SimError;
 use super::queue_settings::{self, MemberGroup, parse_member_groups, parse_settings};
-use super::seed::{Seed, SeedFlow, SeedMemberGroup, SeedQueue, SeedSkillGroup};
-use super::state::{Named, Org, Queue, Wrapup};
+use super::seed::{
+    Seed, SeedFlow, SeedGrant, SeedGroup, SeedMemberGroup, SeedQueue, SeedSkillGroup,
+};
+use super::state::{Org, Queue, Wrapup};
 use serde_json::{Map, Value, json};
 
 /// `dateCreated` / `dateModified` of seeded objects without one.
@@ -45,6 +47,16 @@ pub struct Flow {
     pub division_id: String,
 }
 
+/// A group: members (user ids) and the role grants they inherit (role id, division id).
+/// Group grants are not the members' own: `bulkreplace` and friends never touch them.
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub id: String,
+    pub name: String,
+    pub member_ids: Vec<String>,
+    pub grants: Vec<(String, String)>,
+}
+
 #[derive(Debug, Clone)]
 pub struct SkillGroup {
     pub id: String,
@@ -60,8 +72,33 @@ impl Org {
     pub fn skill_group(&self, id: &str) -> Option<&SkillGroup> {
         self.skill_groups.iter().find(|g| g.id == id)
     }
-    pub fn group(&self, id: &str) -> Option<&Named> {
+    pub fn group(&self, id: &str) -> Option<&Group> {
         self.groups.iter().find(|g| g.id == id)
+    }
+    pub fn group_by_name_mut(&mut self, name: &str) -> Option<&mut Group> {
+        self.groups.iter_mut().find(|g| g.name == name)
+    }
+    /// The groups `user_id` is a member of.
+    pub fn groups_of<'a>(&'a self, user_id: &'a str) -> impl Iterator<Item = &'a Group> + 'a {
+        self.groups
+            .iter()
+            .filter(move |g| g.member_ids.iter().any(|m| m == user_id))
+    }
+    /// Users who are members of `q` through a GROUP member group, in group order, each once.
+    pub fn group_members_of(&self, q: &Queue) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for mg in q.member_groups.iter().filter(|g| g.kind == "GROUP") {
+            for m in self
+                .group(&mg.id)
+                .map(|g| g.member_ids.as_slice())
+                .unwrap_or(&[])
+            {
+                if !out.contains(m) {
+                    out.push(m.clone());
+                }
+            }
+        }
+        out
     }
     pub fn wrapup(&self, id: &str) -> Option<&Wrapup> {
         self.wrapups.iter().find(|w| w.id == id)
@@ -163,10 +200,7 @@ pub fn load(
         org.skill_groups.push(sg);
     }
     for g in &seed.groups {
-        let group = Named {
-            id: id_of(&g.id, next_id, "group"),
-            name: g.name.clone(),
-        };
+        let group = group_from_seed(org, g, next_id)?;
         org.groups.push(group);
     }
     for (i, sq) in seed.queues.iter().enumerate() {
@@ -222,6 +256,42 @@ fn queue_settings_from_seed(
     ))
 }
 
+/// A seed group, its members known users and its grants known roles and divisions.
+fn group_from_seed(
+    org: &Org,
+    g: &SeedGroup,
+    next_id: &mut dyn FnMut(&str) -> String,
+) -> Result<Group, SimError> {
+    for m in &g.member_ids {
+        if org.user(m).is_none() {
+            return Err(SimError::Seed(format!(
+                "group {} names unknown member {m} (memberIds are user ids)",
+                g.name
+            )));
+        }
+    }
+    let mut grants = Vec::new();
+    for gr in &g.grants {
+        if org.role(&gr.role_id).is_none() {
+            return Err(SimError::Seed(format!(
+                "group {} names unknown role {}",
+                g.name, gr.role_id
+            )));
+        }
+        let d = match &gr.division_id {
+            Some(d) => division_of(org, &Some(d.clone()), &format!("group {}", g.name))?,
+            None => org.home_division().id.clone(),
+        };
+        grants.push((gr.role_id.clone(), d));
+    }
+    Ok(Group {
+        id: id_of(&g.id, next_id, "group"),
+        name: g.name.clone(),
+        member_ids: g.member_ids.clone(),
+        grants,
+    })
+}
+
 fn member_groups_from_seed(org: &Org, sq: &SeedQueue) -> Result<Vec<MemberGroup>, SimError> {
     let list: Vec<Value> = sq
         .member_groups
@@ -268,6 +338,25 @@ pub fn flows_to_seed(flows: &[Flow]) -> Vec<SeedFlow> {
             name: f.name.clone(),
             r#type: f.kind.to_lowercase(),
             division_id: Some(f.division_id.clone()),
+        })
+        .collect()
+}
+
+pub fn groups_to_seed(groups: &[Group]) -> Vec<SeedGroup> {
+    groups
+        .iter()
+        .map(|g| SeedGroup {
+            id: Some(g.id.clone()),
+            name: g.name.clone(),
+            member_ids: g.member_ids.clone(),
+            grants: g
+                .grants
+                .iter()
+                .map(|(r, d)| SeedGrant {
+                    role_id: r.clone(),
+                    division_id: Some(d.clone()),
+                })
+                .collect(),
         })
         .collect()
 }

@@ -32,9 +32,9 @@ pub struct Seed {
     /// Skill groups (a queue's `memberGroups` of type SKILLGROUP).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skill_groups: Vec<SeedSkillGroup>,
-    /// Groups (a queue's `memberGroups` of type GROUP).
+    /// Groups (a queue's `memberGroups` of type GROUP), with their members and role grants.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub groups: Vec<SeedNamed>,
+    pub groups: Vec<SeedGroup>,
     #[serde(default)]
     pub licenses: Vec<SeedLicense>,
     #[serde(default)]
@@ -152,6 +152,22 @@ pub struct SeedFlow {
     pub r#type: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub division_id: Option<String>,
+}
+
+/// A group: its members inherit its role grants and are members of every queue that names
+/// it in `memberGroups`. Both lists are optional (absent = empty).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeedGroup {
+    #[serde(default)]
+    pub id: Option<String>,
+    pub name: String,
+    /// User ids.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub member_ids: Vec<String>,
+    /// Role grants its members inherit; a grant without a division is in the home division.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<SeedGrant>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -189,7 +189,7 @@ pub struct Org {
     pub wrapups: Vec<Wrapup>,
     pub flows: Vec<super::queue_state::Flow>,
     pub skill_groups: Vec<super::queue_state::SkillGroup>,
-    pub groups: Vec<Named>,
+    pub groups: Vec<super::queue_state::Group>,
     /// The last `dateModified` handed out (unix ms), so stamps only grow.
     pub last_stamp_ms: u64,
     pub licenses: Vec<License>,

@@ -349,24 +349,32 @@ async fn role_subject_grants(
     })
 }
 
+/// `GET /authorization/subjects/{id}`: the user's direct grants (`subjectId` = the user), then
+/// the grants inherited from each group the user is in (`subjectId` = the group's id), as the
+/// API's spec describes; the client keeps only the user's own.
 async fn get_subject(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
     s.read(|org| {
         let u = super::users::live_user(org, &id)?;
-        let grants: Vec<Value> = u
-            .grants
-            .iter()
-            .map(|(r, d)| {
-                let mut div = division_ref(org, d);
-                div["homeDivision"] = json!(org.division(d).is_some_and(|x| x.home));
-                json!({"subjectId": u.id, "division": div,
-                       "role": {"id": r, "name": org.role(r).map(|x| x.name.as_str()).unwrap_or(""), "default": false,
-                                "selfUri": format!("/api/v2/authorization/roles/{r}")},
-                       "grantMadeAt": "2026-01-05T09:00:00.000Z"})
-            })
-            .collect();
-        Ok(ok(json!({"id": u.id, "name": u.name, "grants": grants, "version": 1,
-                      "selfUri": format!("/api/v2/authorization/subjects/{}", u.id)})))
+        let direct = u.grants.iter().map(|(r, d)| grant_json(org, &u.id, r, d));
+        let inherited = org
+            .groups_of(&u.id)
+            .flat_map(|g| g.grants.iter().map(|(r, d)| grant_json(org, &g.id, r, d)));
+        let grants: Vec<Value> = direct.chain(inherited).collect();
+        Ok(ok(
+            json!({"id": u.id, "name": u.name, "grants": grants, "version": 1,
+                      "selfUri": format!("/api/v2/authorization/subjects/{}", u.id)}),
+        ))
     })
+}
+
+/// One `AuthzGrant` of `subject` (a user or a group).
+fn grant_json(org: &Org, subject: &str, role: &str, division: &str) -> Value {
+    let mut div = division_ref(org, division);
+    div["homeDivision"] = json!(org.division(division).is_some_and(|x| x.home));
+    json!({"subjectId": subject, "division": div,
+           "role": {"id": role, "name": org.role(role).map(|x| x.name.as_str()).unwrap_or(""), "default": false,
+                    "selfUri": format!("/api/v2/authorization/roles/{role}")},
+           "grantMadeAt": "2026-01-05T09:00:00.000Z"})
 }
 
 #[derive(Debug, Deserialize)]

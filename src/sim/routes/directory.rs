@@ -4,9 +4,10 @@
 use super::{division_ref, ok};
 use crate::sim::error::ApiResult;
 use crate::sim::paging::{Query, bad_param, name_filter, page_listing};
+use crate::sim::queue_state::Group;
 use crate::sim::queue_state::{Flow, SEED_DATE, SkillGroup};
 use crate::sim::server::AppState;
-use crate::sim::state::{Named, Org};
+use crate::sim::state::Org;
 use axum::Router;
 use axum::extract::{RawQuery, State};
 use axum::http::Uri;
@@ -158,8 +159,8 @@ async fn list_skill_groups(
     })
 }
 
-fn group_json(g: &Named) -> Value {
-    json!({"id": g.id, "name": g.name, "dateModified": SEED_DATE, "memberCount": 0,
+fn group_json(g: &Group) -> Value {
+    json!({"id": g.id, "name": g.name, "dateModified": SEED_DATE, "memberCount": g.member_ids.len(),
            "state": "active", "version": 1, "type": "official", "rulesVisible": true,
            "visibility": "public", "selfUri": format!("/api/v2/groups/{}", g.id)})
 }
@@ -178,7 +179,7 @@ async fn list_groups(
         .get("sortOrder")
         .is_some_and(|o| o.eq_ignore_ascii_case("descending") || o.eq_ignore_ascii_case("desc"));
     s.read(|org| {
-        let mut matched: Vec<&Named> = org
+        let mut matched: Vec<&Group> = org
             .groups
             .iter()
             .filter(|g| ids.is_empty() || ids.contains(&g.id))

@@ -302,13 +302,27 @@ async fn list_members(
     let q = Query::parse(raw.as_deref());
     let page = q.page(100)?;
     let name = q.get("name").map(str::to_lowercase);
+    let member_by = q.get("memberBy");
     let lag = s.queue_lag();
     s.read(|org| {
         let queue = visible(org, &id, lag)?;
-        let members: Vec<&String> = queue
+        // Direct members first, then those who are members only through a GROUP member group.
+        let through_groups = org.group_members_of(queue);
+        let all: Vec<(&String, &str)> = queue
             .members
             .iter()
-            .filter(|m| {
+            .map(|m| (m, "user"))
+            .chain(
+                through_groups
+                    .iter()
+                    .filter(|m| !queue.members.contains(m))
+                    .map(|m| (m, "group")),
+            )
+            .filter(|(_, by)| member_by.is_none_or(|b| b.eq_ignore_ascii_case(by)))
+            .collect();
+        let members: Vec<(&String, &str)> = all
+            .into_iter()
+            .filter(|(m, _)| {
                 name.as_deref().is_none_or(|n| {
                     org.user(m)
                         .is_some_and(|u| u.name.to_lowercase().contains(n))
@@ -316,10 +330,10 @@ async fn list_members(
             })
             .collect();
         // QueueMemberEntityListing has no total/pageCount: page by nextUri.
-        let mut v = page_listing(&members, page, uri.path(), &q, false, |m| {
+        let mut v = page_listing(&members, page, uri.path(), &q, false, |(m, by)| {
             let uname = org.user(m).map(|u| u.name.as_str()).unwrap_or("");
             json!({"id": m, "name": uname, "user": user_ref(org, m), "ringNumber": 1,
-                   "joined": !queue.unjoined.contains(m), "memberBy": "user",
+                   "joined": !queue.unjoined.contains(m), "memberBy": by,
                    "selfUri": format!("/api/v2/routing/queues/{id}/members/{m}")})
         });
         if let Some(o) = v.as_object_mut() {

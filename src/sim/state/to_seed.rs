@@ -50,7 +50,7 @@ impl Org {
                 .collect(),
             flows: crate::sim::queue_state::flows_to_seed(&self.flows),
             skill_groups: crate::sim::queue_state::skill_groups_to_seed(&self.skill_groups),
-            groups: named_seed(&self.groups),
+            groups: crate::sim::queue_state::groups_to_seed(&self.groups),
             licenses: self
                 .licenses
                 .iter()
