@@ -133,6 +133,7 @@ fn snapshot() -> OrgSnapshot {
                     key: format!("E{i}").into(),
                 }],
                 addresses: vec![],
+                utilization: None,
             }
             .into(),
         );

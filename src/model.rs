@@ -10,6 +10,7 @@ mod org;
 mod plan;
 mod run;
 mod text;
+mod utilization;
 
 pub use findings::*;
 pub use hire_list::*;
@@ -17,6 +18,10 @@ pub use org::*;
 pub use plan::*;
 pub use run::*;
 pub use text::*;
+pub use utilization::{
+    MEDIA_TYPES as UTILIZATION_MEDIA, MediaCapacity, differing as utilization_differing,
+    format_cell as format_utilization, parse_cell as parse_utilization,
+};
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -220,6 +220,7 @@ async fn a_create_with_a_lost_answer_is_found_not_repeated() {
         extension: None,
         licenses: vec![],
         external_id: None,
+        utilization: vec![],
     };
     let err = api.create_user(&d, None).await.unwrap_err();
     assert_eq!(err.kind, onboard::engine::OpKind::Unknown, "{err:?}");

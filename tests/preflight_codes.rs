@@ -500,3 +500,60 @@ fn missing_email_column_is_reported_per_row() {
     assert!(f.message.contains("no 'email' column"), "{}", f.message);
     assert_eq!(r.summary().blocked, 1);
 }
+
+#[test]
+fn utilization_cells_are_checked_and_diffed_per_media_type() {
+    use onboard::model::{PlanAction, parse_utilization};
+    // A bad cell is invalid_value on its row and field, and blocks that row only.
+    let r = check(&[
+        &[NEW, NAME, ("utilization", "call=1; Chat=3")],
+        &[("email", "two@example.com"), NAME, ("utilization", "fax=2")],
+        &[
+            ("email", "three@example.com"),
+            NAME,
+            ("utilization", "chat=26"),
+        ],
+    ]);
+    let bad: Vec<_> = r.findings().filter(|f| f.code == C::InvalidValue).collect();
+    assert_eq!(bad.len(), 2, "{bad:#?}");
+    assert_eq!(bad[0].row, Some(2));
+    assert_eq!(bad[0].field.as_deref(), Some("utilization"));
+    assert!(
+        bad[0].message.contains("unknown media type 'fax'"),
+        "{}",
+        bad[0].message
+    );
+    assert_eq!(bad[1].row, Some(3));
+    assert!(bad[1].message.contains("0 to 25"), "{}", bad[1].message);
+    assert_eq!(r.summary().blocked, 2);
+    let first = &r.plan.rows[0];
+    assert_eq!(first.action, PlanAction::Create);
+    let want = parse_utilization("call=1; chat=3").unwrap();
+    assert_eq!(first.desired.as_ref().unwrap().utilization, want);
+
+    // An existing user: only a media type the row names, at another capacity, is a change.
+    let mut o = org();
+    let liam = o
+        .users
+        .iter_mut()
+        .find(|u| u.email == "liam@example.com")
+        .unwrap();
+    std::sync::Arc::make_mut(liam).utilization =
+        Some(parse_utilization("call=1; chat=4; email=1").unwrap());
+    let row = |cell| csv(&[&[("email", "liam@example.com"), ("utilization", cell)]]);
+    let (_, same) = check_with(&o, &row("chat=4; call=1"));
+    assert_eq!(
+        same.plan.rows[0].action,
+        PlanAction::Unchanged,
+        "{:?}",
+        same.plan.rows[0].diff
+    );
+    let (_, changed) = check_with(&o, &row("chat=3; call=1"));
+    let plan = &changed.plan.rows[0];
+    assert_eq!(plan.action, PlanAction::Update);
+    let d = plan.diff.iter().find(|d| d.field == "utilization").unwrap();
+    assert_eq!(
+        (d.from.as_str(), d.to.as_str()),
+        ("call=1; chat=4", "call=1; chat=3")
+    );
+}

@@ -79,6 +79,7 @@ pub fn scope_snapshot(
     }
     opts.telephony = phones;
     opts.memberships_of = (!every_membership).then_some(queues);
+    opts.utilization = list.column_of(Field::Utilization).is_some();
 }
 
 pub async fn run(args: Args) -> Exit {

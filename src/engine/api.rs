@@ -6,7 +6,7 @@ use super::steps::{PhoneContacts, UserPatch};
 use crate::genesys::dto::Contact;
 use crate::genesys::{self, ApiError, Client, ErrorKind};
 use crate::model::{
-    ApiStats, DesiredUser, ExternalId, Grant, Id, Proficiency, RawContact, UserState,
+    ApiStats, DesiredUser, ExternalId, Grant, Id, MediaCapacity, Proficiency, RawContact, UserState,
 };
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -415,6 +415,10 @@ impl Api {
         Ok(self.client.list_external_ids(id).await?)
     }
 
+    pub async fn put_utilization(&self, id: &str, media: &[MediaCapacity]) -> Result<(), OpError> {
+        Ok(self.client.put_user_utilization(id, media).await?)
+    }
+
     pub async fn invite(&self, id: &str) -> Result<(), OpError> {
         Ok(self.client.invite_user(id, false).await?)
     }
@@ -501,6 +505,9 @@ impl Ops for Api {
     }
     async fn external_ids(&self, id: &str) -> Result<Vec<ExternalId>, OpError> {
         Api::external_ids(self, id).await
+    }
+    async fn put_utilization(&self, id: &str, media: &[MediaCapacity]) -> Result<(), OpError> {
+        Api::put_utilization(self, id, media).await
     }
     async fn invite(&self, id: &str) -> Result<(), OpError> {
         Api::invite(self, id).await

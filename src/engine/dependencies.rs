@@ -437,6 +437,7 @@ mod tests {
             extension: None,
             licenses: vec![],
             external_id: None,
+            utilization: vec![],
         };
         let mut rows = vec![RowPlan {
             row: 1,

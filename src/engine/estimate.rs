@@ -77,6 +77,7 @@ fn row_requests(p: &RowPlan, replace: Replace, join: &mut impl FnMut(GroupRef<'_
         + u64::from(!d.skills.is_empty())
         + u64::from(!d.languages.is_empty())
         + u64::from(d.external_id.is_some())
+        + u64::from(!d.utilization.is_empty())
         + u64::from(replace.roles && !d.grants.is_empty());
     if !replace.roles {
         let mut roles: Vec<(&str, Vec<&str>)> = Vec::new();
@@ -121,6 +122,7 @@ fn work_requests(
         + u64::from(!w.languages.is_empty())
         + w.languages_remove.len() as u64
         + u64::from(w.external_id)
+        + u64::from(!w.utilization.is_empty())
         + u64::from(w.replace.roles && !w.grants.is_empty());
     if let Some(d) = &w.division {
         join(GroupRef::Division(d));

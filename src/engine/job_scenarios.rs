@@ -7,7 +7,8 @@ use super::ops::{OpError, OpKind, Ops, ReadBack, UserRef};
 use super::steps::{Primary, UserPatch};
 use crate::genesys::{ApiError, ErrorKind};
 use crate::model::{
-    ApiStats, DesiredUser, ExternalId, Grant, Id, Proficiency, Step, StepStatus, UserState,
+    ApiStats, DesiredUser, ExternalId, Grant, Id, MediaCapacity, Proficiency, Step, StepStatus,
+    UserState,
 };
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -159,6 +160,10 @@ impl Ops for Scripted {
         self.note("external_ids");
         Ok(vec![])
     }
+    async fn put_utilization(&self, _id: &str, _media: &[MediaCapacity]) -> Result<(), OpError> {
+        self.note("utilization");
+        Ok(())
+    }
     async fn invite(&self, _id: &str) -> Result<(), OpError> {
         self.note("invite");
         Ok(())
@@ -185,6 +190,7 @@ fn desired() -> Box<DesiredUser> {
         extension: None,
         licenses: vec![],
         external_id: None,
+        utilization: vec![],
     })
 }
 

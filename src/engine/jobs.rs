@@ -414,6 +414,9 @@ async fn user_step_job<O: Ops>(
             Some(x) => add_external_id(api, user_id, &x).await.map(|_| None),
             None => Ok(None),
         },
+        Step::Utilization => {
+            idempotent!(api.put_utilization(user_id, &work.utilization)).map(|_| None)
+        }
         Step::Invite => idempotent!(api.invite(user_id)).map(|_| None),
         other => {
             return (

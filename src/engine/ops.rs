@@ -6,7 +6,7 @@
 use super::steps::UserPatch;
 use crate::genesys::{ApiError, ErrorKind};
 use crate::model::{
-    ApiStats, DesiredUser, ExternalId, Grant, Id, Proficiency, StepResult, UserState,
+    ApiStats, DesiredUser, ExternalId, Grant, Id, MediaCapacity, Proficiency, StepResult, UserState,
 };
 use std::future::Future;
 
@@ -159,6 +159,12 @@ pub trait Ops: Clone + Send + Sync + 'static {
         &self,
         id: &str,
     ) -> impl Future<Output = Result<Vec<ExternalId>, OpError>> + Send;
+    /// Sets the user's utilization: only the media types given (the rest follow the org).
+    fn put_utilization(
+        &self,
+        id: &str,
+        media: &[MediaCapacity],
+    ) -> impl Future<Output = Result<(), OpError>> + Send;
     fn invite(&self, id: &str) -> impl Future<Output = Result<(), OpError>> + Send;
     /// Reads many users back in as few calls as the API allows.
     fn read_back(

@@ -3,8 +3,8 @@
 //! plan screen's estimate and the engine can never disagree.
 
 use crate::model::{
-    DesiredUser, ExistingUser, Grant, Id, ManagerRef, PlanAction, Proficiency, RawContact, RowPlan,
-    Step, Text, UserState,
+    DesiredUser, ExistingUser, Grant, Id, ManagerRef, MediaCapacity, PlanAction, Proficiency,
+    RawContact, RowPlan, Step, Text, UserState,
 };
 use std::collections::BTreeMap;
 
@@ -107,6 +107,8 @@ pub struct RowWork {
     pub queues_remove: Vec<Id>,
     pub licenses: Vec<Id>,
     pub external_id: bool,
+    /// The utilization to PUT (only the media types the row names); empty: no write.
+    pub utilization: Vec<MediaCapacity>,
     /// Skills/languages/roles are written as a full replacement.
     pub replace: Replace,
 }
@@ -153,6 +155,9 @@ impl RowWork {
         }
         if self.external_id {
             s.push(Step::ExternalId);
+        }
+        if !self.utilization.is_empty() {
+            s.push(Step::Utilization);
         }
         if !s.is_empty() {
             s.push(Step::Verify);
@@ -204,6 +209,7 @@ pub fn work_for(plan: &RowPlan, replace: Replace) -> Option<RowWork> {
         queues_remove: vec![],
         licenses: vec![],
         external_id: false,
+        utilization: vec![],
         replace,
     };
     if !plan.action.writes() {
@@ -228,6 +234,7 @@ pub fn work_for(plan: &RowPlan, replace: Replace) -> Option<RowWork> {
                 queues_remove: vec![],
                 licenses: d.licenses.clone(),
                 external_id: d.external_id.is_some(),
+                utilization: d.utilization.clone(),
                 replace,
             })
         }
@@ -254,6 +261,7 @@ fn changed_work(plan: &RowPlan, replace: Replace) -> Option<RowWork> {
             external_ids: vec![],
             phone: None,
             extension: None,
+            utilization: None,
             ..ExistingUser::clone(e)
         };
         &blank
@@ -337,6 +345,11 @@ fn changed_work(plan: &RowPlan, replace: Replace) -> Option<RowWork> {
         .external_id
         .as_ref()
         .is_some_and(|x| !have.external_ids.contains(x));
+    // Unread (None) counts as different: the PUT lands on the same state either way.
+    let utilization = match &have.utilization {
+        Some(h) if crate::model::utilization_differing(&d.utilization, h).is_empty() => vec![],
+        _ => d.utilization.clone(),
+    };
     // A restored user comes back in the home division; the engine checks the division
     // the restore reports and moves the user if needed.
     let division = (restore || e.division_id != d.division_id).then(|| d.division_id.clone());
@@ -352,6 +365,7 @@ fn changed_work(plan: &RowPlan, replace: Replace) -> Option<RowWork> {
         queues_remove,
         licenses,
         external_id,
+        utilization,
         replace,
     })
 }
@@ -519,6 +533,7 @@ pub(super) mod tests {
                 authority: "workday".into(),
                 key: "E1".into(),
             }),
+            utilization: vec![],
         }
     }
 
@@ -542,6 +557,7 @@ pub(super) mod tests {
             licenses: vec![],
             external_ids: d.external_id.clone().into_iter().collect(),
             addresses: vec![],
+            utilization: None,
         }
     }
 

@@ -418,6 +418,7 @@ fn existing_from(
             .iter()
             .map(super::dto::Contact::to_raw)
             .collect(),
+        utilization: None,
         id: u.id.into(),
         name: u.name,
     }

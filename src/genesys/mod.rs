@@ -37,6 +37,7 @@ pub mod secret;
 pub mod snapshot;
 pub mod telephony;
 pub mod users;
+pub mod utilization;
 
 pub use client::{Client, ClientConfig};
 pub use error::{ApiError, ErrorDetail, ErrorKind};

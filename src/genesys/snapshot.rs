@@ -31,6 +31,9 @@ pub struct SnapshotOptions {
     /// Read existing users' membership of these queues only (lowercased names); None: of
     /// every queue. A merge only adds the queues a row names, so it needs no more.
     pub memberships_of: Option<BTreeSet<String>>,
+    /// Read each existing user's utilization (one GET per user). Only when the hire list
+    /// has a `utilization` column: nothing else needs it.
+    pub utilization: bool,
 }
 
 impl Default for SnapshotOptions {
@@ -42,6 +45,7 @@ impl Default for SnapshotOptions {
             agents_per_channel: 1.0,
             telephony: true,
             memberships_of: None,
+            utilization: false,
         }
     }
 }
@@ -134,9 +138,12 @@ pub async fn load_snapshot_observed(
     };
     let users = async {
         let queues = membership_queues(queues_once.clone().await?, opts);
-        let v = client
+        let mut v = client
             .find_existing_users_observed(emails, external_ids, Some(&queues), &on_looked)
             .await?;
+        if opts.utilization {
+            read_utilization(client, &mut v).await?;
+        }
         done(&progress, "users", v.len());
         Ok(v)
     };
@@ -144,6 +151,32 @@ pub async fn load_snapshot_observed(
     snapshot.users = users.into_iter().map(std::sync::Arc::new).collect();
     done(&progress, IDENTITIES, identities);
     Ok(snapshot)
+}
+
+/// Per-user reads in flight at once while reading utilization (the limiter paces them).
+const UTILIZATION_CONCURRENCY: usize = 8;
+
+/// Each user's utilization, one `GET /routing/users/{id}/utilization` per user. A deleted
+/// user has none to read (it is restored first, then written whole).
+async fn read_utilization(
+    client: &Client,
+    users: &mut [crate::model::ExistingUser],
+) -> Result<(), ApiError> {
+    let live = |u: &crate::model::ExistingUser| u.state != crate::model::UserState::Deleted;
+    let read: Vec<Option<Vec<crate::model::MediaCapacity>>> = futures::stream::iter(users.iter())
+        .map(|u| async move {
+            match live(u) {
+                true => client.user_utilization(&u.id).await.map(Some),
+                false => Ok(None),
+            }
+        })
+        .buffered(UTILIZATION_CONCURRENCY)
+        .try_collect()
+        .await?;
+    for (u, util) in users.iter_mut().zip(read) {
+        u.utilization = util;
+    }
+    Ok(())
 }
 
 /// A resource that has started and is not finished.

@@ -399,6 +399,7 @@ pub fn field_for_header(h: &str) -> Option<Field> {
         "licenses" | "licences" | "license" | "licence" => Field::Licenses,
         "externalid" => Field::ExternalId,
         "action" => Field::Action,
+        "utilization" | "utilisation" => Field::Utilization,
         _ => return None,
     })
 }

@@ -23,10 +23,12 @@ pub enum Field {
     Licenses,
     ExternalId,
     Action,
+    /// Opt-in: per-media maximum capacity (`call=1; chat=3`).
+    Utilization,
 }
 
 impl Field {
-    pub const ALL: [Field; 17] = [
+    pub const ALL: [Field; 18] = [
         Field::Email,
         Field::Name,
         Field::FirstName,
@@ -44,6 +46,7 @@ impl Field {
         Field::Licenses,
         Field::ExternalId,
         Field::Action,
+        Field::Utilization,
     ];
 
     /// The canonical column name (docs/contract.md §2), also used as `field` in findings.
@@ -66,6 +69,7 @@ impl Field {
             Field::Licenses => "licenses",
             Field::ExternalId => "external_id",
             Field::Action => "action",
+            Field::Utilization => "utilization",
         }
     }
 }

@@ -63,6 +63,9 @@ pub struct DesiredUser {
     /// inferred by Genesys and are only counted against seats).
     pub licenses: Vec<Id>,
     pub external_id: Option<ExternalId>,
+    /// From the opt-in `utilization` column: only the media types the cell names.
+    #[serde(default)]
+    pub utilization: Vec<super::MediaCapacity>,
 }
 
 /// A field that differs between the org and the hire list (for `update`).

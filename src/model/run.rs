@@ -20,6 +20,8 @@ pub enum Step {
     Queues,
     Licenses,
     ExternalId,
+    /// `PUT /routing/users/{id}/utilization` (opt-in `utilization` column).
+    Utilization,
     Invite,
     Password,
     Verify,
@@ -53,6 +55,7 @@ impl Step {
             Step::Queues => "queues",
             Step::Licenses => "licenses",
             Step::ExternalId => "external_id",
+            Step::Utilization => "utilization",
             Step::Invite => "invite",
             Step::Password => "password",
             Step::Verify => "verify",

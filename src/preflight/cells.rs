@@ -38,7 +38,12 @@ const SHORTEST_LIMIT: usize = 254;
 pub fn max_chars(field: Field) -> Option<usize> {
     match field {
         Field::Email | Field::ManagerEmail => Some(254),
-        Field::Roles | Field::Skills | Field::Languages | Field::Queues | Field::Licenses => None,
+        Field::Roles
+        | Field::Skills
+        | Field::Languages
+        | Field::Queues
+        | Field::Licenses
+        | Field::Utilization => None,
         _ => Some(255),
     }
 }

@@ -298,6 +298,7 @@ mod tests {
             licenses: vec![],
             external_ids: vec![],
             addresses: vec![],
+            utilization: None,
         }
     }
 

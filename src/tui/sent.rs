@@ -145,6 +145,7 @@ fn desired_value(org: &OrgSnapshot, d: &DesiredUser, field: Field) -> String {
             .map(|e| format!("{}:{}", e.authority, e.key))
             .unwrap_or_else(|| "(none)".into()),
         Field::Action => String::new(),
+        Field::Utilization => crate::model::format_utilization(&d.utilization),
     }
 }
 

@@ -34,6 +34,7 @@ fn user(id: &str, email: &str, state: UserState) -> ExistingUser {
         licenses: vec![],
         external_ids: vec![],
         addresses: vec![],
+        utilization: None,
     }
 }
 

@@ -163,6 +163,9 @@ impl Scheduler {
         if row.work.external_id {
             pending.push_back(Step::ExternalId);
         }
+        if !row.work.utilization.is_empty() {
+            pending.push_back(Step::Utilization);
+        }
         if invite && row.work.primary == Primary::Create {
             pending.push_back(Step::Invite);
         }

@@ -40,6 +40,7 @@ fn hire(row: usize, queues: &[&str]) -> RowPlan {
             extension: None,
             licenses: vec![],
             external_id: None,
+            utilization: vec![],
         })),
         diff: vec![],
     }

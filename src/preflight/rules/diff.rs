@@ -46,7 +46,33 @@ pub(super) fn diff(
     ]));
     out.extend(licenses_diff(u, d));
     out.extend(external_id_diff(u, d));
+    out.extend(utilization_diff(u, d));
     out
+}
+
+/// The media types whose capacity the row sets and the user does not have (all of them
+/// when the user's utilization was not read).
+fn utilization_diff(u: &ExistingUser, d: &DesiredUser) -> Option<FieldDiff> {
+    if d.utilization.is_empty() {
+        return None;
+    }
+    let have = u.utilization.as_deref().unwrap_or_default();
+    if u.utilization.is_some()
+        && crate::model::utilization_differing(&d.utilization, have).is_empty()
+    {
+        return None;
+    }
+    // The user's capacities of the media types the row names: what the write changes.
+    let before: Vec<crate::model::MediaCapacity> = have
+        .iter()
+        .filter(|h| d.utilization.iter().any(|w| w.media == h.media))
+        .cloned()
+        .collect();
+    Some(field_diff(
+        "utilization",
+        crate::model::format_utilization(&before),
+        crate::model::format_utilization(&d.utilization),
+    ))
 }
 
 fn field_diff(field: &str, from: String, to: String) -> FieldDiff {

@@ -288,6 +288,7 @@ fn desired_user(
     keys.phone_delta = numbers::phone_delta(existing, phone.is_some() || extension.is_some());
 
     let mut licenses = licences::licences(cx, org, cells.get(Field::Licenses));
+    let utilization = utilization(cx, cells.get(Field::Utilization));
     let mut grants = roles.grants;
     keys.licenses = licences::seats_needed(org, existing, &licenses, &grants);
 
@@ -313,6 +314,24 @@ fn desired_user(
         extension: extension.map(|(x, _)| x),
         licenses,
         external_id,
+        utilization,
+    }
+}
+
+/// The `utilization` cell (`call=1; chat=3`): `invalid_value` for an unknown media type or
+/// a capacity that is not a whole number from 0 to 25; nothing is written then.
+fn utilization(cx: &mut Ctx, cell: &str) -> Vec<crate::model::MediaCapacity> {
+    match crate::model::parse_utilization(cell) {
+        Ok(u) => u,
+        Err(why) => {
+            cx.push(
+                Some(Field::Utilization.as_str()),
+                FindingCode::InvalidValue,
+                format!("utilization: {why}"),
+                None,
+            );
+            Vec::new()
+        }
     }
 }
 

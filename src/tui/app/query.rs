@@ -248,6 +248,7 @@ pub fn step_field(step: Step) -> Option<Field> {
         Step::Queues => Field::Queues,
         Step::Licenses => Field::Licenses,
         Step::ExternalId => Field::ExternalId,
+        Step::Utilization => Field::Utilization,
         Step::UpdateUser => Field::Title,
         Step::RestoreUser | Step::ReactivateUser | Step::DeactivateUser | Step::Password => {
             return None;
