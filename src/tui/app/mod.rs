@@ -6,6 +6,8 @@ use super::theme::Theme;
 mod cursor;
 mod failures;
 mod filter;
+mod org_form;
+mod orgs;
 mod query;
 mod queues;
 mod run;
@@ -21,6 +23,8 @@ use crate::preflight::{self, CheckResult};
 pub use cursor::ListCursor;
 pub use failures::*;
 pub use filter::*;
+pub use org_form::*;
+pub use orgs::*;
 pub use query::{step_field, waits_while_busy};
 pub use queues::{QUEUE_RATE, QueueSession, QueueStatus, QueueTable};
 pub use run::*;
@@ -95,6 +99,13 @@ pub enum Question {
     SkipCode { code: FindingCode, rows: Vec<usize> },
     /// `c` during a run.
     CancelRun,
+    /// `y` on the Plan of a Clone: run these orgs (indices into the session's orgs); each
+    /// line names the org, where it is, and what it changes, so the admin sees every org
+    /// that will be written to.
+    ProvisionOrgs {
+        orgs: Vec<usize>,
+        lines: Vec<String>,
+    },
     /// Load other files over edits not saved to a file.
     LoadUnsaved(LoadFiles),
     /// Quit while a run is in progress (cancels it first).
@@ -243,6 +254,12 @@ pub struct LoadState {
     pub error: Option<String>,
     /// What the loader said about the load under way (e.g. that it will be slow, and why).
     pub note: Option<String>,
+    /// What F3 cycles: hire list, Clone, Drift, queue list.
+    pub mode: LoadMode,
+    /// The Clone/Drift form.
+    pub form: MultiOrgForm,
+    /// The last Drift request the form made (the Drift tab runs it).
+    pub drift_request: Option<crate::tui::multi_org::MultiOrgRequest>,
 }
 
 impl LoadState {
@@ -256,6 +273,19 @@ impl LoadState {
             hires.value().trim().to_string(),
             queues.value().trim().to_string(),
         )
+    }
+
+    /// F3: the next mode (hire list → Clone → Drift → queue list); the path fields follow.
+    pub fn cycle_mode(&mut self) {
+        self.mode = self.mode.next();
+        match (self.mode, self.field) {
+            (LoadMode::Queues, LoadField::Hires) | (LoadMode::Hires, LoadField::Queues) => {
+                self.switch_field()
+            }
+            _ => {}
+        }
+        self.recent_sel = None;
+        self.completions.clear();
     }
 
     /// Give the keyboard to the other path field.
@@ -323,6 +353,8 @@ pub struct App {
     pub session: Option<Session>,
     /// The queue list loaded with (or instead of) the hire list.
     pub queues: Option<QueueSession>,
+    /// A Clone across several orgs (instead of a list against one org).
+    pub orgs: Option<OrgsSession>,
     pub table: TableState,
     pub run: RunState,
     /// Every row's latest outcome across the first run and its retries.
@@ -393,6 +425,7 @@ impl App {
             load: LoadState::default(),
             session: None,
             queues: None,
+            orgs: None,
             table: TableState::default(),
             run: RunState::default(),
             report: None,
