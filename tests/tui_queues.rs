@@ -31,14 +31,21 @@ fn selected_queue(app: &App) -> usize {
 }
 
 #[test]
-fn f3_switches_the_load_field_and_enter_loads_either_list_or_both() {
+fn f3_cycles_to_the_queue_field_and_enter_loads_either_list_or_both() {
     let mut app = App::new(onboard::tui::theme::Theme::plain(), (80, 24));
     // Neither file: refused, with what to do.
     let cmds = feed(&mut app, [code(KeyCode::Enter)]);
     assert!(cmds.is_empty());
     assert!(app.status.as_ref().unwrap().1.contains("F3"));
-    // A queue list alone.
-    feed(&mut app, [code(KeyCode::F(3))]);
+    // A queue list alone (F3 cycles Hire list → Clone → Drift → Queues).
+    feed(
+        &mut app,
+        [
+            code(KeyCode::F(3)),
+            code(KeyCode::F(3)),
+            code(KeyCode::F(3)),
+        ],
+    );
     assert_eq!(app.load.field, LoadField::Queues);
     type_text(&mut app, "q.csv");
     let cmds = feed(&mut app, [code(KeyCode::Enter)]);
@@ -50,7 +57,14 @@ fn f3_switches_the_load_field_and_enter_loads_either_list_or_both() {
     // Both: the hire field keeps its own text.
     let mut app = App::new(onboard::tui::theme::Theme::plain(), (80, 24));
     type_text(&mut app, "h.csv");
-    feed(&mut app, [code(KeyCode::F(3))]);
+    feed(
+        &mut app,
+        [
+            code(KeyCode::F(3)),
+            code(KeyCode::F(3)),
+            code(KeyCode::F(3)),
+        ],
+    );
     assert_eq!(app.load.input.value(), "");
     type_text(&mut app, "q.csv");
     feed(&mut app, [code(KeyCode::F(3))]);
@@ -307,7 +321,14 @@ fn queue_screens() {
     snap("queues_load", |size| {
         let mut app = App::new(onboard::tui::theme::Theme::plain(), size);
         type_text(&mut app, "assets/demo/hires.csv");
-        feed(&mut app, [code(KeyCode::F(3))]);
+        feed(
+            &mut app,
+            [
+                code(KeyCode::F(3)),
+                code(KeyCode::F(3)),
+                code(KeyCode::F(3)),
+            ],
+        );
         type_text(&mut app, "queues.csv");
         app
     });

@@ -51,9 +51,40 @@ pub async fn start_demo_org(
     rate_limit: &str,
     tokens: usize,
 ) -> Result<DemoOrg, String> {
+    start_sim_org(SimConfig::demo().seed, faults, rate_limit, tokens).await
+}
+
+/// The demo's sibling org (`assets/demo/sibling.json`: the same names with fresh ids and
+/// planted differences), for trying Clone with no setup.
+pub async fn start_sibling_org(
+    faults: &str,
+    rate_limit: &str,
+    tokens: usize,
+) -> Result<DemoOrg, String> {
+    let seed = crate::sim::Seed::from_json(SIBLING_SEED)
+        .map_err(|e| format!("the sibling org's seed: {e}"))?;
+    start_sim_org(seed, faults, rate_limit, tokens).await
+}
+
+/// The sibling org's seed, built in (the binary may run far from its checkout).
+const SIBLING_SEED: &str = include_str!("../../assets/demo/sibling.json");
+
+/// The names the demo's orgs go by on the Load screen and in a Clone request.
+pub const DEMO_NAME: &str = "demo";
+pub const SIBLING_NAME: &str = "sibling";
+
+/// Start a simulated org of `seed` with `faults` and `rate_limit`, and a client for it
+/// (the seed's first OAuth client).
+async fn start_sim_org(
+    seed: crate::sim::Seed,
+    faults: &str,
+    rate_limit: &str,
+    tokens: usize,
+) -> Result<DemoOrg, String> {
     let faults = FaultSpec::parse(faults).map_err(|e| format!("--faults: {e}"))?;
     let rate_limit = RateLimit::parse(rate_limit).map_err(|e| format!("--rate-limit: {e}"))?;
     let cfg = SimConfig {
+        seed,
         faults,
         rate_limit,
         ..SimConfig::demo()
@@ -111,32 +142,67 @@ pub async fn run(args: Args) -> Exit {
             return Exit::CannotRun;
         }
     };
+    let sibling =
+        match start_sibling_org(&args.faults, &args.rate_limit, usize::from(args.tokens)).await {
+            Ok(d) => d,
+            Err(e) => {
+                eprintln!("onboard: {e}");
+                demo.sim.shutdown().await;
+                return Exit::CannotRun;
+            }
+        };
     let list = demo_list(args.file);
     // The simulated org starts fresh each time, so its journals must too: keep them in a
     // directory of this demo session only (a journal from an earlier demo would mark rows
     // done that this org has never seen).
     let journals = std::env::temp_dir().join(format!("onboard-demo-{}", std::process::id()));
-    let services = LiveServices::new(
-        vec![OrgSpec::Client {
-            client: demo.client.clone(),
-            opts: SnapshotOptions::default(),
-        }],
-        Some(journals.clone()),
-    );
+    let (targets, services) = demo_orgs(&demo, &sibling, journals.clone());
     let opts = TuiOptions {
         file: Some(list),
         queues: args.queues,
-        targets: vec![Target {
-            label: format!("demo org Acme Support (simulated at {})", demo.sim.url()),
-            place: demo.sim.url(),
-            profile: None,
-            simulated: true,
-        }],
+        targets,
         services: Arc::new(services),
         drift: None,
     };
     let code = open(opts).await;
     demo.sim.shutdown().await;
+    sibling.sim.shutdown().await;
     let _ = std::fs::remove_dir_all(&journals);
     code
+}
+
+/// The demo's two orgs as the Load screen offers them (the demo org first: hire lists load
+/// there) and the services over them, named `demo` and `sibling` for Clone.
+pub fn demo_orgs(
+    demo: &DemoOrg,
+    sibling: &DemoOrg,
+    journals: PathBuf,
+) -> (Vec<Target>, LiveServices) {
+    let orgs = [
+        (DEMO_NAME, "demo org Acme Support", demo),
+        (
+            SIBLING_NAME,
+            "sibling org Acme Support (sibling eu)",
+            sibling,
+        ),
+    ];
+    let targets = orgs
+        .iter()
+        .map(|(name, label, org)| Target {
+            label: format!("{label} (simulated at {})", org.sim.url()),
+            place: org.sim.url(),
+            profile: Some(name.to_string()),
+            simulated: true,
+        })
+        .collect();
+    let specs = orgs
+        .iter()
+        .map(|(_, _, org)| OrgSpec::Client {
+            client: org.client.clone(),
+            opts: SnapshotOptions::default(),
+        })
+        .collect();
+    let names = orgs.iter().map(|(n, _, _)| n.to_string()).collect();
+    let services = LiveServices::new(specs, Some(journals)).with_names(names);
+    (targets, services)
 }

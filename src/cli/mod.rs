@@ -27,6 +27,7 @@ pub mod demo;
 pub mod sim;
 pub mod tui;
 mod tui_load;
+mod tui_orgs;
 
 /// Writes command output to stdout. A closed pipe (`onboard check … | head`) is not an
 /// error worth a panic: the reader has what it wanted.

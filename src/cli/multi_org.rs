@@ -212,7 +212,12 @@ impl Reference {
         }
     }
 
-    fn from_file(file: &std::path::Path, name: &str, groups: Groups) -> Result<Reference, String> {
+    /// The reference persona `name` of a personas file.
+    pub fn from_file(
+        file: &std::path::Path,
+        name: &str,
+        groups: Groups,
+    ) -> Result<Reference, String> {
         let pf = super::hires::read_personas_arg(Some(file))?
             .ok_or_else(|| format!("cannot read {}", file.display()))?;
         let mut set = pf.set;
@@ -246,8 +251,20 @@ impl Reference {
         groups: Groups,
         compare_roles: bool,
     ) -> Result<Reference, String> {
-        let email = user.trim().to_lowercase();
         let conn = connect_profile(from, None)?;
+        Self::capture_with(&conn, from, user, groups, compare_roles).await
+    }
+
+    /// Capture `user` of the source org `from` over `conn` (made read-only here). The TUI
+    /// passes the connection of an org it offers (a saved profile, or the demo's simulator).
+    pub async fn capture_with(
+        conn: &Connection,
+        from: &str,
+        user: &str,
+        groups: Groups,
+        compare_roles: bool,
+    ) -> Result<Reference, String> {
+        let email = user.trim().to_lowercase();
         let client = conn.client.read_only().map_err(|e| e.to_string())?;
         let mut opts = conn.snapshot_options();
         opts.telephony = false;
@@ -485,6 +502,19 @@ pub async fn prepare_org(
     create: CreateMissing,
 ) -> Result<PreparedOrg, String> {
     let conn = connect_profile(profile, tokens)?;
+    prepare_org_with(conn, profile, reference, list, map, replace, create).await
+}
+
+/// [`prepare_org`] over a connection made by the caller (the TUI's orgs, the demo's sims).
+pub async fn prepare_org_with(
+    conn: Connection,
+    profile: &str,
+    reference: &Reference,
+    list: &(String, Vec<u8>),
+    map: Option<&(String, OrgMap)>,
+    replace: Replace,
+    create: CreateMissing,
+) -> Result<PreparedOrg, String> {
     conn.client
         .verify()
         .await
@@ -677,19 +707,7 @@ pub async fn run_org(
     control_out: &std::sync::Mutex<Vec<engine::RunControl>>,
 ) -> Result<(Report, bool), String> {
     let data_dir = crate::config::Paths::resolve().map_err(|e| e.0)?.data_dir;
-    let org_id = &p.binding.org_id;
-    let journal = engine::default_journal_path(&data_dir, org_id, &p.inputs.bytes);
-    let mut cfg = EngineConfig::new(journal, p.binding.clone());
-    cfg.lock_path = Some(engine::default_lock_path(
-        &data_dir,
-        org_id,
-        &p.inputs.bytes,
-    ));
-    cfg.concurrency = concurrency.max(1);
-    cfg.replace = replace;
-    cfg.dependencies = p.dependencies.clone();
-    let mut handle = engine::start(p.conn.client.clone(), p.plan.clone(), cfg)
-        .map_err(|e| format!("target '{}': {e}", p.profile))?;
+    let mut handle = start_org(p, &data_dir, replace, concurrency)?;
     if let Ok(mut c) = control_out.lock() {
         c.push(handle.control.clone());
     }
@@ -703,4 +721,23 @@ pub async fn run_org(
         .await
         .map_err(|e| format!("target '{}': the run stopped unexpectedly: {e}", p.profile))?;
     Ok((report, false))
+}
+
+/// Start one prepared org's engine with its journal and lock under `data_dir`; the caller
+/// follows its events (the TUI shows them per org).
+pub fn start_org(
+    p: &PreparedOrg,
+    data_dir: &std::path::Path,
+    replace: Replace,
+    concurrency: usize,
+) -> Result<engine::RunHandle, String> {
+    let org_id = &p.binding.org_id;
+    let journal = engine::default_journal_path(data_dir, org_id, &p.inputs.bytes);
+    let mut cfg = EngineConfig::new(journal, p.binding.clone());
+    cfg.lock_path = Some(engine::default_lock_path(data_dir, org_id, &p.inputs.bytes));
+    cfg.concurrency = concurrency.max(1);
+    cfg.replace = replace;
+    cfg.dependencies = p.dependencies.clone();
+    engine::start(p.conn.client.clone(), p.plan.clone(), cfg)
+        .map_err(|e| format!("target '{}': {e}", p.profile))
 }

@@ -16,6 +16,8 @@ use crate::tui::app::Target;
 use crate::tui::driver::{LoadInbox, RunControl, Services, StartedRun};
 use crate::tui::estimate::AllowedRate;
 use crate::tui::msg::{Loaded, QueuesLoaded};
+use crate::tui::multi_org::MultiOrgRequest;
+use crate::tui::org_check::{MultiPrepared, OrgChecked};
 use crate::tui::terminal::{TuiOptions, run as run_terminal};
 use futures::FutureExt;
 use futures::future::LocalBoxFuture;
@@ -56,6 +58,12 @@ pub struct LiveServices {
     current: Arc<Mutex<Option<Current>>>,
     /// Queue creates per minute in runs (`apply --queue-rate`'s default).
     queue_rate: u32,
+    /// The orgs by the names a Clone request uses.
+    book: super::tui_orgs::OrgBook,
+    /// The Clone prepared last (its orgs' runs start from it).
+    clone: super::tui_orgs::SharedClone,
+    /// Requests in flight at once per org in a Clone's runs (`clone --concurrency`).
+    clone_concurrency: usize,
 }
 
 #[derive(Clone)]
@@ -70,12 +78,47 @@ impl LiveServices {
     pub fn new(orgs: Vec<OrgSpec>, data_dir: Option<PathBuf>) -> LiveServices {
         let data_dir =
             data_dir.or_else(|| crate::config::Paths::resolve().ok().map(|p| p.data_dir));
+        let book = super::tui_orgs::OrgBook {
+            orgs: orgs
+                .iter()
+                .enumerate()
+                .map(|(i, spec)| {
+                    let name = match spec {
+                        OrgSpec::Connect(a) => a.profile.clone(),
+                        OrgSpec::Client { .. } => None,
+                    };
+                    (
+                        name.unwrap_or_else(|| format!("org{}", i + 1)),
+                        spec.clone(),
+                    )
+                })
+                .collect(),
+        };
         LiveServices {
             orgs,
             data_dir,
             current: Arc::new(Mutex::new(None)),
             queue_rate: crate::tui::app::QUEUE_RATE,
+            book,
+            clone: Arc::new(Mutex::new(None)),
+            clone_concurrency: 8,
         }
+    }
+
+    /// Requests in flight at once per org in a Clone's runs (1 makes a run's order of
+    /// requests repeatable, for tests).
+    pub fn with_clone_concurrency(mut self, n: usize) -> LiveServices {
+        self.clone_concurrency = n.max(1);
+        self
+    }
+
+    /// Name the orgs as the Load screen does (`tui::app::org_name` of each target, in the
+    /// same order), so a Clone request's names find them.
+    pub fn with_names(mut self, names: Vec<String>) -> LiveServices {
+        for ((name, _), new) in self.book.orgs.iter_mut().zip(names) {
+            *name = new;
+        }
+        self
     }
 
     /// The client runs use (after a load).
@@ -101,7 +144,7 @@ fn resolve(spec: &OrgSpec) -> Result<(Client, SnapshotOptions), String> {
 /// Requests per second the whole token pool may make: the per-token limit (the org's limits
 /// endpoint, else the last rate-limit headers; Genesys counts per minute) times the pool's
 /// size, since further tokens are minted as the run needs them.
-async fn allowed_rate(client: &Client) -> Option<AllowedRate> {
+pub(super) async fn allowed_rate(client: &Client) -> Option<AllowedRate> {
     let (live, size) = client.tokens();
     let per_token = match client.token_rate_per_minute().await {
         Ok(Some(n)) => Some(f64::from(n)),
@@ -273,6 +316,42 @@ impl Services for LiveServices {
     ) -> LocalBoxFuture<'static, Result<crate::tui::app::DriftFixed, String>> {
         super::drift_tui::fix_drift(request, pairs).boxed_local()
     }
+
+    fn prepare_orgs(
+        &self,
+        request: MultiOrgRequest,
+        inbox: LoadInbox,
+    ) -> LocalBoxFuture<'static, Result<MultiPrepared, String>> {
+        super::tui_orgs::prepare(self.book.clone(), self.clone.clone(), request, inbox)
+            .boxed_local()
+    }
+
+    fn recheck_org(
+        &self,
+        org: String,
+        map: Option<PathBuf>,
+    ) -> LocalBoxFuture<'static, Result<OrgChecked, String>> {
+        super::tui_orgs::recheck(self.book.clone(), self.clone.clone(), org, map).boxed_local()
+    }
+
+    fn start_orgs(&self, orgs: Vec<String>) -> Result<Vec<(String, StartedRun)>, String> {
+        let started = super::tui_orgs::start(
+            &self.clone,
+            &orgs,
+            self.data_dir.as_deref(),
+            self.clone_concurrency,
+        )?;
+        Ok(started
+            .into_iter()
+            .map(|(org, h)| {
+                let run = StartedRun {
+                    events: h.events,
+                    control: Box::new(EngineControl(h.control)),
+                };
+                (org, run)
+            })
+            .collect())
+    }
 }
 
 /// The engine's run control, as the driver sees it.
@@ -358,11 +437,12 @@ pub async fn run(args: Args) -> Exit {
             return Exit::CannotRun;
         }
     };
+    let names = labels.iter().map(crate::tui::app::org_name).collect();
     let opts = TuiOptions {
         file: args.file,
         queues: args.queues,
         targets: labels,
-        services: Arc::new(LiveServices::new(specs, None)),
+        services: Arc::new(LiveServices::new(specs, None).with_names(names)),
         drift: None,
     };
     open(opts).await

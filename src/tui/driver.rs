@@ -4,6 +4,8 @@
 
 use super::app::App;
 use super::msg::{Cmd, Loaded, Msg};
+use super::multi_org::MultiOrgRequest;
+use super::org_check::{MultiPrepared, OrgChecked};
 use super::update::update;
 use super::view;
 use crate::model::{EngineEvent, HireList, LoadProgress, Plan, Report};
@@ -94,6 +96,33 @@ pub trait Services: Send + Sync + 'static {
         request: crate::tui::multi_org::MultiOrgRequest,
         pairs: Vec<(String, String)>,
     ) -> LocalBoxFuture<'static, Result<crate::tui::app::DriftFixed, String>>;
+
+    /// A Clone: resolve the reference (read-only), then read and check every target org
+    /// at once, reporting one progress row per org to `inbox`.
+    fn prepare_orgs(
+        &self,
+        request: MultiOrgRequest,
+        inbox: LoadInbox,
+    ) -> LocalBoxFuture<'static, Result<MultiPrepared, String>> {
+        let _ = (request, inbox);
+        Box::pin(async { Err("this onboard cannot clone across orgs".to_string()) })
+    }
+
+    /// Re-check one prepared org of the Clone with the map file `map` (read again).
+    fn recheck_org(
+        &self,
+        org: String,
+        map: Option<PathBuf>,
+    ) -> LocalBoxFuture<'static, Result<OrgChecked, String>> {
+        let _ = (org, map);
+        Box::pin(async { Err("this onboard cannot clone across orgs".to_string()) })
+    }
+
+    /// Start the runs of these prepared orgs, one engine each (own client, journal, lock).
+    fn start_orgs(&self, orgs: Vec<String>) -> Result<Vec<(String, StartedRun)>, String> {
+        let _ = orgs;
+        Err("this onboard cannot clone across orgs".to_string())
+    }
 }
 
 pub struct Driver<B: Backend> {
@@ -103,6 +132,8 @@ pub struct Driver<B: Backend> {
     rx: mpsc::Receiver<Msg>,
     services: Arc<dyn Services>,
     run: Option<Arc<dyn RunControl>>,
+    /// A Clone's runs: per org (index into the session's orgs), its control.
+    org_runs: Vec<(usize, Arc<dyn RunControl>)>,
     load_cancel: Option<CancellationToken>,
     /// Cancelled when the driver stops; every task it spawned watches it.
     shutdown: CancellationToken,
@@ -143,6 +174,7 @@ impl<B: Backend> Driver<B> {
             rx,
             services,
             run: None,
+            org_runs: Vec::new(),
             load_cancel: None,
             shutdown: CancellationToken::new(),
             last_draw: None,
@@ -255,6 +287,9 @@ impl<B: Backend> Driver<B> {
         if let Some(run) = &self.run {
             run.cancel();
         }
+        for (_, run) in &self.org_runs {
+            run.cancel();
+        }
         if let Some(c) = &self.load_cancel {
             c.cancel();
         }
@@ -304,17 +339,31 @@ impl<B: Backend> Driver<B> {
                 if let Some(r) = &self.run {
                     r.pause();
                 }
+                self.org_runs.iter().for_each(|(_, r)| r.pause());
             }
             Cmd::Resume => {
                 if let Some(r) = &self.run {
                     r.resume();
                 }
+                self.org_runs.iter().for_each(|(_, r)| r.resume());
             }
             Cmd::Cancel => {
                 if let Some(r) = &self.run {
                     r.cancel();
                 }
+                self.org_runs.iter().for_each(|(_, r)| r.cancel());
             }
+            Cmd::PauseOrg(i) => self.org_control(i, |r| r.pause()),
+            Cmd::ResumeOrg(i) => self.org_control(i, |r| r.resume()),
+            Cmd::PrepareOrgs(request) => self.prepare_orgs(request),
+            Cmd::MapAndRecheck {
+                map,
+                beside,
+                row,
+                org,
+                note,
+            } => self.map_and_recheck(map, beside, row, org, note),
+            Cmd::StartOrgs(orgs) => self.start_orgs(orgs),
             Cmd::Export { path, report } => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
@@ -464,6 +513,188 @@ impl<B: Backend> Driver<B> {
     }
 }
 
+impl<B: Backend> Driver<B> {
+    fn org_control(&self, org: usize, f: impl Fn(&dyn RunControl)) {
+        for (i, r) in &self.org_runs {
+            if *i == org {
+                f(r.as_ref());
+            }
+        }
+    }
+
+    /// Prepare a Clone off the loop; Esc on Load stops it like a load.
+    fn prepare_orgs(&mut self, request: MultiOrgRequest) {
+        if let Some(c) = self.load_cancel.take() {
+            c.cancel();
+        }
+        let cancel = self.shutdown.child_token();
+        self.load_cancel = Some(cancel.clone());
+        let fut = self
+            .services
+            .prepare_orgs(request, LoadInbox::new(self.tx.clone()));
+        self.jobs.push(Box::pin(async move {
+            tokio::select! {
+                biased;
+                _ = cancel.cancelled() => Vec::new(),
+                r = fut => vec![match r {
+                    Ok(p) => Msg::OrgsPrepared(Box::new(p)),
+                    Err(e) => Msg::OrgsFailed(e),
+                }],
+            }
+        }));
+    }
+
+    /// Append a map row (creating the file with its header, and saying where), then
+    /// re-check the org with the map as it now is.
+    fn map_and_recheck(
+        &mut self,
+        map: Option<PathBuf>,
+        beside: Option<PathBuf>,
+        row: super::org_check::MapRowText,
+        org: String,
+        note: String,
+    ) {
+        let data_dir = self
+            .data_dir
+            .clone()
+            .unwrap_or_else(|| std::env::temp_dir().join("onboard"));
+        let path =
+            map.unwrap_or_else(|| super::org_check::default_map_path(beside.as_deref(), &data_dir));
+        let written = append_map_row(&path, &row);
+        let services = self.services.clone();
+        self.jobs.push(Box::pin(async move {
+            let (created, line) = match written {
+                Ok(w) => w,
+                Err(e) => {
+                    return vec![Msg::OrgRechecked {
+                        org,
+                        map: None,
+                        note: format!("{note} not saved"),
+                        result: Err(e),
+                    }];
+                }
+            };
+            let shown = crate::model::sanitize(&path.display().to_string()).into_owned();
+            let note = if created {
+                format!("{note} (new map file {shown}, line {line})")
+            } else {
+                format!("{note} ({shown} line {line})")
+            };
+            let result = services
+                .recheck_org(org.clone(), Some(path.clone()))
+                .await
+                .map(Box::new);
+            vec![Msg::OrgRechecked {
+                org,
+                map: Some(path),
+                note,
+                result,
+            }]
+        }));
+    }
+
+    /// Start every picked org's run and forward its events, tagged with the org.
+    fn start_orgs(&mut self, orgs: Vec<(usize, String)>) {
+        let names: Vec<String> = orgs.iter().map(|(_, p)| p.clone()).collect();
+        let started = match self.services.start_orgs(names) {
+            Ok(s) => s,
+            Err(e) => {
+                let lost: Vec<Msg> = orgs
+                    .iter()
+                    .map(|(i, _)| Msg::OrgRunLost {
+                        org: *i,
+                        error: e.clone(),
+                    })
+                    .collect();
+                self.jobs.push(Box::pin(async move { lost }));
+                return;
+            }
+        };
+        self.org_runs.clear();
+        for (profile, run) in started {
+            let Some(&(org, _)) = orgs.iter().find(|(_, p)| *p == profile) else {
+                continue;
+            };
+            let control: Arc<dyn RunControl> = Arc::from(run.control);
+            self.org_runs.push((org, control.clone()));
+            let tx = self.tx.clone();
+            let shutdown = self.shutdown.clone();
+            let mut events = run.events;
+            tokio::spawn(async move {
+                let mut finished = false;
+                loop {
+                    tokio::select! {
+                        ev = events.recv() => match ev {
+                            Some(event) => {
+                                finished |= matches!(event, EngineEvent::Finished { .. });
+                                if tx.send(Msg::OrgEngine { org, event }).await.is_err() {
+                                    control.cancel();
+                                    return;
+                                }
+                            }
+                            None => break,
+                        },
+                        _ = shutdown.cancelled() => {
+                            control.cancel();
+                            while events.recv().await.is_some() {}
+                            return;
+                        }
+                    }
+                }
+                if !finished {
+                    let error = "the engine stopped without a report".to_string();
+                    let _ = tx.send(Msg::OrgRunLost { org, error }).await;
+                }
+            });
+        }
+    }
+}
+
+/// Append `row` to the map file, writing the header first when the file is new or empty.
+/// Returns whether the file was created and the row's line number.
+fn append_map_row(
+    path: &Path,
+    row: &super::org_check::MapRowText,
+) -> Result<(bool, usize), String> {
+    use std::io::Write;
+    let existing = match std::fs::read(path) {
+        Ok(b) => Some(b),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(format!("cannot read the map file {}: {e}", path.display())),
+    };
+    let created = existing.as_ref().is_none_or(|b| b.is_empty());
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    let mut text = String::new();
+    let mut lines = existing
+        .as_ref()
+        .map(|b| b.iter().filter(|c| **c == b'\n').count())
+        .unwrap_or(0);
+    if created {
+        text.push_str("org,kind,source,target\n");
+        lines = 1;
+    } else if existing.as_ref().is_some_and(|b| !b.ends_with(b"\n")) {
+        text.push('\n');
+        lines += 1;
+    }
+    text.push_str(&row.csv_line());
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| {
+            format!(
+                "cannot write the map file {}: {e}; give another with the form's Map file line",
+                path.display()
+            )
+        })?;
+    f.write_all(text.as_bytes())
+        .map_err(|e| format!("cannot write the map file {}: {e}", path.display()))?;
+    Ok((created, lines + 1))
+}
+
 fn cmd_name(c: &Cmd) -> &'static str {
     match c {
         Cmd::Load { .. } => "load",
@@ -480,6 +711,11 @@ fn cmd_name(c: &Cmd) -> &'static str {
         Cmd::FixDrift { .. } => "fix_drift",
         Cmd::ExportDrift { .. } => "export_drift",
         Cmd::Detach => "detach",
+        Cmd::PrepareOrgs(_) => "prepare_orgs",
+        Cmd::MapAndRecheck { .. } => "map_and_recheck",
+        Cmd::StartOrgs(_) => "start_orgs",
+        Cmd::PauseOrg(_) => "pause_org",
+        Cmd::ResumeOrg(_) => "resume_org",
         Cmd::Quit => "quit",
     }
 }

@@ -27,6 +27,8 @@ pub enum Ctx {
     Confirm,
     /// A one-line text input (filter, inline edit, save-as, export).
     Input,
+    /// A Clone across several orgs (Pre-flight, Plan, Run, Failures).
+    Orgs,
 }
 
 impl Ctx {
@@ -45,6 +47,7 @@ impl Ctx {
             Ctx::Help => "Help",
             Ctx::Confirm => "Questions",
             Ctx::Input => "Text input (filter, edit, file names)",
+            Ctx::Orgs => "Clone: several orgs",
         }
     }
 }
@@ -108,6 +111,17 @@ pub enum Action {
     FixDrift,
     /// Fix every drifted pair.
     FixAllDrift,
+    // Clone across orgs
+    NextOrg,
+    PrevOrg,
+    /// Pre-flight: every org's findings in one table.
+    AllOrgs,
+    /// Pre-flight: map a missing item to a name picked from the target org.
+    MapPick,
+    /// Pre-flight: create a missing skill or language in the target org.
+    CreateMissing,
+    /// Run: pause or resume the selected org only.
+    PauseOrg,
     // Questions and inputs
     Yes,
     No,
@@ -246,8 +260,8 @@ pub const BINDINGS: &[Binding] = &[
         C::Load,
         &[code(KeyCode::F(3))],
         A::SwitchField,
-        Some("queues file"),
-        "Switch between the hire list and the queue list field (either may be empty, not both)",
+        Some("mode"),
+        "Cycle the mode: hire list → Clone → Drift → queue list (hire and queue list may go together)",
     ),
     b(
         C::Load,
@@ -271,6 +285,90 @@ pub const BINDINGS: &[Binding] = &[
         "Show this help",
     ),
     b(C::Load, &[ctrl('c')], A::Quit, Some("quit"), "Quit"),
+    b(
+        C::Orgs,
+        &[k(']')],
+        A::NextOrg,
+        Some("next org"),
+        "Select the next target org",
+    ),
+    b(
+        C::Orgs,
+        &[k('[')],
+        A::PrevOrg,
+        None,
+        "Select the previous target org",
+    ),
+    b(
+        C::Orgs,
+        &[k('0')],
+        A::AllOrgs,
+        Some("all orgs"),
+        "Pre-flight: every org's findings in one table (again: the selected org only)",
+    ),
+    b(
+        C::Orgs,
+        &[k('a')],
+        A::ApplySuggestion,
+        Some("map to suggestion"),
+        "Pre-flight, on missing_in_target: write a map row to the suggested name and re-check the org",
+    ),
+    b(
+        C::Orgs,
+        &[k('m')],
+        A::MapPick,
+        Some("map to…"),
+        "Pre-flight, on missing_in_target: pick the target org's name to map to (a map row)",
+    ),
+    b(
+        C::Orgs,
+        &[k('c')],
+        A::CreateMissing,
+        Some("create"),
+        "Pre-flight, on a missing skill or language: create it in the target org (create-missing)",
+    ),
+    b(
+        C::Orgs,
+        &[k('s')],
+        A::Skip,
+        Some("drop for org"),
+        "Pre-flight, on missing_in_target: drop the item for that org (map row '-')",
+    ),
+    b(
+        C::Orgs,
+        &[k('y')],
+        A::ConfirmRun,
+        Some("run"),
+        "Plan: run every org without errors (the question names each org written to)",
+    ),
+    b(
+        C::Orgs,
+        &[k('p')],
+        A::Pause,
+        Some("pause all"),
+        "Run: pause / resume every org",
+    ),
+    b(
+        C::Orgs,
+        &[k('P')],
+        A::PauseOrg,
+        Some("pause org"),
+        "Run: pause / resume the selected org",
+    ),
+    b(
+        C::Orgs,
+        &[k('x')],
+        A::Cancel,
+        None,
+        "Run: cancel every org (in-flight steps finish; journals stay)",
+    ),
+    b(
+        C::Orgs,
+        &[code(KeyCode::Enter)],
+        A::Open,
+        Some("steps"),
+        "Failures: the step drilldown of the selected row",
+    ),
     b(
         C::Preflight,
         &[k('/')],
@@ -853,7 +951,7 @@ pub fn hints(ctxs: &[Ctx], offered: impl Fn(Action) -> bool) -> Vec<(String, &'s
 
 /// Sections for the `?` help: each context with its (keys, description) lines.
 pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
-    const ORDER: [Ctx; 11] = [
+    const ORDER: [Ctx; 12] = [
         Ctx::Global,
         Ctx::Load,
         Ctx::Preflight,
@@ -865,6 +963,7 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         Ctx::Drilldown,
         Ctx::Card,
         Ctx::Input,
+        Ctx::Orgs,
     ];
     ORDER
         .iter()

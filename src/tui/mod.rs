@@ -16,6 +16,7 @@ pub mod keys;
 pub mod layout;
 pub mod msg;
 pub mod multi_org;
+pub mod org_check;
 pub mod plan_diff;
 pub mod sent;
 pub mod sort;

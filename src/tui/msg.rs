@@ -100,6 +100,28 @@ pub enum Msg {
     },
     /// SIGTERM, SIGHUP or SIGINT from outside: restore the terminal, stop a run safely, go.
     Signal(&'static str),
+    /// A Clone request prepared: the reference and every target org's check.
+    OrgsPrepared(Box<crate::tui::org_check::MultiPrepared>),
+    /// A Clone request could not be prepared at all (the reference, the target list).
+    OrgsFailed(String),
+    /// One org re-checked after a mapping action wrote `map`.
+    OrgRechecked {
+        org: String,
+        map: Option<PathBuf>,
+        /// What the action did, for the status line.
+        note: String,
+        result: Result<Box<crate::tui::org_check::OrgChecked>, String>,
+    },
+    /// An event of one org's run (index into the session's orgs).
+    OrgEngine {
+        org: usize,
+        event: EngineEvent,
+    },
+    /// One org's run ended without a `Finished` event.
+    OrgRunLost {
+        org: usize,
+        error: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -151,6 +173,23 @@ pub enum Cmd {
         csv: PathBuf,
         report: Box<crate::preflight::drift_report::DriftReport>,
     },
+    /// Resolve the reference and prepare every target org of a Clone (progress per org).
+    PrepareOrgs(crate::tui::multi_org::MultiOrgRequest),
+    /// Append `row` to the map file (`map`, else one the driver picks and names), then
+    /// re-check `org` with it.
+    MapAndRecheck {
+        map: Option<PathBuf>,
+        /// The target list file, beside which a new map file goes.
+        beside: Option<PathBuf>,
+        row: crate::tui::org_check::MapRowText,
+        org: String,
+        note: String,
+    },
+    /// Start the runs of these prepared orgs: (index into the session's orgs, profile).
+    StartOrgs(Vec<(usize, String)>),
+    /// Pause or resume one org's run (index into the session's orgs).
+    PauseOrg(usize),
+    ResumeOrg(usize),
     /// Give the terminal back now (a signal: whoever sent it may own the terminal next, or
     /// it is gone); nothing is drawn after this.
     Detach,

@@ -7,6 +7,8 @@ mod cursor;
 pub mod drift;
 mod failures;
 mod filter;
+mod org_form;
+mod orgs;
 mod query;
 mod queues;
 mod run;
@@ -23,6 +25,8 @@ pub use cursor::ListCursor;
 pub use drift::{DriftFix, DriftFixed, DriftLoaded, DriftState};
 pub use failures::*;
 pub use filter::*;
+pub use org_form::*;
+pub use orgs::*;
 pub use query::{step_field, waits_while_busy};
 pub use queues::{QUEUE_RATE, QueueSession, QueueStatus, QueueTable};
 pub use run::*;
@@ -101,6 +105,13 @@ pub enum Question {
     SkipCode { code: FindingCode, rows: Vec<usize> },
     /// `c` during a run.
     CancelRun,
+    /// `y` on the Plan of a Clone: run these orgs (indices into the session's orgs); each
+    /// line names the org, where it is, and what it changes, so the admin sees every org
+    /// that will be written to.
+    ProvisionOrgs {
+        orgs: Vec<usize>,
+        lines: Vec<String>,
+    },
     /// Load other files over edits not saved to a file.
     LoadUnsaved(LoadFiles),
     /// Quit while a run is in progress (cancels it first).
@@ -255,6 +266,10 @@ pub struct LoadState {
     pub error: Option<String>,
     /// What the loader said about the load under way (e.g. that it will be slow, and why).
     pub note: Option<String>,
+    /// What F3 cycles: hire list, Clone, Drift, queue list.
+    pub mode: LoadMode,
+    /// The Clone/Drift form.
+    pub form: MultiOrgForm,
 }
 
 impl LoadState {
@@ -268,6 +283,19 @@ impl LoadState {
             hires.value().trim().to_string(),
             queues.value().trim().to_string(),
         )
+    }
+
+    /// F3: the next mode (hire list → Clone → Drift → queue list); the path fields follow.
+    pub fn cycle_mode(&mut self) {
+        self.mode = self.mode.next();
+        match (self.mode, self.field) {
+            (LoadMode::Queues, LoadField::Hires) | (LoadMode::Hires, LoadField::Queues) => {
+                self.switch_field()
+            }
+            _ => {}
+        }
+        self.recent_sel = None;
+        self.completions.clear();
     }
 
     /// Give the keyboard to the other path field.
@@ -335,6 +363,8 @@ pub struct App {
     pub session: Option<Session>,
     /// The queue list loaded with (or instead of) the hire list.
     pub queues: Option<QueueSession>,
+    /// A Clone across several orgs (instead of a list against one org).
+    pub orgs: Option<OrgsSession>,
     pub table: TableState,
     pub run: RunState,
     /// Every row's latest outcome across the first run and its retries.
@@ -407,6 +437,7 @@ impl App {
             load: LoadState::default(),
             session: None,
             queues: None,
+            orgs: None,
             table: TableState::default(),
             run: RunState::default(),
             report: None,

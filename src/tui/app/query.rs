@@ -96,8 +96,11 @@ impl App {
                 Overlay::Card { .. } => vec![Ctx::Card, Ctx::Global],
             };
         }
-        if self.prompt.is_some() {
+        if self.prompt.is_some() || self.orgs.as_ref().is_some_and(|o| o.picker.is_some()) {
             return vec![Ctx::Input];
+        }
+        if self.orgs.is_some() && self.screen != Screen::Load {
+            return vec![Ctx::Orgs, Ctx::Global];
         }
         match self.screen {
             Screen::Load => vec![Ctx::Load],
@@ -120,6 +123,9 @@ impl App {
         // Questions, inputs, help and the drilldown: their keys always do something.
         if self.overlay.is_some() || self.prompt.is_some() {
             return true;
+        }
+        if let Some(o) = self.orgs.as_ref().filter(|_| self.screen != Screen::Load) {
+            return orgs_offered(self.screen, a, o);
         }
         let session = self.session.as_ref();
         let failure = || {
@@ -264,4 +270,44 @@ pub fn step_field(step: Step) -> Option<Field> {
         | Step::CreateSkill
         | Step::CreateLanguage => return None,
     })
+}
+
+/// Whether `a` does something now in a Clone across orgs.
+fn orgs_offered(screen: Screen, a: Action, o: &super::OrgsSession) -> bool {
+    let missing = || {
+        o.selected_finding()
+            .and_then(|(_, f)| crate::tui::org_check::missing_item(f))
+    };
+    match (screen, a) {
+        (_, Action::NextOrg | Action::PrevOrg) => o.orgs.len() > 1,
+        (Screen::Preflight, Action::AllOrgs) => o.orgs.len() > 1,
+        (Screen::Preflight, Action::ApplySuggestion) => o
+            .selected_finding()
+            .is_some_and(|(_, f)| missing().is_some() && f.suggestion.is_some()),
+        (Screen::Preflight, Action::MapPick | Action::Skip) => missing().is_some(),
+        (Screen::Preflight, Action::CreateMissing) => {
+            missing().is_some_and(|m| matches!(m.kind, "skill" | "language"))
+        }
+        (Screen::Plan, Action::ConfirmRun) => {
+            !o.run_started() && o.orgs.iter().any(|e| e.will_write())
+        }
+        (Screen::Run, Action::Pause | Action::PauseOrg | Action::Cancel) => o.run_active(),
+        (Screen::Failures, Action::Open) => !o.failure_rows().is_empty(),
+        (
+            _,
+            Action::Quit
+            | Action::Help
+            | Action::NextTab
+            | Action::PrevTab
+            | Action::Goto(_)
+            | Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom
+            | Action::Back,
+        ) => true,
+        _ => false,
+    }
 }

@@ -7,7 +7,7 @@ pub(super) fn on_load(app: &mut App, a: Action) -> Vec<Cmd> {
         Action::LoadSubmit => {
             let (hires, queues) = app.load.paths();
             if hires.is_empty() && queues.is_empty() {
-                app.set_error("type the path of a hire list (CSV) or, after F3, of a queue list; or pick a recent file with ↑/↓");
+                app.set_error("type the path of a hire list (CSV) or, with F3 (Queues mode), of a queue list; or pick a recent file with ↑/↓");
                 return Vec::new();
             }
             let path = |p: String| (!p.is_empty()).then(|| PathBuf::from(p));
@@ -24,7 +24,7 @@ pub(super) fn on_load(app: &mut App, a: Action) -> Vec<Cmd> {
             start_load(app, files)
         }
         Action::SwitchField => {
-            app.load.switch_field();
+            app.load.cycle_mode();
             Vec::new()
         }
         Action::Complete => vec![Cmd::Complete(app.load.input.value().to_string())],
@@ -156,6 +156,8 @@ pub fn start_load(app: &mut App, files: impl Into<crate::tui::app::LoadFiles>) -
         return Vec::new();
     }
     app.load.show_files(&files);
+    // A list replaces a Clone that was open.
+    app.orgs = None;
     app.load.loading = true;
     app.load.error = None;
     app.load.note = None;

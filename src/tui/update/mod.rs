@@ -23,6 +23,7 @@ mod edit;
 mod failures;
 mod load;
 mod mouse;
+mod orgs;
 mod overlay;
 mod plan;
 mod preflight;
@@ -37,6 +38,8 @@ use failures::*;
 pub use load::start_load;
 use load::*;
 use mouse::*;
+use orgs::*;
+pub use orgs::{badges, findings_height, picker_matches};
 use overlay::*;
 use plan::*;
 use preflight::*;
@@ -127,6 +130,16 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             ));
             Vec::new()
         }
+        Msg::OrgsPrepared(p) => on_orgs_prepared(app, *p),
+        Msg::OrgsFailed(e) => on_orgs_failed(app, e),
+        Msg::OrgRechecked {
+            org,
+            map,
+            note,
+            result,
+        } => on_org_rechecked(app, org, map, note, result),
+        Msg::OrgEngine { org, event } => on_org_engine(app, org, event),
+        Msg::OrgRunLost { org, error } => on_org_run_lost(app, org, error),
     }
 }
 
@@ -165,6 +178,12 @@ fn on_key(app: &mut App, ev: KeyEvent) -> Vec<Cmd> {
     let ctxs = app.contexts();
     let action = lookup(&ctxs, &ev);
     if let Some(o) = app.overlay.clone() {
+        if matches!(o, Overlay::Drilldown { .. })
+            && let Some(a) = action
+            && orgs_drilldown_key(app, a)
+        {
+            return Vec::new();
+        }
         return match action {
             Some(a) => on_overlay(app, o, a),
             None => Vec::new(),
@@ -172,6 +191,9 @@ fn on_key(app: &mut App, ev: KeyEvent) -> Vec<Cmd> {
     }
     if app.prompt.is_some() {
         return on_prompt_key(app, action, ev);
+    }
+    if app.orgs.as_ref().is_some_and(|o| o.picker.is_some()) {
+        return on_picker_key(app, ev);
     }
     if app.load.loading && action == Some(Action::Back) {
         return cancel_load(app);
@@ -195,6 +217,9 @@ fn on_key(app: &mut App, ev: KeyEvent) -> Vec<Cmd> {
                 Some(Action::Quit) => quit(app),
                 _ => Vec::new(),
             };
+        }
+        if app.load.mode.multi_org() {
+            return on_form_key(app, action, ev);
         }
         return match action {
             Some(a) => on_load(app, a),
@@ -237,6 +262,9 @@ fn on_key(app: &mut App, ev: KeyEvent) -> Vec<Cmd> {
             return Vec::new();
         }
         _ => {}
+    }
+    if orgs_screen(app) {
+        return on_orgs_key(app, action);
     }
     match app.screen {
         Screen::Load => Vec::new(),
@@ -288,7 +316,12 @@ fn quit(app: &mut App) -> Vec<Cmd> {
         app.quit = true;
         return vec![Cmd::Quit];
     }
-    if app.run_in_progress() {
+    if app.orgs.as_ref().is_some_and(|o| o.run_active()) {
+        app.set_error(
+            "a clone is running: x on Run cancels every org (journals stay intact); then quit",
+        );
+        Vec::new()
+    } else if app.run_in_progress() {
         app.overlay = Some(Overlay::Confirm(Question::QuitDuringRun));
         Vec::new()
     } else if app.session.as_ref().is_some_and(|s| s.unsaved) {

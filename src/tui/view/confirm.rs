@@ -29,22 +29,28 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, q: &Question) {
     let width = WIDTH.min(area.width);
     let inner = width.saturating_sub(4) as usize;
     let mut lines: Vec<Line> = Vec::new();
-    // A drift fix acts on the orgs it names, not on the org of the loaded list.
+    // A drift fix acts on the orgs it names, not on the org of the loaded list; a Clone's
+    // question names every org in its body.
     let (head_label, org) = match q {
         Question::FixDrift(fix) => ("Orgs ", sanitize(&fix.orgs.join(", ")).into_owned()),
+        Question::ProvisionOrgs { .. } => ("Org ", String::new()),
         _ => ("Org ", sanitize(&app.org().title()).into_owned()),
     };
-    for (i, l) in wrap_words(&org, inner.saturating_sub(4), 4)
-        .into_iter()
-        .enumerate()
-    {
+    let org_lines = if org.is_empty() {
+        Vec::new()
+    } else {
+        wrap_words(&org, inner.saturating_sub(4), 4)
+    };
+    for (i, l) in org_lines.iter().enumerate() {
         let head = if i == 0 { head_label } else { "" };
         lines.push(Line::from(vec![
             Span::styled(head, t.key()),
-            Span::styled(l, t.title()),
+            Span::styled(l.clone(), t.title()),
         ]));
     }
-    lines.push(Line::from(""));
+    if !org_lines.is_empty() {
+        lines.push(Line::from(""));
+    }
     for (text, style) in &d.body {
         for l in wrap_words(text, inner, 2) {
             lines.push(Line::from(Span::styled(l, *style)));
@@ -131,6 +137,30 @@ pub fn dialog(app: &App, q: &Question) -> Dialog {
             no: "keep them",
         },
         Question::CancelRun => cancel_dialog(app),
+        Question::ProvisionOrgs { lines, .. } => {
+            let mut body = vec![(
+                format!(
+                    "Write to these {} org(s), each with its own run, journal and limit:",
+                    lines.len()
+                ),
+                plain,
+            )];
+            body.extend(
+                lines
+                    .iter()
+                    .map(|l| (format!("• {}", sanitize(l)), t.warning())),
+            );
+            body.push((
+                "Orgs with error findings or nothing to change are not written.".into(),
+                t.dim(),
+            ));
+            Dialog {
+                title: "Clone to these orgs?",
+                body,
+                yes: "run",
+                no: "cancel",
+            }
+        }
         Question::LoadUnsaved(files) => Dialog {
             title: "Load another list?",
             body: vec![(

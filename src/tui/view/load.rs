@@ -91,7 +91,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         ]),
         Line::from(vec![
             Span::styled(label, t.key()),
-            empty(queues, "(none: F3 to type a queue list)"),
+            empty(queues, "(none: F3 to Queues to type a queue list)"),
         ]),
         Line::from(Span::styled(
             if l.loading {
@@ -99,7 +99,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             } else if l.completions.len() > 1 {
                 truncate(&l.completions.join("  "), inner_w)
             } else {
-                "Enter loads · Tab completes · ↑/↓ recent · F3 hires ⇄ queues".to_string()
+                "Enter loads · Tab completes · ↑/↓ recent · F3 mode (Hire list → Clone → Drift → Queues)".to_string()
             },
             t.dim(),
         )),

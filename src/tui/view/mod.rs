@@ -6,6 +6,8 @@ mod drift;
 mod failures;
 mod help;
 mod load;
+mod org_form;
+mod orgs;
 mod plan;
 mod preflight;
 mod preflight_cols;
@@ -34,7 +36,13 @@ pub fn draw(f: &mut Frame, app: &App) {
     draw_header(f, app, c.header);
     draw_tabs(f, app, c.tabs);
     match app.screen {
+        Screen::Load if app.load.mode.multi_org() => org_form::draw(f, app, c.body),
         Screen::Load => load::draw(f, app, c.body),
+        _ if app.orgs.is_some() => {
+            if let Some(s) = &app.orgs {
+                orgs::draw(f, app, s, c.body);
+            }
+        }
         Screen::Preflight if app.queues.as_ref().is_some_and(|q| q.shown) => {
             queues::draw(f, app, c.body)
         }
@@ -64,6 +72,11 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
         return;
     }
     let t = &app.theme;
+    if let Some(s) = &app.orgs {
+        let parts = orgs::header_parts(app, s);
+        f.render_widget(Paragraph::new(fit_line(parts, area.width as usize)), area);
+        return;
+    }
     let org = app.org();
     let mut parts: Vec<(String, Style)> = vec![("Org ".into(), t.key())];
     let name = match (org.name, org.id, org.target) {
