@@ -73,6 +73,14 @@ pub(super) struct DriftRun {
 /// Read the reference and every target org, and compare: what `drift` prints and the TUI's
 /// Drift tab shows. Read-only.
 pub(super) async fn collect(a: &Args) -> Result<DriftRun, String> {
+    collect_with(a, &multi_org::connect_profile).await
+}
+
+/// [`collect`] with every org reached through `connect` (the TUI's orgs).
+pub(super) async fn collect_with(
+    a: &Args,
+    connect: multi_org::Connect<'_>,
+) -> Result<DriftRun, String> {
     let groups = Groups::parse(&a.reference.include)?;
     let mirror = a.mode == "mirror";
     let replace = groups.replace(mirror);
@@ -80,7 +88,7 @@ pub(super) async fn collect(a: &Args) -> Result<DriftRun, String> {
     let (reference, list) = match &a.baseline {
         Some(path) => baseline(path)?,
         None => {
-            let r = Reference::resolve(&a.reference, groups).await?;
+            let r = Reference::resolve_with(&a.reference, groups, connect).await?;
             if r.blocked() {
                 return Ok(DriftRun {
                     report: report_of(&r, &[], vec![], mirror, replace),
@@ -94,8 +102,15 @@ pub(super) async fn collect(a: &Args) -> Result<DriftRun, String> {
             (r, list)
         }
     };
-    let prepared =
-        multi_org::prepare_all(&a.targets, &reference, &list, map.as_ref(), replace).await;
+    let prepared = multi_org::prepare_all_with(
+        &a.targets,
+        &reference,
+        &list,
+        map.as_ref(),
+        replace,
+        connect,
+    )
+    .await;
     let mut orgs = Vec::new();
     let mut failed = Vec::new();
     for (profile, r) in prepared {

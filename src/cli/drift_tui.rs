@@ -4,6 +4,7 @@
 
 use super::Exit;
 use super::drift::{self, Args};
+use super::tui_orgs::OrgBook;
 use crate::tui::app::{DriftFixed, DriftLoaded, Target};
 use crate::tui::multi_org::{MultiOrgRequest, ReferenceSource, TargetUsers};
 use clap::Parser;
@@ -122,9 +123,10 @@ pub fn request_of(a: &Args) -> Result<MultiOrgRequest, String> {
 }
 
 /// Run the drift of `request` (read-only).
-pub async fn run_drift(request: MultiOrgRequest) -> Result<DriftLoaded, String> {
+pub async fn run_drift(request: MultiOrgRequest, book: OrgBook) -> Result<DriftLoaded, String> {
     let args = args_of(&request)?;
-    let run = drift::collect(&args).await?;
+    let connect = |name: &str, _tokens: Option<u16>| book.connect(name);
+    let run = drift::collect_with(&args, &connect).await?;
     Ok(DriftLoaded {
         request: Some(request),
         report: run.report,
@@ -137,9 +139,11 @@ pub async fn run_drift(request: MultiOrgRequest) -> Result<DriftLoaded, String> 
 pub async fn fix_drift(
     request: MultiOrgRequest,
     pairs: Vec<(String, String)>,
+    book: OrgBook,
 ) -> Result<DriftFixed, String> {
     let args = args_of(&request)?;
-    let mut run = drift::collect(&args).await?;
+    let connect = |name: &str, _tokens: Option<u16>| book.connect(name);
+    let mut run = drift::collect_with(&args, &connect).await?;
     if run.blocked {
         let why: Vec<String> = run
             .report
@@ -157,7 +161,7 @@ pub async fn fix_drift(
         .collect();
     let ok = fixes.iter().all(drift::OrgFix::ok);
     drop(run);
-    let after = run_drift(request).await;
+    let after = run_drift(request, book).await;
     Ok(DriftFixed { lines, ok, after })
 }
 

@@ -19,6 +19,10 @@ use crate::preflight::personas::{
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
+/// How an org's name becomes a connection: saved profiles for the commands
+/// ([`connect_profile`]), the orgs the Load screen offers in the TUI (the demo's simulators).
+pub type Connect<'a> = &'a (dyn Fn(&str, Option<u16>) -> Result<Connection, String> + Sync);
+
 /// Where the reference comes from.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ReferenceArgs {
@@ -196,9 +200,19 @@ impl Reference {
     }
 
     pub async fn resolve(a: &ReferenceArgs, groups: Groups) -> Result<Reference, String> {
+        Self::resolve_with(a, groups, &connect_profile).await
+    }
+
+    /// [`Reference::resolve`] with the source org reached through `connect`.
+    pub async fn resolve_with(
+        a: &ReferenceArgs,
+        groups: Groups,
+        connect: Connect<'_>,
+    ) -> Result<Reference, String> {
         match (&a.from, &a.user, &a.personas, &a.persona) {
             (Some(from), Some(user), None, None) => {
-                Self::capture(from, user, groups, a.compare_roles).await
+                let conn = connect(from, None)?;
+                Self::capture_with(&conn, from, user, groups, a.compare_roles).await
             }
             (None, None, Some(_), Some(_)) if a.compare_roles => Err(
                 "--compare-roles compares each role with the source org's: give the reference as --from PROFILE --user EMAIL"
@@ -243,16 +257,6 @@ impl Reference {
             source_requests: 0,
             role_permissions: None,
         })
-    }
-
-    async fn capture(
-        from: &str,
-        user: &str,
-        groups: Groups,
-        compare_roles: bool,
-    ) -> Result<Reference, String> {
-        let conn = connect_profile(from, None)?;
-        Self::capture_with(&conn, from, user, groups, compare_roles).await
     }
 
     /// Capture `user` of the source org `from` over `conn` (made read-only here). The TUI
@@ -490,22 +494,8 @@ impl PreparedOrg {
     }
 }
 
-/// Read and check one target org: the reference mapped for it, its snapshot, the
-/// pre-flight of the target list, the plan (with removals in mirror mode).
-pub async fn prepare_org(
-    profile: &str,
-    tokens: Option<u16>,
-    reference: &Reference,
-    list: &(String, Vec<u8>),
-    map: Option<&(String, OrgMap)>,
-    replace: Replace,
-    create: CreateMissing,
-) -> Result<PreparedOrg, String> {
-    let conn = connect_profile(profile, tokens)?;
-    prepare_org_with(conn, profile, reference, list, map, replace, create).await
-}
-
-/// [`prepare_org`] over a connection made by the caller (the TUI's orgs, the demo's sims).
+/// Read and check one target org over `conn`: the reference mapped for it, its snapshot,
+/// the pre-flight of the target list, the plan (with removals in mirror mode).
 pub async fn prepare_org_with(
     conn: Connection,
     profile: &str,
@@ -673,6 +663,18 @@ pub async fn prepare_all(
     map: Option<&(String, OrgMap)>,
     replace: Replace,
 ) -> Vec<(String, Result<PreparedOrg, String>)> {
+    prepare_all_with(t, reference, list, map, replace, &connect_profile).await
+}
+
+/// [`prepare_all`] with each target reached through `connect`.
+pub async fn prepare_all_with(
+    t: &TargetArgs,
+    reference: &Reference,
+    list: &(String, Vec<u8>),
+    map: Option<&(String, OrgMap)>,
+    replace: Replace,
+    connect: Connect<'_>,
+) -> Vec<(String, Result<PreparedOrg, String>)> {
     use futures::StreamExt;
     let n = t.org_concurrency.unwrap_or(8).clamp(1, 8);
     // clap allows only skills and languages.
@@ -683,7 +685,10 @@ pub async fn prepare_all(
             .filter(|p| !p.is_empty()),
     )
     .map(|p| async move {
-        let r = prepare_org(&p, t.tokens, reference, list, map, replace, create).await;
+        let r = match connect(&p, t.tokens) {
+            Ok(conn) => prepare_org_with(conn, &p, reference, list, map, replace, create).await,
+            Err(e) => Err(e),
+        };
         (p, r)
     })
     .buffered(n)

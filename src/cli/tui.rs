@@ -306,7 +306,7 @@ impl Services for LiveServices {
         &self,
         request: crate::tui::multi_org::MultiOrgRequest,
     ) -> LocalBoxFuture<'static, Result<crate::tui::app::DriftLoaded, String>> {
-        super::drift_tui::run_drift(request).boxed_local()
+        super::drift_tui::run_drift(request, self.book.clone()).boxed_local()
     }
 
     fn fix_drift(
@@ -314,7 +314,7 @@ impl Services for LiveServices {
         request: crate::tui::multi_org::MultiOrgRequest,
         pairs: Vec<(String, String)>,
     ) -> LocalBoxFuture<'static, Result<crate::tui::app::DriftFixed, String>> {
-        super::drift_tui::fix_drift(request, pairs).boxed_local()
+        super::drift_tui::fix_drift(request, pairs, self.book.clone()).boxed_local()
     }
 
     fn prepare_orgs(
