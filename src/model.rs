@@ -19,8 +19,9 @@ pub use plan::*;
 pub use run::*;
 pub use text::*;
 pub use utilization::{
-    MEDIA_TYPES as UTILIZATION_MEDIA, MediaCapacity, differing as utilization_differing,
-    format_cell as format_utilization, parse_cell as parse_utilization,
+    MEDIA_TYPES as UTILIZATION_MEDIA, MediaCapacity, UserUtilization,
+    differing as utilization_differing, format_cell as format_utilization,
+    parse_cell as parse_utilization,
 };
 
 use std::collections::BTreeMap;

@@ -538,8 +538,10 @@ fn utilization_cells_are_checked_and_diffed_per_media_type() {
         .iter_mut()
         .find(|u| u.email == "liam@example.com")
         .unwrap();
-    std::sync::Arc::make_mut(liam).utilization =
-        Some(parse_utilization("call=1; chat=4; email=1").unwrap());
+    std::sync::Arc::make_mut(liam).utilization = Some(onboard::model::UserUtilization {
+        media: parse_utilization("call=1; chat=4; email=1").unwrap(),
+        own: true,
+    });
     let row = |cell| csv(&[&[("email", "liam@example.com"), ("utilization", cell)]]);
     let (_, same) = check_with(&o, &row("chat=4; call=1"));
     assert_eq!(

@@ -66,10 +66,12 @@ pub fn scope_snapshot(
     every_membership: bool,
 ) {
     let mut phones = false;
+    let mut utilization = false;
     let mut queues = BTreeSet::new();
     for row in &list.rows {
         phones |= !list.cell(row, Field::Phone).trim().is_empty()
             || !list.cell(row, Field::Extension).trim().is_empty();
+        utilization |= !list.cell(row, Field::Utilization).trim().is_empty();
         for q in preflight::rules::split_list(list.cell(row, Field::Queues)) {
             let q = q.trim();
             if !q.is_empty() {
@@ -79,7 +81,9 @@ pub fn scope_snapshot(
     }
     opts.telephony = phones;
     opts.memberships_of = (!every_membership).then_some(queues);
-    opts.utilization = list.column_of(Field::Utilization).is_some();
+    // Only rows that set a utilization need the users' read (one GET each): a persona list
+    // always has the column, mostly empty.
+    opts.utilization = utilization;
 }
 
 pub async fn run(args: Args) -> Exit {

@@ -6,6 +6,7 @@ use super::{ConnectArgs, Exit, connect};
 use crate::genesys::all_users::load_with_all_users;
 use crate::model::{ExistingUser, sanitize};
 use crate::preflight::export::{export_fields, export_rows};
+use crate::preflight::personas::Include;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -40,12 +41,13 @@ pub async fn run(args: Args) -> Exit {
 }
 
 async fn export(a: Args) -> Result<Exit, String> {
-    let licenses = parse_include(&a.include)?;
+    let include = parse_include(&a.include)?;
     let wanted_emails = a.users.as_deref().map(read_emails).transpose()?;
     let conn = connect(&a.connect).map_err(|e| e.to_string())?;
     let client = conn.client.read_only().map_err(|e| e.to_string())?;
     let mut opts = conn.snapshot_options();
     opts.telephony = false;
+    opts.utilization = include.utilization;
     // With --users only those are read (one search per 100 emails), not the whole org.
     let snapshot = match &wanted_emails {
         Some(emails) => {
@@ -79,11 +81,11 @@ async fn export(a: Args) -> Result<Exit, String> {
                 .is_none_or(|w| w.contains(&u.email.to_lowercase()))
         })
         .collect();
-    let exported = export_rows(&users, &snapshot, licenses);
+    let exported = export_rows(&users, &snapshot, include);
     let mut bytes = Vec::new();
     {
         let mut w = csv::Writer::from_writer(&mut bytes);
-        w.write_record(export_fields(licenses).iter().map(|f| f.as_str()))
+        w.write_record(export_fields(include).iter().map(|f| f.as_str()))
             .map_err(|e| e.to_string())?;
         for row in &exported.rows {
             w.write_record(
@@ -135,21 +137,23 @@ fn in_divisions(u: &ExistingUser, s: &crate::model::OrgSnapshot, names: &[String
         .is_some_and(|d| names.contains(&d.name.to_lowercase()))
 }
 
-/// `--include`: the four groups are always exported; `licenses` on request.
-fn parse_include(groups: &[String]) -> Result<bool, String> {
-    let mut licenses = false;
+/// `--include`: the four groups and the division are always exported; `licenses` and
+/// `utilization` (one more request per user) on request.
+fn parse_include(groups: &[String]) -> Result<Include, String> {
+    let mut include = Include::default();
     for g in groups.iter().map(|g| g.trim().to_lowercase()) {
         match g.as_str() {
-            "licenses" | "licences" => licenses = true,
+            "licenses" | "licences" => include.licenses = true,
+            "utilization" | "utilisation" => include.utilization = true,
             "roles" | "skills" | "languages" | "queues" | "division" | "" => {}
             other => {
                 return Err(format!(
-                    "--include {other}: not a group export can include; use licenses"
+                    "--include {other}: not a group export can include; use licenses, utilization"
                 ));
             }
         }
     }
-    Ok(licenses)
+    Ok(include)
 }
 
 /// The lowercased emails of a file's `email` column.

@@ -39,7 +39,7 @@ pub struct ReferenceArgs {
     #[arg(long, value_name = "NAME", requires = "personas")]
     pub persona: Option<String>,
     /// Groups to copy or compare: roles,skills,languages,queues (default), plus division,
-    /// licenses.
+    /// licenses, utilization.
     #[arg(long, value_delimiter = ',', value_name = "GROUPS")]
     pub include: Vec<String>,
     /// Renames and drops per target org (org,kind,source,target; README "Clone").
@@ -88,6 +88,8 @@ pub struct Groups {
     pub queues: bool,
     pub division: bool,
     pub licenses: bool,
+    /// The user's own maximum capacity per media type (one GET per user to read it).
+    pub utilization: bool,
 }
 
 impl Groups {
@@ -99,6 +101,7 @@ impl Groups {
             queues: false,
             division: false,
             licenses: false,
+            utilization: false,
         };
         let mut any = false;
         for item in list.iter().map(|s| s.trim().to_lowercase()) {
@@ -110,10 +113,11 @@ impl Groups {
                 "queues" => g.queues = true,
                 "division" => g.division = true,
                 "licenses" | "licences" => g.licenses = true,
+                "utilization" | "utilisation" => g.utilization = true,
                 "" => {}
                 other => {
                     return Err(format!(
-                        "--include {other}: not a group; use roles, skills, languages, queues, division, licenses"
+                        "--include {other}: not a group; use roles, skills, languages, queues, division, licenses, utilization"
                     ));
                 }
             }
@@ -136,6 +140,7 @@ impl Groups {
             (self.languages, Field::Languages),
             (self.queues, Field::Queues),
             (self.licenses, Field::Licenses),
+            (self.utilization, Field::Utilization),
         ]
         .into_iter()
         .filter_map(|(on, f)| on.then_some(f))
@@ -272,6 +277,7 @@ impl Reference {
         let client = conn.client.read_only().map_err(|e| e.to_string())?;
         let mut opts = conn.snapshot_options();
         opts.telephony = false;
+        opts.utilization = groups.utilization;
         let snapshot = crate::genesys::load_snapshot(
             &client,
             std::slice::from_ref(&email),
@@ -315,6 +321,7 @@ impl Reference {
         let include = Include {
             division: groups.division,
             licenses: groups.licenses,
+            utilization: groups.utilization,
         };
         let u = client
             .with_unjoined_queues(u)

@@ -3,6 +3,7 @@
 //! (by names, so it means the same in other orgs); `list` checks every persona of a file
 //! against an org. Both only read from the org.
 
+use super::multi_org::Groups;
 use super::{ConnectArgs, Exit, connect};
 use crate::genesys::load_snapshot;
 use crate::model::{Field, OrgSnapshot, sanitize};
@@ -26,13 +27,16 @@ pub enum PersonaCommand {
 
 #[derive(Debug, clap::Args)]
 pub struct CaptureArgs {
-    /// The reference user's email.
-    #[arg(long, value_name = "EMAIL")]
-    pub user: String,
-    /// The persona's name (default: the user's title, else their name).
+    /// The reference user's email; repeat it (or separate with commas) to capture several
+    /// users, one persona each.
+    #[arg(long, value_name = "EMAIL", value_delimiter = ',', required = true)]
+    pub user: Vec<String>,
+    /// The persona's name (default: the user's title, else their name); with one --user.
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
-    /// Also capture these groups: division, licenses.
+    /// The groups to capture: roles,skills,languages,queues (default), plus division,
+    /// licenses, utilization (named alone, these add to the four). Title and department are
+    /// always captured.
     #[arg(long, value_delimiter = ',', value_name = "GROUPS")]
     pub include: Vec<String>,
     /// The personas file to add the persona to (replacing one of the same name); without
@@ -65,27 +69,44 @@ pub async fn run(args: Args) -> Exit {
     }
 }
 
-fn parse_include(groups: &[String]) -> Result<Include, String> {
-    let mut inc = Include::default();
-    for g in groups.iter().map(|g| g.trim().to_lowercase()) {
-        match g.as_str() {
-            "division" => inc.division = true,
-            "licenses" | "licences" => inc.licenses = true,
-            "" => {}
-            other => {
-                return Err(format!(
-                    "--include {other}: not a group capture can include; use division, licenses"
-                ));
-            }
-        }
+/// The groups `--include` names, as the clone reads them (the four by default). A list of
+/// optional groups only (`--include division,licenses`, as capture always took it) adds them
+/// to the four.
+fn parse_include(groups: &[String]) -> Result<Groups, String> {
+    let mut g = Groups::parse(groups)?;
+    if !(g.roles || g.skills || g.languages || g.queues) {
+        g.roles = true;
+        g.skills = true;
+        g.languages = true;
+        g.queues = true;
     }
-    Ok(inc)
+    Ok(g)
 }
 
-/// The org, with every existing user of `emails` and their queue memberships.
+/// The optional groups of a capture.
+fn optional(groups: Groups) -> Include {
+    Include {
+        division: groups.division,
+        licenses: groups.licenses,
+        utilization: groups.utilization,
+    }
+}
+
+/// Keep the captured cells of `groups`, and the title and department (they describe the
+/// persona and are not a group).
+fn keep_groups(persona: &mut personas::Persona, groups: Groups) {
+    let keep = groups.fields();
+    persona
+        .cells
+        .retain(|(f, _)| keep.contains(f) || matches!(f, Field::Title | Field::Department));
+}
+
+/// The org, with every existing user of `emails` and their queue memberships (and their
+/// utilization when `utilization`).
 async fn snapshot_for(
     connect_args: &ConnectArgs,
     emails: &[String],
+    utilization: bool,
 ) -> Result<(OrgSnapshot, String, crate::genesys::Client), String> {
     let conn = connect(connect_args).map_err(|e| e.to_string())?;
     // Persona commands only read: a client that refuses every write.
@@ -93,6 +114,7 @@ async fn snapshot_for(
     let mut opts = conn.snapshot_options();
     opts.telephony = false;
     opts.memberships_of = None;
+    opts.utilization = utilization;
     let snapshot = load_snapshot(&client, emails, &[], &opts, |_| {})
         .await
         .map_err(|e| format!("cannot load the org from {}: {e}", conn.target))?;
@@ -100,48 +122,66 @@ async fn snapshot_for(
 }
 
 async fn capture(a: CaptureArgs) -> Result<Exit, String> {
-    let include = parse_include(&a.include)?;
-    let email = a.user.trim().to_lowercase();
-    let (snapshot, target, client) = snapshot_for(&a.connect, std::slice::from_ref(&email)).await?;
-    let user = snapshot
-        .users
+    let groups = parse_include(&a.include)?;
+    let emails: Vec<String> = a
+        .user
         .iter()
-        .find(|u| u.email.to_lowercase() == email)
-        .ok_or_else(|| {
-            format!("no user with the email {email} in the org at {target}; check the address")
-        })?;
-    let name = a
-        .name
-        .clone()
-        .or_else(|| user.title.clone())
-        .unwrap_or_else(|| user.name.clone());
-    let user = client
-        .with_unjoined_queues(user)
-        .await
-        .map_err(|e| format!("cannot read {email}'s queues at {target}: {e}"))?;
-    let captured = personas::capture(&user, &snapshot, &name, include);
-    if !captured.not_portable.is_empty() {
-        eprintln!(
-            "onboard persona: not captured (they belong to one user, not a persona): {}",
-            captured.not_portable.join(", ")
+        .map(|e| e.trim().to_lowercase())
+        .filter(|e| !e.is_empty())
+        .collect();
+    if emails.is_empty() {
+        return Err("--user: give the reference user's email".into());
+    }
+    if a.name.is_some() && emails.len() > 1 {
+        return Err(
+            "--name names one persona: give it with one --user, or leave it out (each persona is then named by the user's title, else their name)"
+                .into(),
         );
     }
-    if !captured.unnamed.is_empty() {
-        eprintln!(
-            "onboard persona: left out, the org has no name for: {}",
-            captured.unnamed.join(", ")
-        );
+    let (snapshot, target, client) = snapshot_for(&a.connect, &emails, groups.utilization).await?;
+    let mut captured: Vec<personas::Persona> = Vec::new();
+    for email in &emails {
+        let persona = capture_one(
+            &snapshot,
+            &client,
+            email,
+            a.name.as_deref(),
+            groups,
+            &target,
+        )
+        .await?;
+        if let Some(other) = captured
+            .iter()
+            .find(|p| personas::same_name(&p.name, &persona.name))
+        {
+            return Err(format!(
+                "{email} and an earlier --user would both be the persona '{}'; capture them one at a time with --name",
+                sanitize(&other.name)
+            ));
+        }
+        captured.push(persona);
     }
     match &a.output {
         Some(path) => {
             let mut set = existing_set(path)?;
-            personas::upsert(&mut set, captured.persona);
+            let names: Vec<String> = captured.iter().map(|p| p.name.clone()).collect();
+            for p in captured {
+                personas::upsert(&mut set, p);
+            }
             write_set(path, &set)?;
-            eprintln!("onboard persona: '{}' written to {}", name, path.display());
+            eprintln!(
+                "onboard persona: {} written to {}",
+                names
+                    .iter()
+                    .map(|n| format!("'{}'", sanitize(n)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                path.display()
+            );
         }
         None => {
             let set = PersonaSet {
-                personas: vec![captured.persona],
+                personas: captured,
                 ..PersonaSet::default()
             };
             let mut bytes = Vec::new();
@@ -150,6 +190,48 @@ async fn capture(a: CaptureArgs) -> Result<Exit, String> {
         }
     }
     Ok(Exit::Ok)
+}
+
+/// One reference user of the snapshot as a persona; what was not captured is said on
+/// standard error.
+async fn capture_one(
+    snapshot: &OrgSnapshot,
+    client: &crate::genesys::Client,
+    email: &str,
+    name: Option<&str>,
+    groups: Groups,
+    target: &str,
+) -> Result<personas::Persona, String> {
+    let user = snapshot
+        .users
+        .iter()
+        .find(|u| u.email.to_lowercase() == email)
+        .ok_or_else(|| {
+            format!("no user with the email {email} in the org at {target}; check the address")
+        })?;
+    let name = name
+        .map(str::to_string)
+        .or_else(|| user.title.clone())
+        .unwrap_or_else(|| user.name.clone());
+    let user = client
+        .with_unjoined_queues(user)
+        .await
+        .map_err(|e| format!("cannot read {email}'s queues at {target}: {e}"))?;
+    let mut captured = personas::capture(&user, snapshot, &name, optional(groups));
+    keep_groups(&mut captured.persona, groups);
+    if !captured.not_portable.is_empty() {
+        eprintln!(
+            "onboard persona: {email}: not captured (they belong to one user, not a persona): {}",
+            captured.not_portable.join(", ")
+        );
+    }
+    if !captured.unnamed.is_empty() {
+        eprintln!(
+            "onboard persona: {email}: left out, the org has no name for: {}",
+            captured.unnamed.join(", ")
+        );
+    }
+    Ok(captured.persona)
 }
 
 /// The personas already in `path`, or none when the file does not exist yet.
@@ -176,7 +258,7 @@ fn write_set(path: &Path, set: &PersonaSet) -> Result<(), String> {
 
 async fn list(a: ListArgs) -> Result<Exit, String> {
     let set = read_set(&a.file)?;
-    let (snapshot, _, _) = snapshot_for(&a.connect, &[]).await?;
+    let (snapshot, _, _) = snapshot_for(&a.connect, &[], false).await?;
     let found = personas::check_personas(&set, &snapshot);
     let mut text = String::new();
     let mut errors = 0;

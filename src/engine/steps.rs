@@ -347,7 +347,9 @@ fn changed_work(plan: &RowPlan, replace: Replace) -> Option<RowWork> {
         .is_some_and(|x| !have.external_ids.contains(x));
     // Unread (None) counts as different: the PUT lands on the same state either way.
     let utilization = match &have.utilization {
-        Some(h) if crate::model::utilization_differing(&d.utilization, h).is_empty() => vec![],
+        Some(h) if crate::model::utilization_differing(&d.utilization, &h.media).is_empty() => {
+            vec![]
+        }
         _ => d.utilization.clone(),
     };
     // A restored user comes back in the home division; the engine checks the division

@@ -31,8 +31,8 @@ pub struct SnapshotOptions {
     /// Read existing users' membership of these queues only (lowercased names); None: of
     /// every queue. A merge only adds the queues a row names, so it needs no more.
     pub memberships_of: Option<BTreeSet<String>>,
-    /// Read each existing user's utilization (one GET per user). Only when the hire list
-    /// has a `utilization` column: nothing else needs it.
+    /// Read each existing user's utilization (one GET per user). Only when a row sets it, or
+    /// a clone, drift or export includes it: nothing else needs it.
     pub utilization: bool,
 }
 
@@ -158,12 +158,12 @@ const UTILIZATION_CONCURRENCY: usize = 8;
 
 /// Each user's utilization, one `GET /routing/users/{id}/utilization` per user. A deleted
 /// user has none to read (it is restored first, then written whole).
-async fn read_utilization(
+pub(crate) async fn read_utilization(
     client: &Client,
     users: &mut [crate::model::ExistingUser],
 ) -> Result<(), ApiError> {
     let live = |u: &crate::model::ExistingUser| u.state != crate::model::UserState::Deleted;
-    let read: Vec<Option<Vec<crate::model::MediaCapacity>>> = futures::stream::iter(users.iter())
+    let read: Vec<Option<crate::model::UserUtilization>> = futures::stream::iter(users.iter())
         .map(|u| async move {
             match live(u) {
                 true => client.user_utilization(&u.id).await.map(Some),

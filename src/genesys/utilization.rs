@@ -3,7 +3,7 @@
 
 use super::client::{Client, Req, seg};
 use super::error::ApiError;
-use crate::model::MediaCapacity;
+use crate::model::{MediaCapacity, UserUtilization};
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -16,6 +16,11 @@ const TEMPLATE: &str = "/api/v2/routing/users/{userId}/utilization";
 struct UtilizationDto {
     #[serde(default)]
     utilization: BTreeMap<String, MediaDto>,
+    /// `Agent` when the user has settings of their own, `Organization` when the user follows
+    /// the org's defaults (the SDKs' `AgentMaxUtilizationResponse.level`). Absent: taken as
+    /// the user's own, so a capture copies rather than silently drops (UNVERIFIED which the
+    /// real API omits).
+    level: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -26,8 +31,12 @@ struct MediaDto {
 
 /// The capacities a response holds, for the media types onboard writes (others, and
 /// capacities out of range, are left out: onboard could not write them back).
-fn capacities(dto: UtilizationDto) -> Vec<MediaCapacity> {
-    let mut out: Vec<MediaCapacity> = dto
+fn capacities(dto: UtilizationDto) -> UserUtilization {
+    let own = !dto
+        .level
+        .as_deref()
+        .is_some_and(|l| l.eq_ignore_ascii_case("organization"));
+    let mut media: Vec<MediaCapacity> = dto
         .utilization
         .into_iter()
         .filter(|(media, _)| crate::model::UTILIZATION_MEDIA.contains(&media.as_str()))
@@ -36,8 +45,8 @@ fn capacities(dto: UtilizationDto) -> Vec<MediaCapacity> {
             Some(MediaCapacity { media, capacity })
         })
         .collect();
-    out.sort();
-    out
+    media.sort();
+    UserUtilization { media, own }
 }
 
 fn path(user_id: &str) -> String {
@@ -46,8 +55,9 @@ fn path(user_id: &str) -> String {
 
 impl Client {
     /// `GET /api/v2/routing/users/{userId}/utilization`: the user's maximum capacity per
-    /// media type (the user's own where set, else the org's default).
-    pub async fn user_utilization(&self, user_id: &str) -> Result<Vec<MediaCapacity>, ApiError> {
+    /// media type (the user's own where set, else the org's default), and whether the user
+    /// has settings of their own.
+    pub async fn user_utilization(&self, user_id: &str) -> Result<UserUtilization, ApiError> {
         let dto: Option<UtilizationDto> = self.call(Req::get(TEMPLATE, path(user_id))).await?;
         Ok(capacities(dto.unwrap_or_default()))
     }
@@ -86,6 +96,22 @@ mod tests {
             "message": {}}, "level": "Agent"}))
         .unwrap();
         let got = capacities(dto);
-        assert_eq!(crate::model::format_utilization(&got), "call=1; chat=3");
+        assert_eq!(
+            crate::model::format_utilization(&got.media),
+            "call=1; chat=3"
+        );
+        assert!(got.own);
+        assert_eq!(got.own_cell(), "call=1; chat=3");
+    }
+
+    #[test]
+    fn the_org_level_is_not_the_users_own() {
+        let dto: UtilizationDto = serde_json::from_value(json!({"utilization": {
+            "call": {"maximumCapacity": 1}}, "level": "Organization"}))
+        .unwrap();
+        let got = capacities(dto);
+        assert_eq!(got.media.len(), 1);
+        assert!(!got.own);
+        assert_eq!(got.own_cell(), "");
     }
 }

@@ -189,10 +189,10 @@ pub struct ExistingUser {
     /// other contacts (mobile, home, SMS, e-mails…) back from here, unchanged.
     #[serde(default)]
     pub addresses: Vec<RawContact>,
-    /// Maximum capacity per media type, read only when the hire list has a `utilization`
-    /// column (one GET per user); None when not read.
+    /// Maximum capacity per media type, read only when a row sets `utilization` or a
+    /// clone, drift or export includes it (one GET per user); None when not read.
     #[serde(default)]
-    pub utilization: Option<Vec<super::MediaCapacity>>,
+    pub utilization: Option<super::UserUtilization>,
 }
 
 /// One `addresses` entry as the org returned it: every field, known to onboard or not.

@@ -71,6 +71,27 @@ pub fn format_cell(u: &[MediaCapacity]) -> String {
         .join("; ")
 }
 
+/// A user's utilization as read: the maximum capacity per media type in effect, and whether
+/// the user has settings of their own (`level` `Agent`) or follows the org's defaults
+/// (`level` `Organization`). A capture or an export copies only settings of the user's own:
+/// copying the org's defaults would pin them on the target.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserUtilization {
+    pub media: Vec<MediaCapacity>,
+    pub own: bool,
+}
+
+impl UserUtilization {
+    /// The cell a capture or an export writes: the capacities when they are the user's own,
+    /// else empty (the user follows the org).
+    pub fn own_cell(&self) -> String {
+        match self.own {
+            true => format_cell(&self.media),
+            false => String::new(),
+        }
+    }
+}
+
 /// The media types of `want` whose capacity `have` does not hold (a media type `have` does
 /// not list counts as different).
 pub fn differing<'a>(want: &'a [MediaCapacity], have: &[MediaCapacity]) -> Vec<&'a MediaCapacity> {

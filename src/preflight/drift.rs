@@ -10,8 +10,16 @@ use crate::model::{ExistingUser, Field, OrgSnapshot, UserState};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// The groups drift compares (and clone writes).
-pub const DRIFT_GROUPS: [Field; 4] = [Field::Roles, Field::Skills, Field::Languages, Field::Queues];
+/// The groups drift compares (and clone writes); division and utilization only when
+/// included.
+pub const DRIFT_GROUPS: [Field; 6] = [
+    Field::Division,
+    Field::Roles,
+    Field::Skills,
+    Field::Languages,
+    Field::Queues,
+    Field::Utilization,
+];
 
 /// How one item differs (the drift codes of README "Drift").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -19,7 +27,7 @@ pub const DRIFT_GROUPS: [Field; 4] = [Field::Roles, Field::Skills, Field::Langua
 pub enum DriftCode {
     /// The target lacks an item the reference has.
     DriftMissing,
-    /// A proficiency differs.
+    /// A proficiency, the division or a media type's capacity differs.
     DriftChanged,
     /// The target has an item the reference lacks (drift only in mirror mode).
     DriftExtra,
@@ -98,6 +106,15 @@ pub fn drift_of(
     let own_division = division_name(user, snapshot);
     let mut out = Vec::new();
     for &group in groups {
+        let cell = wanted.get(&group).map_or("", String::as_str);
+        match group {
+            Field::Division => out.extend(division_drift(cell, &own_division, snapshot)),
+            Field::Utilization => out.extend(utilization_drift(cell, user)),
+            _ => {}
+        }
+        if matches!(group, Field::Division | Field::Utilization) {
+            continue;
+        }
         let want = items(
             group,
             wanted.get(&group).map_or("", String::as_str),
@@ -107,6 +124,57 @@ pub fn drift_of(
         out.extend(compare(group, &want, &held, snapshot));
     }
     out
+}
+
+/// The division a target should be in against the one it is in. An empty wanted cell
+/// leaves the division as it is (a captured home division is written empty: the target's
+/// home is wherever the target is), so it is never drift.
+fn division_drift(want: &str, have: &str, snapshot: &OrgSnapshot) -> Option<DriftItem> {
+    let want = want.trim();
+    if want.is_empty() || want.eq_ignore_ascii_case(have) {
+        return None;
+    }
+    let known = snapshot
+        .divisions
+        .iter()
+        .any(|d| d.name.eq_ignore_ascii_case(want));
+    Some(DriftItem {
+        group: Field::Division.as_str(),
+        item: want.to_string(),
+        code: if known {
+            DriftCode::DriftChanged
+        } else {
+            DriftCode::Unresolvable
+        },
+        want: Some(want.to_string()),
+        have: Some(have.to_string()),
+    })
+}
+
+/// Each media type the wanted cell sets whose capacity the user does not have. The media
+/// types the cell leaves out follow the org and are not compared, so there are no extras;
+/// a cell pre-flight cannot read is its finding, not drift.
+fn utilization_drift(want: &str, user: &ExistingUser) -> Vec<DriftItem> {
+    let Ok(want) = crate::model::parse_utilization(want) else {
+        return Vec::new();
+    };
+    let have = user.utilization.as_ref().map_or(&[][..], |h| &h.media[..]);
+    crate::model::utilization_differing(&want, have)
+        .into_iter()
+        .map(|w| {
+            let held = have.iter().find(|h| h.media == w.media);
+            DriftItem {
+                group: Field::Utilization.as_str(),
+                item: w.media.clone(),
+                code: match held {
+                    Some(_) => DriftCode::DriftChanged,
+                    None => DriftCode::DriftMissing,
+                },
+                want: Some(w.capacity.to_string()),
+                have: held.map(|h| h.capacity.to_string()),
+            }
+        })
+        .collect()
 }
 
 /// The user's division name ("" when the snapshot cannot name it).
@@ -328,7 +396,7 @@ mod tests {
             "Billing:4",
             "General; Payments",
         );
-        let d = drift_of(&w, Some(&u), &s, &DRIFT_GROUPS);
+        let d = drift_of(&w, Some(&u), &s, &DRIFT_GROUPS[1..5]);
         assert_eq!(
             codes(&d),
             vec![
@@ -349,11 +417,54 @@ mod tests {
     }
 
     #[test]
+    fn division_and_utilization_when_included() {
+        let s = snapshot();
+        let mut u = user();
+        u.utilization = Some(crate::model::UserUtilization {
+            media: crate::model::parse_utilization("call=1; chat=4; email=1").unwrap(),
+            own: false,
+        });
+        let groups = [Field::Division, Field::Utilization];
+        let mut w = Wanted::new();
+        w.insert(Field::Division, "home".into());
+        w.insert(Field::Utilization, "chat=3; call=1; workitem=2".into());
+        let d = drift_of(&w, Some(&u), &s, &groups);
+        assert_eq!(
+            codes(&d),
+            vec![
+                ("division", "home", DriftCode::DriftChanged),
+                ("utilization", "chat", DriftCode::DriftChanged),
+                ("utilization", "workitem", DriftCode::DriftMissing),
+            ]
+        );
+        assert_eq!(
+            (d[0].want.as_deref(), d[0].have.as_deref()),
+            (Some("home"), Some("Sales"))
+        );
+        assert_eq!(
+            (d[1].want.as_deref(), d[1].have.as_deref()),
+            (Some("3"), Some("4"))
+        );
+        // An empty division leaves it as it is; the user's own division and capacities are
+        // in sync; an unknown division cannot be resolved.
+        w.insert(Field::Division, String::new());
+        w.insert(Field::Utilization, "chat=4".into());
+        assert_eq!(drift_of(&w, Some(&u), &s, &groups), vec![]);
+        w.insert(Field::Division, "SALES".into());
+        assert_eq!(drift_of(&w, Some(&u), &s, &groups), vec![]);
+        w.insert(Field::Division, "Paris".into());
+        assert_eq!(
+            codes(&drift_of(&w, Some(&u), &s, &groups)),
+            vec![("division", "Paris", DriftCode::Unresolvable)]
+        );
+    }
+
+    #[test]
     fn in_sync_is_empty_and_an_absent_or_inactive_user_is_target_missing() {
         let s = snapshot();
         let mut u = user();
         let w = wanted("Agent", "Billing:2.0; Returns:1", "");
-        assert_eq!(drift_of(&w, Some(&u), &s, &DRIFT_GROUPS), vec![]);
+        assert_eq!(drift_of(&w, Some(&u), &s, &DRIFT_GROUPS[1..5]), vec![]);
         assert_eq!(
             codes(&drift_of(&w, None, &s, &DRIFT_GROUPS))[0].2,
             DriftCode::TargetMissing

@@ -9,8 +9,8 @@ use super::rules::split_list;
 use crate::model::{ExistingUser, Field, OrgSnapshot};
 use std::collections::BTreeMap;
 
-/// The columns an export writes, in order; `licenses` only when asked for.
-pub fn export_fields(licenses: bool) -> Vec<Field> {
+/// The columns an export writes, in order; `licenses` and `utilization` only when asked for.
+pub fn export_fields(include: Include) -> Vec<Field> {
     let mut f = vec![
         Field::Email,
         Field::Name,
@@ -25,8 +25,11 @@ pub fn export_fields(licenses: bool) -> Vec<Field> {
         Field::Phone,
         Field::Extension,
     ];
-    if licenses {
+    if include.licenses {
         f.push(Field::Licenses);
+    }
+    if include.utilization {
+        f.push(Field::Utilization);
     }
     f
 }
@@ -43,14 +46,11 @@ pub struct Exported {
     pub unnamed: Vec<String>,
 }
 
-/// `users` as hire-list rows.
-pub fn export_rows(users: &[&ExistingUser], snapshot: &OrgSnapshot, licenses: bool) -> Exported {
+/// `users` as hire-list rows (the division is always a column; `include.division` is not
+/// read).
+pub fn export_rows(users: &[&ExistingUser], snapshot: &OrgSnapshot, include: Include) -> Exported {
     let emails: BTreeMap<&str, &str> = users.iter().map(|u| (&*u.id, u.email.as_str())).collect();
-    let fields = export_fields(licenses);
-    let include = Include {
-        division: false,
-        licenses,
-    };
+    let fields = export_fields(include);
     let mut out = Exported::default();
     for u in managers_first(users) {
         let captured = capture(u, snapshot, "", include);

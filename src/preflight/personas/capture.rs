@@ -3,8 +3,9 @@
 //! The rules:
 //! - a role granted in the user's own division is written without `@` (it follows the division
 //!   of whoever gets the persona); a grant in another division is written `Role@Division`;
-//! - skills and languages as `Name:proficiency`; queues by name; the division and licences
-//!   only when asked for (`--include division,licenses`), the home division as empty;
+//! - skills and languages as `Name:proficiency`; queues by name; the division, licences and
+//!   utilization only when asked for (`--include division,licenses,utilization`), the home
+//!   division as empty, utilization only when the user has settings of their own;
 //! - what cannot move between users (phone, extension, manager, external ids) is never
 //!   captured, and said once.
 
@@ -17,6 +18,9 @@ use crate::preflight::rules::fmt_prof;
 pub struct Include {
     pub division: bool,
     pub licenses: bool,
+    /// The user's own utilization (empty when the user follows the org's defaults, or when
+    /// it was not read).
+    pub utilization: bool,
 }
 
 /// A captured persona and the user's attributes that were not captured (not portable).
@@ -50,6 +54,11 @@ pub fn capture(
             ),
             Field::Queues => queues(user, snapshot, &mut unnamed),
             Field::Licenses if include.licenses => user.licenses.join("; "),
+            Field::Utilization if include.utilization => user
+                .utilization
+                .as_ref()
+                .map(crate::model::UserUtilization::own_cell)
+                .unwrap_or_default(),
             Field::Title => user.title.clone().unwrap_or_default(),
             Field::Department => user.department.clone().unwrap_or_default(),
             _ => continue,

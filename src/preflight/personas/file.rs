@@ -141,8 +141,7 @@ Team Lead,,Supervisor; Agent,Escalations:5,,Escalations,cx3,Team Lead,\n";
 
     #[test]
     fn duplicates_unused_columns_and_nameless_rows_are_problems() {
-        let text =
-            "Persona,Roles,email,utilization\nA,Agent,a@x.co,\na,Supervisor,,\n,Agent,,\n,,,\n";
+        let text = "Persona,Roles,email,wrapup\nA,Agent,a@x.co,\na,Supervisor,,\n,Agent,,\n,,,\n";
         let set = read_personas("p.csv", text.as_bytes()).unwrap();
         assert_eq!(set.personas.len(), 1);
         assert_eq!(set.personas[0].cell(Field::Roles), "Agent");
@@ -153,7 +152,7 @@ Team Lead,,Supervisor; Agent,Escalations:5,,Escalations,cx3,Team Lead,\n";
                     header: "email".into()
                 },
                 FileProblem::UnusedColumn {
-                    header: "utilization".into()
+                    header: "wrapup".into()
                 },
                 FileProblem::DuplicatePersona {
                     name: "a".into(),

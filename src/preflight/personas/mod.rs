@@ -38,7 +38,7 @@ pub use with_list::{PersonaChecked, check_with_personas};
 use crate::model::Field;
 
 /// The hire-list fields a persona may set, in the order they are resolved and reported.
-pub const PERSONA_FIELDS: [Field; 8] = [
+pub const PERSONA_FIELDS: [Field; 9] = [
     Field::Division,
     Field::Department,
     Field::Title,
@@ -47,6 +47,7 @@ pub const PERSONA_FIELDS: [Field; 8] = [
     Field::Languages,
     Field::Queues,
     Field::Licenses,
+    Field::Utilization,
 ];
 
 /// Whether two persona names are the same persona: case and surrounding space ignored.
@@ -71,6 +72,26 @@ pub enum Combine {
     Union,
     /// `Name:proficiency` items; a later proficiency for the same name replaces the earlier.
     Proficiency,
+    /// `media=capacity` items (utilization); a later capacity for the same media type
+    /// replaces the earlier, like a proficiency.
+    Capacity,
+}
+
+impl Combine {
+    /// Whether items are `name` + a value, a later value for a name replacing the earlier.
+    pub fn keyed(self) -> bool {
+        matches!(self, Combine::Proficiency | Combine::Capacity)
+    }
+
+    /// An item's name: a skill's without its proficiency, a media type without its
+    /// capacity, anything else whole.
+    pub fn name_of(self, item: &str) -> &str {
+        match self {
+            Combine::Proficiency => item.rsplit_once(':').map_or(item, |(n, _)| n),
+            Combine::Capacity => item.split_once(['=', ':']).map_or(item, |(n, _)| n),
+            Combine::Scalar | Combine::Union => item,
+        }
+    }
 }
 
 /// How `field` combines (None for a field no persona may set).
@@ -79,6 +100,7 @@ pub fn combine(field: Field) -> Option<Combine> {
         Field::Division | Field::Department | Field::Title => Combine::Scalar,
         Field::Roles | Field::Queues | Field::Licenses => Combine::Union,
         Field::Skills | Field::Languages => Combine::Proficiency,
+        Field::Utilization => Combine::Capacity,
         _ => return None,
     })
 }
@@ -152,7 +174,7 @@ impl std::fmt::Display for FileProblem {
         match self {
             FileProblem::UnusedColumn { header } => write!(
                 f,
-                "column '{header}' is not read from a personas file (a persona sets division, department, title, roles, skills, languages, queues, licenses); remove it or rename it"
+                "column '{header}' is not read from a personas file (a persona sets division, department, title, roles, skills, languages, queues, licenses, utilization); remove it or rename it"
             ),
             FileProblem::DuplicatePersona {
                 name,

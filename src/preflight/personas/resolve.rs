@@ -112,13 +112,11 @@ pub fn resolve<'a>(
 }
 
 /// The identity of an item within its field: a skill or language by its name (not its
-/// proficiency), anything else by its whole text; case and inner spacing ignored.
+/// proficiency), a media type without its capacity, anything else by its whole text; case
+/// and inner spacing ignored.
 fn item_key(how: Combine, item: &str) -> String {
-    let name = match how {
-        Combine::Proficiency => item.rsplit_once(':').map_or(item, |(n, _)| n),
-        _ => item,
-    };
-    name.split_whitespace()
+    how.name_of(item)
+        .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
         .replace(" @", "@")
@@ -162,7 +160,7 @@ fn add_from_persona(
                 {
                     notes.push(Note::Conflict {
                         field,
-                        item: (how == Combine::Proficiency).then(|| name_of(value)),
+                        item: how.keyed().then(|| how.name_of(value).trim().to_string()),
                         earlier,
                         earlier_value: old.item.clone(),
                         later: persona,
@@ -173,13 +171,6 @@ fn add_from_persona(
             }
         }
     }
-}
-
-fn name_of(item: &str) -> String {
-    item.rsplit_once(':')
-        .map_or(item, |(n, _)| n)
-        .trim()
-        .to_string()
 }
 
 fn add_from_row(
@@ -217,8 +208,8 @@ fn add_from_row(
         }
         let key = item_key(how, value);
         match items.iter_mut().find(|i| item_key(how, &i.item) == key) {
-            // The row's own `Name:prof` overrides a persona's proficiency.
-            Some(old) if how == Combine::Proficiency => *old = row_item(value),
+            // The row's own `Name:prof` overrides a persona's proficiency (`media=n` a capacity).
+            Some(old) if how.keyed() => *old = row_item(value),
             Some(_) => {}
             None => items.push(row_item(value)),
         }
@@ -311,6 +302,35 @@ Team Lead,,Supervisor; Agent,Escalations:5; Billing:5,,Escalations,cx3,Team Lead
             .find(|p| p.item == "Billing Tier 1")
             .unwrap();
         assert_eq!(tier.source, Source::Persona(0));
+    }
+
+    #[test]
+    fn utilization_combines_by_media_type() {
+        let set = read_personas(
+            "p.csv",
+            b"persona,utilization\nChat,chat=3; call=1\nVoice,call=2\n",
+        )
+        .unwrap();
+        let r = resolve(&set, "Chat; Voice", none);
+        assert_eq!(r.cell(Field::Utilization), "chat=3; call=2");
+        assert_eq!(
+            r.notes,
+            vec![Note::Conflict {
+                field: Field::Utilization,
+                item: Some("call".into()),
+                earlier: 0,
+                earlier_value: "call=1".into(),
+                later: 1,
+                later_value: "call=2".into(),
+            }]
+        );
+        let own = |f: Field| match f {
+            Field::Utilization => "Chat:5; -call; email=1",
+            _ => "",
+        };
+        let r = resolve(&set, "Chat", own);
+        assert_eq!(r.cell(Field::Utilization), "Chat:5; email=1");
+        assert!(r.notes.is_empty(), "{:?}", r.notes);
     }
 
     #[test]

@@ -56,7 +56,7 @@ fn utilization_diff(u: &ExistingUser, d: &DesiredUser) -> Option<FieldDiff> {
     if d.utilization.is_empty() {
         return None;
     }
-    let have = u.utilization.as_deref().unwrap_or_default();
+    let have = u.utilization.as_ref().map_or(&[][..], |h| &h.media[..]);
     if u.utilization.is_some()
         && crate::model::utilization_differing(&d.utilization, have).is_empty()
     {
