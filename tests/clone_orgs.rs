@@ -422,3 +422,34 @@ async fn drift_against_an_exported_baseline_finds_exactly_the_planted_difference
     );
     assert_eq!(non_get(&sib.stats().await), 0, "drift only reads");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_typed_target_that_is_not_in_the_org_is_said_so_with_how_to_create_it() {
+    let (src, us) = (org().await, org().await);
+    us.with_state_mut(|o| o.users.retain(|u| u.email != TARGET));
+    let dir = tempfile::tempdir().unwrap();
+    common::profiles(dir.path(), &[("eu", &src), ("us", &us)]);
+    let (code, report, stderr) = run_in(
+        dir.path(),
+        &[
+            "clone", "--from", "eu", "--user", REFERENCE, "--to", "us", "--target", TARGET,
+            "--check", "--format", "json",
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    let said: Vec<&str> = report["orgs"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "missing_field")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        said,
+        vec![format!(
+            "{TARGET} is not a user of 'us': --target and --same-email change existing users only; to create users, give --targets HIRES.csv with their names"
+        )],
+        "{report:#}"
+    );
+    assert_eq!(non_get(&us.stats().await), 0);
+}

@@ -389,6 +389,9 @@ pub fn connect_profile(profile: &str, tokens: Option<u16>) -> Result<Connection,
     connect(&args).map_err(|e| format!("target '{profile}': {e}"))
 }
 
+/// The source name of a target list made of `--target`/`--same-email` addresses.
+pub const TYPED_TARGETS: &str = "targets";
+
 /// The targets as a hire list in memory: the rows and the bytes the journal is bound to.
 pub fn target_list(t: &TargetArgs, reference: &Reference) -> Result<(String, Vec<u8>), String> {
     let name = &reference.name;
@@ -433,7 +436,7 @@ pub fn target_list(t: &TargetArgs, reference: &Reference) -> Result<(String, Vec
                 w.write_record([e.as_str(), name.as_str()])
                     .map_err(csv_err)?;
             }
-            "targets".to_string()
+            TYPED_TARGETS.to_string()
         }
     };
     let bytes = w.into_inner().map_err(|e| e.to_string())?;
@@ -563,6 +566,9 @@ pub async fn prepare_org_with(
     engine::dependencies::stand_in(&mut snapshot, &dependencies);
     let mut checked = inputs.check_hires(&snapshot);
     as_missing_in_target(&mut checked, &reference.name);
+    if list.0 == TYPED_TARGETS {
+        explain_absent_targets(&mut checked, profile);
+    }
     if let Some((file, m)) = map {
         checked.add_file_findings(m.check_targets(profile, &snapshot, file));
     }
@@ -637,6 +643,20 @@ async fn compare_roles(
         out.extend(personas::role_differs(&role.name, perms, &target));
     }
     Ok(out)
+}
+
+/// A typed target address that is not a user of the org would be created, and the list
+/// has no name for it (`missing_field`): say that, and how to create users, rather than
+/// ask for a column of a list the admin never wrote.
+fn explain_absent_targets(checked: &mut CheckResult, profile: &str) {
+    for f in checked.row_findings.iter_mut().flatten() {
+        if f.code == FindingCode::MissingField && f.field.as_deref() == Some("name") {
+            f.message = format!(
+                "{} is not a user of '{profile}': --target and --same-email change existing users only; to create users, give --targets HIRES.csv with their names",
+                f.email.as_deref().unwrap_or("this address")
+            );
+        }
+    }
 }
 
 /// A name of the reference persona that the target org lacks is `missing_in_target`, with

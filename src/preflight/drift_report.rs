@@ -204,7 +204,7 @@ impl DriftReport {
                     "  (kept in merge mode)"
                 };
                 s.push_str(&format!(
-                    "  {} {:<9} {} {}{values}{note}\n",
+                    "  {} {:<11} {} {}{values}{note}\n",
                     i.code.mark(),
                     i.group,
                     sanitize(&i.item),

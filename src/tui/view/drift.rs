@@ -242,7 +242,7 @@ fn draw_diff(f: &mut Frame, app: &App, area: Rect) {
         lines.push(fit_line(
             vec![
                 (format!(" {}  ", pad(head, who_w)), t.key()),
-                (format!("{} ", pad(i.group, 9)), Style::new()),
+                (format!("{} ", pad(i.group, 11)), Style::new()),
                 (
                     format!("{} {}  ", mark(i.code), pad(&sanitize(&i.item), item_w)),
                     style,
