@@ -1,7 +1,8 @@
 //! Property: onboard's persona resolution equals a second, plain resolver written straight
 //! from the rules (personas in cell order — list groups a union, the later persona wins a
-//! skill's or language's proficiency and a scalar — then the row's own cells: a scalar
-//! overrides, items add, `Name:prof` overrides, `-Name` removes), for random personas files
+//! skill's or language's proficiency, a media type's capacity and a scalar — then the row's
+//! own cells: a scalar overrides, items add, `Name:prof` and `media=n` override, `-Name`
+//! removes), for random personas files
 //! and rows, through the real CSV reader.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -26,31 +27,39 @@ const SKILLS: &[&str] = &[
     "Payments:3",
 ];
 const QUEUES: &[&str] = &["Q1", "Q2", "q1", "Escalations"];
-const REMOVALS: &[&str] = &["-Q1", "-Agent", "-Billing", "-Chat", "-Nothing"];
+const CAPACITIES: &[&str] = &["chat=3", "Chat=2", "call:1", "email=4", "call=2"];
+const REMOVALS: &[&str] = &["-Q1", "-Agent", "-Billing", "-Chat", "-Nothing", "-call"];
 
 /// How a field combines, as the rules say (written again here, on purpose).
 fn kind(f: Field) -> &'static str {
     match f {
         Field::Division | Field::Department | Field::Title => "scalar",
         Field::Skills | Field::Languages => "prof",
+        Field::Utilization => "capacity",
         _ => "union",
     }
+}
+
+/// Whether a later item of the same name replaces the earlier one.
+fn keyed(f: Field) -> bool {
+    matches!(kind(f), "prof" | "capacity")
 }
 
 fn pool(f: Field) -> &'static [&'static str] {
     match kind(f) {
         "scalar" => SCALARS,
         "prof" => SKILLS,
+        "capacity" => CAPACITIES,
         _ if f == Field::Roles => ROLES,
         _ => QUEUES,
     }
 }
 
 fn key(f: Field, item: &str) -> String {
-    let name = if kind(f) == "prof" {
-        item.split(':').next().unwrap_or(item)
-    } else {
-        item
+    let name = match kind(f) {
+        "prof" => item.split(':').next().unwrap_or(item),
+        "capacity" => item.split(['=', ':']).next().unwrap_or(item),
+        _ => item,
     };
     name.to_lowercase().replace(' ', "")
 }
@@ -72,7 +81,7 @@ fn plain(personas: &[Vec<String>], used: &[usize], row: &[String]) -> (Vec<Strin
             for it in cell.split(';').map(str::trim).filter(|s| !s.is_empty()) {
                 match items.iter().position(|(k, _)| *k == key(*f, it)) {
                     None => items.push((key(*f, it), it.to_string())),
-                    Some(i) if kind(*f) == "prof" => items[i].1 = it.to_string(),
+                    Some(i) if keyed(*f) => items[i].1 = it.to_string(),
                     Some(_) => {}
                 }
             }
@@ -94,7 +103,7 @@ fn plain(personas: &[Vec<String>], used: &[usize], row: &[String]) -> (Vec<Strin
                 }
                 match items.iter().position(|(k, _)| *k == key(*f, it)) {
                     None => items.push((key(*f, it), it.to_string())),
-                    Some(i) if kind(*f) == "prof" => items[i].1 = it.to_string(),
+                    Some(i) if keyed(*f) => items[i].1 = it.to_string(),
                     Some(_) => {}
                 }
             }
