@@ -274,14 +274,12 @@ fn skill_ids(sim: &SimHandle, email: &str, name: &str) -> (Vec<String>, Vec<Stri
     })
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn create_missing_creates_the_skill_once_and_the_user_holds_its_new_id() {
-    let dir = tempfile::tempdir().unwrap();
-    let sib = sibling_org().await;
-    common::profiles(dir.path(), &[("sib", &sib)]);
-    let personas = write_personas(dir.path()).join("disputes.csv");
-    let args: Vec<String> = [
-        "clone",
+/// `COMMAND` with the `disputes` persona (its skill is in no org) to TARGET in `sib`,
+/// creating the kinds `create` names, then `more`; the personas written in `dir`.
+fn disputes_run(dir: &Path, command: &str, create: &str, more: &[&str]) -> (i32, Value, String) {
+    let personas = dir.join("disputes.csv");
+    let args = [
+        command,
         "--personas",
         personas.to_str().unwrap(),
         "--persona",
@@ -291,15 +289,21 @@ async fn create_missing_creates_the_skill_once_and_the_user_holds_its_new_id() {
         "--target",
         TARGET,
         "--create-missing",
-        "skills,languages",
-        "--yes",
+        create,
         "--format",
         "json",
-    ]
-    .map(String::from)
-    .to_vec();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let (code, report, stderr) = run_in(dir.path(), &args);
+    ];
+    run_in(dir, &[&args[..], more].concat())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_missing_creates_the_skill_once_and_the_user_holds_its_new_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let sib = sibling_org().await;
+    common::profiles(dir.path(), &[("sib", &sib)]);
+    write_personas(dir.path());
+    let clone = || disputes_run(dir.path(), "clone", "skills,languages", &["--yes"]);
+    let (code, report, stderr) = clone();
     assert_eq!(code, 0, "{stderr}\n{report:#}");
     let org = &report["orgs"][0];
     assert_eq!(org["status"], "done", "{org:#}");
@@ -323,7 +327,7 @@ async fn create_missing_creates_the_skill_once_and_the_user_holds_its_new_id() {
     );
     // A re-run finds the skill by name: nothing to create, nothing to write.
     let before = write_routes(&stats);
-    let (code, report, stderr) = run_in(dir.path(), &args);
+    let (code, report, stderr) = clone();
     assert_eq!(code, 0, "{stderr}\n{report:#}");
     assert_eq!(report["orgs"][0]["create"], serde_json::json!([]));
     assert_eq!(
@@ -339,46 +343,15 @@ async fn drift_fix_with_create_missing_creates_first_and_a_second_drift_is_clean
     let dir = tempfile::tempdir().unwrap();
     let sib = sibling_org().await;
     common::profiles(dir.path(), &[("sib", &sib)]);
-    let personas = write_personas(dir.path()).join("disputes.csv");
-    let drift = |fix: bool| {
-        let mut v: Vec<String> = [
-            "drift",
-            "--personas",
-            personas.to_str().unwrap(),
-            "--persona",
-            "disputes",
-            "--to",
-            "sib",
-            "--target",
-            TARGET,
-            "--create-missing",
-            "skills",
-            "--format",
-            "json",
-        ]
-        .map(String::from)
-        .to_vec();
-        if fix {
-            v.extend(["--fix".to_string(), "--yes".to_string()]);
-        }
-        v
-    };
-    let args = drift(true);
-    let (code, report, stderr) = run_in(
-        dir.path(),
-        &args.iter().map(String::as_str).collect::<Vec<_>>(),
-    );
+    write_personas(dir.path());
+    let (code, report, stderr) = disputes_run(dir.path(), "drift", "skills", &["--fix", "--yes"]);
     assert_eq!(code, 0, "the fix reconciled the org: {stderr}\n{report:#}");
     let (catalogue, held) = skill_ids(&sib, TARGET, "Disputes");
     assert_eq!(catalogue.len(), 1);
     assert_eq!(held, catalogue);
     assert!(sib.stats().await.writes_with_unknown_ids.is_empty());
     let before = write_routes(&sib.stats().await);
-    let args = drift(false);
-    let (code, report, stderr) = run_in(
-        dir.path(),
-        &args.iter().map(String::as_str).collect::<Vec<_>>(),
-    );
+    let (code, report, stderr) = disputes_run(dir.path(), "drift", "skills", &[]);
     assert_eq!(code, 0, "no drift left: {stderr}\n{report:#}");
     assert_eq!(write_routes(&sib.stats().await), before, "drift only reads");
 }

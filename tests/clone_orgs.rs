@@ -300,18 +300,20 @@ async fn drift_against_an_exported_baseline_finds_exactly_the_planted_difference
         ],
     );
     assert_eq!(code, 0, "{stderr}");
-    let (code, report, stderr) = run_in(
-        dir.path(),
-        &[
+    let drift_of_sib = |more: &[&str]| {
+        let base = base.to_str().unwrap();
+        let args = [
             "drift",
             "--baseline",
-            base.to_str().unwrap(),
+            base,
             "--to",
             "sib",
             "--format",
             "json",
-        ],
-    );
+        ];
+        run_in(dir.path(), &[&args[..], more].concat())
+    };
+    let (code, report, stderr) = drift_of_sib(&[]);
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(
         drift_items(&report),
@@ -333,20 +335,7 @@ async fn drift_against_an_exported_baseline_finds_exactly_the_planted_difference
         "org,kind,source,target\nsib,queue,Billing Tier 2,Billing Tier II\n",
     )
     .unwrap();
-    let (code, report, stderr) = run_in(
-        dir.path(),
-        &[
-            "drift",
-            "--baseline",
-            base.to_str().unwrap(),
-            "--to",
-            "sib",
-            "--map",
-            map.to_str().unwrap(),
-            "--format",
-            "json",
-        ],
-    );
+    let (code, report, stderr) = drift_of_sib(&["--map", map.to_str().unwrap()]);
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(
         drift_items(&report),
