@@ -38,6 +38,26 @@ pub fn client(url: &str) -> Client {
     Client::new(cfg).unwrap()
 }
 
+/// A fresh access token of the demo's OAuth client from the simulator at `base`, for
+/// tests that call the API over raw HTTP.
+pub async fn demo_token(base: &str) -> String {
+    let t: serde_json::Value = reqwest::Client::new()
+        .post(format!("{base}/oauth/token"))
+        .basic_auth(CLIENT_ID, Some(CLIENT_SECRET))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("grant_type=client_credentials")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    t["access_token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no token from {base}: {t}"))
+        .to_string()
+}
+
 pub struct Division {
     pub name: &'static str,
     pub queues: [&'static str; 3],
