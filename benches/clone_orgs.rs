@@ -55,20 +55,8 @@ async fn clone(
     }
     let names: Vec<&str> = to.iter().map(|(n, _)| *n).collect();
     let t0 = Instant::now();
-    let out = common::onboard(dir)
-        .env("ONBOARD_CONFIG_DIR", dir.join("config"))
-        .env("ONBOARD_DATA_DIR", dir.join("data"))
-        .args([
-            "clone",
-            "--from",
-            "eu",
-            "--user",
-            REFERENCE,
-            "--to",
-            &names.join(","),
-        ])
-        .args(["--targets", list.to_str().unwrap(), "--include", "roles"])
-        .args(["--tokens", &tokens.to_string(), "--yes", "--format", "json"])
+    let out = common::clone_list_cmd(dir, REFERENCE, &names, &list)
+        .args(["--tokens", &tokens.to_string()])
         .output()
         .unwrap();
     let secs = t0.elapsed().as_secs_f64();

@@ -5,6 +5,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use onboard::sim::{self, SimConfig};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -66,18 +69,7 @@ fn main() {
         .await
         .unwrap();
         let url = h.url();
-        let body: serde_json::Value = reqwest::Client::new()
-            .post(format!("{url}/oauth/token"))
-            .basic_auth("demo", Some("demo-secret"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body("grant_type=client_credentials")
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let token = body["access_token"].as_str().unwrap().to_string();
+        let token = common::demo_token(&url).await;
         let (skill, user) = h.with_state(|o| (o.skills[0].id.clone(), o.users[1].id.clone()));
         println!("sim_throughput: {clients} concurrent clients, {secs} s per case, rate limit off");
         for (name, path) in [

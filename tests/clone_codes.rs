@@ -8,7 +8,7 @@
 mod common;
 
 use common::*;
-use onboard::sim::{self, Seed, SimConfig, SimHandle};
+use onboard::sim::{Seed, SimHandle};
 use serde_json::Value;
 use std::path::Path;
 
@@ -37,29 +37,6 @@ fn write_personas(dir: &Path) -> std::path::PathBuf {
     dir.to_path_buf()
 }
 
-async fn start(seed: Seed) -> SimHandle {
-    sim::start(SimConfig {
-        seed,
-        rate_limit: None,
-        ..SimConfig::demo()
-    })
-    .await
-    .unwrap()
-}
-
-/// The sibling seed, reachable with the demo's credentials as well as its own.
-fn sibling_seed() -> Seed {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/sibling.json");
-    let mut seed = Seed::from_file(&path).unwrap();
-    seed.oauth_clients.push(onboard::sim::seed::SeedClient {
-        client_id: CLIENT_ID.into(),
-        client_secret: CLIENT_SECRET.into(),
-        token_ttl_seconds: 86_400,
-        visible_divisions: None,
-    });
-    seed
-}
-
 /// The sibling with a second skill called `Sales` (written to a temp dir and read back, as
 /// an admin's seed would be).
 fn sibling_with_two_sales_skills(dir: &Path) -> Seed {
@@ -74,21 +51,8 @@ fn sibling_with_two_sales_skills(dir: &Path) -> Seed {
     let out = dir.join("dup.json");
     std::fs::write(&out, serde_json::to_vec(&json).unwrap()).unwrap();
     let mut seed = Seed::from_file(&out).unwrap();
-    seed.oauth_clients = sibling_seed().oauth_clients;
+    seed.oauth_clients = sibling_seed_with_demo_client().oauth_clients;
     seed
-}
-
-fn run(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> (i32, Value, String) {
-    let out = onboard(dir)
-        .env("ONBOARD_CONFIG_DIR", dir.join("config"))
-        .env("ONBOARD_DATA_DIR", dir.join("data"))
-        .envs(env.iter().copied())
-        .args(args)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let json = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
-    (out.status.code().unwrap_or(-1), json, stderr)
 }
 
 /// Every finding of the report: the reference's and each org's.
@@ -145,9 +109,9 @@ fn live_args(user: &str, extra: &[&str]) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_clone_code_is_reported_by_a_real_run() {
     let dir = tempfile::tempdir().unwrap();
-    let src = start(Seed::demo()).await;
-    let sib = start(sibling_seed()).await;
-    let dup = start(sibling_with_two_sales_skills(dir.path())).await;
+    let src = demo_org().await;
+    let sib = sibling_org().await;
+    let dup = sim_of(sibling_with_two_sales_skills(dir.path())).await;
     common::profiles(dir.path(), &[("eu", &src), ("sib", &sib), ("dup", &dup)]);
     let personas = write_personas(dir.path());
     let map = dir.path().join("map.csv");
@@ -171,7 +135,7 @@ async fn each_clone_code_is_reported_by_a_real_run() {
             args: persona_args(&personas, "renamed-queue", "sib"),
             env: vec![],
             exit: 1,
-            says: "does not exist in the org — did you mean 'Billing Tier",
+            says: "'Billing Tier 2' does not exist in the org — did you mean 'Billing Tier II'?",
         },
         Case {
             code: "ambiguous_name",
@@ -230,7 +194,7 @@ async fn each_clone_code_is_reported_by_a_real_run() {
     ];
     for case in &cases {
         let args: Vec<&str> = case.args.iter().map(String::as_str).collect();
-        let (code, report, stderr) = run(dir.path(), &case.env, &args);
+        let (code, report, stderr) = run_in_env(dir.path(), &case.env, &args);
         let all = findings(&report);
         let found: Vec<&Value> = all.iter().filter(|f| f["code"] == case.code).collect();
         assert!(
@@ -244,11 +208,11 @@ async fn each_clone_code_is_reported_by_a_real_run() {
         assert!(text.contains(case.says), "{}: {f:#}", case.code);
         assert_eq!(code, case.exit, "{}: {stderr}\n{report:#}", case.code);
     }
-    // The missing queue's suggestion is a queue of the target, and --create-missing leaves no
-    // missing_in_target behind for what it creates.
-    let (_, report, _) = run(
+    // The missing queue's suggestion is the target's renamed queue (Tier II is Tier 2, not
+    // the one-edit-away Tier 1), and --create-missing leaves no missing_in_target behind for
+    // what it creates.
+    let (_, report, _) = run_in(
         dir.path(),
-        &[],
         &persona_args(&personas, "renamed-queue", "sib")
             .iter()
             .map(String::as_str)
@@ -258,18 +222,18 @@ async fn each_clone_code_is_reported_by_a_real_run() {
         .into_iter()
         .find(|f| f["code"] == "missing_in_target")
         .unwrap();
-    let suggested = missing["suggestion"].as_str().unwrap_or_default();
+    assert_eq!(missing["suggestion"], "Billing Tier II", "{missing:#}");
     assert!(
-        sib.with_state(|o| o.queues.iter().any(|q| q.name == suggested)),
-        "the suggestion is a queue of the target: {missing:#}"
+        sib.with_state(|o| o.queues.iter().any(|q| q.name == "Billing Tier II")
+            && o.queues.iter().any(|q| q.name == "Billing Tier 1")),
+        "the sibling has both the renamed queue and the one a single edit away"
     );
     let args = with(
         persona_args(&personas, "disputes", "sib"),
         &["--create-missing", "skills"],
     );
-    let (_, report, _) = run(
+    let (_, report, _) = run_in(
         dir.path(),
-        &[],
         &args.iter().map(String::as_str).collect::<Vec<_>>(),
     );
     assert!(
@@ -310,14 +274,12 @@ fn skill_ids(sim: &SimHandle, email: &str, name: &str) -> (Vec<String>, Vec<Stri
     })
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn create_missing_creates_the_skill_once_and_the_user_holds_its_new_id() {
-    let dir = tempfile::tempdir().unwrap();
-    let sib = start(sibling_seed()).await;
-    common::profiles(dir.path(), &[("sib", &sib)]);
-    let personas = write_personas(dir.path()).join("disputes.csv");
-    let args: Vec<String> = [
-        "clone",
+/// `COMMAND` with the `disputes` persona (its skill is in no org) to TARGET in `sib`,
+/// creating the kinds `create` names, then `more`; the personas written in `dir`.
+fn disputes_run(dir: &Path, command: &str, create: &str, more: &[&str]) -> (i32, Value, String) {
+    let personas = dir.join("disputes.csv");
+    let args = [
+        command,
         "--personas",
         personas.to_str().unwrap(),
         "--persona",
@@ -327,15 +289,21 @@ async fn create_missing_creates_the_skill_once_and_the_user_holds_its_new_id() {
         "--target",
         TARGET,
         "--create-missing",
-        "skills,languages",
-        "--yes",
+        create,
         "--format",
         "json",
-    ]
-    .map(String::from)
-    .to_vec();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let (code, report, stderr) = run(dir.path(), &[], &args);
+    ];
+    run_in(dir, &[&args[..], more].concat())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_missing_creates_the_skill_once_and_the_user_holds_its_new_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let sib = sibling_org().await;
+    common::profiles(dir.path(), &[("sib", &sib)]);
+    write_personas(dir.path());
+    let clone = || disputes_run(dir.path(), "clone", "skills,languages", &["--yes"]);
+    let (code, report, stderr) = clone();
     assert_eq!(code, 0, "{stderr}\n{report:#}");
     let org = &report["orgs"][0];
     assert_eq!(org["status"], "done", "{org:#}");
@@ -359,7 +327,7 @@ async fn create_missing_creates_the_skill_once_and_the_user_holds_its_new_id() {
     );
     // A re-run finds the skill by name: nothing to create, nothing to write.
     let before = write_routes(&stats);
-    let (code, report, stderr) = run(dir.path(), &[], &args);
+    let (code, report, stderr) = clone();
     assert_eq!(code, 0, "{stderr}\n{report:#}");
     assert_eq!(report["orgs"][0]["create"], serde_json::json!([]));
     assert_eq!(
@@ -373,50 +341,17 @@ async fn create_missing_creates_the_skill_once_and_the_user_holds_its_new_id() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn drift_fix_with_create_missing_creates_first_and_a_second_drift_is_clean() {
     let dir = tempfile::tempdir().unwrap();
-    let sib = start(sibling_seed()).await;
+    let sib = sibling_org().await;
     common::profiles(dir.path(), &[("sib", &sib)]);
-    let personas = write_personas(dir.path()).join("disputes.csv");
-    let drift = |fix: bool| {
-        let mut v: Vec<String> = [
-            "drift",
-            "--personas",
-            personas.to_str().unwrap(),
-            "--persona",
-            "disputes",
-            "--to",
-            "sib",
-            "--target",
-            TARGET,
-            "--create-missing",
-            "skills",
-            "--format",
-            "json",
-        ]
-        .map(String::from)
-        .to_vec();
-        if fix {
-            v.extend(["--fix".to_string(), "--yes".to_string()]);
-        }
-        v
-    };
-    let args = drift(true);
-    let (code, report, stderr) = run(
-        dir.path(),
-        &[],
-        &args.iter().map(String::as_str).collect::<Vec<_>>(),
-    );
+    write_personas(dir.path());
+    let (code, report, stderr) = disputes_run(dir.path(), "drift", "skills", &["--fix", "--yes"]);
     assert_eq!(code, 0, "the fix reconciled the org: {stderr}\n{report:#}");
     let (catalogue, held) = skill_ids(&sib, TARGET, "Disputes");
     assert_eq!(catalogue.len(), 1);
     assert_eq!(held, catalogue);
     assert!(sib.stats().await.writes_with_unknown_ids.is_empty());
     let before = write_routes(&sib.stats().await);
-    let args = drift(false);
-    let (code, report, stderr) = run(
-        dir.path(),
-        &[],
-        &args.iter().map(String::as_str).collect::<Vec<_>>(),
-    );
+    let (code, report, stderr) = disputes_run(dir.path(), "drift", "skills", &[]);
     assert_eq!(code, 0, "no drift left: {stderr}\n{report:#}");
     assert_eq!(write_routes(&sib.stats().await), before, "drift only reads");
 }

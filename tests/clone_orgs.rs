@@ -6,24 +6,14 @@
 mod common;
 
 use common::*;
-use onboard::sim::{self, SimConfig, SimHandle};
+use onboard::sim::SimHandle;
 use serde_json::Value;
-use std::path::Path;
 
 /// A demo-org reference agent in Sales: Agent (own division), Employee@Home, two skills,
 /// English, two Sales queues.
 const REFERENCE: &str = "aiden.haddad@example.com";
 /// A Sales agent with other skills (Sales:3, SMB Accounts:1) and the same queues.
 const TARGET: &str = "aiden.jensen@example.com";
-
-async fn org() -> SimHandle {
-    sim::start(SimConfig {
-        rate_limit: None,
-        ..SimConfig::demo()
-    })
-    .await
-    .unwrap()
-}
 
 /// The user's skills by name with their proficiencies, sorted.
 fn skills_of(sim: &SimHandle, email: &str) -> Vec<(String, f64)> {
@@ -42,13 +32,9 @@ fn skills_of(sim: &SimHandle, email: &str) -> Vec<(String, f64)> {
     })
 }
 
-fn non_get(stats: &onboard::sim::SimStats) -> u64 {
-    write_routes(stats).values().sum()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn clone_to_two_orgs_by_name_never_writes_the_source_and_a_rerun_writes_nothing() {
-    let (src, us, apac) = (org().await, org().await, org().await);
+    let (src, us, apac) = (demo_org().await, demo_org().await, demo_org().await);
     let dir = tempfile::tempdir().unwrap();
     common::profiles(dir.path(), &[("eu", &src), ("us", &us), ("apac", &apac)]);
     let args = [
@@ -73,7 +59,7 @@ async fn clone_to_two_orgs_by_name_never_writes_the_source_and_a_rerun_writes_no
             "merge adds the reference's skills and keeps the user's own"
         );
     }
-    assert_eq!(non_get(&src.stats().await), 0, "the source is only read");
+    assert_eq!(writes(&src.stats().await), 0, "the source is only read");
     assert!(
         report["findings"]
             .as_array()
@@ -82,11 +68,11 @@ async fn clone_to_two_orgs_by_name_never_writes_the_source_and_a_rerun_writes_no
             .any(|f| f["code"] == "not_portable")
     );
 
-    let before = (non_get(&us.stats().await), non_get(&apac.stats().await));
+    let before = (writes(&us.stats().await), writes(&apac.stats().await));
     let (code, report, stderr) = run_in(dir.path(), &args);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(
-        (non_get(&us.stats().await), non_get(&apac.stats().await)),
+        (writes(&us.stats().await), writes(&apac.stats().await)),
         before,
         "a re-run writes nothing: {report:#}"
     );
@@ -94,7 +80,7 @@ async fn clone_to_two_orgs_by_name_never_writes_the_source_and_a_rerun_writes_no
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mirror_removes_what_the_reference_lacks_and_merge_keeps_it() {
-    let (src, us) = (org().await, org().await);
+    let (src, us) = (demo_org().await, demo_org().await);
     let dir = tempfile::tempdir().unwrap();
     common::profiles(dir.path(), &[("eu", &src), ("us", &us)]);
     let base = [
@@ -118,7 +104,7 @@ async fn mirror_removes_what_the_reference_lacks_and_merge_keeps_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_org_missing_a_name_is_skipped_with_missing_in_target_and_the_others_run() {
-    let (src, us, apac) = (org().await, org().await, org().await);
+    let (src, us, apac) = (demo_org().await, demo_org().await, demo_org().await);
     // apac has no "Upsell" skill.
     apac.with_state_mut(|o| o.skills.retain(|s| s.name != "Upsell"));
     let dir = tempfile::tempdir().unwrap();
@@ -150,13 +136,13 @@ async fn an_org_missing_a_name_is_skipped_with_missing_in_target_and_the_others_
     assert_eq!(missing.len(), 1, "{apac_findings:#}");
     assert!(missing[0]["message"].as_str().unwrap().contains("Upsell"));
     assert_eq!(
-        non_get(&apac.stats().await),
+        writes(&apac.stats().await),
         0,
         "a skipped org is not written"
     );
 
     // --all-or-nothing: no org is written.
-    let us2 = org().await;
+    let us2 = demo_org().await;
     common::profiles(dir.path(), &[("eu", &src), ("us", &us2), ("apac", &apac)]);
     let (code, _, _) = run_in(
         dir.path(),
@@ -175,12 +161,12 @@ async fn an_org_missing_a_name_is_skipped_with_missing_in_target_and_the_others_
         ],
     );
     assert_eq!(code, 1);
-    assert_eq!(non_get(&us2.stats().await), 0);
+    assert_eq!(writes(&us2.stats().await), 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn drift_finds_planted_items_fix_reconciles_and_a_second_drift_is_clean() {
-    let (src, us) = (org().await, org().await);
+    let (src, us) = (demo_org().await, demo_org().await);
     let dir = tempfile::tempdir().unwrap();
     common::profiles(dir.path(), &[("eu", &src), ("us", &us)]);
     let drift = [
@@ -189,30 +175,15 @@ async fn drift_finds_planted_items_fix_reconciles_and_a_second_drift_is_clean() 
     ];
     let (code, report, stderr) = run_in(dir.path(), &drift);
     assert_eq!(code, 1, "{stderr}");
-    let items: Vec<(String, String, String)> = report["drift"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["group"].as_str().unwrap().to_string(),
-                d["item"].as_str().unwrap().to_string(),
-                d["code"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
     assert_eq!(
-        items,
-        vec![
-            (
-                "skills".into(),
-                "Enterprise Accounts".into(),
-                "drift_missing".into()
-            ),
-            ("skills".into(), "Upsell".into(), "drift_missing".into()),
-            ("skills".into(), "Sales".into(), "drift_extra".into()),
-            ("skills".into(), "SMB Accounts".into(), "drift_extra".into()),
-        ],
+        drift_items(&report),
+        [
+            "Enterprise Accounts drift_missing",
+            "Upsell drift_missing",
+            "Sales drift_extra",
+            "SMB Accounts drift_extra",
+        ]
+        .map(|i| format!("{TARGET} skills {i}")),
         "{report:#}"
     );
     assert_eq!(report["summary"]["drifted"], 1);
@@ -220,20 +191,20 @@ async fn drift_finds_planted_items_fix_reconciles_and_a_second_drift_is_clean() 
         report["summary"]["items"], 2,
         "extras are not drift in merge mode"
     );
-    assert_eq!(non_get(&us.stats().await), 0, "drift only reads");
+    assert_eq!(writes(&us.stats().await), 0, "drift only reads");
 
     let (code, _, stderr) = run_in(dir.path(), &[&drift[..], &["--fix", "--yes"]].concat());
     assert_eq!(code, 0, "{stderr}");
-    let before = non_get(&us.stats().await);
+    let before = writes(&us.stats().await);
     let (code, report, stderr) = run_in(dir.path(), &drift);
     assert_eq!(code, 0, "{stderr}\n{report:#}");
     assert_eq!(report["summary"]["drifted"], 0);
-    assert_eq!(non_get(&us.stats().await), before);
+    assert_eq!(writes(&us.stats().await), before);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn export_applies_to_an_org_and_reads_back_the_same() {
-    let (a, b) = (org().await, org().await);
+    let (a, b) = (demo_org().await, demo_org().await);
     let dir = tempfile::tempdir().unwrap();
     common::profiles(dir.path(), &[("a", &a), ("b", &b)]);
     let exported = dir.path().join("sales.csv");
@@ -269,32 +240,12 @@ async fn export_applies_to_an_org_and_reads_back_the_same() {
     assert_eq!(report["summary"]["errors"], 0, "{report:#}");
     let rows = csv.lines().count() - 1;
     assert_eq!(report["plan"]["unchanged"], rows, "{:#}", report["plan"]);
-    assert_eq!(non_get(&a.stats().await), 0, "export only reads");
-}
-
-/// The committed sibling org (same names, fresh ids, planted differences — assets/demo/ORG.md
-/// "Sibling orgs"), reachable with the demo's credentials as well as its own.
-async fn sibling() -> SimHandle {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/sibling.json");
-    let mut seed = onboard::sim::Seed::from_file(&path).unwrap();
-    seed.oauth_clients.push(onboard::sim::seed::SeedClient {
-        client_id: CLIENT_ID.into(),
-        client_secret: CLIENT_SECRET.into(),
-        token_ttl_seconds: 86_400,
-        visible_divisions: None,
-    });
-    sim::start(SimConfig {
-        seed,
-        rate_limit: None,
-        ..SimConfig::demo()
-    })
-    .await
-    .unwrap()
+    assert_eq!(writes(&a.stats().await), 0, "export only reads");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn clone_into_a_sibling_translates_every_id_by_name() {
-    let (src, sib) = (org().await, sibling().await);
+    let (src, sib) = (demo_org().await, sibling_org().await);
     let dir = tempfile::tempdir().unwrap();
     common::profiles(dir.path(), &[("eu", &src), ("sib", &sib)]);
     let (code, report, stderr) = run_in(
@@ -315,18 +266,18 @@ async fn clone_into_a_sibling_translates_every_id_by_name() {
         ]
     );
     let stats = sib.stats().await;
-    assert!(non_get(&stats) > 0, "the sibling was written");
+    assert!(writes(&stats) > 0, "the sibling was written");
     assert!(
         stats.writes_with_unknown_ids.is_empty(),
         "no write carried an id of another org: {:?}",
         stats.writes_with_unknown_ids
     );
-    assert_eq!(non_get(&src.stats().await), 0);
+    assert_eq!(writes(&src.stats().await), 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn drift_against_an_exported_baseline_finds_exactly_the_planted_differences() {
-    let (src, sib) = (org().await, sibling().await);
+    let (src, sib) = (demo_org().await, sibling_org().await);
     let dir = tempfile::tempdir().unwrap();
     common::profiles(dir.path(), &[("eu", &src), ("sib", &sib)]);
     let three = dir.path().join("three.csv");
@@ -349,29 +300,23 @@ async fn drift_against_an_exported_baseline_finds_exactly_the_planted_difference
         ],
     );
     assert_eq!(code, 0, "{stderr}");
-    let (code, report, stderr) = run_in(
-        dir.path(),
-        &[
+    let drift_of_sib = |more: &[&str]| {
+        let base = base.to_str().unwrap();
+        let args = [
             "drift",
             "--baseline",
-            base.to_str().unwrap(),
+            base,
             "--to",
             "sib",
             "--format",
             "json",
-        ],
-    );
+        ];
+        run_in(dir.path(), &[&args[..], more].concat())
+    };
+    let (code, report, stderr) = drift_of_sib(&[]);
     assert_eq!(code, 1, "{stderr}");
-    let items: Vec<String> = report["drift"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            format!("{} {} {} {}", d["email"], d["group"], d["item"], d["code"]).replace('"', "")
-        })
-        .collect();
     assert_eq!(
-        items,
+        drift_items(&report),
         vec![
             "diego.walsh@example.com skills Billing drift_changed",
             "diego.walsh@example.com queues Billing Tier 2 unresolvable",
@@ -390,37 +335,18 @@ async fn drift_against_an_exported_baseline_finds_exactly_the_planted_difference
         "org,kind,source,target\nsib,queue,Billing Tier 2,Billing Tier II\n",
     )
     .unwrap();
-    let (code, report, stderr) = run_in(
-        dir.path(),
-        &[
-            "drift",
-            "--baseline",
-            base.to_str().unwrap(),
-            "--to",
-            "sib",
-            "--map",
-            map.to_str().unwrap(),
-            "--format",
-            "json",
-        ],
-    );
+    let (code, report, stderr) = drift_of_sib(&["--map", map.to_str().unwrap()]);
     assert_eq!(code, 1, "{stderr}");
-    let items: Vec<String> = report["drift"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| format!("{} {} {}", d["email"], d["item"], d["code"]).replace('"', ""))
-        .collect();
     assert_eq!(
-        items,
+        drift_items(&report),
         vec![
-            "diego.walsh@example.com Billing drift_changed",
-            "kenji.chen@example.com Support Tier 2 drift_missing",
-            "priya.costa@example.com Trainer drift_extra",
+            "diego.walsh@example.com skills Billing drift_changed",
+            "kenji.chen@example.com queues Support Tier 2 drift_missing",
+            "priya.costa@example.com roles Trainer drift_extra",
         ],
         "{report:#}"
     );
-    assert_eq!(non_get(&sib.stats().await), 0, "drift only reads");
+    assert_eq!(writes(&sib.stats().await), 0, "drift only reads");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

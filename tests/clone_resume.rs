@@ -7,7 +7,7 @@
 mod common;
 
 use common::*;
-use onboard::sim::{self, FaultSpec, SimConfig, SimHandle};
+use onboard::sim::SimHandle;
 use std::path::Path;
 use std::process::Stdio;
 
@@ -15,13 +15,7 @@ const REFERENCE: &str = "aiden.haddad@example.com";
 const TARGETS: usize = 200;
 
 async fn org() -> SimHandle {
-    let sim = sim::start(SimConfig {
-        rate_limit: None,
-        faults: FaultSpec::parse("seed=11,latency_ms=1-3").unwrap(),
-        ..SimConfig::demo()
-    })
-    .await
-    .unwrap();
+    let sim = sim_with("seed=11,latency_ms=1-3").await;
     widen_seats(&sim);
     sim
 }
@@ -41,28 +35,7 @@ fn journal_records(data: &Path) -> usize {
 }
 
 fn clone_cmd(dir: &Path, targets: &Path) -> std::process::Command {
-    let mut c = onboard(dir);
-    c.env("ONBOARD_CONFIG_DIR", dir.join("config"))
-        .env("ONBOARD_DATA_DIR", dir.join("data"))
-        .args([
-            "clone",
-            "--from",
-            "eu",
-            "--user",
-            REFERENCE,
-            "--to",
-            "us,apac,latam",
-        ])
-        .args([
-            "--targets",
-            targets.to_str().unwrap(),
-            "--include",
-            "roles",
-            "--yes",
-            "--format",
-            "json",
-        ]);
-    c
+    clone_list_cmd(dir, REFERENCE, &["us", "apac", "latam"], targets)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

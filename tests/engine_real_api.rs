@@ -29,26 +29,11 @@ fn free_dids(sim: &SimHandle, n: usize) -> Vec<String> {
     })
 }
 
-async fn token(sim: &SimHandle) -> String {
-    let t: Value = reqwest::Client::new()
-        .post(format!("{}/oauth/token", sim.url()))
-        .basic_auth(CLIENT_ID, Some(CLIENT_SECRET))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("grant_type=client_credentials")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    t["access_token"].as_str().unwrap().to_string()
-}
-
 /// The user's `addresses` as the API answers them, raw.
 async fn addresses(sim: &SimHandle, id: &str) -> Vec<Value> {
     let u: Value = reqwest::Client::new()
         .get(format!("{}/api/v2/users/{id}", sim.url()))
-        .bearer_auth(token(sim).await)
+        .bearer_auth(demo_token(&sim.url()).await)
         .send()
         .await
         .unwrap()
@@ -63,7 +48,7 @@ async fn create(sim: &SimHandle, email: &str, addresses: Value) -> String {
     let home = sim.with_state(|o| o.division_by_name("Support").unwrap().id.clone());
     let r: Value = reqwest::Client::new()
         .post(format!("{}/api/v2/users", sim.url()))
-        .bearer_auth(token(sim).await)
+        .bearer_auth(demo_token(&sim.url()).await)
         .json(
             &json!({"name": "Existing Person", "email": email, "divisionId": home,
                       "title": "Agent", "addresses": addresses}),

@@ -7,7 +7,7 @@
 mod common;
 
 use common::*;
-use onboard::sim::{self, Seed, SimConfig, SimHandle};
+use onboard::sim::{Seed, SimHandle};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -49,14 +49,7 @@ async fn empty_sibling() -> SimHandle {
             o.remove("members");
         }
     }
-    let seed = Seed::from_json(&v.to_string()).unwrap();
-    sim::start(SimConfig {
-        seed,
-        rate_limit: None,
-        ..SimConfig::demo()
-    })
-    .await
-    .unwrap()
+    sim_of(Seed::from_json(&v.to_string()).unwrap()).await
 }
 
 /// The CSV's rows without the phone and extension columns.
@@ -79,12 +72,7 @@ fn normalised(csv: &str) -> Vec<Vec<String>> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn export_apply_to_an_empty_sibling_and_export_again_gives_the_same_list() {
-    let a = sim::start(SimConfig {
-        rate_limit: None,
-        ..SimConfig::demo()
-    })
-    .await
-    .unwrap();
+    let a = demo_org().await;
     let b = empty_sibling().await;
     let dir = tempfile::tempdir().unwrap();
     common::profiles(dir.path(), &[("a", &a), ("b", &b)]);

@@ -1,25 +1,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Rate limit, faults, token TTL, `--state` persistence and the `onboard sim` command.
 
+mod common;
+
+use common::demo_token;
 use onboard::sim::{self, FaultSpec, RateLimit, SimConfig};
 use serde_json::{Value, json};
 use std::time::Duration;
 
 fn home_id(h: &onboard::sim::SimHandle) -> String {
     h.with_state(|o| o.home_division().id.clone())
-}
-
-async fn token(base: &str) -> String {
-    let r = reqwest::Client::new()
-        .post(format!("{base}/oauth/token"))
-        .basic_auth("demo", Some("demo-secret"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("grant_type=client_credentials")
-        .send()
-        .await
-        .unwrap();
-    let v: Value = r.json().await.unwrap();
-    v["access_token"].as_str().unwrap().to_string()
 }
 
 fn cfg(faults: &str, rate: Option<RateLimit>) -> SimConfig {
@@ -36,7 +26,7 @@ async fn rate_limit_fixed_window_per_token() {
         .await
         .unwrap();
     let base = h.url();
-    let t = token(&base).await;
+    let t = demo_token(&base).await;
     let c = reqwest::Client::new();
     for i in 1..=3 {
         let r = c
@@ -82,7 +72,7 @@ async fn rate_limit_fixed_window_per_token() {
         format!("Rate limit exceeded the maximum. Retry the request in [{retry}] seconds")
     );
     // Another token has its own window.
-    let t2 = token(&base).await;
+    let t2 = demo_token(&base).await;
     let r = c
         .get(format!("{base}/api/v2/routing/skills"))
         .bearer_auth(&t2)
@@ -110,7 +100,7 @@ async fn rate_limit_fixed_window_per_token() {
 async fn error_rate_answers_5xx_with_error_bodies_then_recovers() {
     let h = sim::start(cfg("error_rate=1,seed=3", None)).await.unwrap();
     let base = h.url();
-    let t = token(&base).await; // the token endpoint is not faulted
+    let t = demo_token(&base).await; // the token endpoint is not faulted
     let c = reqwest::Client::new();
     for _ in 0..10 {
         let r = c
@@ -146,7 +136,7 @@ async fn seeded_faults_repeat() {
             .await
             .unwrap();
         let base = h.url();
-        let t = token(&base).await;
+        let t = demo_token(&base).await;
         let c = reqwest::Client::new();
         let mut out = Vec::new();
         for _ in 0..30 {
@@ -170,7 +160,7 @@ async fn seeded_faults_repeat() {
 async fn drop_after_commit_applies_the_write_and_drops_the_connection() {
     let h = sim::start(cfg("drop_after_commit=1", None)).await.unwrap();
     let base = h.url();
-    let t = token(&base).await;
+    let t = demo_token(&base).await;
     let c = reqwest::Client::new();
     // Reads are never dropped.
     let r = c
@@ -219,7 +209,7 @@ async fn drop_after_commit_applies_the_write_and_drops_the_connection() {
 async fn latency_and_timeouts() {
     let h = sim::start(cfg("latency_ms=40-40", None)).await.unwrap();
     let base = h.url();
-    let t = token(&base).await;
+    let t = demo_token(&base).await;
     let c = reqwest::Client::new();
     let start = std::time::Instant::now();
     let r = c
@@ -272,7 +262,7 @@ async fn state_file_survives_a_restart() {
     let h = sim::start(c1.clone()).await.unwrap();
     assert!(path.exists());
     let base = h.url();
-    let t = token(&base).await;
+    let t = demo_token(&base).await;
     let c = reqwest::Client::new();
     let r: Value = c
         .post(format!("{base}/api/v2/users"))
@@ -330,7 +320,7 @@ async fn state_file_survives_a_restart() {
 async fn stats_endpoint_over_http() {
     let h = sim::start(cfg("", None)).await.unwrap();
     let base = h.url();
-    let t = token(&base).await;
+    let t = demo_token(&base).await;
     let c = reqwest::Client::new();
     let id = h.with_state(|o| o.users[0].id.clone());
     c.get(format!("{base}/api/v2/users/{id}"))

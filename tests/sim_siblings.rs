@@ -4,30 +4,17 @@
 //! (assets/demo/ORG.md "Sibling orgs"); a client scoped to some divisions sees less than the
 //! division object counts say; `onboard sim --seed` serves the sibling.
 
+mod common;
 #[path = "common/queue_org.rs"]
 mod queue_org;
 #[path = "common/sim_http.rs"]
 mod sim_http;
 
-use onboard::sim::{self, Seed, SimConfig, SimHandle};
+use common::{demo_org, sibling_seed, sibling_seed_path, sim_of};
+use onboard::sim::SimHandle;
 use serde_json::Value;
 use sim_http::*;
 use std::collections::{BTreeMap, BTreeSet};
-
-fn sibling_seed() -> Seed {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/sibling.json");
-    Seed::from_file(&path).unwrap()
-}
-
-async fn serve(seed: Seed) -> SimHandle {
-    sim::start(SimConfig {
-        seed,
-        rate_limit: None,
-        ..SimConfig::demo()
-    })
-    .await
-    .unwrap()
-}
 
 /// name → id of every entity of a page-number listing (all pages of up to 500).
 async fn by_name(api: &Api, path: &str) -> BTreeMap<String, String> {
@@ -68,8 +55,8 @@ fn set(v: &[&str]) -> BTreeSet<String> {
 
 #[tokio::test]
 async fn two_simulators_serve_the_same_names_with_different_ids_and_the_planted_differences() {
-    let demo = serve(Seed::demo()).await;
-    let sib = serve(sibling_seed()).await;
+    let demo = demo_org().await;
+    let sib = sim_of(sibling_seed()).await;
     assert_ne!(demo.addr().port(), sib.addr().port());
     let a = login(&demo.url(), "demo", "demo-secret").await;
     let b = login(&sib.url(), "sibling", "sibling-secret").await;
@@ -195,8 +182,8 @@ async fn profile(api: &Api, id: &str) -> Profile {
 
 #[tokio::test]
 async fn the_planted_drift_is_exactly_one_item_per_drifted_user() {
-    let demo = serve(Seed::demo()).await;
-    let sib = serve(sibling_seed()).await;
+    let demo = demo_org().await;
+    let sib = sim_of(sibling_seed()).await;
     let a = login(&demo.url(), "demo", "demo-secret").await;
     let b = login(&sib.url(), "sibling", "sibling-secret").await;
     let id_in =
@@ -247,8 +234,8 @@ async fn the_planted_drift_is_exactly_one_item_per_drifted_user() {
 
 #[tokio::test]
 async fn role_permissions_differ_only_on_the_planted_role() {
-    let demo = serve(Seed::demo()).await;
-    let sib = serve(sibling_seed()).await;
+    let demo = demo_org().await;
+    let sib = sim_of(sibling_seed()).await;
     let a = login(&demo.url(), "demo", "demo-secret").await;
     let b = login(&sib.url(), "sibling", "sibling-secret").await;
     let roles_a = by_name(&a, "/api/v2/authorization/roles").await;
@@ -306,7 +293,7 @@ async fn divisions_listed(api: &Api, path: &str) -> (usize, BTreeSet<String>) {
 
 #[tokio::test]
 async fn a_scoped_client_lists_less_than_the_object_counts_count() {
-    let sib = serve(sibling_seed()).await;
+    let sib = sim_of(sibling_seed()).await;
     let full = login(&sib.url(), "sibling", "sibling-secret").await;
     let scoped = login(&sib.url(), "sibling-scoped", "sibling-scoped-secret").await;
 
@@ -379,7 +366,7 @@ impl Drop for Running {
 #[test]
 fn onboard_sim_seed_serves_the_sibling() {
     use std::io::BufRead;
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/sibling.json");
+    let path = sibling_seed_path();
     let mut child = Running(
         std::process::Command::new(env!("CARGO_BIN_EXE_onboard"))
             .args(["sim", "--seed"])

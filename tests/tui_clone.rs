@@ -155,8 +155,14 @@ async fn clone_form_preflight_map_plan_run_failures_across_two_orgs() {
         .filter(|f| f.code == FindingCode::MissingInTarget)
         .collect();
     assert_eq!(missing.len(), 1, "{:#?}", sib.findings);
-    // The nearest name by spelling is not the renamed queue: the picker is for that.
-    assert!(missing[0].suggestion.is_some());
+    // The suggestion is the renamed queue ('Tier II' reads as 'Tier 2'), not the one a
+    // single edit away ('Billing Tier 1'); the picker below maps any other name.
+    assert_eq!(
+        missing[0].suggestion.as_deref(),
+        Some("Billing Tier II"),
+        "{:#?}",
+        missing[0]
+    );
     assert!(
         s.reference
             .groups

@@ -9,7 +9,6 @@
 mod common;
 
 use common::*;
-use onboard::sim::{self, SimConfig, SimHandle};
 use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
@@ -19,38 +18,6 @@ use std::time::Duration;
 const REFERENCE: &str = "aiden.haddad@example.com";
 /// Another Sales agent with other skills.
 const TARGET: &str = "aiden.jensen@example.com";
-
-async fn demo() -> SimHandle {
-    sim::start(SimConfig {
-        rate_limit: None,
-        ..SimConfig::demo()
-    })
-    .await
-    .unwrap()
-}
-
-/// The committed sibling org, reachable with the demo's credentials.
-async fn sibling() -> SimHandle {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/sibling.json");
-    let mut seed = onboard::sim::Seed::from_file(&path).unwrap();
-    seed.oauth_clients.push(onboard::sim::seed::SeedClient {
-        client_id: CLIENT_ID.into(),
-        client_secret: CLIENT_SECRET.into(),
-        token_ttl_seconds: 86_400,
-        visible_divisions: None,
-    });
-    sim::start(SimConfig {
-        seed,
-        rate_limit: None,
-        ..SimConfig::demo()
-    })
-    .await
-    .unwrap()
-}
-
-fn non_get(stats: &onboard::sim::SimStats) -> u64 {
-    write_routes(stats).values().sum()
-}
 
 /// A tmux server of its own (private socket), killed with the test.
 struct Tmux {
@@ -120,22 +87,17 @@ fn drift_cmd() -> Vec<String> {
 }
 
 fn run_json(dir: &Path) -> (i32, Value) {
-    let out = onboard(dir)
-        .env("ONBOARD_CONFIG_DIR", dir.join("config"))
-        .env("ONBOARD_DATA_DIR", dir.join("data"))
-        .args(drift_cmd())
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    let json = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let mut args = drift_cmd();
+    args.extend(["--format".to_string(), "json".to_string()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, json, stderr) = run_in(dir, &args);
     assert!(json.is_object(), "no JSON: {stderr}");
-    (out.status.code().unwrap_or(-1), json)
+    (code, json)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn drift_tab_shows_the_planted_items_fix_all_reconciles_and_a_second_drift_writes_nothing() {
-    let (eu, sib) = (demo().await, sibling().await);
+    let (eu, sib) = (demo_org().await, sibling_org().await);
     let dir = tempfile::tempdir().unwrap();
     profiles(dir.path(), &[("eu", &eu), ("sib", &sib)]);
 
@@ -144,7 +106,7 @@ async fn drift_tab_shows_the_planted_items_fix_all_reconciles_and_a_second_drift
     assert_eq!(code, 1, "{before:#}");
     let items = before["drift"].as_array().unwrap().clone();
     assert!(items.len() >= 2, "{before:#}");
-    assert_eq!(non_get(&sib.stats().await), 0, "drift only reads");
+    assert_eq!(writes(&sib.stats().await), 0, "drift only reads");
 
     let bin = env!("CARGO_BIN_EXE_onboard");
     let args = drift_cmd();
@@ -228,14 +190,14 @@ async fn drift_tab_shows_the_planted_items_fix_all_reconciles_and_a_second_drift
         "{screen}"
     );
     let stats = sib.stats().await;
-    let written = non_get(&stats);
+    let written = writes(&stats);
     assert!(written > 0, "the fix wrote to the sibling");
     assert!(
         stats.writes_with_unknown_ids.is_empty(),
         "no write carried an id of another org: {:?}",
         stats.writes_with_unknown_ids
     );
-    assert_eq!(non_get(&eu.stats().await), 0, "the source is never written");
+    assert_eq!(writes(&eu.stats().await), 0, "the source is never written");
 
     // r runs it again in the tab; then the command: in sync, exit 0, no further write.
     t.keys(&["r"]);
@@ -247,7 +209,7 @@ async fn drift_tab_shows_the_planted_items_fix_all_reconciles_and_a_second_drift
     assert_eq!(code, 0, "{after:#}");
     assert_eq!(after["summary"]["drifted"], 0, "{after:#}");
     assert_eq!(
-        non_get(&sib.stats().await),
+        writes(&sib.stats().await),
         written,
         "a second drift writes nothing"
     );

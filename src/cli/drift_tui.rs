@@ -39,30 +39,20 @@ pub fn args_of(r: &MultiOrgRequest) -> Result<Args, String> {
         push("--include", r.include.join(","));
     }
     push("--mode", if r.mirror { "mirror" } else { "merge" }.into());
+    if let Some(map) = &r.map {
+        push("--map", map.display().to_string());
+    }
     if r.targets.is_empty() {
         return Err("pick at least one target org".into());
     }
+    // `--to` only satisfies the parser: the targets are then Clone's (one conversion of a
+    // request's orgs and users, create-missing included, for both tabs).
     push("--to", r.targets.join(","));
-    match &r.users {
-        TargetUsers::SameEmail => argv.push("--same-email".into()),
-        TargetUsers::Emails(emails) => {
-            for e in emails {
-                argv.push("--target".into());
-                argv.push(e.clone());
-            }
-        }
-        TargetUsers::List(path) => {
-            argv.push("--targets".into());
-            argv.push(path.display().to_string());
-        }
-    }
-    if let Some(map) = &r.map {
-        argv.push("--map".into());
-        argv.push(map.display().to_string());
-    }
-    DriftCommand::try_parse_from(&argv)
+    let mut args = DriftCommand::try_parse_from(&argv)
         .map(|c| c.args)
-        .map_err(|e| e.render().to_string().trim().to_string())
+        .map_err(|e| e.render().to_string().trim().to_string())?;
+    args.targets = super::tui_orgs::target_args(r);
+    Ok(args)
 }
 
 /// The request of `onboard drift … --tui`'s arguments.
@@ -118,7 +108,7 @@ pub fn request_of(a: &Args) -> Result<MultiOrgRequest, String> {
         targets: t.to.clone(),
         users,
         map: a.reference.map.clone(),
-        create_missing: Vec::new(),
+        create_missing: t.create_missing.clone(),
     })
 }
 
@@ -212,7 +202,7 @@ mod tests {
 
     #[test]
     fn a_request_round_trips_through_drift_arguments() {
-        let r = MultiOrgRequest {
+        let live = MultiOrgRequest {
             reference: ReferenceSource::Live {
                 profile: "eu".into(),
                 email: "ref@x.com".into(),
@@ -224,10 +214,31 @@ mod tests {
             map: Some(PathBuf::from("map.csv")),
             create_missing: vec![],
         };
-        let a = args_of(&r).map_err(|e| e.to_string());
-        assert!(a.is_ok(), "{a:?}");
-        let back = a.and_then(|a| request_of(&a));
-        assert_eq!(back, Ok(r));
+        let persona = MultiOrgRequest {
+            reference: ReferenceSource::Persona {
+                file: PathBuf::from("personas.csv"),
+                name: "sales".into(),
+            },
+            mirror: false,
+            users: TargetUsers::List(PathBuf::from("targets.csv")),
+            map: None,
+            create_missing: vec!["skills".into(), "languages".into()],
+            ..live.clone()
+        };
+        let baseline = MultiOrgRequest {
+            reference: ReferenceSource::Baseline {
+                file: PathBuf::from("base.csv"),
+            },
+            users: TargetUsers::SameEmail,
+            create_missing: vec!["skills".into()],
+            ..persona.clone()
+        };
+        for r in [live, persona, baseline] {
+            let a = args_of(&r).map_err(|e| e.to_string());
+            assert!(a.is_ok(), "{a:?}");
+            let back = a.and_then(|a| request_of(&a));
+            assert_eq!(back, Ok(r));
+        }
     }
 
     #[test]

@@ -225,8 +225,8 @@ pub fn start(
     Ok(out)
 }
 
-/// The request's targets as `clone`'s options.
-fn target_args(r: &MultiOrgRequest) -> TargetArgs {
+/// The request's targets as `clone`'s (and `drift`'s) options.
+pub(super) fn target_args(r: &MultiOrgRequest) -> TargetArgs {
     let (same_email, target, targets) = match &r.users {
         TargetUsers::SameEmail => (true, Vec::new(), None),
         TargetUsers::Emails(e) => (false, e.clone(), None),

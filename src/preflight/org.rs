@@ -5,6 +5,8 @@ use crate::model::{ExistingUser, Id, OrgSnapshot, Seats, UserState};
 use foldhash::HashMap;
 use std::sync::Arc;
 
+mod numerals;
+
 /// Lowercase and drop whitespace: how names are compared when not exactly equal.
 pub fn norm(s: &str) -> String {
     s.chars()
@@ -71,14 +73,21 @@ impl Names {
     }
 }
 
-/// The nearest candidate to `name`, compared case- and space-insensitively, if it is close
-/// enough to be a plausible typo.
+/// The nearest candidate to `name`, compared case- and space-insensitively and with roman
+/// numerals I–XX read as numbers ("Tier II" is "Tier 2"), if it is close enough to be a
+/// plausible typo.
 pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    let key = norm(name);
-    nearest(&key, candidates.into_iter().map(|c| (norm(c), c))).map(str::to_string)
+    let key = numerals::numbers_read(name);
+    nearest(
+        &key,
+        candidates
+            .into_iter()
+            .map(|c| (numerals::numbers_read(c), c)),
+    )
+    .map(str::to_string)
 }
 
-/// [`suggest`] over candidates already normalized (`(norm(c), c)`). The score is the better
+/// [`suggest`] over candidates already normalized (`(norm(c), c)`, or with numbers read). The score is the better
 /// of Damerau–Levenshtein and Jaro–Winkler − 0.1 (0.8 for a prefix); Damerau–Levenshtein,
 /// the costly one, is only computed when a cheap upper bound says it could decide.
 fn nearest<'a, N: AsRef<str>>(
@@ -398,13 +407,13 @@ mod tests {
 
     /// The scoring without the shortcut: Damerau–Levenshtein for every candidate.
     fn nearest_naive<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
-        let key = norm(name);
+        let key = numerals::numbers_read(name);
         if key.is_empty() {
             return None;
         }
         let mut best: Option<(f64, &str)> = None;
         for &c in candidates {
-            let ck = norm(c);
+            let ck = numerals::numbers_read(c);
             let lev = strsim::normalized_damerau_levenshtein(&key, &ck);
             let jw = strsim::jaro_winkler(&key, &ck);
             let prefix = ck.len() >= 3 && (ck.starts_with(&key) || key.starts_with(&ck));
@@ -420,8 +429,10 @@ mod tests {
         best.map(|(_, c)| c)
     }
 
+    /// Suggestions with numbers: which name each gives, and whether reading numerals as
+    /// numbers changed it (every other case must give what plain spelling gives).
     #[test]
-    fn typical_typos_find_their_name() {
+    fn numerals_and_numbers_are_the_same_for_suggestions_and_nothing_else_changes() {
         let names = [
             "Billing",
             "Technical Support",
@@ -429,13 +440,84 @@ mod tests {
             "Agent",
             "Supervisor",
         ];
-        assert_eq!(suggest("Biling", names).as_deref(), Some("Billing"));
-        assert_eq!(suggest("Agnet", names).as_deref(), Some("Agent"));
-        assert_eq!(
-            suggest("technical suport", names).as_deref(),
-            Some("Technical Support")
-        );
-        assert_eq!(suggest("Payroll", names), None);
+        let cases: [(&str, &[&str], Option<&str>, bool); 15] = [
+            // The renamed sibling queue beats the one a single edit away.
+            (
+                "Billing Tier 2",
+                &["Billing Tier 1", "Billing Tier II"],
+                Some("Billing Tier II"),
+                true,
+            ),
+            (
+                "Billing Tier II",
+                &["Billing Tier 1", "Billing Tier 2"],
+                Some("Billing Tier 2"),
+                true,
+            ),
+            (
+                "support tier ii",
+                &["Support Tier 1", "Support Tier 2", "Support Tier 3"],
+                Some("Support Tier 2"),
+                true,
+            ),
+            (
+                "Level IV",
+                &["Level 5", "Level VI", "Level 4"],
+                Some("Level 4"),
+                true,
+            ),
+            ("Team X", &["Team 1", "Team 10"], Some("Team 10"), true),
+            // Unchanged: plain typos, no numeral on either side, numerals past XX, the first word.
+            ("Biling", &names, Some("Billing"), false),
+            ("Agnet", &names, Some("Agent"), false),
+            ("technical suport", &names, Some("Technical Support"), false),
+            ("Payroll", &names, None, false),
+            (
+                "Billing Tier 2",
+                &["Billing Tier 1", "Billing Tier 3"],
+                Some("Billing Tier 1"),
+                false,
+            ),
+            (
+                "Support Tier 4",
+                &["Support Tier 1", "Support Tier 2"],
+                Some("Support Tier 1"),
+                false,
+            ),
+            (
+                "Phase XXI",
+                &["Phase 21", "Phase XXII"],
+                Some("Phase XXII"),
+                false,
+            ),
+            (
+                "Sales Vic",
+                &["Sales 6", "Sales Vice"],
+                Some("Sales Vice"),
+                false,
+            ),
+            ("Vi Team", &["6 Team", "Vi Teams"], Some("Vi Teams"), false),
+            ("Spansh", &["English", "Spanish"], Some("Spanish"), false),
+        ];
+        for (name, candidates, want, changed) in cases {
+            let got = suggest(name, candidates.iter().copied());
+            assert_eq!(got.as_deref(), want, "{name} among {candidates:?}");
+            let by_spelling = nearest(&norm(name), candidates.iter().map(|c| (norm(c), *c)));
+            assert_eq!(
+                by_spelling != want,
+                changed,
+                "{name}: by spelling {by_spelling:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_numeral_is_suggested_never_resolved() {
+        let queues = Names::new([("q1", "Billing Tier 1"), ("q2", "Billing Tier II")]);
+        match queues.resolve("Billing Tier 2") {
+            Lookup::Missing(s) => assert_eq!(s.as_deref(), Some("Billing Tier II")),
+            Lookup::Found(id) => panic!("resolved to {id:?}: a renamed queue is the admin's call"),
+        }
     }
 
     proptest! {

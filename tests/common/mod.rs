@@ -9,6 +9,11 @@ use onboard::preflight::{CheckOptions, CheckResult};
 use onboard::sim::{self, FaultSpec, SimConfig, SimHandle};
 use std::path::Path;
 
+mod orgs;
+// Each test binary uses some of these, many none.
+#[allow(unused_imports)]
+pub use orgs::*;
+
 pub const CLIENT_ID: &str = "demo";
 pub const CLIENT_SECRET: &str = "demo-secret";
 
@@ -31,6 +36,26 @@ pub fn client(url: &str) -> Client {
     cfg.timeout = std::time::Duration::from_secs(5);
     cfg.jitter_seed = Some(7);
     Client::new(cfg).unwrap()
+}
+
+/// A fresh access token of the demo's OAuth client from the simulator at `base`, for
+/// tests that call the API over raw HTTP.
+pub async fn demo_token(base: &str) -> String {
+    let t: serde_json::Value = reqwest::Client::new()
+        .post(format!("{base}/oauth/token"))
+        .basic_auth(CLIENT_ID, Some(CLIENT_SECRET))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("grant_type=client_credentials")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    t["access_token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no token from {base}: {t}"))
+        .to_string()
 }
 
 pub struct Division {
@@ -243,18 +268,71 @@ pub fn onboard(dir: &Path) -> std::process::Command {
     c
 }
 
-/// The binary run with the multi-org tests' config and data dirs under `dir` (see
-/// [`profiles`]): its exit code, its stdout as JSON (Null when it is not), and its stderr.
+/// The binary with the multi-org tests' config and data dirs under `dir` (see
+/// [`profiles`]).
+pub fn onboard_in(dir: &Path) -> std::process::Command {
+    let mut c = onboard(dir);
+    c.env("ONBOARD_CONFIG_DIR", dir.join("config"))
+        .env("ONBOARD_DATA_DIR", dir.join("data"));
+    c
+}
+
+/// The binary run as [`onboard_in`] does: its exit code, its stdout as JSON (Null when it
+/// is not), and its stderr.
 pub fn run_in(dir: &Path, args: &[&str]) -> (i32, serde_json::Value, String) {
-    let out = onboard(dir)
-        .env("ONBOARD_CONFIG_DIR", dir.join("config"))
-        .env("ONBOARD_DATA_DIR", dir.join("data"))
+    run_in_env(dir, &[], args)
+}
+
+/// [`run_in`] with more environment (e.g. other credentials, which win over the profile's).
+pub fn run_in_env(
+    dir: &Path,
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> (i32, serde_json::Value, String) {
+    let out = onboard_in(dir)
+        .envs(env.iter().copied())
         .args(args)
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     let json = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
     (out.status.code().unwrap_or(-1), json, stderr)
+}
+
+/// `onboard clone` of `reference` (a user of the profile `eu`) to the users `targets` lists
+/// (a hire list) in the orgs `to`: roles only, no question, a JSON report — the multi-org
+/// run the resume test kills and the clone benchmark times.
+pub fn clone_list_cmd(
+    dir: &Path,
+    reference: &str,
+    to: &[&str],
+    targets: &Path,
+) -> std::process::Command {
+    let mut c = onboard_in(dir);
+    c.args([
+        "clone",
+        "--from",
+        "eu",
+        "--user",
+        reference,
+        "--to",
+        &to.join(","),
+    ])
+    .args(["--targets", targets.to_str().unwrap(), "--include", "roles"])
+    .args(["--yes", "--format", "json"]);
+    c
+}
+
+/// A drift report's items, one line each: `EMAIL GROUP ITEM CODE`, in the report's order.
+pub fn drift_items(report: &serde_json::Value) -> Vec<String> {
+    report["drift"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!("{} {} {} {}", d["email"], d["group"], d["item"], d["code"]).replace('"', "")
+        })
+        .collect()
 }
 
 pub fn journal_lines(p: &Path) -> usize {
