@@ -8,9 +8,8 @@
 mod common;
 
 use common::*;
-use onboard::sim::{self, SimConfig, SimHandle};
+use onboard::sim::SimHandle;
 use serde_json::{Value, json};
-use std::path::Path;
 
 /// A demo-org Sales agent; given its own chat and email capacities below.
 const REFERENCE: &str = "aiden.haddad@example.com";
@@ -21,33 +20,6 @@ const TARGET: &str = "aiden.jensen@example.com";
 const CAPTURED: &str = "call=1; callback=1; chat=3; email=2; message=4; workitem=1";
 const PUT_ROUTE: &str = "PUT /api/v2/routing/users/{userId}/utilization";
 const GET_ROUTE: &str = "GET /api/v2/routing/users/{userId}/utilization";
-
-async fn org() -> SimHandle {
-    sim::start(SimConfig {
-        rate_limit: None,
-        ..SimConfig::demo()
-    })
-    .await
-    .unwrap()
-}
-
-async fn sibling() -> SimHandle {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/sibling.json");
-    let mut seed = onboard::sim::Seed::from_file(&path).unwrap();
-    seed.oauth_clients.push(onboard::sim::seed::SeedClient {
-        client_id: CLIENT_ID.into(),
-        client_secret: CLIENT_SECRET.into(),
-        token_ttl_seconds: 86_400,
-        visible_divisions: None,
-    });
-    sim::start(SimConfig {
-        seed,
-        rate_limit: None,
-        ..SimConfig::demo()
-    })
-    .await
-    .unwrap()
-}
 
 /// Gives `email` its own capacities (as a `PUT` with these media types would).
 fn set_own(sim: &SimHandle, email: &str, media: &[(&str, u64)]) {
@@ -85,7 +57,7 @@ fn route(stats: &onboard::sim::SimStats, r: &str) -> u64 {
     stats.by_route.get(r).copied().unwrap_or(0)
 }
 
-fn drift_items(report: &Value) -> Vec<(String, String, String, String, String)> {
+fn drift_values(report: &Value) -> Vec<(String, String, String, String, String)> {
     let s = |v: &Value| v.as_str().unwrap_or("").to_string();
     report["drift"]
         .as_array()
@@ -105,7 +77,7 @@ fn drift_items(report: &Value) -> Vec<(String, String, String, String, String)> 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn utilization_is_captured_cloned_drift_checked_fixed_and_exported() {
-    let (src, sib) = (org().await, sibling().await);
+    let (src, sib) = (demo_org().await, sibling_org().await);
     set_own(&src, REFERENCE, &[("chat", 3), ("email", 2)]);
     let dir = tempfile::tempdir().unwrap();
     profiles(dir.path(), &[("eu", &src), ("sib", &sib)]);
@@ -178,7 +150,7 @@ async fn utilization_is_captured_cloned_drift_checked_fixed_and_exported() {
     let stats = sib.stats().await;
     assert_eq!(route(&stats, PUT_ROUTE), 1);
     assert!(stats.writes_with_unknown_ids.is_empty());
-    assert_eq!(write_routes(&src.stats().await).values().sum::<u64>(), 0);
+    assert_eq!(writes(&src.stats().await), 0);
 
     // Drift: in sync, then a supervisor raises the target's chat capacity.
     let drift: Vec<&str> = [
@@ -203,7 +175,7 @@ async fn utilization_is_captured_cloned_drift_checked_fixed_and_exported() {
     let (code, report, stderr) = run_in(d, &drift);
     assert_eq!(code, 1, "{stderr}\n{report:#}");
     assert_eq!(
-        drift_items(&report),
+        drift_values(&report),
         vec![
             (
                 "utilization".into(),
@@ -230,13 +202,10 @@ async fn utilization_is_captured_cloned_drift_checked_fixed_and_exported() {
     assert_eq!(code, 0, "{stderr}\n{report:#}");
     let puts = route(&sib.stats().await, PUT_ROUTE);
     assert_eq!(puts, 2);
-    let writes = write_routes(&sib.stats().await).values().sum::<u64>();
+    let before = writes(&sib.stats().await);
     let (code, report, stderr) = run_in(d, &drift);
     assert_eq!(code, 0, "{stderr}\n{report:#}");
-    assert_eq!(
-        write_routes(&sib.stats().await).values().sum::<u64>(),
-        writes
-    );
+    assert_eq!(writes(&sib.stats().await), before);
 
     // Export: the column holds each user's own settings, empty for the org's defaults.
     let users = d.join("users.csv");
@@ -272,7 +241,7 @@ async fn utilization_is_captured_cloned_drift_checked_fixed_and_exported() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_the_group_utilization_is_neither_read_nor_written() {
-    let (src, sib) = (org().await, sibling().await);
+    let (src, sib) = (demo_org().await, sibling_org().await);
     set_own(&src, REFERENCE, &[("chat", 3)]);
     let dir = tempfile::tempdir().unwrap();
     profiles(dir.path(), &[("eu", &src), ("sib", &sib)]);
