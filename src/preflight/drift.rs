@@ -98,15 +98,30 @@ pub fn drift_of(
     let own_division = division_name(user, snapshot);
     let mut out = Vec::new();
     for &group in groups {
-        let want = items(
+        let mut want = items(
             group,
             wanted.get(&group).map_or("", String::as_str),
             &own_division,
         );
+        if group == Field::Queues {
+            // Held through a group: in sync, never the user's own (contract §3, queues row).
+            for name in group_queue_names(user, snapshot) {
+                want.remove(&name.to_lowercase());
+            }
+        }
         let held = items(group, have.cell(group), &own_division);
         out.extend(compare(group, &want, &held, snapshot));
     }
     out
+}
+
+/// The names of the queues the user is in only through a group.
+fn group_queue_names<'a>(user: &'a ExistingUser, snapshot: &'a OrgSnapshot) -> Vec<&'a str> {
+    user.group_queue_ids
+        .iter()
+        .filter_map(|id| snapshot.queues.iter().find(|q| *q.id == **id))
+        .map(|q| q.name.as_str())
+        .collect()
 }
 
 /// The user's division name ("" when the snapshot cannot name it).
@@ -266,6 +281,7 @@ mod tests {
                 name: "General".into(),
                 division_id: "d1".into(),
                 member_count: None,
+                group_member_count: 0,
             }],
             ..OrgSnapshot::default()
         }
@@ -295,6 +311,7 @@ mod tests {
             skills: vec![prof("s1", 2.0), prof("s2", 1.0)],
             languages: vec![prof("l1", 5.0)],
             queue_ids: vec![],
+            group_queue_ids: vec![],
             licenses: vec![],
             external_ids: vec![],
             addresses: vec![],
