@@ -15,6 +15,25 @@ pub const ROUTING_BULK_MAX: usize = 50;
 /// Members per queue-member write (documented cap).
 pub const QUEUE_MEMBERS_MAX: usize = 100;
 
+/// The code of a queue add refused because users are already members through a group: the
+/// simulator's (`queueAddOfGroupMember: refuse`). Whether a real org refuses such an add, and
+/// with which status and code, is UNVERIFIED (assets/demo/ORG.md "Groups").
+pub const QUEUE_MEMBER_VIA_GROUP: &str = "queue.member.via.group";
+
+/// When `e` refuses a queue add because users are members through a group: the user ids
+/// its `details` name (possibly none).
+pub fn via_group_refusal(e: &ApiError) -> Option<Vec<String>> {
+    if e.status != Some(400) || e.code.as_deref() != Some(QUEUE_MEMBER_VIA_GROUP) {
+        return None;
+    }
+    Some(
+        e.details
+            .iter()
+            .filter_map(|d| d.entity_id.clone())
+            .collect(),
+    )
+}
+
 fn named(v: Vec<NamedDto>) -> Vec<Named> {
     v.into_iter()
         .filter(|n| {
