@@ -127,6 +127,7 @@ fn snapshot() -> OrgSnapshot {
                 }],
                 languages: vec![],
                 queue_ids: vec![oid("q", 0).into()],
+                group_queue_ids: vec![],
                 licenses: vec!["cx2".into()],
                 external_ids: vec![ExternalId {
                     authority: "workday".into(),
@@ -167,6 +168,7 @@ fn snapshot() -> OrgSnapshot {
                 name: format!("Queue {i}"),
                 division_id: oid("d", i % 5),
                 member_count: Some(10),
+                group_member_count: 0,
             })
             .collect(),
         licenses: vec![

@@ -611,3 +611,74 @@ async fn a_seed_with_a_bad_queue_reference_is_refused() {
         .is_err()
     );
 }
+
+#[tokio::test]
+async fn refuse_mode_answers_an_add_of_a_member_through_a_group_400_naming_it() {
+    // The seed option, through JSON as a seed file gives it.
+    let mut v = serde_json::to_value(Seed::demo()).unwrap();
+    v["queueAddOfGroupMember"] = json!("refuse");
+    let seed: Seed = serde_json::from_value(v).unwrap();
+    let (h, api) = start_seeded(seed, "", None).await;
+    let (qid, gid, via, direct, other) = h.with_state_mut(|o| {
+        let ids: Vec<String> = o.users.iter().take(3).map(|u| u.id.clone()).collect();
+        let g = o.group_by_name_mut("Night Shift").unwrap();
+        g.member_ids.push(ids[0].clone());
+        let gid = g.id.clone();
+        let q = o.queue_by_name_mut("Reception").unwrap();
+        q.members.retain(|m| !ids.contains(m));
+        q.member_groups
+            .push(onboard::sim::queue_settings::MemberGroup {
+                id: gid.clone(),
+                kind: "GROUP".into(),
+            });
+        q.members.push(ids[1].clone());
+        (
+            q.id.clone(),
+            gid,
+            ids[0].clone(),
+            ids[1].clone(),
+            ids[2].clone(),
+        )
+    });
+    assert!(!gid.is_empty());
+    // Counts: memberCount has the group member, userMemberCount only direct ones.
+    let q = api.get(&format!("/api/v2/routing/queues/{qid}")).await.body;
+    assert_eq!(
+        q["memberCount"].as_u64().unwrap(),
+        q["userMemberCount"].as_u64().unwrap() + 1,
+        "{q:#}"
+    );
+    let members = format!("/api/v2/routing/queues/{qid}/members");
+    let by_group = api.get(&format!("{members}?memberBy=group")).await.body;
+    let listed: Vec<&str> = by_group["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["id"].as_str())
+        .collect();
+    assert_eq!(listed, [via.as_str()]);
+    // The whole add is refused, naming the group member; nobody is added.
+    let r = api
+        .post(
+            &format!("{members}?delete=false"),
+            json!([{"id": other}, {"id": via}, {"id": direct}]),
+        )
+        .await;
+    assert_error(&r, 400, "queue.member.via.group");
+    assert!(
+        r.body["message"].as_str().unwrap().contains(&via),
+        "{}",
+        r.body
+    );
+    assert_eq!(r.body["details"][0]["entityId"], json!(via), "{}", r.body);
+    assert_eq!(r.body["details"].as_array().unwrap().len(), 1);
+    h.with_state(|o| {
+        let q = o.queue_by_name("Reception").unwrap();
+        assert!(!q.members.contains(&other) && !q.members.contains(&via));
+    });
+    // Without the group member the add goes through.
+    let r = api
+        .post(&format!("{members}?delete=false"), json!([{"id": other}]))
+        .await;
+    assert_eq!(r.status, 204, "{}", r.body);
+}

@@ -32,6 +32,7 @@ pub fn stand_in_new_queues(snapshot: &mut OrgSnapshot, check: &QueueCheck) {
             name: p.name.clone(),
             division_id: division,
             member_count: Some(0),
+            group_member_count: 0,
         });
     }
 }

@@ -320,10 +320,12 @@ fn changed_work(plan: &RowPlan, replace: Replace) -> Option<RowWork> {
     } else {
         vec![]
     };
+    // A queue the user is in through a group is held: a direct add would be refused or
+    // make it the user's own (contract §3, queues row).
     let queues_add: Vec<Id> = d
         .queue_ids
         .iter()
-        .filter(|q| !have.queue_ids.contains(q))
+        .filter(|q| !have.queue_ids.contains(q) && !have.group_queue_ids.contains(q))
         .cloned()
         .collect();
     let queues_remove: Vec<Id> = if replace.queues {
@@ -556,6 +558,7 @@ pub(super) mod tests {
             skills: d.skills.clone(),
             languages: d.languages.clone(),
             queue_ids: d.queue_ids.clone(),
+            group_queue_ids: vec![],
             licenses: vec![],
             external_ids: d.external_id.clone().into_iter().collect(),
             addresses: vec![],

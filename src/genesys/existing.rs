@@ -121,6 +121,7 @@ impl Client {
         };
         let licenses = self.licenses_for_users(&user_ids).await?;
         let by_role = self.grants_by_role_if_cheaper(&user_ids).await?;
+        let through_groups = self.group_memberships(queues, &user_ids).await?;
         let licenses = &licenses;
         let by_queue = &by_queue;
         let by_role = &by_role;
@@ -141,7 +142,43 @@ impl Client {
             .buffered(DETAIL_CONCURRENCY)
             .try_collect()
             .await?;
-        Ok(out)
+        Ok(out
+            .into_iter()
+            .map(|u| with_group_queues(u, &through_groups))
+            .collect())
+    }
+
+    /// Which of `user_ids` are members through a group of which of `queues`: one
+    /// `GET …/members?memberBy=group` (a page per 100) per queue that counts members through
+    /// a group (`memberCount` > `userMemberCount`); no request when none does.
+    async fn group_memberships(
+        &self,
+        queues: Option<&[Queue]>,
+        user_ids: &[String],
+    ) -> Result<BTreeMap<String, Vec<String>>, ApiError> {
+        let with_groups: Vec<&Queue> = queues
+            .unwrap_or(&[])
+            .iter()
+            .filter(|q| q.group_member_count > 0)
+            .collect();
+        let wanted: BTreeSet<&str> = user_ids.iter().map(String::as_str).collect();
+        let lists: Vec<(String, Vec<String>)> = futures::stream::iter(with_groups)
+            .map(|q| async move {
+                Ok::<_, ApiError>((
+                    q.id.clone(),
+                    or_empty(self.queue_group_members(&q.id).await)?,
+                ))
+            })
+            .buffered(DETAIL_CONCURRENCY)
+            .try_collect()
+            .await?;
+        let mut by_user: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (qid, members) in lists {
+            for uid in members.into_iter().filter(|u| wanted.contains(u.as_str())) {
+                by_user.entry(uid).or_default().push(qid.clone());
+            }
+        }
+        Ok(by_user)
     }
 
     /// Every existing user's grants, read from the role side when that costs fewer requests
@@ -377,6 +414,22 @@ fn lookup_view(u: &User) -> ExistingUser {
     )
 }
 
+/// `u` with the queues the org lists it in through a group: those go to `group_queue_ids`
+/// and out of its own `queue_ids` — in case `GET /users/{id}/queues` lists them too (which
+/// is UNVERIFIED) — so mirror never removes them and drift never counts them extra. A user
+/// listed both ways is taken as a member through the group (never removed: the safe side).
+fn with_group_queues(
+    mut u: ExistingUser,
+    through_groups: &BTreeMap<String, Vec<String>>,
+) -> ExistingUser {
+    let Some(qs) = through_groups.get(&*u.id) else {
+        return u;
+    };
+    u.queue_ids.retain(|d| !qs.iter().any(|q| **q == **d));
+    u.group_queue_ids = qs.iter().map(|q| q.as_str().into()).collect();
+    u
+}
+
 /// The provisioning view of `u` with the details read beside it.
 fn existing_from(
     u: User,
@@ -411,6 +464,7 @@ fn existing_from(
         skills,
         languages,
         queue_ids: queues.into_iter().map(Into::into).collect(),
+        group_queue_ids: Vec::new(),
         licenses: licenses.into_iter().map(Into::into).collect(),
         external_ids,
         addresses: u

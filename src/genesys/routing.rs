@@ -15,6 +15,25 @@ pub const ROUTING_BULK_MAX: usize = 50;
 /// Members per queue-member write (documented cap).
 pub const QUEUE_MEMBERS_MAX: usize = 100;
 
+/// The code of a queue add refused because users are already members through a group: the
+/// simulator's (`queueAddOfGroupMember: refuse`). Whether a real org refuses such an add, and
+/// with which status and code, is UNVERIFIED (assets/demo/ORG.md "Groups").
+pub const QUEUE_MEMBER_VIA_GROUP: &str = "queue.member.via.group";
+
+/// When `e` refuses a queue add because users are members through a group: the user ids
+/// its `details` name (possibly none).
+pub fn via_group_refusal(e: &ApiError) -> Option<Vec<String>> {
+    if e.status != Some(400) || e.code.as_deref() != Some(QUEUE_MEMBER_VIA_GROUP) {
+        return None;
+    }
+    Some(
+        e.details
+            .iter()
+            .filter_map(|d| d.entity_id.clone())
+            .collect(),
+    )
+}
+
 fn named(v: Vec<NamedDto>) -> Vec<Named> {
     v.into_iter()
         .filter(|n| {
@@ -88,6 +107,10 @@ impl Client {
                 name: q.name,
                 division_id: q.division.map(|d| d.id).unwrap_or_default(),
                 member_count: q.member_count.or(q.user_member_count),
+                group_member_count: match (q.member_count, q.user_member_count) {
+                    (Some(all), Some(direct)) => all.saturating_sub(direct),
+                    _ => 0,
+                },
             })
             .collect())
     }
@@ -256,6 +279,30 @@ impl Client {
                 m.member_by
                     .as_deref()
                     .is_none_or(|b| b.eq_ignore_ascii_case("user"))
+            })
+            .map(|m| {
+                m.user
+                    .map(|u| u.id)
+                    .filter(|i| !i.is_empty())
+                    .unwrap_or(m.id)
+            })
+            .collect())
+    }
+
+    /// `GET /api/v2/routing/queues/{queueId}/members?memberBy=group` (pageSize ≤ 100): the
+    /// users who are members through a group (Terraform reads the same before it adds).
+    pub async fn queue_group_members(&self, queue_id: &str) -> Result<Vec<String>, ApiError> {
+        let r = Req::get(
+            "/api/v2/routing/queues/{queueId}/members",
+            format!("/api/v2/routing/queues/{}/members", seg(queue_id)),
+        )
+        .q("memberBy", "group");
+        let v: Vec<QueueMemberDto> = self.all_pages(r, QUEUE_MEMBERS_MAX as u32).await?;
+        Ok(v.into_iter()
+            .filter(|m| {
+                m.member_by
+                    .as_deref()
+                    .is_none_or(|b| b.eq_ignore_ascii_case("group"))
             })
             .map(|m| {
                 m.user

@@ -60,6 +60,10 @@ pub struct Queue {
     pub name: String,
     pub division_id: String,
     pub member_count: Option<u32>,
+    /// Members through a group (`memberCount` − `userMemberCount`; 0 when not known). Only
+    /// a queue with some is read for them (`GET …/members?memberBy=group`).
+    #[serde(default)]
+    pub group_member_count: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -179,7 +183,12 @@ pub struct ExistingUser {
     pub grants: Vec<Grant>,
     pub skills: Vec<Proficiency>,
     pub languages: Vec<Proficiency>,
+    /// Queues the user is a member of directly (its own; what mirror may remove).
     pub queue_ids: Vec<Id>,
+    /// Queues the user is a member of only through a group, among the queues the snapshot
+    /// read members of: held for adds and drift, never the user's own to remove.
+    #[serde(default)]
+    pub group_queue_ids: Vec<Id>,
     pub licenses: Vec<Id>,
     /// In a snapshot: the hire list's external ids that this user holds (each was looked up
     /// once, so no per-user read is needed); other ids the user may hold are not listed.

@@ -115,11 +115,13 @@ pub fn drift_of(
         if matches!(group, Field::Division | Field::Utilization) {
             continue;
         }
-        let want = items(
-            group,
-            wanted.get(&group).map_or("", String::as_str),
-            &own_division,
-        );
+        let mut want = items(group, cell, &own_division);
+        if group == Field::Queues {
+            // Held through a group: in sync, never the user's own (contract §3, queues row).
+            for name in group_queue_names(user, snapshot) {
+                want.remove(&name.to_lowercase());
+            }
+        }
         let held = items(group, have.cell(group), &own_division);
         out.extend(compare(group, &want, &held, snapshot));
     }
@@ -174,6 +176,15 @@ fn utilization_drift(want: &str, user: &ExistingUser) -> Vec<DriftItem> {
                 have: held.map(|h| h.capacity.to_string()),
             }
         })
+        .collect()
+}
+
+/// The names of the queues the user is in only through a group.
+fn group_queue_names<'a>(user: &'a ExistingUser, snapshot: &'a OrgSnapshot) -> Vec<&'a str> {
+    user.group_queue_ids
+        .iter()
+        .filter_map(|id| snapshot.queues.iter().find(|q| *q.id == **id))
+        .map(|q| q.name.as_str())
         .collect()
 }
 
@@ -334,6 +345,7 @@ mod tests {
                 name: "General".into(),
                 division_id: "d1".into(),
                 member_count: None,
+                group_member_count: 0,
             }],
             ..OrgSnapshot::default()
         }
@@ -363,6 +375,7 @@ mod tests {
             skills: vec![prof("s1", 2.0), prof("s2", 1.0)],
             languages: vec![prof("l1", 5.0)],
             queue_ids: vec![],
+            group_queue_ids: vec![],
             licenses: vec![],
             external_ids: vec![],
             addresses: vec![],

@@ -53,6 +53,30 @@ pub struct Seed {
     /// hands out an id it gave before.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub sim_next_id: u64,
+    /// How `POST /routing/queues/{id}/members` answers an add of a user who is already a
+    /// member through a GROUP member group. Absent = `accept`.
+    #[serde(default, skip_serializing_if = "QueueAddOfGroupMember::is_accept")]
+    pub queue_add_of_group_member: QueueAddOfGroupMember,
+}
+
+/// The answer to a direct queue add of a user who is a member only through a group. Whether
+/// a real org refuses it, and how, is UNVERIFIED (Terraform checks `memberBy=group` itself
+/// before it adds and never sends such an add; assets/demo/ORG.md).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QueueAddOfGroupMember {
+    /// 204, and the user becomes a direct member too.
+    #[default]
+    Accept,
+    /// The whole request is answered 400 `queue.member.via.group`, one `details` entry per
+    /// refused user (`entityId` = the user id); nobody in it is added.
+    Refuse,
+}
+
+impl QueueAddOfGroupMember {
+    fn is_accept(&self) -> bool {
+        *self == QueueAddOfGroupMember::Accept
+    }
 }
 
 fn is_zero(n: &u64) -> bool {

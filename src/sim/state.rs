@@ -202,6 +202,8 @@ pub struct Org {
     pub tokens: HashMap<String, Token>,
     pub contract_id: String,
     pub period_id: String,
+    /// How a direct queue add of a member through a group is answered (seed option).
+    pub queue_add_of_group_member: crate::sim::seed::QueueAddOfGroupMember,
     by_id: HashMap<String, usize>,
     by_email: HashMap<String, usize>,
     next_id: u64,

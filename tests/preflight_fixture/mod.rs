@@ -31,6 +31,7 @@ fn user(id: &str, email: &str, state: UserState) -> ExistingUser {
         skills: vec![],
         languages: vec![],
         queue_ids: vec![],
+        group_queue_ids: vec![],
         licenses: vec![],
         external_ids: vec![],
         addresses: vec![],
@@ -117,12 +118,14 @@ pub fn org() -> OrgSnapshot {
                 name: "General".into(),
                 division_id: "d-home".into(),
                 member_count: Some(3),
+                group_member_count: 0,
             },
             Queue {
                 id: "q-sales".into(),
                 name: "Sales Inbound".into(),
                 division_id: "d-sales".into(),
                 member_count: Some(1),
+                group_member_count: 0,
             },
         ],
         licenses: vec![

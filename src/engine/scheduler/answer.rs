@@ -2,6 +2,7 @@
 //! call is split, rows finish; every outcome is journaled before it is reported.
 
 use super::report::{bisectable, row_report};
+use super::via_group::{VIA_GROUP_NOTE, ViaGroup, split_via_group, via_group_refusal};
 use super::{Effect, Phase, Scheduler, Write};
 use crate::engine::jobs::{Done, GroupResult};
 use crate::engine::journal::{Record, RecordStatus};
@@ -75,6 +76,10 @@ impl Scheduler {
     fn group_done(&mut self, key: GroupKey, members: Vec<usize>, result: GroupResult) {
         let step = key.step();
         match result {
+            GroupResult::All(Err(e)) if via_group_refusal(&key, &e).is_some() => {
+                let named = via_group_refusal(&key, &e).unwrap_or_default();
+                self.via_group(key, members, &named);
+            }
             GroupResult::All(Err(e)) if members.len() > 1 && bisectable(&e) => {
                 // One member may be the cause (a queue's limit, a bad id): split the call so
                 // the others still go through and the cause fails alone.
@@ -101,6 +106,33 @@ impl Scheduler {
                     };
                     self.group_answered(idx, &key, r);
                 }
+            }
+        }
+    }
+
+    /// A queue add refused because some members are already in the queue through a group:
+    /// those are done (they hold the queue), the rest of the batch is sent again. When the
+    /// answer names nobody of the batch, the batch is split like any refused bulk call and a
+    /// lone refused member is the one held through a group.
+    fn via_group(&mut self, key: GroupKey, members: Vec<usize>, named: &[String]) {
+        let user_of = |idx: usize| self.rows[idx].user_id.clone();
+        match split_via_group(&members, user_of, named) {
+            ViaGroup::Held { held, rest } => {
+                if !rest.is_empty() {
+                    self.ready_groups.push_front((key.clone(), rest));
+                }
+                for idx in held {
+                    let mut r = ok(key.step());
+                    r.message = Some(VIA_GROUP_NOTE.into());
+                    self.group_answered(idx, &key, r);
+                }
+            }
+            ViaGroup::Bisect => {
+                let mid = members.len() / 2;
+                self.ready_groups
+                    .push_front((key.clone(), members[mid..].to_vec()));
+                self.ready_groups
+                    .push_front((key.clone(), members[..mid].to_vec()));
             }
         }
     }

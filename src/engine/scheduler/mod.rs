@@ -14,6 +14,7 @@ mod choose;
 mod report;
 #[cfg(test)]
 mod scenarios;
+mod via_group;
 
 use super::jobs::{Done, Job};
 use super::journal::Record;

@@ -665,3 +665,86 @@ fn a_failed_create_is_journaled_before_it_is_reported() {
     assert_eq!(last.outcome, Some(Outcome::Failed));
     assert_eq!(last.status, RecordStatus::Failed);
 }
+
+/// The refusal of a queue add naming `users` as members through a group.
+fn via_group_error(users: &[String]) -> OpError {
+    let mut e = op_error(400, OpKind::Other, "already members through a group");
+    e.inner.code = Some(crate::genesys::routing::QUEUE_MEMBER_VIA_GROUP.into());
+    e.inner.details = users
+        .iter()
+        .map(|u| crate::genesys::ErrorDetail {
+            error_code: e.inner.code.as_deref().map(str::to_string),
+            field_name: Some("id".into()),
+            entity_id: Some(u.clone()),
+            entity_name: None,
+        })
+        .collect();
+    e
+}
+
+/// Six hires join q1; the third (index 2) is already in q1 through a group, and the org
+/// refuses any add that names it. `names` says whether the refusal names the user. Returns
+/// the sizes of the q1 calls, in order.
+fn queue_add_with_a_group_member(names: bool) -> (Harness, Vec<usize>) {
+    let rows: Vec<RowPlan> = (1..=6).map(|r| hire(r, &["q1"])).collect();
+    let mut h = Harness::new(rows, settings(8));
+    h.start();
+    h.succeed_while(is_primary);
+    let mut call_sizes = Vec::new();
+    let mut respond = |job: &Job| match job {
+        Job::Group { key, members, .. } if *key == GroupKey::QueueAdd("q1".into()) => {
+            call_sizes.push(members.len());
+            let refused = members.contains(&2);
+            let named: Vec<String> = if names { vec![user_id(2)] } else { vec![] };
+            Some(Done::Group {
+                key: key.clone(),
+                members: members.clone(),
+                result: GroupResult::All(if refused {
+                    Err(via_group_error(&named))
+                } else {
+                    Ok(())
+                }),
+            })
+        }
+        _ => None,
+    };
+    h.settle(&mut respond);
+    (h, call_sizes)
+}
+
+fn assert_every_row_done_and_the_group_member_noted(h: &Harness) {
+    for row in 1..=6 {
+        let r = h.row(row);
+        assert_eq!(r.outcome, Outcome::Created, "row {row}: {r:?}");
+        let q = step_of(&r, Step::Queues).expect("queues step");
+        assert_eq!(q.status, StepStatus::Ok, "row {row}: {q:?}");
+        let noted = q.message.as_deref() == Some(super::via_group::VIA_GROUP_NOTE);
+        assert_eq!(noted, row == 3, "row {row}: {q:?}");
+    }
+    // Every row's queues step is journaled ok, like any other step outcome (after the
+    // `started` records each call is preceded by).
+    let queue_records: Vec<&Record> = h
+        .journal
+        .iter()
+        .flatten()
+        .filter(|r| r.step == Step::Queues && r.status != RecordStatus::Started)
+        .collect();
+    assert_eq!(queue_records.len(), 6, "{queue_records:#?}");
+    assert!(queue_records.iter().all(|r| r.status == RecordStatus::Ok));
+}
+
+#[test]
+fn a_queue_add_refused_for_a_named_member_through_a_group_holds_it_and_adds_the_rest() {
+    let (h, call_sizes) = queue_add_with_a_group_member(true);
+    // The batch of six, then the five others again: one extra call.
+    assert_eq!(call_sizes, vec![6, 5]);
+    assert_every_row_done_and_the_group_member_noted(&h);
+}
+
+#[test]
+fn a_queue_add_refused_without_names_is_split_until_the_group_member_is_alone() {
+    let (h, call_sizes) = queue_add_with_a_group_member(false);
+    // Halves, then quarters: log2-many extra calls, never one per member.
+    assert_eq!(call_sizes, vec![6, 3, 3, 1, 2, 1, 1]);
+    assert_every_row_done_and_the_group_member_noted(&h);
+}

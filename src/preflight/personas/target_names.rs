@@ -282,6 +282,7 @@ mod tests {
             name: name.into(),
             division_id: "d".into(),
             member_count: None,
+            group_member_count: 0,
         };
         let org = OrgSnapshot {
             skills: vec![named("s1", "Billing"), named("s2", "billing ")],

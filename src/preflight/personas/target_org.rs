@@ -111,6 +111,7 @@ mod tests {
                 name: "General".into(),
                 division_id: "d1".into(),
                 member_count: None,
+                group_member_count: 0,
             }],
             ..OrgSnapshot::default()
         };

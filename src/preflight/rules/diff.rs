@@ -209,7 +209,7 @@ fn queues_diff(org: &OrgIndex, u: &ExistingUser, d: &DesiredUser) -> Option<Fiel
     let missing: Vec<&Id> = d
         .queue_ids
         .iter()
-        .filter(|q| !u.queue_ids.contains(q))
+        .filter(|q| !u.queue_ids.contains(q) && !u.group_queue_ids.contains(q))
         .collect();
     if missing.is_empty() {
         return None;

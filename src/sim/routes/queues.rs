@@ -10,6 +10,7 @@ use crate::sim::error::{ApiError, ApiResult, parse_body};
 use crate::sim::paging::{Query, page_listing, wildcard_match};
 use crate::sim::queue_settings::{QueueSettings, parse_member_groups, parse_settings, ref_id};
 use crate::sim::queue_settings::{member_group_json, write_settings};
+use crate::sim::seed::QueueAddOfGroupMember;
 use crate::sim::server::{AppState, Caller};
 use crate::sim::state::{Org, Queue, Wrapup};
 use axum::Router;
@@ -58,6 +59,13 @@ const WRAPUPS_PER_POST: usize = 100;
 pub fn queue_json(org: &Org, q: &Queue) -> Value {
     let n = q.members.len();
     let joined = n - q.unjoined.len().min(n);
+    // memberCount counts members through a group too; userMemberCount only direct ones
+    // (the SDK's `UserQueue`/`Queue`: "user members (i.e., non-group members)").
+    let through_groups = org
+        .group_members_of(q)
+        .iter()
+        .filter(|m| !q.members.contains(m))
+        .count();
     let mut v = Map::new();
     v.insert("id".into(), json!(q.id));
     v.insert("name".into(), json!(q.name));
@@ -67,9 +75,9 @@ pub fn queue_json(org: &Org, q: &Queue) -> Value {
     if let Some(m) = &q.modified_by {
         v.insert("modifiedBy".into(), json!(m));
     }
-    v.insert("memberCount".into(), json!(n));
+    v.insert("memberCount".into(), json!(n + through_groups));
     v.insert("userMemberCount".into(), json!(n));
-    v.insert("joinedMemberCount".into(), json!(joined));
+    v.insert("joinedMemberCount".into(), json!(joined + through_groups));
     write_settings(org, &q.settings, &mut v);
     let groups: Vec<Value> = q
         .member_groups
@@ -391,6 +399,10 @@ async fn post_members(
             queue.unjoined.retain(|m| !ids.contains(m));
             return Ok(no_content());
         }
+        if org.queue_add_of_group_member == QueueAddOfGroupMember::Refuse {
+            refuse_group_members(org, qi, &ids)?;
+        }
+        let queue = &mut org.queues[qi];
         let new: Vec<String> = ids
             .into_iter()
             .filter(|u| !queue.members.contains(u))
@@ -416,6 +428,40 @@ async fn post_members(
         Ok(no_content())
     })
 }
+
+/// With the seed's `queueAddOfGroupMember: refuse`: an add naming users who are members of
+/// the queue only through a group is refused whole — 400 `queue.member.via.group`, the users
+/// named in the message and one `details` entry each. The status, code and shape are
+/// UNVERIFIED (assets/demo/ORG.md "Groups").
+fn refuse_group_members(org: &Org, qi: usize, ids: &[String]) -> ApiResult<()> {
+    let queue = &org.queues[qi];
+    let through_groups = org.group_members_of(queue);
+    let refused: Vec<&String> = ids
+        .iter()
+        .filter(|u| through_groups.contains(u) && !queue.members.contains(u))
+        .collect();
+    if refused.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&str> = refused.iter().map(|u| u.as_str()).collect();
+    let mut e = ApiError::new(
+        StatusCode::BAD_REQUEST,
+        QUEUE_MEMBER_VIA_GROUP,
+        format!(
+            "User(s) {} already belong to queue {} through a group and cannot be added as members.",
+            names.join(", "),
+            queue.name
+        ),
+    );
+    e.details = refused
+        .iter()
+        .map(|u| json!({"errorCode": QUEUE_MEMBER_VIA_GROUP, "fieldName": "id", "entityId": u}))
+        .collect();
+    Err(e)
+}
+
+/// The code of the refusal above (the simulator's choice; the real code is UNVERIFIED).
+pub const QUEUE_MEMBER_VIA_GROUP: &str = "queue.member.via.group";
 
 // ---- wrap-up codes ----------------------------------------------------------------------------
 

@@ -337,6 +337,7 @@ impl Org {
             extension_pools,
             users: Vec::new(),
             tokens: HashMap::new(),
+            queue_add_of_group_member: seed.queue_add_of_group_member,
             by_id: HashMap::new(),
             by_email: HashMap::new(),
             next_id: 0,

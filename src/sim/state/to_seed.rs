@@ -11,6 +11,7 @@ impl Org {
             name: self.name.clone(),
             id: Some(self.id.clone()),
             sim_next_id: self.next_id,
+            queue_add_of_group_member: self.queue_add_of_group_member,
             oauth_clients: self.clients.clone(),
             divisions: self
                 .divisions
