@@ -314,6 +314,15 @@ fn draw_plan(f: &mut Frame, app: &App, s: &OrgsSession, area: Rect) {
             _ => style,
         };
         lines.push(Line::from(Span::styled(truncate(&line, w), style)));
+        if let Ok(c) = &o.check
+            && !c.creates.is_empty()
+        {
+            let text = format!("  creates first: {}", c.creates.join(", "));
+            lines.push(Line::from(Span::styled(
+                truncate(&sanitize(&text), w),
+                t.dim(),
+            )));
+        }
     }
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(
@@ -544,7 +553,7 @@ fn draw_failures(f: &mut Frame, app: &App, s: &OrgsSession, area: Rect) {
     let shown: Vec<Line> = lines.into_iter().skip(skip).map(|(l, _)| l).collect();
     f.render_widget(
         Paragraph::new(shown).block(Block::bordered().title(Span::styled(
-            " Failures · by org, then error code (Enter: steps) ",
+            " Failures · by org, then error code (Enter: steps · r retry · R all) ",
             t.title(),
         ))),
         area,
