@@ -283,6 +283,18 @@ async fn clone_form_preflight_map_plan_run_failures_across_two_orgs() {
     send(&mut d, [code(KeyCode::Enter)]).await;
     assert!(screen(&d).contains("queue.size.limit"));
 
+    // R asks first, naming each org and its failed rows; n leaves them.
+    send(&mut d, [code(KeyCode::Esc), key('R')]).await;
+    let ask = screen(&d);
+    assert!(ask.contains("Retry the failed rows?"), "{ask}");
+    assert!(
+        ask.contains("us — row") && ask.contains("sibling — row"),
+        "{ask}"
+    );
+    snap(&mut d, &orgs, dir.path(), "clone_retry_all_confirm");
+    send(&mut d, [key('n')]).await;
+    assert!(d.app.overlay.is_none());
+
     // The sibling was written with its own names: the queue is Billing Tier II there.
     let joined = sibling.sim.with_state(|org| {
         let q = org

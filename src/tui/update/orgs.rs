@@ -249,7 +249,9 @@ fn retry_after_recheck(app: &mut App, org: usize, rows: Vec<usize>) -> Vec<Cmd> 
         return Vec::new();
     }
     o.run = o.run.retry(&run);
-    s.running = vec![org];
+    if !s.running.contains(&org) {
+        s.running.push(org);
+    }
     app.screen = Screen::Run;
     said.insert(
         0,
@@ -280,6 +282,12 @@ fn failed_by_org(s: &OrgsSession) -> Vec<(usize, Vec<usize>)> {
 
 /// `R` confirmed: retry every org's failed rows, each org after its own fresh read.
 pub(super) fn retry_orgs(app: &mut App, groups: Vec<(usize, Vec<usize>)>) -> Vec<Cmd> {
+    if let Some(s) = &mut app.orgs
+        && !s.run_active()
+    {
+        // Run and its summary follow these orgs.
+        s.running = groups.iter().map(|(org, _)| *org).collect();
+    }
     let mut cmds = Vec::new();
     for (org, rows) in groups {
         cmds.extend(retry_org_rows(app, org, rows));
@@ -455,7 +463,11 @@ pub(super) fn on_orgs_key(app: &mut App, action: Action) -> Vec<Cmd> {
                 return Vec::new();
             };
             let (org, row) = (*org, r.row);
-            retry_org_rows(app, org, vec![row])
+            let cmds = retry_org_rows(app, org, vec![row]);
+            if let (false, Some(s)) = (cmds.is_empty(), &mut app.orgs) {
+                s.running = vec![org];
+            }
+            cmds
         }
         (Screen::Failures, Action::RetryAll) => {
             let groups = failed_by_org(s);
@@ -764,7 +776,11 @@ pub(super) fn orgs_drilldown_key(app: &mut App, a: Action) -> Vec<Cmd> {
         Action::Retry => {
             let org = s.drilldown.unwrap_or(s.selected);
             app.overlay = None;
-            retry_org_rows(app, org, vec![row])
+            let cmds = retry_org_rows(app, org, vec![row]);
+            if let (false, Some(s)) = (cmds.is_empty(), &mut app.orgs) {
+                s.running = vec![org];
+            }
+            cmds
         }
         _ => {
             app.set_info(
