@@ -332,3 +332,56 @@ pub fn row_failure_code(r: &RowReport) -> String {
         })
         .unwrap_or_else(|| "failed".into())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::RowKind;
+
+    fn failed(row: usize) -> RowReport {
+        RowReport {
+            kind: RowKind::default(),
+            row,
+            email: format!("u{row}@example.com"),
+            outcome: Outcome::Failed,
+            user_id: None,
+            steps: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_retry_of_some_rows_keeps_the_others_listed_and_merges_its_own() {
+        let mut first = OrgRun::default();
+        first.apply(EngineEvent::Finished {
+            report: Report {
+                rows: vec![failed(3), failed(4)],
+                ..Default::default()
+            },
+            cancelled: false,
+        });
+        let mut retry = first.retry(&[3]);
+        assert_eq!(retry.retries, 1);
+        assert_eq!(retry.carried.iter().map(|r| r.row).collect::<Vec<_>>(), [4]);
+        // Row 3 succeeds this time: only row 4, which this run did not take up, stays.
+        let mut ok = failed(3);
+        ok.outcome = Outcome::Updated;
+        retry.apply(EngineEvent::Finished {
+            report: Report {
+                rows: vec![ok],
+                ..Default::default()
+            },
+            cancelled: false,
+        });
+        assert_eq!(retry.failed.iter().map(|r| r.row).collect::<Vec<_>>(), [4]);
+        assert_eq!(
+            retry
+                .drilldown_report()
+                .rows
+                .iter()
+                .map(|r| r.row)
+                .collect::<Vec<_>>(),
+            [4],
+            "the drilldown finds a row an earlier run left"
+        );
+    }
+}

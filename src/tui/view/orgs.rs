@@ -375,6 +375,12 @@ fn draw_run(f: &mut Frame, app: &App, s: &OrgsSession, area: Rect) {
         let state = match (&r.finished, &r.lost) {
             (Some((_, true)), _) => "stopped".to_string(),
             (Some(_), _) if r.failed.is_empty() => "done".to_string(),
+            // A retry of some rows: its own failures, then those it left for later.
+            (Some(_), _) if !r.carried.is_empty() => format!(
+                "done, {} failed (+{} not retried)",
+                r.failed.len().saturating_sub(r.carried.len()),
+                r.carried.len()
+            ),
             (Some(_), _) => format!("done, {} failed", r.failed.len()),
             (None, Some(e)) => format!("lost: {}", sanitize(e)),
             (None, None) if r.paused => "paused".to_string(),
