@@ -7,6 +7,10 @@
 //! → the org × action Plan → `y` names both orgs → the runs, one gauge per org → Failures
 //! grouped by org (the queue's member limit). Waits on the inbox, never sleeps. Snapshots
 //! at 80×24 and 200×60 of each screen as the run left it.
+//!
+//! A second test: `c` creates a skill the sibling lacks (`will_create`, the Plan's create
+//! step, one create), and `r` retries a row whose queue step failed in the sibling (its
+//! queues full) once that is cleared — a fresh read of the org, then that org's engine.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod tui_fixture;
@@ -114,8 +118,18 @@ async fn clone_form_preflight_map_plan_run_failures_across_two_orgs() {
     let terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
     let mut d = Driver::new(app, terminal, Arc::new(services), Some(data.clone()));
 
+    // A hire list's load progress from before: the Clone's Orgs pane never shows it.
+    d.handle(Msg::LoadProgress(LoadProgress {
+        resource: "users".into(),
+        loaded: 3,
+        total: Some(9),
+        done: false,
+        left_s: None,
+    }));
     // F3 → Clone: reference emma (source eu), targets us and sibling, three typed users.
     send(&mut d, [code(KeyCode::F(3))]).await;
+    // (The old pane showed it as `… users  reading`.)
+    assert!(!screen(&d).contains("reading"), "{}", screen(&d));
     assert_eq!(d.app.load.mode, LoadMode::Clone);
     let down = || code(KeyCode::Down);
     let right = || code(KeyCode::Right);
@@ -139,10 +153,14 @@ async fn clone_form_preflight_map_plan_run_failures_across_two_orgs() {
     assert_eq!(d.app.load.error, None, "{:?}", d.app.status);
     assert_eq!(d.app.screen, Screen::Preflight);
     assert!(
-        d.app.load.progress.contains_key("org us")
-            && d.app.load.progress.contains_key("org sibling"),
+        d.app.load.org_progress.contains_key("org us")
+            && d.app.load.org_progress.contains_key("org sibling"),
         "one progress row per org: {:?}",
-        d.app.load.progress.keys()
+        d.app.load.org_progress.keys()
+    );
+    assert!(
+        !d.app.load.progress.contains_key("org us"),
+        "the hire list's progress stays its own"
     );
     let s = d.app.orgs.as_ref().unwrap();
     assert_eq!(s.orgs.len(), 2);
@@ -220,6 +238,18 @@ async fn clone_form_preflight_map_plan_run_failures_across_two_orgs() {
     );
     snap(&mut d, &orgs, dir.path(), "clone_mapped");
 
+    // Load (1): the form's Map line names the file the action wrote (a later prepare reads
+    // it), and the Orgs pane says each org's check and run — not the hire list's load.
+    send(&mut d, [key('1')]).await;
+    assert_eq!(d.app.load.form.map.value(), map.display().to_string());
+    let load = screen(&d);
+    assert!(load.contains("org sibling      ⚠"), "{load}");
+    assert!(load.contains("not run"), "{load}");
+    snap(&mut d, &orgs, dir.path(), "clone_form_prepared");
+    // Esc goes back to the Clone's Pre-flight.
+    send(&mut d, [code(KeyCode::Esc)]).await;
+    assert_eq!(d.app.screen, Screen::Preflight);
+
     // Plan: org × action, requests and ETA per org.
     send(&mut d, [key('3')]).await;
     let plan = screen(&d);
@@ -259,6 +289,18 @@ async fn clone_form_preflight_map_plan_run_failures_across_two_orgs() {
     send(&mut d, [code(KeyCode::Enter)]).await;
     assert!(screen(&d).contains("queue.size.limit"));
 
+    // R asks first, naming each org and its failed rows; n leaves them.
+    send(&mut d, [code(KeyCode::Esc), key('R')]).await;
+    let ask = screen(&d);
+    assert!(ask.contains("Retry the failed rows?"), "{ask}");
+    assert!(
+        ask.contains("us — row") && ask.contains("sibling — row"),
+        "{ask}"
+    );
+    snap(&mut d, &orgs, dir.path(), "clone_retry_all_confirm");
+    send(&mut d, [key('n')]).await;
+    assert!(d.app.overlay.is_none());
+
     // The sibling was written with its own names: the queue is Billing Tier II there.
     let joined = sibling.sim.with_state(|org| {
         let q = org
@@ -275,6 +317,186 @@ async fn clone_form_preflight_map_plan_run_failures_across_two_orgs() {
     assert_eq!(joined, 2);
     drop(d);
     for o in [eu, us, sibling] {
+        o.sim.shutdown().await;
+    }
+}
+
+/// Has `Disputes:4`, which the sibling lacks, and the queues Refunds and Billing Tier 2.
+const CREATOR: &str = "james.okafor@example.com";
+const TARGET: &str = "noah.costa@example.com";
+const FULL_QUEUES: [&str; 2] = ["Refunds", "Billing Tier II"];
+
+/// The sibling's queues the target joins refuse new members (`queue.size.limit`), or take
+/// them again (each queue's limit put back).
+fn fill_queues(org: &DemoOrg, full: bool, limits: &mut Vec<(String, Option<u32>)>) {
+    org.sim.with_state_mut(|o| {
+        for q in o.queues.iter_mut() {
+            if !FULL_QUEUES.contains(&q.name.as_str()) {
+                continue;
+            }
+            if full {
+                limits.push((q.name.clone(), q.member_limit));
+                q.member_limit = Some(q.members.len() as u32);
+            } else if let Some((_, l)) = limits.iter().find(|(n, _)| *n == q.name) {
+                q.member_limit = *l;
+            }
+        }
+    });
+}
+
+fn skills_named(org: &DemoOrg, name: &str) -> usize {
+    org.sim
+        .with_state(|o| o.skills.iter().filter(|s| s.name == name).count())
+}
+
+/// `c` on a skill the sibling lacks re-checks the org with create-missing skills:
+/// `will_create`, the Plan's create step, the run creates it once. A fault (the target's
+/// queues full) fails the row's queue step in that org; cleared, `r` in the drilldown reads
+/// the org again and retries the row there, with that org's engine and journal.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clone_create_missing_skill_then_retry_a_failed_row_in_its_org() {
+    let eu = start_demo_org("none", "off", 1).await.unwrap();
+    let sibling = start_sibling_org("none", "off", 1).await.unwrap();
+    let orgs = [("eu", &eu), ("sibling", &sibling)];
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let map = dir.path().join("map.csv");
+    std::fs::write(
+        &map,
+        "org,kind,source,target\nsibling,queue,Billing Tier 2,Billing Tier II\n",
+    )
+    .unwrap();
+    let services = LiveServices::new(
+        orgs.iter()
+            .map(|(_, o)| OrgSpec::Client {
+                client: o.client.clone(),
+                opts: SnapshotOptions::default(),
+            })
+            .collect(),
+        Some(data.clone()),
+    )
+    .with_names(orgs.iter().map(|(n, _)| n.to_string()).collect())
+    .with_clone_concurrency(1);
+    let mut app = App::new(Theme::plain(), (100, 30));
+    app.load.targets = orgs
+        .iter()
+        .map(|(n, _)| Target {
+            label: format!("{n} (simulated)"),
+            place: format!("http://{n}.sim"),
+            profile: Some(n.to_string()),
+            simulated: true,
+        })
+        .collect();
+    let terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    let mut d = Driver::new(app, terminal, Arc::new(services), Some(data.clone()));
+
+    // Clone james (eu) to noah in the sibling, with the map file typed on the Map line.
+    let down = || code(KeyCode::Down);
+    let right = || code(KeyCode::Right);
+    let mut keys = vec![code(KeyCode::F(3)), down()];
+    keys.extend(type_text(CREATOR));
+    keys.extend([down(), down(), down(), right(), key(' ')]);
+    keys.extend([down(), right(), down()]);
+    keys.extend(type_text(TARGET));
+    keys.push(down());
+    keys.extend(type_text(&map.display().to_string()));
+    send(&mut d, keys).await;
+    send(&mut d, [code(KeyCode::Enter)]).await;
+    assert!(
+        d.run_until(100_000, |a| a.orgs.is_some() || a.load.error.is_some())
+            .await
+    );
+    assert_eq!(d.app.load.error, None, "{:?}", d.app.status);
+    let s = d.app.orgs.as_ref().unwrap();
+    let (_, f) = s.selected_finding().unwrap();
+    assert_eq!(f.code, FindingCode::MissingInTarget, "{f:#?}");
+    assert!(f.message.contains("skill 'Disputes'"), "{}", f.message);
+
+    // c: the sibling is re-checked with create-missing skills.
+    send(&mut d, [key('c')]).await;
+    assert!(
+        d.run_until(100_000, |a| a
+            .orgs
+            .as_ref()
+            .is_some_and(|o| !o.orgs[0].rechecking))
+            .await
+    );
+    let c = d.app.orgs.as_ref().unwrap().orgs[0].check.clone().unwrap();
+    assert_eq!(c.errors(), 0, "{:#?}", c.findings);
+    assert!(
+        c.findings
+            .iter()
+            .any(|f| f.code == FindingCode::WillCreate && f.message.contains("'Disputes'")),
+        "{:#?}",
+        c.findings
+    );
+    assert_eq!(c.creates, vec!["skill 'Disputes'".to_string()]);
+    send(&mut d, [key('3')]).await;
+    assert!(screen(&d).contains("creates first: skill 'Disputes'"));
+    snap(&mut d, &orgs, dir.path(), "clone_create_plan");
+
+    // The fault: the target's queues are full in the sibling.
+    let mut limits = Vec::new();
+    fill_queues(&sibling, true, &mut limits);
+    send(&mut d, [key('y'), code(KeyCode::Enter)]).await;
+    assert!(
+        d.run_until(200_000, |a| a
+            .orgs
+            .as_ref()
+            .is_some_and(|o| o.run_started() && !o.run_active()))
+            .await
+    );
+    let o = &d.app.orgs.as_ref().unwrap().orgs[0];
+    let (report, _) = o.run.finished.as_ref().unwrap();
+    assert_eq!(report.summary.failed, 1, "{report:#?}");
+    assert_eq!(skills_named(&sibling, "Disputes"), 1, "created once");
+    let noah_in_queues = || {
+        sibling.sim.with_state(|o| {
+            let id = o
+                .users
+                .iter()
+                .find(|u| u.email == TARGET)
+                .map(|u| u.id.clone())
+                .unwrap();
+            o.queues
+                .iter()
+                .filter(|q| FULL_QUEUES.contains(&q.name.as_str()) && q.members.contains(&id))
+                .count()
+        })
+    };
+    assert_eq!(noah_in_queues(), 0);
+    send(&mut d, [key('5')]).await;
+    assert!(screen(&d).contains("queue.size.limit"), "{}", screen(&d));
+    snap(&mut d, &orgs, dir.path(), "clone_retry_failures");
+
+    // Cleared, r in the drilldown: a fresh read of the sibling, then the row alone.
+    fill_queues(&sibling, false, &mut limits);
+    send(&mut d, [code(KeyCode::Enter), key('r')]).await;
+    assert!(d.app.overlay.is_none());
+    assert!(
+        d.run_until(200_000, |a| a.orgs.as_ref().is_some_and(|o| {
+            let r = &o.orgs[0].run;
+            r.retries == 1 && r.finished.is_some()
+        }))
+        .await,
+        "{:?}",
+        d.app.status
+    );
+    let s = d.app.orgs.as_ref().unwrap();
+    let o = &s.orgs[0];
+    let (report, cancelled) = o.run.finished.as_ref().unwrap();
+    assert!(!cancelled);
+    assert_eq!(report.rows.len(), 1, "{report:#?}");
+    assert_eq!(report.summary.failed, 0, "{report:#?}");
+    assert!(s.failure_rows().is_empty());
+    assert_eq!(noah_in_queues(), 2);
+    // The fresh read found the skill the first run created: no second create.
+    assert_eq!(skills_named(&sibling, "Disputes"), 1);
+    assert!(o.check.as_ref().unwrap().creates.is_empty());
+    assert_eq!(d.app.screen, Screen::Run);
+    snap(&mut d, &orgs, dir.path(), "clone_retry_run");
+    drop(d);
+    for o in [eu, sibling] {
         o.sim.shutdown().await;
     }
 }

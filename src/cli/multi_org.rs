@@ -763,6 +763,18 @@ pub fn start_org(
     replace: Replace,
     concurrency: usize,
 ) -> Result<engine::RunHandle, String> {
+    start_plan(p, p.plan.clone(), data_dir, replace, concurrency)
+}
+
+/// [`start_org`] on `plan`, some of the prepared org's rows (the TUI's retry of failed
+/// rows): the same journal, lock and dependencies.
+pub fn start_plan(
+    p: &PreparedOrg,
+    plan: crate::model::Plan,
+    data_dir: &std::path::Path,
+    replace: Replace,
+    concurrency: usize,
+) -> Result<engine::RunHandle, String> {
     let org_id = &p.binding.org_id;
     let journal = engine::default_journal_path(data_dir, org_id, &p.inputs.bytes);
     let mut cfg = EngineConfig::new(journal, p.binding.clone());
@@ -770,6 +782,6 @@ pub fn start_org(
     cfg.concurrency = concurrency.max(1);
     cfg.replace = replace;
     cfg.dependencies = p.dependencies.clone();
-    engine::start(p.conn.client.clone(), p.plan.clone(), cfg)
+    engine::start(p.conn.client.clone(), plan, cfg)
         .map_err(|e| format!("target '{}': {e}", p.profile))
 }

@@ -330,8 +330,24 @@ impl Services for LiveServices {
         &self,
         org: String,
         map: Option<PathBuf>,
+        create: Vec<String>,
     ) -> LocalBoxFuture<'static, Result<OrgChecked, String>> {
-        super::tui_orgs::recheck(self.book.clone(), self.clone.clone(), org, map).boxed_local()
+        super::tui_orgs::recheck(self.book.clone(), self.clone.clone(), org, map, create)
+            .boxed_local()
+    }
+
+    fn start_org_rows(&self, org: String, rows: Vec<usize>) -> Result<StartedRun, String> {
+        let h = super::tui_orgs::start_rows(
+            &self.clone,
+            &org,
+            &rows,
+            self.data_dir.as_deref(),
+            self.clone_concurrency,
+        )?;
+        Ok(StartedRun {
+            events: h.events,
+            control: Box::new(EngineControl(h.control)),
+        })
     }
 
     fn start_orgs(&self, orgs: Vec<String>) -> Result<Vec<(String, StartedRun)>, String> {

@@ -47,8 +47,6 @@ pub struct CloneState {
     reference: Arc<Reference>,
     list: Arc<(String, Vec<u8>)>,
     replace: Replace,
-    /// Kinds created in the target when missing (the form's create-missing toggles).
-    create: CreateMissing,
     prepared: BTreeMap<String, PreparedOrg>,
 }
 
@@ -151,7 +149,6 @@ pub async fn prepare(
             reference: Arc::new(reference),
             list: Arc::new(list),
             replace,
-            create,
             prepared,
         });
     }
@@ -162,21 +159,25 @@ pub async fn prepare(
     })
 }
 
-/// Re-check one org with the map file as it is now.
+/// Re-check one org against a fresh read of it, with the map file as it is now and the
+/// kinds it creates when missing (`create`: the form's, plus what `c` marked in this org).
+/// The org's run (and a retry of its failed rows) starts from what this prepared.
 pub async fn recheck(
     book: OrgBook,
     state: SharedClone,
     org: String,
     map: Option<PathBuf>,
+    create: Vec<String>,
 ) -> Result<OrgChecked, String> {
-    let (reference, list, replace, create) = {
+    let create = CreateMissing::parse(&create)?;
+    let (reference, list, replace) = {
         let s = state
             .lock()
             .map_err(|_| "the clone state is unusable".to_string())?;
         let s = s
             .as_ref()
             .ok_or_else(|| "prepare the clone first (Load, F3 → Clone)".to_string())?;
-        (s.reference.clone(), s.list.clone(), s.replace, s.create)
+        (s.reference.clone(), s.list.clone(), s.replace)
     };
     let map: Option<(String, OrgMap)> = multi_org::read_map(map.as_deref())?;
     let conn = book.connect(&org)?;
@@ -223,6 +224,39 @@ pub fn start(
         ));
     }
     Ok(out)
+}
+
+/// Retry these failed rows of one org: its engine (own client, journal and lock) on the
+/// plan of those rows as the org's last re-check planned them from a fresh read — rows
+/// that read shows done, or that have an error now, are not run (the caller says which).
+pub fn start_rows(
+    state: &SharedClone,
+    org: &str,
+    rows: &[usize],
+    data_dir: Option<&std::path::Path>,
+    concurrency: usize,
+) -> Result<crate::engine::RunHandle, String> {
+    let data_dir = data_dir.ok_or_else(|| {
+        "no data directory for the run journals: set ONBOARD_DATA_DIR and prepare again".to_string()
+    })?;
+    let s = state
+        .lock()
+        .map_err(|_| "the clone state is unusable".to_string())?;
+    let s = s
+        .as_ref()
+        .ok_or_else(|| "prepare the clone first (Load, F3 → Clone)".to_string())?;
+    let p = s
+        .prepared
+        .get(org)
+        .ok_or_else(|| format!("'{org}' was not prepared"))?;
+    if p.has_errors() {
+        return Err(format!(
+            "'{org}' has error findings now: it is not written (see Pre-flight)"
+        ));
+    }
+    let mut plan = p.plan.clone();
+    plan.rows.retain(|r| rows.contains(&r.row));
+    multi_org::start_plan(p, plan, data_dir, s.replace, concurrency)
 }
 
 /// The request's targets as `clone`'s (and `drift`'s) options.
@@ -289,7 +323,22 @@ async fn checked(p: &PreparedOrg, replace: Replace) -> OrgChecked {
         place: p.conn.target.clone(),
         findings: p.checked.findings().cloned().collect(),
         counts: OrgCounts::of(&p.plan),
-        requests: crate::engine::estimate_requests(&p.plan.rows, replace),
+        // One POST per skill or language created first.
+        requests: crate::engine::estimate_requests(&p.plan.rows, replace)
+            + p.dependencies.len() as u64,
+        creates: p
+            .dependencies
+            .iter()
+            .map(|d| {
+                let kind = match d.kind {
+                    crate::genesys::clone_calls::Catalogue::Skills => "skill",
+                    crate::genesys::clone_calls::Catalogue::Languages => "language",
+                };
+                format!("{kind} '{}'", d.name)
+            })
+            .collect(),
+        rows: p.plan.rows.iter().map(|r| (r.row, r.action)).collect(),
+
         preflight_requests: p.requests,
         allowed: super::tui::allowed_rate(&p.conn.client).await,
         names: vec![

@@ -44,15 +44,28 @@ pub struct StartedRun {
 #[derive(Clone)]
 pub struct LoadInbox {
     tx: mpsc::Sender<Msg>,
+    /// A Clone's preparation: its progress rows are the Orgs pane's, apart from the hire
+    /// list's load.
+    orgs: bool,
 }
 
 impl LoadInbox {
     pub fn new(tx: mpsc::Sender<Msg>) -> LoadInbox {
-        LoadInbox { tx }
+        LoadInbox { tx, orgs: false }
+    }
+
+    /// The inbox of a Clone's preparation (one progress row per org).
+    pub fn for_orgs(tx: mpsc::Sender<Msg>) -> LoadInbox {
+        LoadInbox { tx, orgs: true }
     }
 
     pub fn progress(&self, p: LoadProgress) {
-        let _ = self.tx.try_send(Msg::LoadProgress(p));
+        let msg = if self.orgs {
+            Msg::OrgsProgress(p)
+        } else {
+            Msg::LoadProgress(p)
+        };
+        let _ = self.tx.try_send(msg);
     }
 
     pub async fn send(&self, msg: Msg) {
@@ -108,14 +121,22 @@ pub trait Services: Send + Sync + 'static {
         Box::pin(async { Err("this onboard cannot clone across orgs".to_string()) })
     }
 
-    /// Re-check one prepared org of the Clone with the map file `map` (read again).
+    /// Re-check one prepared org of the Clone against a fresh read of it, with the map file
+    /// `map` (read again) and the kinds `create` it creates when missing.
     fn recheck_org(
         &self,
         org: String,
         map: Option<PathBuf>,
+        create: Vec<String>,
     ) -> LocalBoxFuture<'static, Result<OrgChecked, String>> {
-        let _ = (org, map);
+        let _ = (org, map, create);
         Box::pin(async { Err("this onboard cannot clone across orgs".to_string()) })
+    }
+
+    /// Retry these failed rows of one org of the Clone, as its last re-check planned them.
+    fn start_org_rows(&self, org: String, rows: Vec<usize>) -> Result<StartedRun, String> {
+        let _ = (org, rows);
+        Err("this onboard cannot clone across orgs".to_string())
     }
 
     /// Start the runs of these prepared orgs, one engine each (own client, journal, lock).
@@ -361,9 +382,39 @@ impl<B: Backend> Driver<B> {
                 beside,
                 row,
                 org,
+                create,
                 note,
-            } => self.map_and_recheck(map, beside, row, org, note),
+            } => self.map_and_recheck(map, beside, row, org, create, note),
+            Cmd::RecheckOrg {
+                org,
+                map,
+                create,
+                note,
+            } => {
+                let fut = self.services.recheck_org(org.clone(), map, create);
+                self.jobs.push(Box::pin(async move {
+                    vec![Msg::OrgRechecked {
+                        org,
+                        map: None,
+                        note,
+                        result: fut.await.map(Box::new),
+                    }]
+                }));
+            }
             Cmd::StartOrgs(orgs) => self.start_orgs(orgs),
+            Cmd::RetryOrg { org, profile, rows } => {
+                match self.services.start_org_rows(profile, rows) {
+                    Ok(run) => {
+                        self.org_runs.retain(|(i, _)| *i != org);
+                        self.follow_org(org, run);
+                    }
+                    Err(error) => {
+                        self.jobs.push(Box::pin(
+                            async move { vec![Msg::OrgRunLost { org, error }] },
+                        ))
+                    }
+                }
+            }
             Cmd::Export { path, report } => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
@@ -531,7 +582,7 @@ impl<B: Backend> Driver<B> {
         self.load_cancel = Some(cancel.clone());
         let fut = self
             .services
-            .prepare_orgs(request, LoadInbox::new(self.tx.clone()));
+            .prepare_orgs(request, LoadInbox::for_orgs(self.tx.clone()));
         self.jobs.push(Box::pin(async move {
             tokio::select! {
                 biased;
@@ -552,6 +603,7 @@ impl<B: Backend> Driver<B> {
         beside: Option<PathBuf>,
         row: super::org_check::MapRowText,
         org: String,
+        create: Vec<String>,
         note: String,
     ) {
         let data_dir = self
@@ -581,7 +633,7 @@ impl<B: Backend> Driver<B> {
                 format!("{note} ({shown} line {line})")
             };
             let result = services
-                .recheck_org(org.clone(), Some(path.clone()))
+                .recheck_org(org.clone(), Some(path.clone()), create)
                 .await
                 .map(Box::new);
             vec![Msg::OrgRechecked {
@@ -615,38 +667,43 @@ impl<B: Backend> Driver<B> {
             let Some(&(org, _)) = orgs.iter().find(|(_, p)| *p == profile) else {
                 continue;
             };
-            let control: Arc<dyn RunControl> = Arc::from(run.control);
-            self.org_runs.push((org, control.clone()));
-            let tx = self.tx.clone();
-            let shutdown = self.shutdown.clone();
-            let mut events = run.events;
-            tokio::spawn(async move {
-                let mut finished = false;
-                loop {
-                    tokio::select! {
-                        ev = events.recv() => match ev {
-                            Some(event) => {
-                                finished |= matches!(event, EngineEvent::Finished { .. });
-                                if tx.send(Msg::OrgEngine { org, event }).await.is_err() {
-                                    control.cancel();
-                                    return;
-                                }
+            self.follow_org(org, run);
+        }
+    }
+
+    /// Keep one org's run control and forward its events, tagged with the org.
+    fn follow_org(&mut self, org: usize, run: StartedRun) {
+        let control: Arc<dyn RunControl> = Arc::from(run.control);
+        self.org_runs.push((org, control.clone()));
+        let tx = self.tx.clone();
+        let shutdown = self.shutdown.clone();
+        let mut events = run.events;
+        tokio::spawn(async move {
+            let mut finished = false;
+            loop {
+                tokio::select! {
+                    ev = events.recv() => match ev {
+                        Some(event) => {
+                            finished |= matches!(event, EngineEvent::Finished { .. });
+                            if tx.send(Msg::OrgEngine { org, event }).await.is_err() {
+                                control.cancel();
+                                return;
                             }
-                            None => break,
-                        },
-                        _ = shutdown.cancelled() => {
-                            control.cancel();
-                            while events.recv().await.is_some() {}
-                            return;
                         }
+                        None => break,
+                    },
+                    _ = shutdown.cancelled() => {
+                        control.cancel();
+                        while events.recv().await.is_some() {}
+                        return;
                     }
                 }
-                if !finished {
-                    let error = "the engine stopped without a report".to_string();
-                    let _ = tx.send(Msg::OrgRunLost { org, error }).await;
-                }
-            });
-        }
+            }
+            if !finished {
+                let error = "the engine stopped without a report".to_string();
+                let _ = tx.send(Msg::OrgRunLost { org, error }).await;
+            }
+        });
     }
 }
 
@@ -714,6 +771,8 @@ fn cmd_name(c: &Cmd) -> &'static str {
         Cmd::PrepareOrgs(_) => "prepare_orgs",
         Cmd::MapAndRecheck { .. } => "map_and_recheck",
         Cmd::StartOrgs(_) => "start_orgs",
+        Cmd::RecheckOrg { .. } => "recheck_org",
+        Cmd::RetryOrg { .. } => "retry_org",
         Cmd::PauseOrg(_) => "pause_org",
         Cmd::ResumeOrg(_) => "resume_org",
         Cmd::Quit => "quit",

@@ -370,6 +370,20 @@ pub const BINDINGS: &[Binding] = &[
         "Failures: the step drilldown of the selected row",
     ),
     b(
+        C::Orgs,
+        &[k('r')],
+        A::Retry,
+        Some("retry"),
+        "Failures: retry the selected row in its org (the org is read again first)",
+    ),
+    b(
+        C::Orgs,
+        &[k('R')],
+        A::RetryAll,
+        Some("retry all"),
+        "Failures: retry every failed row, each org its own run (asks first)",
+    ),
+    b(
         C::Preflight,
         &[k('/')],
         A::Filter,

@@ -102,6 +102,8 @@ pub enum Msg {
     Signal(&'static str),
     /// A Clone request prepared: the reference and every target org's check.
     OrgsPrepared(Box<crate::tui::org_check::MultiPrepared>),
+    /// A Clone's preparation: the reference's or one org's progress row.
+    OrgsProgress(LoadProgress),
     /// A Clone request could not be prepared at all (the reference, the target list).
     OrgsFailed(String),
     /// One org re-checked after a mapping action wrote `map`.
@@ -183,10 +185,27 @@ pub enum Cmd {
         beside: Option<PathBuf>,
         row: crate::tui::org_check::MapRowText,
         org: String,
+        /// The kinds the org creates when missing (kept across its re-checks).
+        create: Vec<String>,
+        note: String,
+    },
+    /// Re-check `org` against a fresh read of it (the map file `map`, the kinds `create`
+    /// creates when missing); `note` says why, on the status line.
+    RecheckOrg {
+        org: String,
+        map: Option<PathBuf>,
+        create: Vec<String>,
         note: String,
     },
     /// Start the runs of these prepared orgs: (index into the session's orgs, profile).
     StartOrgs(Vec<(usize, String)>),
+    /// Retry these failed rows of one org (index into the session's orgs) as its last
+    /// re-check planned them.
+    RetryOrg {
+        org: usize,
+        profile: String,
+        rows: Vec<usize>,
+    },
     /// Pause or resume one org's run (index into the session's orgs).
     PauseOrg(usize),
     ResumeOrg(usize),

@@ -68,6 +68,10 @@ pub struct OrgChecked {
     pub allowed: Option<AllowedRate>,
     /// The org's names per map kind (`skill`, `queue`, …), for the `m` picker.
     pub names: Vec<(String, Vec<String>)>,
+    /// What the run creates first (create-missing): `skill 'Spanish Billing'`.
+    pub creates: Vec<String>,
+    /// Each target row's planned action, for a retry of failed rows.
+    pub rows: Vec<(usize, crate::model::PlanAction)>,
 }
 
 impl OrgChecked {

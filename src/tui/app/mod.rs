@@ -112,6 +112,12 @@ pub enum Question {
         orgs: Vec<usize>,
         lines: Vec<String>,
     },
+    /// `R` on the Failures of a Clone: retry each org's failed rows (index into the
+    /// session's orgs, row numbers), each after a fresh read of its org; a line per org.
+    RetryOrgs {
+        groups: Vec<(usize, Vec<usize>)>,
+        lines: Vec<String>,
+    },
     /// Load other files over edits not saved to a file.
     LoadUnsaved(LoadFiles),
     /// Quit while a run is in progress (cancels it first).
@@ -263,6 +269,9 @@ pub struct LoadState {
     pub completions: Vec<String>,
     pub loading: bool,
     pub progress: BTreeMap<String, LoadProgress>,
+    /// A Clone's preparation: the reference and one row per target org (apart from the
+    /// hire list's `progress`, so neither mode shows the other's).
+    pub org_progress: BTreeMap<String, LoadProgress>,
     pub error: Option<String>,
     /// What the loader said about the load under way (e.g. that it will be slow, and why).
     pub note: Option<String>,

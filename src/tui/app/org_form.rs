@@ -198,6 +198,15 @@ impl MultiOrgForm {
         v
     }
 
+    /// A line's label as the form is now: the target users' text line names what was
+    /// chosen (typed emails, or a list file).
+    pub fn label(&self, f: FormField) -> &'static str {
+        match (f, self.users) {
+            (FormField::UsersText, UsersKind::List) => " list file",
+            _ => f.label(),
+        }
+    }
+
     pub fn current(&self, mode: LoadMode, orgs: usize) -> FormField {
         let f = self.fields(mode, orgs);
         f.get(self.field.min(f.len().saturating_sub(1)))
@@ -343,7 +352,7 @@ impl MultiOrgForm {
                     .collect(),
             ),
             UsersKind::List if users_text.is_empty() => {
-                return Err("type the target list's path (emails line)".into());
+                return Err("type the target list's path (list file line)".into());
             }
             UsersKind::List => TargetUsers::List(PathBuf::from(users_text)),
         };
@@ -412,6 +421,22 @@ mod tests {
         assert_eq!(r.include, vec!["roles", "skills", "languages", "queues"]);
         assert_eq!(r.create_missing, vec!["skills"]);
         assert_eq!(r.users, TargetUsers::SameEmail);
+    }
+
+    #[test]
+    fn the_target_users_line_names_what_was_chosen() {
+        let mut f = MultiOrgForm {
+            users: UsersKind::Emails,
+            ..Default::default()
+        };
+        assert_eq!(f.label(FormField::UsersText), "  emails");
+        f.users = UsersKind::List;
+        assert_eq!(f.label(FormField::UsersText), " list file");
+        f.reference = Input::new("ref@example.com".into());
+        f.targets = vec![true, false, false];
+        let err = f.request(LoadMode::Clone, &orgs()).unwrap_err();
+        assert!(err.contains("list file line"), "{err}");
+        assert_eq!(f.label(FormField::Map), "Map file");
     }
 
     #[test]

@@ -24,11 +24,44 @@ pub struct OrgRun {
     pub finished: Option<(Report, bool)>,
     /// Why the run ended without a report.
     pub lost: Option<String>,
-    /// Rows that ended failed, as they finish.
+    /// Rows that ended failed, as they finish (with the earlier runs' failures a retry
+    /// did not take up).
     pub failed: Vec<RowReport>,
+    /// An earlier run's failed rows this run (a retry of others) does not run.
+    pub carried: Vec<RowReport>,
+    /// Retries of this org's failed rows so far.
+    pub retries: usize,
 }
 
 impl OrgRun {
+    /// The run of a retry of `rows`: the other failed rows stay listed.
+    pub fn retry(&self, rows: &[usize]) -> OrgRun {
+        let carried: Vec<RowReport> = self
+            .failed
+            .iter()
+            .filter(|r| !rows.contains(&r.row))
+            .cloned()
+            .collect();
+        OrgRun {
+            failed: carried.clone(),
+            carried,
+            retries: self.retries + 1,
+            ..OrgRun::default()
+        }
+    }
+
+    /// The report the drilldown reads: every failed row listed (this run's and those an
+    /// earlier run left).
+    pub fn drilldown_report(&self) -> Report {
+        let mut report = self
+            .finished
+            .as_ref()
+            .map(|(r, _)| r.clone())
+            .unwrap_or_default();
+        report.rows = self.failed.clone();
+        report
+    }
+
     pub fn active(&self) -> bool {
         self.started && self.finished.is_none() && self.lost.is_none()
     }
@@ -65,12 +98,14 @@ impl OrgRun {
             EngineEvent::Resumed => self.paused = false,
             EngineEvent::Finished { report, cancelled } => {
                 self.stats = report.api;
-                self.failed = report
-                    .rows
-                    .iter()
-                    .filter(|r| r.outcome == Outcome::Failed)
-                    .cloned()
-                    .collect();
+                self.failed = self.carried.clone();
+                self.failed.extend(
+                    report
+                        .rows
+                        .iter()
+                        .filter(|r| r.outcome == Outcome::Failed)
+                        .cloned(),
+                );
                 self.rows_done = report.rows.len().max(self.rows_done);
                 self.paused = false;
                 self.eta_s = None;
@@ -93,10 +128,25 @@ pub struct OrgEntry {
     pub rechecking: bool,
     /// Items marked for create-missing: (kind, name).
     pub create_marked: Vec<(String, String)>,
+    /// Failed rows to retry once the re-check under way (a fresh read) comes back.
+    pub retry: Option<Vec<usize>>,
     pub run: OrgRun,
 }
 
 impl OrgEntry {
+    /// The kinds this org creates when missing: the request's (the form's Create line)
+    /// and those of the items `c` marked here.
+    pub fn create_kinds(&self, request: &MultiOrgRequest) -> Vec<String> {
+        let mut kinds = request.create_missing.clone();
+        for (kind, _) in &self.create_marked {
+            let group = format!("{kind}s");
+            if !kinds.contains(&group) {
+                kinds.push(group);
+            }
+        }
+        kinds
+    }
+
     pub fn errors(&self) -> usize {
         match &self.check {
             Ok(c) => c.errors(),
@@ -116,16 +166,42 @@ impl OrgEntry {
         }
         match &self.check {
             Err(_) => format!("{} ✖ unreadable", self.profile),
-            Ok(c) => {
-                let (e, w) = (c.errors(), c.warnings());
-                match (e, w) {
-                    (0, 0) => format!("{} ✔", self.profile),
-                    (0, w) => format!("{} ⚠{w}", self.profile),
-                    (e, 0) => format!("{} ✖{e}", self.profile),
-                    (e, w) => format!("{} ✖{e} ⚠{w}", self.profile),
-                }
-            }
+            Ok(c) => format!("{} {}", self.profile, check_mark(c)),
         }
+    }
+}
+
+impl OrgEntry {
+    /// The org as the Load screen's Orgs pane says it: its check, then its run.
+    /// `✖1 ⚠2 · not run`, `✔ · running 2/3`, `✔ · done 3/3, 1 failed`.
+    pub fn state(&self) -> String {
+        let check = match &self.check {
+            Err(e) => return format!("unreadable: {e}"),
+            Ok(c) => check_mark(c),
+        };
+        let r = &self.run;
+        let failed = match r.failed.len() {
+            0 => String::new(),
+            n => format!(", {n} failed"),
+        };
+        let run = match (&r.finished, &r.lost) {
+            (_, Some(e)) => format!("stopped: {e}"),
+            (Some((_, true)), _) => format!("cancelled {}/{}{failed}", r.rows_done, r.rows),
+            (Some(_), _) => format!("done {}/{}{failed}", r.rows_done, r.rows),
+            (None, None) if r.started => format!("running {}/{}{failed}", r.rows_done, r.rows),
+            (None, None) => "not run".to_string(),
+        };
+        format!("{check} · {run}")
+    }
+}
+
+/// `✔`, `⚠1`, `✖3`, `✖3 ⚠1`: a check's error and warning counts.
+fn check_mark(c: &OrgChecked) -> String {
+    match (c.errors(), c.warnings()) {
+        (0, 0) => "✔".to_string(),
+        (0, w) => format!("⚠{w}"),
+        (e, 0) => format!("✖{e}"),
+        (e, w) => format!("✖{e} ⚠{w}"),
     }
 }
 
@@ -159,6 +235,8 @@ pub struct OrgsSession {
     pub picker: Option<Picker>,
     /// The orgs the confirmed run writes to (indices into `orgs`).
     pub running: Vec<usize>,
+    /// The org of the row the drilldown shows.
+    pub drilldown: Option<usize>,
 }
 
 impl OrgsSession {
@@ -174,6 +252,7 @@ impl OrgsSession {
                     check,
                     rechecking: false,
                     create_marked: Vec::new(),
+                    retry: None,
                     run: OrgRun::default(),
                 })
                 .collect(),
@@ -185,6 +264,7 @@ impl OrgsSession {
             map,
             picker: None,
             running: Vec::new(),
+            drilldown: None,
         }
     }
 
@@ -251,4 +331,57 @@ pub fn row_failure_code(r: &RowReport) -> String {
                 .unwrap_or_else(|| "failed".into())
         })
         .unwrap_or_else(|| "failed".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::RowKind;
+
+    fn failed(row: usize) -> RowReport {
+        RowReport {
+            kind: RowKind::default(),
+            row,
+            email: format!("u{row}@example.com"),
+            outcome: Outcome::Failed,
+            user_id: None,
+            steps: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_retry_of_some_rows_keeps_the_others_listed_and_merges_its_own() {
+        let mut first = OrgRun::default();
+        first.apply(EngineEvent::Finished {
+            report: Report {
+                rows: vec![failed(3), failed(4)],
+                ..Default::default()
+            },
+            cancelled: false,
+        });
+        let mut retry = first.retry(&[3]);
+        assert_eq!(retry.retries, 1);
+        assert_eq!(retry.carried.iter().map(|r| r.row).collect::<Vec<_>>(), [4]);
+        // Row 3 succeeds this time: only row 4, which this run did not take up, stays.
+        let mut ok = failed(3);
+        ok.outcome = Outcome::Updated;
+        retry.apply(EngineEvent::Finished {
+            report: Report {
+                rows: vec![ok],
+                ..Default::default()
+            },
+            cancelled: false,
+        });
+        assert_eq!(retry.failed.iter().map(|r| r.row).collect::<Vec<_>>(), [4]);
+        assert_eq!(
+            retry
+                .drilldown_report()
+                .rows
+                .iter()
+                .map(|r| r.row)
+                .collect::<Vec<_>>(),
+            [4],
+            "the drilldown finds a row an earlier run left"
+        );
+    }
 }

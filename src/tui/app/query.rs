@@ -2,7 +2,7 @@
 //! runs in the background, which key contexts are active and which keys act now. They live
 //! here so that `update/` and `view/` never import from each other.
 
-use super::{App, Card, Filter, Overlay, Screen, Session};
+use super::{App, Card, Filter, LoadMode, Overlay, Screen, Session};
 use crate::model::{Field, Finding, Step};
 use crate::tui::detail::{self, TextLine};
 use crate::tui::keys::{Action, Ctx};
@@ -134,7 +134,15 @@ impl App {
                 .cloned()
         };
         match (self.screen, a) {
-            (Screen::Load, Action::Back) => session.is_some(),
+            (Screen::Load, Action::Back) => {
+                session.is_some() || (self.load.mode == LoadMode::Clone && self.orgs.is_some())
+            }
+            // The Clone/Drift form moves between its lines with these: its own hint says so.
+            (Screen::Load, Action::Complete | Action::Down | Action::NextProfile)
+                if self.load.mode.multi_org() =>
+            {
+                false
+            }
             (Screen::Load, Action::NextProfile) => self.load.targets.len() > 1,
             (Screen::Load, Action::Down) => !self.load.recent.is_empty(),
             (Screen::Preflight, Action::SwitchTable) => self.queues.is_some(),
@@ -293,6 +301,9 @@ fn orgs_offered(screen: Screen, a: Action, o: &super::OrgsSession) -> bool {
         }
         (Screen::Run, Action::Pause | Action::PauseOrg | Action::Cancel) => o.run_active(),
         (Screen::Failures, Action::Open) => !o.failure_rows().is_empty(),
+        (Screen::Failures, Action::Retry | Action::RetryAll) => {
+            !o.run_active() && !o.failure_rows().is_empty()
+        }
         (
             _,
             Action::Quit

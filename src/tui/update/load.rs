@@ -63,7 +63,10 @@ pub(super) fn on_load(app: &mut App, a: Action) -> Vec<Cmd> {
             Vec::new()
         }
         Action::Back => {
-            if app.session.is_some() {
+            // Back to the Pre-flight of what the mode has: the Clone's orgs, or the list.
+            let clone_open =
+                app.load.mode == crate::tui::app::LoadMode::Clone && app.orgs.is_some();
+            if app.session.is_some() || clone_open {
                 app.screen = Screen::Preflight;
             }
             Vec::new()

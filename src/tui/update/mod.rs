@@ -62,6 +62,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             app.load.progress.insert(p.resource.clone(), p);
             Vec::new()
         }
+        Msg::OrgsProgress(p) => {
+            app.load.org_progress.insert(p.resource.clone(), p);
+            Vec::new()
+        }
         Msg::LoadPartial(p) => on_partial(app, *p),
         Msg::LoadNote(note) => {
             app.set_info(note.clone());
@@ -179,10 +183,10 @@ fn on_key(app: &mut App, ev: KeyEvent) -> Vec<Cmd> {
     let action = lookup(&ctxs, &ev);
     if let Some(o) = app.overlay.clone() {
         if matches!(o, Overlay::Drilldown { .. })
-            && let Some(a) = action
-            && orgs_drilldown_key(app, a)
+            && app.orgs.is_some()
+            && let Some(a @ (Action::Retry | Action::EditRetry)) = action
         {
-            return Vec::new();
+            return orgs_drilldown_key(app, a);
         }
         return match action {
             Some(a) => on_overlay(app, o, a),

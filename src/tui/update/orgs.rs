@@ -57,7 +57,7 @@ fn submit_form(app: &mut App) -> Vec<Cmd> {
     app.load.loading = true;
     app.load.error = None;
     app.load.note = None;
-    app.load.progress.clear();
+    app.load.org_progress.clear();
     app.set_info(format!(
         "preparing the clone: reading the reference, then {} target org(s) at once",
         req.targets.len()
@@ -115,7 +115,12 @@ pub(super) fn on_org_rechecked(
     let Some(s) = &mut app.orgs else {
         return Vec::new();
     };
-    if map.is_some() {
+    if let Some(path) = &map {
+        // The form shows the file the actions write, and a later prepare reads it.
+        let shown = path.display().to_string();
+        if app.load.form.map.value() != shown {
+            app.load.form.map = Input::new(shown);
+        }
         s.map = map.clone();
         s.request.map = map;
     }
@@ -123,6 +128,7 @@ pub(super) fn on_org_rechecked(
         return Vec::new();
     };
     s.orgs[i].rechecking = false;
+    let retry = s.orgs[i].retry.take();
     match result {
         Ok(c) => {
             s.orgs[i].check = Ok(*c);
@@ -132,11 +138,161 @@ pub(super) fn on_org_rechecked(
             if let Some(s) = &mut app.orgs {
                 s.cursor.clamp(n, height);
             }
+            if let Some(rows) = retry {
+                return retry_after_recheck(app, i, rows);
+            }
             app.set_info(format!("{note}; re-checked: {badge}"));
         }
         Err(e) => app.set_error(format!("{note}, but re-checking '{org}' failed: {e}")),
     }
     Vec::new()
+}
+
+/// `r` on a failed row of a Clone: re-check its org against a fresh read first (the
+/// same preparation as the first run: snapshot, checks, plan), then run the rows that
+/// read still plans.
+fn retry_org_rows(app: &mut App, org: usize, rows: Vec<usize>) -> Vec<Cmd> {
+    let Some(s) = &mut app.orgs else {
+        return Vec::new();
+    };
+    if s.run_active() {
+        app.set_error("a run is in progress: retry once it has finished (or cancel it: x)");
+        return Vec::new();
+    }
+    let Some(o) = s.orgs.get_mut(org) else {
+        return Vec::new();
+    };
+    let profile = o.profile.clone();
+    if o.rechecking {
+        app.set_error(format!("'{profile}' is being re-checked: wait for it"));
+        return Vec::new();
+    }
+    o.rechecking = true;
+    o.retry = Some(rows.clone());
+    let cmd = Cmd::RecheckOrg {
+        org: profile.clone(),
+        map: s.map.clone(),
+        create: o.create_kinds(&s.request),
+        note: format!("retry in {profile}"),
+    };
+    app.set_info(format!(
+        "retrying {} in {profile}: reading {profile} again first…",
+        rows_label(&rows)
+    ));
+    vec![cmd]
+}
+
+/// `row 3` or `3 rows`.
+fn rows_label(rows: &[usize]) -> String {
+    match rows {
+        [one] => format!("row {one}"),
+        _ => format!("{} rows", rows.len()),
+    }
+}
+
+/// The fresh read is back: run the rows it still plans a write for; a row it finds done
+/// leaves Failures, one with an error now stays (Pre-flight says why).
+fn retry_after_recheck(app: &mut App, org: usize, rows: Vec<usize>) -> Vec<Cmd> {
+    use crate::model::PlanAction;
+    let height = findings_height(app.size);
+    let Some(s) = &mut app.orgs else {
+        return Vec::new();
+    };
+    let o = &mut s.orgs[org];
+    let profile = o.profile.clone();
+    let Ok(c) = &o.check else {
+        return Vec::new();
+    };
+    if c.blocked() {
+        let errors = c.errors();
+        app.set_error(format!(
+            "'{profile}' has {errors} error finding(s) now: nothing retried (see Pre-flight, 2)"
+        ));
+        return Vec::new();
+    }
+    let action = |row: usize| c.rows.iter().find(|(r, _)| *r == row).map(|(_, a)| *a);
+    let (mut run, mut done, mut blocked) = (Vec::new(), Vec::new(), Vec::new());
+    for row in rows {
+        match action(row) {
+            Some(PlanAction::Unchanged) => done.push(row),
+            Some(
+                PlanAction::Create
+                | PlanAction::Update
+                | PlanAction::Restore
+                | PlanAction::Reactivate
+                | PlanAction::Deactivate,
+            ) => run.push(row),
+            _ => blocked.push(row),
+        }
+    }
+    // Rows the fresh read shows as the reference says have nothing left to retry.
+    o.run.failed.retain(|r| !done.contains(&r.row));
+    let mut said = Vec::new();
+    if !done.is_empty() {
+        said.push(format!("{} already done in {profile}", rows_label(&done)));
+    }
+    if !blocked.is_empty() {
+        said.push(format!(
+            "{} blocked by a finding now (see Pre-flight, 2)",
+            rows_label(&blocked)
+        ));
+    }
+    if run.is_empty() {
+        let what = if said.is_empty() {
+            "nothing to retry".to_string()
+        } else {
+            said.join("; ")
+        };
+        let len = s.failure_rows().len();
+        s.failures.clamp(len, height);
+        app.set_info(format!("retry in {profile}: {what}"));
+        return Vec::new();
+    }
+    o.run = o.run.retry(&run);
+    if !s.running.contains(&org) {
+        s.running.push(org);
+    }
+    app.screen = Screen::Run;
+    said.insert(
+        0,
+        format!(
+            "retrying {} in {profile} as a fresh read plans it",
+            rows_label(&run)
+        ),
+    );
+    app.set_info(said.join("; "));
+    vec![Cmd::RetryOrg {
+        org,
+        profile,
+        rows: run,
+    }]
+}
+
+/// The failed rows of a Clone by org, for `R`: (org, its rows).
+fn failed_by_org(s: &OrgsSession) -> Vec<(usize, Vec<usize>)> {
+    let mut out: Vec<(usize, Vec<usize>)> = Vec::new();
+    for (org, _, r) in s.failure_rows() {
+        match out.last_mut() {
+            Some((o, rows)) if *o == org => rows.push(r.row),
+            _ => out.push((org, vec![r.row])),
+        }
+    }
+    out
+}
+
+/// `R` confirmed: retry every org's failed rows, each org after its own fresh read.
+pub(super) fn retry_orgs(app: &mut App, groups: Vec<(usize, Vec<usize>)>) -> Vec<Cmd> {
+    if let Some(s) = &mut app.orgs
+        && !s.run_active()
+    {
+        // Run and its summary follow these orgs.
+        s.running = groups.iter().map(|(org, _)| *org).collect();
+    }
+    let mut cmds = Vec::new();
+    for (org, rows) in groups {
+        cmds.extend(retry_org_rows(app, org, rows));
+    }
+    cmds
 }
 
 /// An event of one org's run.
@@ -164,12 +320,21 @@ pub(super) fn on_org_engine(app: &mut App, org: usize, event: EngineEvent) -> Ve
             })
             .collect::<Vec<_>>()
             .join(" · ");
+        let what = if s
+            .running
+            .iter()
+            .any(|i| s.orgs.get(*i).is_some_and(|o| o.run.retries > 0))
+        {
+            "retry"
+        } else {
+            "clone"
+        };
         if failed > 0 {
             app.set_error(format!(
-                "clone finished: {summary} — {failed} failed row(s): 5 shows them by org"
+                "{what} finished: {summary} — {failed} failed row(s): 5 shows them by org"
             ));
         } else {
-            app.set_info(format!("clone finished: {summary} — no failures"));
+            app.set_info(format!("{what} finished: {summary} — no failures"));
         }
     }
     Vec::new()
@@ -287,13 +452,34 @@ pub(super) fn on_orgs_key(app: &mut App, action: Action) -> Vec<Cmd> {
             };
             let (org, row) = (*org, r.row);
             // The drilldown reads the report: show this org's.
-            let report = s.orgs[org].run.finished.as_ref().map(|(r, _)| r.clone());
-            let report = report.unwrap_or_else(|| crate::model::Report {
-                rows: s.orgs[org].run.failed.clone(),
-                ..Default::default()
-            });
-            app.report = Some(report);
+            app.report = Some(s.orgs[org].run.drilldown_report());
+            s.drilldown = Some(org);
             app.overlay = Some(Overlay::Drilldown { row });
+            Vec::new()
+        }
+        (Screen::Failures, Action::Retry) => {
+            let rows = s.failure_rows();
+            let Some((org, _, r)) = rows.get(s.failures.selected) else {
+                return Vec::new();
+            };
+            let (org, row) = (*org, r.row);
+            let cmds = retry_org_rows(app, org, vec![row]);
+            if let (false, Some(s)) = (cmds.is_empty(), &mut app.orgs) {
+                s.running = vec![org];
+            }
+            cmds
+        }
+        (Screen::Failures, Action::RetryAll) => {
+            let groups = failed_by_org(s);
+            if groups.is_empty() {
+                app.set_info("no failed rows to retry");
+                return Vec::new();
+            }
+            let lines = groups
+                .iter()
+                .map(|(org, rows)| format!("{} — {}", s.orgs[*org].profile, rows_label(rows)))
+                .collect();
+            app.overlay = Some(Overlay::Confirm(Question::RetryOrgs { groups, lines }));
             Vec::new()
         }
         _ => Vec::new(),
@@ -352,6 +538,7 @@ fn map_action(app: &mut App, choice: MapChoice) -> Vec<Cmd> {
         TargetUsers::List(p) => Some(p.clone()),
         _ => None,
     };
+    let create = s.orgs[org].create_kinds(&s.request);
     vec![Cmd::MapAndRecheck {
         map: s.map.clone(),
         beside,
@@ -362,11 +549,14 @@ fn map_action(app: &mut App, choice: MapChoice) -> Vec<Cmd> {
             target,
         },
         org: profile,
+        create,
         note,
     }]
 }
 
-/// `c`: mark a missing skill or language to be created in its org.
+/// `c`: create a missing skill or language in its org — the org is re-checked with
+/// create-missing for that kind, so Pre-flight says `will_create`, the Plan counts the
+/// create and the run makes it first (as `clone --create-missing`).
 fn mark_create(app: &mut App) -> Vec<Cmd> {
     let Some(s) = &mut app.orgs else {
         return Vec::new();
@@ -387,20 +577,31 @@ fn mark_create(app: &mut App) -> Vec<Cmd> {
             return Vec::new();
         }
     };
-    if !s.request.create_missing.iter().any(|g| g == group) {
-        s.request.create_missing.push(group.to_string());
-    }
     let o = &mut s.orgs[org];
+    let profile = o.profile.clone();
+    if o.rechecking {
+        app.set_error(format!("'{profile}' is being re-checked: wait for it"));
+        return Vec::new();
+    }
     let key = (item.kind.to_string(), item.name.clone());
     if !o.create_marked.contains(&key) {
         o.create_marked.push(key);
     }
-    let profile = o.profile.clone();
+    o.rechecking = true;
+    let cmd = Cmd::RecheckOrg {
+        org: profile.clone(),
+        map: s.map.clone(),
+        create: o.create_kinds(&s.request),
+        note: format!(
+            "{} '{}' marked to be created in {profile} (create-missing {group})",
+            item.kind, item.name
+        ),
+    };
     app.set_info(format!(
-        "{} '{}' marked to be created in {profile} (create-missing {group})",
+        "{} '{}' to be created in {profile}: re-checking it with create-missing {group}…",
         item.kind, item.name
     ));
-    Vec::new()
+    vec![cmd]
 }
 
 /// `m`: the target org's names of the item's kind, to pick one.
@@ -561,13 +762,31 @@ pub(super) fn orgs_screen(app: &App) -> bool {
     app.orgs.is_some() && app.screen != Screen::Load
 }
 
-/// For the drilldown over a Clone's failures: retries are not per row here.
-pub(super) fn orgs_drilldown_key(app: &mut App, a: Action) -> bool {
-    if app.orgs.is_some() && matches!(a, Action::Retry | Action::EditRetry) {
-        app.set_info(
-            "to retry a clone's failed rows, prepare and run the clone again: each org's journal skips what is done",
-        );
-        return true;
+/// The drilldown over a Clone's failures: `r` retries the row in its org (a fresh read
+/// of the org first); `e` has no list to edit here.
+pub(super) fn orgs_drilldown_key(app: &mut App, a: Action) -> Vec<Cmd> {
+    let Some(s) = &app.orgs else {
+        return Vec::new();
+    };
+    let row = match &app.overlay {
+        Some(Overlay::Drilldown { row }) => *row,
+        _ => return Vec::new(),
+    };
+    match a {
+        Action::Retry => {
+            let org = s.drilldown.unwrap_or(s.selected);
+            app.overlay = None;
+            let cmds = retry_org_rows(app, org, vec![row]);
+            if let (false, Some(s)) = (cmds.is_empty(), &mut app.orgs) {
+                s.running = vec![org];
+            }
+            cmds
+        }
+        _ => {
+            app.set_info(
+                "a clone's row has no list cell to edit: fix the org on Pre-flight (a/m/c/s), then r retries the row",
+            );
+            Vec::new()
+        }
     }
-    false
 }

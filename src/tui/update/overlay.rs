@@ -39,6 +39,7 @@ pub(super) fn on_overlay(app: &mut App, o: Overlay, a: Action) -> Vec<Cmd> {
                 Question::SkipCode { code, rows } => skip_rows(app, code, &rows),
                 Question::CancelRun => cancel_run(app),
                 Question::ProvisionOrgs { orgs, .. } => start_orgs(app, orgs),
+                Question::RetryOrgs { groups, .. } => retry_orgs(app, groups),
                 Question::LoadUnsaved(files) => start_load(app, files),
                 // The run ended while the question was open: nothing to wait for.
                 Question::QuitDuringRun if !app.run.phase.is_active() => {

@@ -33,7 +33,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, q: &Question) {
     // question names every org in its body.
     let (head_label, org) = match q {
         Question::FixDrift(fix) => ("Orgs ", sanitize(&fix.orgs.join(", ")).into_owned()),
-        Question::ProvisionOrgs { .. } => ("Org ", String::new()),
+        Question::ProvisionOrgs { .. } | Question::RetryOrgs { .. } => ("Org ", String::new()),
         _ => ("Org ", sanitize(&app.org().title()).into_owned()),
     };
     let org_lines = if org.is_empty() {
@@ -158,6 +158,28 @@ pub fn dialog(app: &App, q: &Question) -> Dialog {
                 title: "Clone to these orgs?",
                 body,
                 yes: "run",
+                no: "cancel",
+            }
+        }
+        Question::RetryOrgs { lines, .. } => {
+            let mut body = vec![(
+                "Retry these failed rows, each org with its own run and journal:".to_string(),
+                plain,
+            )];
+            body.extend(
+                lines
+                    .iter()
+                    .map(|l| (format!("• {}", sanitize(l)), t.warning())),
+            );
+            body.push((
+                "Each org is read again first: rows now done leave Failures, rows with an error stay."
+                    .into(),
+                t.dim(),
+            ));
+            Dialog {
+                title: "Retry the failed rows?",
+                body,
+                yes: "retry",
                 no: "cancel",
             }
         }

@@ -33,7 +33,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         let label_style = if selected { t.selected() } else { t.key() };
         let mark = if selected { "›" } else { " " };
         let mut spans = vec![Span::styled(
-            format!("{mark}{:<w$}", field.label(), w = LABEL_W - 1),
+            format!("{mark}{:<w$}", form.label(*field), w = LABEL_W - 1),
             label_style,
         )];
         let room = inner_w.saturating_sub(LABEL_W + 1);
@@ -210,28 +210,47 @@ fn choice_spans(
     }
 }
 
-/// One row per org (and the reference) while the request is prepared.
+/// Clone mode: one row per org (and the reference) while the request is prepared, then
+/// each prepared org's check and run. Only the Clone's own state: never a hire list's load.
 fn draw_progress(f: &mut Frame, app: &App, area: Rect) {
     let t = &app.theme;
     let l = &app.load;
     let mut lines: Vec<Line> = Vec::new();
-    if l.progress.is_empty() {
-        lines.push(Line::from(Span::styled(
+    let progress = if l.mode == LoadMode::Clone {
+        Some(&l.org_progress).filter(|p| !p.is_empty())
+    } else {
+        None
+    };
+    match (progress, l.mode) {
+        (None, LoadMode::Clone) => lines.push(Line::from(Span::styled(
             "each target org is read and checked at once, one row per org here",
             t.dim(),
-        )));
+        ))),
+        (None, _) => lines.push(Line::from(Span::styled(
+            "every target org is read at once; the Drift tab shows the result",
+            t.dim(),
+        ))),
+        (Some(_), _) => {}
     }
-    for p in l.progress.values() {
-        let (mark, style, state) = if p.done {
-            ("✓", t.ok(), "read and checked")
-        } else {
-            ("…", t.warning(), "reading")
+    // The reference first (it is read first), then the orgs by name.
+    let mut rows: Vec<_> = progress.into_iter().flat_map(|p| p.values()).collect();
+    rows.sort_by_key(|p| p.resource != "reference");
+    for p in rows {
+        let entry = p
+            .resource
+            .strip_prefix("org ")
+            .and_then(|name| app.orgs.as_ref()?.orgs.iter().find(|o| o.profile == name));
+        let (mark, style, state) = match entry {
+            Some(o) if p.done && !l.loading => ("✓", t.ok(), o.state()),
+            _ if p.done => ("✓", t.ok(), "read and checked".to_string()),
+            _ => ("…", t.warning(), "reading".to_string()),
         };
         lines.push(Line::from(vec![
             Span::styled(format!(" {mark} "), style),
             Span::raw(format!(
-                "{:<16} {state}",
-                truncate(&sanitize(&p.resource), 16)
+                "{:<16} {}",
+                truncate(&sanitize(&p.resource), 16),
+                sanitize(&state)
             )),
         ]));
     }

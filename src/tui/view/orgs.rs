@@ -314,6 +314,15 @@ fn draw_plan(f: &mut Frame, app: &App, s: &OrgsSession, area: Rect) {
             _ => style,
         };
         lines.push(Line::from(Span::styled(truncate(&line, w), style)));
+        if let Ok(c) = &o.check
+            && !c.creates.is_empty()
+        {
+            let text = format!("  creates first: {}", c.creates.join(", "));
+            lines.push(Line::from(Span::styled(
+                truncate(&sanitize(&text), w),
+                t.dim(),
+            )));
+        }
     }
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(
@@ -366,6 +375,12 @@ fn draw_run(f: &mut Frame, app: &App, s: &OrgsSession, area: Rect) {
         let state = match (&r.finished, &r.lost) {
             (Some((_, true)), _) => "stopped".to_string(),
             (Some(_), _) if r.failed.is_empty() => "done".to_string(),
+            // A retry of some rows: its own failures, then those it left for later.
+            (Some(_), _) if !r.carried.is_empty() => format!(
+                "done, {} failed (+{} not retried)",
+                r.failed.len().saturating_sub(r.carried.len()),
+                r.carried.len()
+            ),
             (Some(_), _) => format!("done, {} failed", r.failed.len()),
             (None, Some(e)) => format!("lost: {}", sanitize(e)),
             (None, None) if r.paused => "paused".to_string(),
@@ -544,7 +559,7 @@ fn draw_failures(f: &mut Frame, app: &App, s: &OrgsSession, area: Rect) {
     let shown: Vec<Line> = lines.into_iter().skip(skip).map(|(l, _)| l).collect();
     f.render_widget(
         Paragraph::new(shown).block(Block::bordered().title(Span::styled(
-            " Failures · by org, then error code (Enter: steps) ",
+            " Failures · by org, then error code (Enter: steps · r retry · R all) ",
             t.title(),
         ))),
         area,
