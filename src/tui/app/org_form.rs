@@ -94,13 +94,14 @@ impl FormField {
 }
 
 /// The groups offered as include checkboxes, in order.
-pub const GROUPS: [&str; 6] = [
+pub const GROUPS: [&str; 7] = [
     "roles",
     "skills",
     "languages",
     "queues",
     "division",
     "licenses",
+    "utilization",
 ];
 /// The kinds create-missing offers.
 pub const CREATABLE: [&str; 2] = ["skills", "languages"];
@@ -144,7 +145,7 @@ pub struct MultiOrgForm {
     pub reference: Input,
     pub personas: Input,
     pub baseline: Input,
-    pub include: [bool; 6],
+    pub include: [bool; 7],
     /// The checkbox ←/→ is on (include, targets, create).
     pub item: usize,
     pub mirror: bool,
@@ -164,7 +165,7 @@ impl Default for MultiOrgForm {
             reference: Input::default(),
             personas: Input::default(),
             baseline: Input::default(),
-            include: [true, true, true, true, false, false],
+            include: [true, true, true, true, false, false, false],
             item: 0,
             mirror: false,
             targets: Vec::new(),

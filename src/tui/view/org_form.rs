@@ -130,6 +130,21 @@ fn placeholder(form: &MultiOrgForm, field: FormField, mode: LoadMode, orgs: usiz
     }
 }
 
+/// The first item a checkbox line of these item widths shows so that item `keep` fits in
+/// `room` (one column goes to the lead-in, one to a closing `…`).
+fn first_shown(widths: &[usize], keep: usize, room: usize) -> usize {
+    let mut first = 0;
+    while first < keep
+        && 2 + widths[first..=keep.min(widths.len().saturating_sub(1))]
+            .iter()
+            .sum::<usize>()
+            > room
+    {
+        first += 1;
+    }
+    first
+}
+
 /// The spans of a choice or checkbox line; the item under ←/→ is marked when selected.
 fn choice_spans(
     app: &App,
@@ -141,19 +156,24 @@ fn choice_spans(
     let t = &app.theme;
     let l = &app.load;
     let boxes = |items: Vec<(String, bool)>| -> Vec<Span<'static>> {
-        let mut out = vec![Span::raw(" ")];
+        let texts: Vec<String> = items
+            .iter()
+            .map(|(name, on)| format!("[{}] {} ", if *on { "x" } else { " " }, sanitize(name)))
+            .collect();
+        let widths: Vec<usize> = texts.iter().map(|t| t.chars().count()).collect();
+        // The item under ←/→ is always shown: the line starts late enough to reach it.
+        let first = first_shown(&widths, if selected { form.item } else { 0 }, room);
+        let mut out = vec![Span::raw(if first > 0 { "…" } else { " " })];
         let mut used = 1;
-        for (i, (name, on)) in items.into_iter().enumerate() {
-            let text = format!("[{}] {} ", if on { "x" } else { " " }, sanitize(&name));
-            let w = text.chars().count();
-            if used + w > room {
+        for (i, text) in texts.into_iter().enumerate().skip(first) {
+            if used + widths[i] > room {
                 out.push(Span::styled("…", t.dim()));
                 break;
             }
-            used += w;
+            used += widths[i];
             let style = if selected && i == form.item {
                 t.selected()
-            } else if on {
+            } else if items[i].1 {
                 Style::new()
             } else {
                 t.dim()
@@ -266,4 +286,19 @@ fn draw_progress(f: &mut Frame, app: &App, area: Rect) {
             .block(Block::bordered().title(Span::styled(" Orgs ", t.title()))),
         area,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_shown;
+
+    #[test]
+    fn the_line_starts_late_enough_to_show_the_item_under_the_cursor() {
+        let w = [10, 11, 14, 11, 13, 13, 16];
+        assert_eq!(first_shown(&w, 0, 64), 0);
+        assert_eq!(first_shown(&w, 4, 64), 0, "10+11+14+11+13+2 fits in 64");
+        assert_eq!(first_shown(&w, 6, 64), 3, "11+13+13+16+2 = 55");
+        assert_eq!(first_shown(&w, 6, 200), 0);
+        assert_eq!(first_shown(&w, 6, 10), 6, "alone even when too wide");
+    }
 }
