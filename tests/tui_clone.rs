@@ -19,7 +19,7 @@ use onboard::cli::demo::{DemoOrg, start_demo_org, start_sibling_org};
 use onboard::cli::tui::{LiveServices, OrgSpec};
 use onboard::genesys::SnapshotOptions;
 use onboard::model::*;
-use onboard::tui::app::{App, LoadMode, Screen, Target};
+use onboard::tui::app::{App, LoadMode, PromptKind, Screen, Target};
 use onboard::tui::driver::Driver;
 use onboard::tui::msg::Msg;
 use onboard::tui::theme::Theme;
@@ -495,6 +495,35 @@ async fn clone_create_missing_skill_then_retry_a_failed_row_in_its_org() {
     assert!(o.check.as_ref().unwrap().creates.is_empty());
     assert_eq!(d.app.screen, Screen::Run);
     snap(&mut d, &orgs, dir.path(), "clone_retry_run");
+
+    // With the Clone still open, Load → F3 → Drift: the Drift tab draws its matrix and
+    // takes its own keys (before, the open Clone drew nothing there and ate them).
+    send(
+        &mut d,
+        [key('1'), code(KeyCode::F(3)), code(KeyCode::Enter)],
+    )
+    .await;
+    assert_eq!(d.app.load.mode, LoadMode::Drift);
+    assert!(
+        d.run_until(200_000, |a| a.drift.available() && a.drift.busy.is_none())
+            .await,
+        "{:?}",
+        d.app.status
+    );
+    assert!(d.app.orgs.is_some());
+    send(&mut d, []).await;
+    let drawn = screen(&d);
+    assert_eq!(d.app.screen, Screen::Drift);
+    assert!(drawn.contains(TARGET), "{drawn}");
+    send(&mut d, [key('/')]).await;
+    assert!(
+        matches!(
+            d.app.prompt.as_ref().map(|p| &p.kind),
+            Some(PromptKind::DriftFilter { .. })
+        ),
+        "{:?}",
+        d.app.prompt.as_ref().map(|p| &p.kind)
+    );
     drop(d);
     for o in [eu, sibling] {
         o.sim.shutdown().await;

@@ -86,6 +86,12 @@ impl App {
         })
     }
 
+    /// Whether this screen shows the open Clone (Pre-flight to Failures; Load has its form,
+    /// and the Drift tab is its own even while a Clone is open).
+    pub fn clone_shown(&self) -> bool {
+        self.orgs.is_some() && !matches!(self.screen, Screen::Load | Screen::Drift)
+    }
+
     /// The key contexts active now, innermost first.
     pub fn contexts(&self) -> Vec<Ctx> {
         if let Some(o) = &self.overlay {
@@ -99,7 +105,7 @@ impl App {
         if self.prompt.is_some() || self.orgs.as_ref().is_some_and(|o| o.picker.is_some()) {
             return vec![Ctx::Input];
         }
-        if self.orgs.is_some() && self.screen != Screen::Load {
+        if self.clone_shown() {
             return vec![Ctx::Orgs, Ctx::Global];
         }
         match self.screen {

@@ -757,9 +757,9 @@ pub(super) fn start_orgs(app: &mut App, orgs: Vec<usize>) -> Vec<Cmd> {
     vec![Cmd::StartOrgs(picked)]
 }
 
-/// Whether this key goes to the Clone's handler (a Clone is open and not on Load).
+/// Whether this key goes to the Clone's handler (a Clone is open and shown).
 pub(super) fn orgs_screen(app: &App) -> bool {
-    app.orgs.is_some() && app.screen != Screen::Load
+    app.clone_shown()
 }
 
 /// The drilldown over a Clone's failures: `r` retries the row in its org (a fresh read

@@ -38,7 +38,7 @@ pub fn draw(f: &mut Frame, app: &App) {
     match app.screen {
         Screen::Load if app.load.mode.multi_org() => org_form::draw(f, app, c.body),
         Screen::Load => load::draw(f, app, c.body),
-        _ if app.orgs.is_some() => {
+        _ if app.clone_shown() => {
             if let Some(s) = &app.orgs {
                 orgs::draw(f, app, s, c.body);
             }
