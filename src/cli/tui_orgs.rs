@@ -193,6 +193,20 @@ pub async fn recheck(
     Ok(c)
 }
 
+/// Where the runs' journals go; a run without one is refused (nothing unrecorded).
+fn journal_dir(data_dir: Option<&std::path::Path>) -> Result<&std::path::Path, String> {
+    data_dir.ok_or_else(|| {
+        "no data directory for the run journals: set ONBOARD_DATA_DIR and prepare again".to_string()
+    })
+}
+
+/// The prepared clone, or what to do first.
+fn prepared_clone(state: &Option<CloneState>) -> Result<&CloneState, String> {
+    state
+        .as_ref()
+        .ok_or_else(|| "prepare the clone first (Load, F3 → Clone)".to_string())
+}
+
 /// Start the engines of these prepared orgs (each its own journal and lock in `data_dir`).
 pub fn start(
     state: &SharedClone,
@@ -200,15 +214,11 @@ pub fn start(
     data_dir: Option<&std::path::Path>,
     concurrency: usize,
 ) -> Result<Vec<(String, crate::engine::RunHandle)>, String> {
-    let data_dir = data_dir.ok_or_else(|| {
-        "no data directory for the run journals: set ONBOARD_DATA_DIR and prepare again".to_string()
-    })?;
-    let s = state
+    let data_dir = journal_dir(data_dir)?;
+    let guard = state
         .lock()
         .map_err(|_| "the clone state is unusable".to_string())?;
-    let s = s
-        .as_ref()
-        .ok_or_else(|| "prepare the clone first (Load, F3 → Clone)".to_string())?;
+    let s = prepared_clone(&guard)?;
     let mut out = Vec::new();
     for org in orgs {
         let p = s
@@ -236,15 +246,11 @@ pub fn start_rows(
     data_dir: Option<&std::path::Path>,
     concurrency: usize,
 ) -> Result<crate::engine::RunHandle, String> {
-    let data_dir = data_dir.ok_or_else(|| {
-        "no data directory for the run journals: set ONBOARD_DATA_DIR and prepare again".to_string()
-    })?;
-    let s = state
+    let data_dir = journal_dir(data_dir)?;
+    let guard = state
         .lock()
         .map_err(|_| "the clone state is unusable".to_string())?;
-    let s = s
-        .as_ref()
-        .ok_or_else(|| "prepare the clone first (Load, F3 → Clone)".to_string())?;
+    let s = prepared_clone(&guard)?;
     let p = s
         .prepared
         .get(org)

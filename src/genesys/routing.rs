@@ -267,42 +267,40 @@ impl Client {
         self.queue_members_write(queue_id, user_ids, true).await
     }
 
-    /// `GET /api/v2/routing/queues/{queueId}/members` (pageSize ≤ 100): member user ids.
+    /// `GET /api/v2/routing/queues/{queueId}/members` (pageSize ≤ 100): the users who are
+    /// direct members (`memberBy` user; the plain list holds group members too).
     pub async fn queue_members(&self, queue_id: &str) -> Result<Vec<String>, ApiError> {
-        let r = Req::get(
-            "/api/v2/routing/queues/{queueId}/members",
-            format!("/api/v2/routing/queues/{}/members", seg(queue_id)),
-        );
-        let v: Vec<QueueMemberDto> = self.all_pages(r, QUEUE_MEMBERS_MAX as u32).await?;
-        Ok(v.into_iter()
-            .filter(|m| {
-                m.member_by
-                    .as_deref()
-                    .is_none_or(|b| b.eq_ignore_ascii_case("user"))
-            })
-            .map(|m| {
-                m.user
-                    .map(|u| u.id)
-                    .filter(|i| !i.is_empty())
-                    .unwrap_or(m.id)
-            })
-            .collect())
+        self.queue_members_by(queue_id, "user", None).await
     }
 
     /// `GET /api/v2/routing/queues/{queueId}/members?memberBy=group` (pageSize ≤ 100): the
     /// users who are members through a group (Terraform reads the same before it adds).
     pub async fn queue_group_members(&self, queue_id: &str) -> Result<Vec<String>, ApiError> {
-        let r = Req::get(
+        self.queue_members_by(queue_id, "group", Some("group"))
+            .await
+    }
+
+    /// The member user ids of a queue whose `memberBy` is `kind` (an entry without one
+    /// counts), asking the API for that kind when `filter` is given.
+    async fn queue_members_by(
+        &self,
+        queue_id: &str,
+        kind: &str,
+        filter: Option<&str>,
+    ) -> Result<Vec<String>, ApiError> {
+        let mut r = Req::get(
             "/api/v2/routing/queues/{queueId}/members",
             format!("/api/v2/routing/queues/{}/members", seg(queue_id)),
-        )
-        .q("memberBy", "group");
+        );
+        if let Some(f) = filter {
+            r = r.q("memberBy", f);
+        }
         let v: Vec<QueueMemberDto> = self.all_pages(r, QUEUE_MEMBERS_MAX as u32).await?;
         Ok(v.into_iter()
             .filter(|m| {
                 m.member_by
                     .as_deref()
-                    .is_none_or(|b| b.eq_ignore_ascii_case("group"))
+                    .is_none_or(|b| b.eq_ignore_ascii_case(kind))
             })
             .map(|m| {
                 m.user
